@@ -1,0 +1,223 @@
+package io.hlskit.core.playlist;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Writes playlists as RFC 8216 text, LF line endings, UTF-8 when encoded.
+ *
+ * <p>The models only hold valid playlists, so what this writes is valid: {@code EXT-X-VERSION} is
+ * the one the features need, {@code EXT-X-TARGETDURATION} covers the longest segment, {@code
+ * EXT-X-KEY} and {@code EXT-X-MAP} are written where they change, and attributes are quoted as the
+ * RFC says. {@code PlaylistParser.strict().parse(write(p))} equals {@code p} for every playlist
+ * without unknown tags; the lenient parser round-trips those too.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class PlaylistWriter {
+  private PlaylistWriter() {}
+
+  /** The playlist as text. */
+  public static String write(Playlist playlist) {
+    StringBuilder out = new StringBuilder(estimateSize(playlist));
+    if (playlist instanceof MediaPlaylist) {
+      writeMedia((MediaPlaylist) playlist, out);
+    } else {
+      writeMultivariant((MultivariantPlaylist) playlist, out);
+    }
+    return out.toString();
+  }
+
+  /** Appends the playlist to {@code out}. */
+  public static void write(Playlist playlist, Appendable out) {
+    try {
+      out.append(write(playlist));
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the playlist failed", e);
+    }
+  }
+
+  private static int estimateSize(Playlist playlist) {
+    if (playlist instanceof MediaPlaylist) {
+      return 128 + 48 * ((MediaPlaylist) playlist).segments().size();
+    }
+    return 256 + 160 * ((MultivariantPlaylist) playlist).variants().size();
+  }
+
+  private static void tag(StringBuilder out, Tag tag) {
+    out.append(tag.name).append('\n');
+  }
+
+  private static StringBuilder open(StringBuilder out, Tag tag) {
+    return out.append(tag.name).append(':');
+  }
+
+  private static void header(StringBuilder out, Playlist p) {
+    tag(out, Tag.EXTM3U);
+    open(out, Tag.VERSION).append(p.version()).append('\n');
+    if (p.independentSegments()) {
+      tag(out, Tag.INDEPENDENT_SEGMENTS);
+    }
+    p.start().ifPresent(s -> {
+      open(out, Tag.START).append("TIME-OFFSET=").append(Decimals.seconds(s.timeOffset()));
+      if (s.precise()) {
+        out.append(",PRECISE=YES");
+      }
+      out.append('\n');
+    });
+  }
+
+  private static void writeMedia(MediaPlaylist p, StringBuilder out) {
+    header(out, p);
+    open(out, Tag.TARGETDURATION).append(p.targetDuration()).append('\n');
+    if (p.mediaSequence() != 0) {
+      open(out, Tag.MEDIA_SEQUENCE).append(p.mediaSequence()).append('\n');
+    }
+    if (p.discontinuitySequence() != 0) {
+      open(out, Tag.DISCONTINUITY_SEQUENCE).append(p.discontinuitySequence()).append('\n');
+    }
+    p.playlistType().ifPresent(t -> open(out, Tag.PLAYLIST_TYPE).append(t.name()).append('\n'));
+    if (p.iFramesOnly()) {
+      tag(out, Tag.I_FRAMES_ONLY);
+    }
+    unknown(out, p.unknownTags());
+
+    boolean decimals = p.version() >= 3;
+    Optional<SegmentKey> key = Optional.empty();
+    Optional<InitializationSection> map = Optional.empty();
+    for (MediaSegment s : p.segments()) {
+      if (s.discontinuity()) {
+        tag(out, Tag.DISCONTINUITY);
+      }
+      if (!s.key().equals(key)) {
+        key = s.key();
+        writeKey(out, key);
+      }
+      if (!s.map().equals(map)) {
+        map = s.map();
+        InitializationSection m = map.get();
+        open(out, Tag.MAP).append("URI=\"").append(m.uri()).append('"');
+        m.byteRange().ifPresent(r -> out.append(",BYTERANGE=\"").append(r).append('"'));
+        out.append('\n');
+      }
+      s.programDateTime().ifPresent(t -> open(out, Tag.PROGRAM_DATE_TIME)
+          .append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t)).append('\n'));
+      unknown(out, s.unknownTags());
+      Decimals.appendSeconds(open(out, Tag.EXTINF), s.duration(), decimals);
+      out.append(',');
+      s.title().ifPresent(out::append);
+      out.append('\n');
+      s.byteRange().ifPresent(r -> open(out, Tag.BYTERANGE).append(r).append('\n'));
+      out.append(s.uri()).append('\n');
+    }
+    if (p.endList()) {
+      tag(out, Tag.ENDLIST);
+    }
+  }
+
+  private static void writeKey(StringBuilder out, Optional<SegmentKey> key) {
+    open(out, Tag.KEY);
+    if (key.isEmpty()) {
+      out.append("METHOD=NONE\n");
+      return;
+    }
+    SegmentKey k = key.get();
+    out.append("METHOD=").append(k.method().text()).append(",URI=\"").append(k.uri()).append('"');
+    k.iv().ifPresent(iv -> out.append(",IV=").append(iv));
+    quoted(out, "KEYFORMAT", k.keyFormat());
+    quoted(out, "KEYFORMATVERSIONS", k.keyFormatVersions());
+    out.append('\n');
+  }
+
+  private static void writeMultivariant(MultivariantPlaylist p, StringBuilder out) {
+    header(out, p);
+    unknown(out, p.unknownTags());
+    for (SessionData d : p.sessionData()) {
+      open(out, Tag.SESSION_DATA).append("DATA-ID=\"").append(d.dataId()).append('"');
+      quoted(out, "VALUE", d.value());
+      quoted(out, "URI", d.uri());
+      quoted(out, "LANGUAGE", d.language());
+      out.append('\n');
+    }
+    for (Rendition r : p.renditions()) {
+      open(out, Tag.MEDIA).append("TYPE=").append(r.type().text())
+          .append(",GROUP-ID=\"").append(r.groupId()).append('"')
+          .append(",NAME=\"").append(r.name()).append('"');
+      quoted(out, "LANGUAGE", r.language());
+      quoted(out, "ASSOC-LANGUAGE", r.assocLanguage());
+      yes(out, "DEFAULT", r.isDefault());
+      yes(out, "AUTOSELECT", r.autoselect());
+      yes(out, "FORCED", r.forced());
+      quoted(out, "INSTREAM-ID", r.instreamId());
+      quoted(out, "CHARACTERISTICS", r.characteristics());
+      quoted(out, "CHANNELS", r.channels());
+      quoted(out, "URI", r.uri());
+      others(out, r.otherAttributes());
+      out.append('\n');
+    }
+    for (Variant v : p.variants()) {
+      open(out, Tag.STREAM_INF).append("BANDWIDTH=").append(v.bandwidth());
+      v.averageBandwidth().ifPresent(b -> out.append(",AVERAGE-BANDWIDTH=").append(b));
+      codecs(out, v.codecs());
+      v.resolution().ifPresent(r -> out.append(",RESOLUTION=").append(r));
+      v.frameRate().ifPresent(f -> out.append(",FRAME-RATE=").append(Decimals.threeDecimals(f)));
+      v.hdcpLevel().ifPresent(h -> out.append(",HDCP-LEVEL=").append(h));
+      quoted(out, "AUDIO", v.audio());
+      quoted(out, "VIDEO", v.video());
+      quoted(out, "SUBTITLES", v.subtitles());
+      v.closedCaptions().ifPresent(c -> {
+        if (c.equals("NONE")) {
+          out.append(",CLOSED-CAPTIONS=NONE");
+        } else {
+          out.append(",CLOSED-CAPTIONS=\"").append(c).append('"');
+        }
+      });
+      others(out, v.otherAttributes());
+      out.append('\n').append(v.uri()).append('\n');
+    }
+    for (IFrameVariant v : p.iFrameVariants()) {
+      open(out, Tag.I_FRAME_STREAM_INF).append("BANDWIDTH=").append(v.bandwidth());
+      v.averageBandwidth().ifPresent(b -> out.append(",AVERAGE-BANDWIDTH=").append(b));
+      codecs(out, v.codecs());
+      v.resolution().ifPresent(r -> out.append(",RESOLUTION=").append(r));
+      v.hdcpLevel().ifPresent(h -> out.append(",HDCP-LEVEL=").append(h));
+      quoted(out, "VIDEO", v.video());
+      others(out, v.otherAttributes());
+      out.append(",URI=\"").append(v.uri()).append("\"\n");
+    }
+  }
+
+  private static void codecs(StringBuilder out, List<String> codecs) {
+    if (!codecs.isEmpty()) {
+      out.append(",CODECS=\"").append(String.join(",", codecs)).append('"');
+    }
+  }
+
+  private static void quoted(StringBuilder out, String name, Optional<String> value) {
+    value.ifPresent(v -> out.append(',').append(name).append("=\"").append(v).append('"'));
+  }
+
+  private static void yes(StringBuilder out, String name, boolean value) {
+    if (value) {
+      out.append(',').append(name).append("=YES");
+    }
+  }
+
+  private static void others(StringBuilder out, Map<String, String> attributes) {
+    if (!attributes.isEmpty()) {
+      new TreeMap<>(attributes).forEach((k, v) -> out.append(',').append(k).append('=').append(v));
+    }
+  }
+
+  private static void unknown(StringBuilder out, List<String> tags) {
+    for (String t : tags) {
+      out.append(t).append('\n');
+    }
+  }
+
+}
