@@ -210,6 +210,16 @@ final class AttributeList {
     return codecs;
   }
 
+  /** {@code CLOSED-CAPTIONS}: a quoted group id, or the enumerated-string {@code NONE}. */
+  Optional<String> closedCaptions() {
+    String v = raw.get("CLOSED-CAPTIONS");
+    if ("NONE".equals(v)) {
+      read.add("CLOSED-CAPTIONS");
+      return Optional.of(v);
+    }
+    return quoted("CLOSED-CAPTIONS");
+  }
+
   /** The attributes not read through an accessor, as written. */
   Map<String, String> unread() {
     Map<String, String> rest = new LinkedHashMap<>();

@@ -44,8 +44,9 @@ public record MediaSegment(
       throw new IllegalArgumentException("segment duration must not be negative: " + duration);
     }
     Objects.requireNonNull(title, "title").ifPresent(t -> {
-      if (t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0) {
-        throw new IllegalArgumentException("segment title must not contain a line break: " + t);
+      if (t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0 || !t.equals(t.stripTrailing())) {
+        throw new IllegalArgumentException(
+            "segment title must not contain a line break or end with white space: '" + t + "'");
       }
     });
     Objects.requireNonNull(byteRange, "byteRange");

@@ -9,7 +9,7 @@ import java.util.Optional;
  * An RFC 8216 multivariant (master) playlist: the variant streams of one presentation, their
  * alternative renditions, I-frame playlists and session data.
  *
- * <p>Every group id that a variant names must be defined by a rendition of the matching type
+ * <p>It has at least one variant. Every group id that a variant names must be defined by a rendition of the matching type
  * (except {@code CLOSED-CAPTIONS=NONE}). The version is derived as in {@link MediaPlaylist}.
  *
  * @param variants {@code EXT-X-STREAM-INF}, in order of preference as written
@@ -40,6 +40,10 @@ public record MultivariantPlaylist(
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(declaredVersion, "declaredVersion");
     unknownTags = UnknownTags.check(unknownTags);
+    if (variants.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a multivariant playlist needs at least one variant (EXT-X-STREAM-INF)");
+    }
     for (Variant v : variants) {
       requireGroup(renditions, RenditionType.AUDIO, v.audio(), v.uri());
       requireGroup(renditions, RenditionType.VIDEO, v.video(), v.uri());

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 final class ParseState {
   private static final Logger LOG = LoggerFactory.getLogger(PlaylistParser.class);
 
-  /** ISO 8601 with or without the colon in the offset, as written in the wild. */
-  private static final DateTimeFormatter LENIENT_DATE_TIME = new DateTimeFormatterBuilder()
+  /** ISO 8601 with or without the colon in the offset: ffmpeg writes {@code +0000}. */
+  static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
       .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
       .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
       .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
@@ -224,8 +224,7 @@ final class ParseState {
 
   void programDateTime(String value) {
     try {
-      pendingDateTime = OffsetDateTime.parse(value, strict
-          ? DateTimeFormatter.ISO_OFFSET_DATE_TIME : LENIENT_DATE_TIME);
+      pendingDateTime = OffsetDateTime.parse(value, DATE_TIME);
     } catch (DateTimeParseException e) {
       throw error("#EXT-X-PROGRAM-DATE-TIME must be an ISO 8601 date-time with an offset such as"
           + " 2026-11-25T14:30:00.000Z, found '" + value + "'");
@@ -294,7 +293,7 @@ final class ParseState {
       variants.add(model(() -> new Variant(uri, a.requiredDecimalInteger("BANDWIDTH"),
           a.decimalInteger("AVERAGE-BANDWIDTH"), a.codecs("CODECS"), a.resolution("RESOLUTION"),
           a.decimal("FRAME-RATE", false), a.enumerated("HDCP-LEVEL"), a.quoted("AUDIO"),
-          a.quoted("VIDEO"), a.quoted("SUBTITLES"), closedCaptions(a), a.unread())));
+          a.quoted("VIDEO"), a.quoted("SUBTITLES"), a.closedCaptions(), a.unread())));
       pendingStreamInf = null;
       return;
     }
@@ -314,14 +313,6 @@ final class ParseState {
     pendingDiscontinuity = false;
     pendingDateTime = null;
     pendingUnknown.clear();
-  }
-
-  private static Optional<String> closedCaptions(AttributeList a) {
-    Optional<String> raw = a.enumerated("CLOSED-CAPTIONS");
-    if (raw.isPresent() && raw.get().equals("NONE")) {
-      return raw;
-    }
-    return a.quoted("CLOSED-CAPTIONS");
   }
 
   /** Builds the playlist once every line has been read. */

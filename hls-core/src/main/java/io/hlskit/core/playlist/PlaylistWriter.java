@@ -3,6 +3,8 @@ package io.hlskit.core.playlist;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,15 @@ import java.util.TreeMap;
  * <p>Stateless and thread-safe.
  */
 public final class PlaylistWriter {
+  /** Milliseconds always, finer digits when there are any, the offset with a colon or Z. */
+  private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
+      .append(DateTimeFormatter.ISO_LOCAL_DATE)
+      .appendLiteral('T')
+      .appendPattern("HH:mm:ss")
+      .appendFraction(ChronoField.NANO_OF_SECOND, 3, 9, true)
+      .appendOffset("+HH:MM", "Z")
+      .toFormatter();
+
   private PlaylistWriter() {}
 
   /** The playlist as text. */
@@ -106,7 +117,7 @@ public final class PlaylistWriter {
         out.append('\n');
       }
       s.programDateTime().ifPresent(t -> open(out, Tag.PROGRAM_DATE_TIME)
-          .append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t)).append('\n'));
+          .append(DATE_TIME.format(t)).append('\n'));
       unknown(out, s.unknownTags());
       Decimals.appendSeconds(open(out, Tag.EXTINF), s.duration(), decimals);
       out.append(',');

@@ -47,8 +47,9 @@ public record Rendition(
 
   public Rendition {
     Objects.requireNonNull(type, "type");
-    Checks.quotable(groupId, "GROUP-ID");
-    Checks.quotable(name, "NAME");
+    if (Checks.quotable(groupId, "GROUP-ID").isEmpty() || Checks.quotable(name, "NAME").isEmpty()) {
+      throw new IllegalArgumentException("an EXT-X-MEDIA rendition needs a GROUP-ID and a NAME");
+    }
     Objects.requireNonNull(uri, "uri").ifPresent(u -> Checks.quotable(Checks.uri(u, "URI"), "URI"));
     if (type == RenditionType.CLOSED_CAPTIONS && uri.isPresent()) {
       throw new IllegalArgumentException("a CLOSED-CAPTIONS rendition must not have a URI");

@@ -10,9 +10,10 @@ final class UnknownTags {
   static List<String> check(List<String> tags) {
     List<String> copy = List.copyOf(Objects.requireNonNull(tags, "unknownTags"));
     for (String tag : copy) {
-      if (!tag.startsWith("#EXT") || tag.indexOf('\n') >= 0 || tag.indexOf('\r') >= 0) {
-        throw new IllegalArgumentException(
-            "an unknown tag must be one line starting with #EXT: " + tag);
+      if (!tag.startsWith("#EXT") || tag.indexOf('\n') >= 0 || tag.indexOf('\r') >= 0
+          || !tag.equals(tag.strip())) {
+        throw new IllegalArgumentException("an unknown tag must be one line starting with #EXT,"
+            + " without white space around it: '" + tag + "'");
       }
     }
     return copy;
