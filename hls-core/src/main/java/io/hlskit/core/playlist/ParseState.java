@@ -359,8 +359,9 @@ final class ParseState {
     if (declaredVersion.get() < needed) {
       if (strict) {
         throw new PlaylistParseException(versionLine, (version == null
-            ? "#EXT-X-VERSION is missing (version 1)" : "#EXT-X-VERSION:" + version + " is")
-            + " too low for the features used, which need version " + needed);
+            ? "#EXT-X-VERSION is missing, which means version 1:"
+            : "#EXT-X-VERSION:" + version + " is") + " too low for the features used, which"
+            + " need version " + needed);
       }
       declaredVersion = Optional.empty();
     }
@@ -376,8 +377,10 @@ final class ParseState {
     int needed = Versions.multivariant(renditions);
     if (declaredVersion.get() < needed) {
       if (strict) {
-        throw new PlaylistParseException(versionLine, "EXT-X-VERSION too low for the features"
-            + " used, which need version " + needed);
+        throw new PlaylistParseException(versionLine, (version == null
+            ? "#EXT-X-VERSION is missing, which means version 1:"
+            : "#EXT-X-VERSION:" + version + " is") + " too low for the features used, which"
+            + " need version " + needed);
       }
       declaredVersion = Optional.empty();
     }

@@ -8,7 +8,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** parse(write(p)) equals p, for generated playlists that use every modelled feature. */
-class PlaylistRoundTripProperties {
+class PlaylistRoundTripTest {
 
   @Provide
   Arbitrary<MediaPlaylist> media() {
