@@ -1,0 +1,253 @@
+package io.hlskit.core.channel;
+
+import io.hlskit.core.StorageException;
+import io.hlskit.core.internal.Json;
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.Resolution;
+import io.hlskit.core.store.StorageKeys;
+import io.hlskit.core.store.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A channel's metadata: what {@code <channel>/channel.json} holds and what the channel API lists.
+ *
+ * @param id the channel id ({@link StorageKeys#CHANNEL_ID})
+ * @param title a human-readable title
+ * @param duration the length of the video
+ * @param renditions the renditions, highest first; empty when unknown (a folder dropped in
+ *     without {@code channel.json})
+ * @param playlist the entry playlist relative to the channel, normally {@code playlist.m3u8}
+ * @param poster the poster image relative to the channel, when there is one
+ * @param source the name of the file the channel was made from, when known
+ * @param created when the channel was published
+ */
+public record ChannelMetadata(String id, String title, Duration duration,
+    List<RenditionInfo> renditions, String playlist, Optional<String> poster,
+    Optional<String> source, Instant created) {
+
+  /** The seed-compatible name of a channel's entry playlist. */
+  public static final String ENTRY_PLAYLIST = "playlist.m3u8";
+
+  public ChannelMetadata {
+    StorageKeys.requireChannelId(id);
+    Objects.requireNonNull(title, "title");
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("duration must not be negative: " + duration);
+    }
+    renditions = List.copyOf(renditions);
+    StorageKeys.requireKey(playlist);
+    Objects.requireNonNull(poster, "poster").ifPresent(StorageKeys::requireKey);
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(created, "created");
+  }
+
+  /** A builder for channel {@code id}, titled with the id until told otherwise. */
+  public static Builder builder(String id) {
+    return new Builder(id);
+  }
+
+  /**
+   * Metadata derived from a lone media playlist, for a folder that holds a {@code playlist.m3u8}
+   * but no {@code channel.json} (what the seed's {@code npm run convert} wrote).
+   */
+  public static ChannelMetadata fromMediaPlaylist(String id, MediaPlaylist playlist,
+      Instant created) {
+    return builder(id).duration(playlist.totalDuration()).created(created).build();
+  }
+
+  /** The JSON of {@code channel.json}. */
+  public String toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("title", title);
+    m.put("durationSeconds", seconds(duration));
+    List<Object> list = new ArrayList<>();
+    for (RenditionInfo r : renditions) {
+      Map<String, Object> rm = new LinkedHashMap<>();
+      rm.put("name", r.name());
+      rm.put("playlist", r.playlist());
+      r.resolution().ifPresent(res -> {
+        rm.put("width", res.width());
+        rm.put("height", res.height());
+      });
+      rm.put("bandwidth", r.bandwidth());
+      rm.put("averageBandwidth", r.averageBandwidth());
+      rm.put("codecs", new ArrayList<Object>(r.codecs()));
+      list.add(rm);
+    }
+    m.put("renditions", list);
+    m.put("playlist", playlist);
+    poster.ifPresent(p -> m.put("poster", p));
+    source.ifPresent(s -> m.put("source", s));
+    m.put("created", created.toString());
+    return Json.write(m);
+  }
+
+  /** The JSON of {@code channel.json} as UTF-8 bytes. */
+  public byte[] toJsonBytes() {
+    return toJson().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads {@code channel.json}.
+   *
+   * @throws StorageException when it is not valid metadata, saying what is wrong
+   */
+  public static ChannelMetadata fromJson(String json) {
+    try {
+      Object parsed = Json.parse(json);
+      if (!(parsed instanceof Map)) {
+        throw new IllegalArgumentException("expected a JSON object");
+      }
+      Map<?, ?> m = (Map<?, ?>) parsed;
+      Builder b = builder(string(m, "id"))
+          .title(string(m, "title"))
+          .duration(toDuration(number(m, "durationSeconds")))
+          .playlist(string(m, "playlist"))
+          .created(Instant.parse(string(m, "created")));
+      if (m.get("poster") != null) {
+        b.poster(string(m, "poster"));
+      }
+      if (m.get("source") != null) {
+        b.source(string(m, "source"));
+      }
+      Object renditions = m.get("renditions");
+      if (renditions != null) {
+        if (!(renditions instanceof List)) {
+          throw new IllegalArgumentException("renditions must be an array");
+        }
+        for (Object o : (List<?>) renditions) {
+          if (!(o instanceof Map)) {
+            throw new IllegalArgumentException("each rendition must be an object");
+          }
+          Map<?, ?> r = (Map<?, ?>) o;
+          Optional<Resolution> res = r.get("width") == null ? Optional.empty()
+              : Optional.of(new Resolution(number(r, "width").intValueExact(),
+                  number(r, "height").intValueExact()));
+          List<String> codecs = new ArrayList<>();
+          Object c = r.get("codecs");
+          if (c instanceof List) {
+            for (Object codec : (List<?>) c) {
+              codecs.add(String.valueOf(codec));
+            }
+          }
+          b.addRendition(new RenditionInfo(string(r, "name"), string(r, "playlist"), res,
+              number(r, "bandwidth").longValueExact(),
+              r.get("averageBandwidth") == null ? 0
+                  : number(r, "averageBandwidth").longValueExact(), codecs));
+        }
+      }
+      return b.build();
+    } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException
+        | StorageException e) {
+      throw new StorageException("invalid channel.json: " + e.getMessage()
+          + "; rewrite it or delete it to derive the metadata from the playlist", e);
+    }
+  }
+
+  /** Reads {@code channel.json} from a stored object. */
+  public static ChannelMetadata read(StoredObject object) {
+    try (InputStream in = object.stream()) {
+      return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new StorageException("could not read " + object.info().key(), e);
+    }
+  }
+
+  private static String string(Map<?, ?> m, String name) {
+    Object v = m.get(name);
+    if (!(v instanceof String)) {
+      throw new IllegalArgumentException("\"" + name + "\" must be a string");
+    }
+    return (String) v;
+  }
+
+  private static BigDecimal number(Map<?, ?> m, String name) {
+    Object v = m.get(name);
+    if (!(v instanceof BigDecimal)) {
+      throw new IllegalArgumentException("\"" + name + "\" must be a number");
+    }
+    return (BigDecimal) v;
+  }
+
+  private static BigDecimal seconds(Duration d) {
+    return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros();
+  }
+
+  private static Duration toDuration(BigDecimal seconds) {
+    return Duration.ofMillis(seconds.movePointRight(3).setScale(0, java.math.RoundingMode.HALF_UP)
+        .longValueExact());
+  }
+
+  /** Builds {@link ChannelMetadata}; not thread-safe. */
+  public static final class Builder {
+    private final String id;
+    private String title;
+    private Duration duration = Duration.ZERO;
+    private final List<RenditionInfo> renditions = new ArrayList<>();
+    private String playlist = ENTRY_PLAYLIST;
+    private Optional<String> poster = Optional.empty();
+    private Optional<String> source = Optional.empty();
+    private Instant created = Instant.now();
+
+    private Builder(String id) {
+      this.id = id;
+      this.title = id;
+    }
+
+    public Builder title(String title) {
+      this.title = title;
+      return this;
+    }
+
+    /** The duration, kept to the millisecond as {@code channel.json} stores it. */
+    public Builder duration(Duration duration) {
+      this.duration = Duration.ofMillis(duration.toMillis());
+      return this;
+    }
+
+    public Builder addRendition(RenditionInfo rendition) {
+      renditions.add(rendition);
+      return this;
+    }
+
+    public Builder playlist(String playlist) {
+      this.playlist = playlist;
+      return this;
+    }
+
+    public Builder poster(String poster) {
+      this.poster = Optional.ofNullable(poster);
+      return this;
+    }
+
+    public Builder source(String source) {
+      this.source = Optional.ofNullable(source);
+      return this;
+    }
+
+    /** When it was published; kept to the millisecond. Defaults to now. */
+    public Builder created(Instant created) {
+      this.created = Instant.ofEpochMilli(created.toEpochMilli());
+      return this;
+    }
+
+    public ChannelMetadata build() {
+      return new ChannelMetadata(id, title, duration, renditions, playlist, poster, source,
+          created);
+    }
+  }
+}

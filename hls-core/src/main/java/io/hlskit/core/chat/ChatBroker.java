@@ -1,0 +1,44 @@
+package io.hlskit.core.chat;
+
+import java.util.List;
+
+/**
+ * Chat rooms, one per channel: join and leave, send and receive, the last {@value #HISTORY_SIZE}
+ * messages of each room, and how many are connected.
+ *
+ * <p>The default is the {@link InMemoryChatBroker} (one process); {@code hls-chat-redis} spans
+ * server instances. Limits on usernames, text and rates are the server's business; a broker
+ * refuses only what it cannot carry (blank names, blank text). Every backend runs the contract
+ * suite {@code ChatBrokerContract} from hls-core's test-jar.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface ChatBroker extends AutoCloseable {
+
+  /** How many messages a room keeps for those who join later. */
+  int HISTORY_SIZE = 100;
+
+  /**
+   * Joins {@code room} as {@code username}. The listener starts receiving at once; the counts
+   * every session sees include the new one.
+   *
+   * @throws io.hlskit.core.ChatException when the name or room is blank or the backend cannot be
+   *     reached
+   */
+  ChatSession join(String room, String username, ChatListener listener);
+
+  /** The last messages of {@code room}, oldest first, at most {@value #HISTORY_SIZE}. */
+  List<ChatMessage> history(String room);
+
+  /** The counts for {@code room} now. */
+  Presence presence(String room);
+
+  /** Whether the backend is reachable now, for {@code /api/health}. */
+  default boolean isAvailable() {
+    return true;
+  }
+
+  /** Ends every session and releases the backend; idempotent. */
+  @Override
+  void close();
+}

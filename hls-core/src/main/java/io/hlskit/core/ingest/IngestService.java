@@ -1,0 +1,24 @@
+package io.hlskit.core.ingest;
+
+import java.util.Optional;
+
+/**
+ * Where the server hands an upload to be turned into a channel. The server never transcodes: the
+ * demo app wires a transcoder in behind this SPI, usually through {@link QueuedIngestService}.
+ *
+ * <p>Thread-safe.
+ */
+public interface IngestService {
+
+  /**
+   * Accepts a job; returns at once with it queued. The service owns the request's file from now
+   * on.
+   *
+   * @throws io.hlskit.core.HlsException when the service cannot take the job (closed, queue
+   *     full); the file is deleted then too
+   */
+  IngestJob submit(IngestRequest request);
+
+  /** The job's current state, while the service remembers it. */
+  Optional<IngestJob> job(String jobId);
+}

@@ -1,0 +1,325 @@
+package io.hlskit.core.store;
+
+import io.hlskit.core.StorageException;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.channel.ChannelEvent;
+import io.hlskit.core.channel.ChannelListener;
+import io.hlskit.core.channel.ChannelMetadata;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link MediaStore} and {@link ChannelCatalog} in the heap: for tests, examples and small
+ * embeddings where nothing needs to outlive the process. Objects are byte arrays; keep them small.
+ *
+ * <p>Thread-safe. Listeners are called on one daemon thread of the store's, in event order.
+ */
+public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryMediaStore.class);
+
+  private final NavigableMap<String, Entry> objects = new TreeMap<>();
+  private final Map<String, ChannelMetadata> channels = new ConcurrentHashMap<>();
+  private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "hlskit-memory-store-events");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Clock clock;
+
+  private record Entry(byte[] bytes, ObjectInfo info) {}
+
+  /** An empty store. */
+  public InMemoryMediaStore() {
+    this(Clock.systemUTC());
+  }
+
+  InMemoryMediaStore(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public ObjectInfo write(String key, InputStream content) {
+    StorageKeys.requireKey(key);
+    byte[] bytes = readAll(content, key);
+    return put(key, bytes);
+  }
+
+  @Override
+  public ObjectInfo write(String key, Path file) {
+    StorageKeys.requireKey(key);
+    try {
+      return put(key, Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new StorageException("could not read " + file + " to store it at " + key, e);
+    }
+  }
+
+  private ObjectInfo put(String key, byte[] bytes) {
+    ObjectInfo info = info(key, bytes);
+    synchronized (objects) {
+      objects.put(key, new Entry(bytes, info));
+    }
+    if (key.endsWith("/" + CHANNEL_JSON) && key.indexOf('/') == key.lastIndexOf('/')) {
+      channelJsonChanged(key.substring(0, key.indexOf('/')));
+    }
+    return info;
+  }
+
+  private ObjectInfo info(String key, byte[] bytes) {
+    return new ObjectInfo(key, bytes.length, md5(bytes), clock.instant(),
+        MediaTypes.forKey(key));
+  }
+
+  @Override
+  public Optional<StoredObject> open(String key) {
+    StorageKeys.requireKey(key);
+    Entry e;
+    synchronized (objects) {
+      e = objects.get(key);
+    }
+    if (e == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new StoredObject() {
+      @Override
+      public ObjectInfo info() {
+        return e.info();
+      }
+
+      @Override
+      public InputStream stream() {
+        return new ByteArrayInputStream(e.bytes());
+      }
+
+      @Override
+      public InputStream stream(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > e.bytes().length) {
+          throw new StorageException("range " + offset + "+" + length + " is outside "
+              + e.info().key() + " (" + e.bytes().length + " bytes)");
+        }
+        return new ByteArrayInputStream(e.bytes(), (int) offset, (int) length);
+      }
+    });
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) {
+    StorageKeys.requirePrefix(prefix);
+    List<ObjectInfo> result = new ArrayList<>();
+    synchronized (objects) {
+      for (Entry e : objects.tailMap(prefix, true).values()) {
+        if (!e.info().key().startsWith(prefix)) {
+          break;
+        }
+        result.add(e.info());
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public int deletePrefix(String prefix) {
+    StorageKeys.requirePrefix(prefix);
+    List<String> channelsTouched = new ArrayList<>();
+    int count = 0;
+    synchronized (objects) {
+      var it = objects.tailMap(prefix, true).keySet().iterator();
+      while (it.hasNext()) {
+        String key = it.next();
+        if (!key.startsWith(prefix)) {
+          break;
+        }
+        it.remove();
+        count++;
+        if (key.endsWith("/" + CHANNEL_JSON) && key.indexOf('/') == key.lastIndexOf('/')) {
+          channelsTouched.add(key.substring(0, key.indexOf('/')));
+        }
+      }
+    }
+    channelsTouched.forEach(this::channelJsonChanged);
+    return count;
+  }
+
+  @Override
+  public ChannelDraft draft(String channelId) {
+    StorageKeys.requireChannelId(channelId);
+    return new Draft(channelId);
+  }
+
+  private final class Draft implements ChannelDraft {
+    private final String channelId;
+    private final Map<String, byte[]> staged = new ConcurrentHashMap<>();
+    private volatile boolean done;
+
+    Draft(String channelId) {
+      this.channelId = channelId;
+    }
+
+    @Override
+    public String channelId() {
+      return channelId;
+    }
+
+    private String checked(String relativeKey) {
+      if (done) {
+        throw new StorageException("the draft of " + channelId + " is already closed");
+      }
+      StorageKeys.requireKey(relativeKey);
+      if (relativeKey.equals(CHANNEL_JSON)) {
+        throw new StorageException(CHANNEL_JSON + " is written by publish(), not by write()");
+      }
+      return channelId + "/" + relativeKey;
+    }
+
+    @Override
+    public ObjectInfo write(String relativeKey, InputStream content) {
+      String key = checked(relativeKey);
+      byte[] bytes = readAll(content, key);
+      staged.put(key, bytes);
+      return info(key, bytes);
+    }
+
+    @Override
+    public ObjectInfo write(String relativeKey, Path file) {
+      String key = checked(relativeKey);
+      try {
+        byte[] bytes = Files.readAllBytes(file);
+        staged.put(key, bytes);
+        return info(key, bytes);
+      } catch (IOException e) {
+        throw new StorageException("could not read " + file + " to store it at " + key, e);
+      }
+    }
+
+    @Override
+    public void publish(ChannelMetadata metadata) {
+      if (done) {
+        throw new StorageException("the draft of " + channelId + " is already closed");
+      }
+      if (!metadata.id().equals(channelId)) {
+        throw new StorageException("metadata for channel " + metadata.id()
+            + " cannot publish the draft of " + channelId);
+      }
+      String jsonKey = channelId + "/" + CHANNEL_JSON;
+      byte[] json = metadata.toJsonBytes();
+      synchronized (objects) {
+        objects.subMap(channelId + "/", true, channelId + "0", false).clear();
+        staged.forEach((k, v) -> objects.put(k, new Entry(v, info(k, v))));
+        objects.put(jsonKey, new Entry(json, info(jsonKey, json)));
+      }
+      done = true;
+      staged.clear();
+      channelJsonChanged(channelId);
+    }
+
+    @Override
+    public void close() {
+      done = true;
+      staged.clear();
+    }
+  }
+
+  // ChannelCatalog
+
+  private synchronized void channelJsonChanged(String channelId) {
+    Optional<ChannelMetadata> now;
+    try {
+      now = channelMetadata(channelId);
+    } catch (StorageException e) {
+      LOG.warn("channel {} has an unreadable channel.json and is not listed: {}", channelId,
+          e.getMessage());
+      now = Optional.empty();
+    }
+    ChannelMetadata before = now.isPresent() ? channels.put(channelId, now.get())
+        : channels.remove(channelId);
+    ChannelEvent event;
+    if (now.isPresent()) {
+      event = before == null ? ChannelEvent.added(now.get()) : ChannelEvent.updated(now.get());
+    } else if (before != null) {
+      event = ChannelEvent.removed(channelId);
+    } else {
+      return;
+    }
+    try {
+      events.execute(() -> {
+        for (ChannelListener l : listeners) {
+          try {
+            l.onChannelEvent(event);
+          } catch (RuntimeException e) {
+            LOG.warn("a channel listener failed on {}", event, e);
+          }
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("store closed; {} not delivered", event);
+    }
+  }
+
+  @Override
+  public List<ChannelMetadata> channels() {
+    List<ChannelMetadata> list = new ArrayList<>(channels.values());
+    list.sort(Comparator.comparing(ChannelMetadata::created).reversed()
+        .thenComparing(ChannelMetadata::id));
+    return list;
+  }
+
+  @Override
+  public Optional<ChannelMetadata> channel(String id) {
+    return Optional.ofNullable(channels.get(id));
+  }
+
+  @Override
+  public Registration addListener(ChannelListener listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  @Override
+  public void refresh() {
+    // always current: every change goes through this object
+  }
+
+  @Override
+  public void close() {
+    events.shutdown();
+  }
+
+  private static byte[] readAll(InputStream content, String key) {
+    try {
+      return content.readAllBytes();
+    } catch (IOException e) {
+      throw new StorageException("could not read the content for " + key, e);
+    }
+  }
+
+  private static String md5(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has MD5", e);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.hlskit.core.store;
+
+import io.hlskit.core.channel.ChannelMetadata;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where channels live: objects by key, in a folder, a bucket or memory (ARCHITECTURE.md, "A
+ * channel in storage").
+ *
+ * <p>A channel is the prefix {@code <channel id>/}; it exists for readers once its {@code
+ * channel.json} does. Producers publish a channel through a {@link ChannelDraft} so that a failed
+ * or cancelled transcode leaves nothing readers can see. Keys follow {@link StorageKeys}; a bad
+ * key is a {@link io.hlskit.core.StorageException}, never an access outside the store.
+ *
+ * <p>Implementations are thread-safe. Every write is atomic: a reader sees the old object or the
+ * new one whole, never a part. Every backend runs the contract suite {@code MediaStoreContract}
+ * from hls-core's test-jar.
+ */
+public interface MediaStore extends AutoCloseable {
+
+  /** The name of the metadata object that makes a channel visible. */
+  String CHANNEL_JSON = "channel.json";
+
+  /**
+   * Writes the object at {@code key} from {@code content}, replacing any object there. The stream
+   * is read to its end and not closed.
+   *
+   * @return what the store now holds at that key
+   */
+  ObjectInfo write(String key, InputStream content);
+
+  /** Writes the object at {@code key} from a local file, which is left in place. */
+  ObjectInfo write(String key, Path file);
+
+  /** Writes the object at {@code key} from bytes in memory (playlists, metadata, posters). */
+  default ObjectInfo write(String key, byte[] content) {
+    return write(key, new ByteArrayInputStream(content));
+  }
+
+  /** The object at {@code key}, or empty when there is none. */
+  Optional<StoredObject> open(String key);
+
+  /**
+   * Every object whose key starts with {@code prefix} ({@code ""} for all), in key order,
+   * however many there are.
+   */
+  List<ObjectInfo> list(String prefix);
+
+  /**
+   * Deletes every object whose key starts with {@code prefix}.
+   *
+   * @return how many objects were deleted
+   */
+  int deletePrefix(String prefix);
+
+  /**
+   * Starts a new version of a channel. Nothing written through the draft is visible to readers
+   * of the channel until {@link ChannelDraft#publish}; closing it unpublished discards it.
+   */
+  ChannelDraft draft(String channelId);
+
+  /** The metadata of a published channel, read from its {@code channel.json}. */
+  default Optional<ChannelMetadata> channelMetadata(String channelId) {
+    StorageKeys.requireChannelId(channelId);
+    return open(channelId + "/" + CHANNEL_JSON).map(ChannelMetadata::read);
+  }
+
+  /** Deletes a channel, its {@code channel.json} first so that readers stop seeing it at once. */
+  default boolean deleteChannel(String channelId) {
+    StorageKeys.requireChannelId(channelId);
+    boolean existed = deletePrefix(channelId + "/" + CHANNEL_JSON) > 0;
+    return deletePrefix(channelId + "/") > 0 || existed;
+  }
+
+  /** Releases what the store holds (clients, watchers); idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,73 @@
+package io.hlskit.core.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hlskit.core.StorageException;
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.Resolution;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ChannelMetadataTest {
+  private static final ChannelMetadata FULL = ChannelMetadata.builder("canal1")
+      .title("Canal \"Uno\" — día 1")
+      .duration(Duration.ofMillis(25_040))
+      .addRendition(new RenditionInfo("720p", "720p/index.m3u8",
+          Optional.of(new Resolution(1280, 720)), 1_728_000, 1_590_000,
+          List.of("avc1.64001f", "mp4a.40.2")))
+      .addRendition(new RenditionInfo("audio", "audio/index.m3u8", Optional.empty(), 140_000,
+          128_000, List.of("mp4a.40.2")))
+      .poster("poster.jpg")
+      .source("mi vídeo.mp4")
+      .created(Instant.parse("2026-11-25T10:15:30.123Z"))
+      .build();
+
+  @Test
+  void roundTripsThroughJson() {
+    assertThat(ChannelMetadata.fromJson(FULL.toJson())).isEqualTo(FULL);
+    ChannelMetadata minimal = ChannelMetadata.builder("c").created(Instant.EPOCH).build();
+    assertThat(ChannelMetadata.fromJson(minimal.toJson())).isEqualTo(minimal);
+  }
+
+  @Test
+  void writesTheDocumentedFields() {
+    assertThat(FULL.toJson()).startsWith("{\"id\":\"canal1\",\"title\":\"Canal \\\"Uno\\\" — día 1\","
+        + "\"durationSeconds\":25.04,\"renditions\":[{\"name\":\"720p\",\"playlist\":"
+        + "\"720p/index.m3u8\",\"width\":1280,\"height\":720,")
+        .endsWith("\"playlist\":\"playlist.m3u8\",\"poster\":\"poster.jpg\","
+            + "\"source\":\"mi vídeo.mp4\",\"created\":\"2026-11-25T10:15:30.123Z\"}");
+  }
+
+  @Test
+  void refusesBadMetadataWithAClearMessage() {
+    assertThatThrownBy(() -> ChannelMetadata.fromJson("[]"))
+        .isInstanceOf(StorageException.class).hasMessageContaining("expected a JSON object");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(FULL.toJson().replace("canal1", "../x")))
+        .isInstanceOf(StorageException.class).hasMessageContaining("invalid channel id");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(
+        FULL.toJson().replace("\"720p/index.m3u8\"", "\"/etc/passwd\"")))
+        .isInstanceOf(StorageException.class).hasMessageContaining("absolute");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson("{\"id\":\"a\"}"))
+        .isInstanceOf(StorageException.class).hasMessageContaining("\"title\" must be a string");
+  }
+
+  @Test
+  void derivesMetadataForASeedFolder() {
+    MediaPlaylist seed = MediaPlaylist.builder()
+        .addSegment("playlist0.ts", Duration.ofSeconds(10))
+        .addSegment("playlist1.ts", Duration.ofSeconds(10))
+        .addSegment("playlist2.ts", Duration.ofMillis(5_040))
+        .endList(true).build();
+
+    ChannelMetadata m = ChannelMetadata.fromMediaPlaylist("canal1", seed, Instant.EPOCH);
+
+    assertThat(m.title()).isEqualTo("canal1");
+    assertThat(m.duration()).isEqualTo(Duration.ofMillis(25_040));
+    assertThat(m.playlist()).isEqualTo("playlist.m3u8");
+    assertThat(m.renditions()).isEmpty();
+  }
+}

@@ -1,0 +1,55 @@
+package io.hlskit.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hlskit.core.StorageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class StorageKeysTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"canal1/playlist.m3u8", "a", "canal_1/720p/seg_00000.ts", "a/b/c.d",
+      "..a/b..", "x/...", "niño/vídeo.ts"})
+  void acceptsRelativeKeys(String key) {
+    assertThat(StorageKeys.requireKey(key)).isEqualTo(key);
+  }
+
+  @Test
+  void saysWhatIsWrongWithAKey() {
+    assertThatThrownBy(() -> StorageKeys.requireKey("a/../b")).isInstanceOf(StorageException.class)
+        .hasMessage("invalid object key 'a/../b': it has a '..' segment");
+    assertThatThrownBy(() -> StorageKeys.requireKey("a\u0000")).hasMessage(
+        "invalid object key 'a\\u0000': it holds a control character");
+    assertThatThrownBy(() -> StorageKeys.requireKey("x".repeat(600)))
+        .hasMessageContaining("longer than 512");
+  }
+
+  @Test
+  void prefixesMayEndWithASlash() {
+    assertThat(StorageKeys.requirePrefix("")).isEmpty();
+    assertThat(StorageKeys.requirePrefix("canal1/")).isEqualTo("canal1/");
+    assertThat(StorageKeys.requirePrefix("canal1/seg_")).isEqualTo("canal1/seg_");
+    assertThatThrownBy(() -> StorageKeys.requirePrefix("../"))
+        .hasMessageContaining("invalid key prefix");
+    assertThatThrownBy(() -> StorageKeys.requirePrefix("a//"))
+        .hasMessageContaining("invalid key prefix");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "Canal1", "-a", "_a", "a/b", "a.b", "canal 1", "ñ"})
+  void refusesBadChannelIds(String id) {
+    assertThat(StorageKeys.isValidChannelId(id)).isFalse();
+    assertThatThrownBy(() -> StorageKeys.requireChannelId(id))
+        .hasMessageContaining("lower-case letters, digits");
+  }
+
+  @Test
+  void channelIdsUpToSixtyFourCharacters() {
+    assertThat(StorageKeys.isValidChannelId("a".repeat(64))).isTrue();
+    assertThat(StorageKeys.isValidChannelId("a".repeat(65))).isFalse();
+    assertThat(StorageKeys.isValidChannelId("canal1")).isTrue();
+    assertThat(StorageKeys.isValidChannelId("0-news_en")).isTrue();
+  }
+}
