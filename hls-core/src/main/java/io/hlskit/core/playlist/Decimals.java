@@ -33,6 +33,39 @@ final class Decimals {
     return new BigDecimal(text);
   }
 
+  /**
+   * Parses a non-negative decimal number of seconds straight into a duration, without a
+   * BigDecimal on the common path (EXTINF is read once per segment).
+   */
+  static Duration parseDuration(String text, int line, String what) {
+    int n = text.length();
+    int i = 0;
+    long seconds = 0;
+    while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9' && i < 18) {
+      seconds = seconds * 10 + (text.charAt(i) - '0');
+      i++;
+    }
+    int integerDigits = i;
+    long nanos = 0;
+    int fractionDigits = 0;
+    if (i < n && text.charAt(i) == '.') {
+      i++;
+      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9' && fractionDigits < 9) {
+        nanos = nanos * 10 + (text.charAt(i) - '0');
+        i++;
+        fractionDigits++;
+      }
+    }
+    if (i != n || (integerDigits == 0 && fractionDigits == 0)) {
+      // unusual (more than 9 decimals, huge) or malformed: the exact path decides
+      return toDuration(parse(text, false, line, what));
+    }
+    for (int d = fractionDigits; d < 9; d++) {
+      nanos *= 10;
+    }
+    return Duration.ofSeconds(seconds, nanos);
+  }
+
   /** A duration from a number of seconds, to the nanosecond. */
   static Duration toDuration(BigDecimal seconds) {
     BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);

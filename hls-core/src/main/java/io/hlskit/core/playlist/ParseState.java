@@ -179,7 +179,7 @@ final class ParseState {
     if (!strict) {
       number = number.strip();
     }
-    pendingDuration = Decimals.toDuration(Decimals.parse(number, false, line, "#EXTINF duration"));
+    pendingDuration = Decimals.parseDuration(number, line, "#EXTINF duration");
     String title = comma < 0 ? "" : value.substring(comma + 1);
     pendingTitle = title.isEmpty() ? null : title;
     pendingLine = line;

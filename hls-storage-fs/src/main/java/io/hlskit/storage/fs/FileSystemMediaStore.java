@@ -1,0 +1,485 @@
+package io.hlskit.storage.fs;
+
+import io.hlskit.core.StorageException;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.store.ChannelDraft;
+import io.hlskit.core.store.MediaStore;
+import io.hlskit.core.store.MediaTypes;
+import io.hlskit.core.store.ObjectInfo;
+import io.hlskit.core.store.StorageKeys;
+import io.hlskit.core.store.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link MediaStore} on a local folder: the key {@code canal1/720p/seg_00000.ts} is the file
+ * {@code <root>/canal1/720p/seg_00000.ts}, so the folder is also what the seed served and what a
+ * person can copy channels into.
+ *
+ * <p>Every write goes to a temporary file in the target's folder and is renamed over the target,
+ * so readers see the old file or the new one whole. Drafts are written under {@code
+ * <root>/.hlskit-drafts/} (same file system) and published by renaming the whole folder into
+ * place, {@code channel.json} already inside. Keys are checked by {@link StorageKeys}, path
+ * segments starting with {@code .} are reserved for the store, and a key never reaches a file
+ * outside the root, symbolic links included.
+ *
+ * <p>Thread-safe; several processes may share one root (a {@code serve} and a {@code convert}).
+ */
+public final class FileSystemMediaStore implements MediaStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FileSystemMediaStore.class);
+
+  /** The folder under the root where drafts are staged. */
+  static final String DRAFTS = ".hlskit-drafts";
+
+  /** Drafts untouched for this long are left over from a crash and get removed. */
+  private static final Duration ABANDONED_DRAFT_AGE = Duration.ofHours(6);
+
+  private final Path root;
+  private final Path realRoot;
+
+  private FileSystemMediaStore(Path root) {
+    try {
+      Files.createDirectories(root);
+      this.root = root.toAbsolutePath().normalize();
+      this.realRoot = root.toRealPath();
+      Files.createDirectories(this.root.resolve(DRAFTS));
+    } catch (IOException e) {
+      throw new StorageException("cannot use " + root + " as the streams folder: " + e
+          + "; check that it is a writable directory", e);
+    }
+    removeAbandonedDrafts();
+  }
+
+  /** A store on {@code root}, created when missing. */
+  public static FileSystemMediaStore at(Path root) {
+    return new FileSystemMediaStore(root);
+  }
+
+  /** The folder this store keeps its objects in. */
+  public Path root() {
+    return root;
+  }
+
+  /** The file for a key, after checking that it stays inside the root. */
+  Path resolve(String key) {
+    StorageKeys.requireKey(key);
+    for (String segment : key.split("/")) {
+      if (segment.startsWith(".")) {
+        throw new StorageException("invalid object key '" + key + "': segments starting with '.'"
+            + " are reserved for the store's temporary files");
+      }
+    }
+    Path path = root.resolve(key).normalize();
+    if (!path.startsWith(root) || path.equals(root)) {
+      throw new StorageException("invalid object key '" + key + "': it leaves the store");
+    }
+    return path;
+  }
+
+  /** Refuses a path whose real location (links followed) is outside the root. */
+  private void requireInsideRoot(Path existing, String key) throws IOException {
+    if (!existing.toRealPath().startsWith(realRoot)) {
+      throw new StorageException("refusing '" + key + "': a symbolic link leads outside the"
+          + " streams folder");
+    }
+  }
+
+  @Override
+  public ObjectInfo write(String key, InputStream content) {
+    Path target = resolve(key);
+    return writeAtomically(target, key, tmp -> Files.copy(content, tmp,
+        StandardCopyOption.REPLACE_EXISTING));
+  }
+
+  @Override
+  public ObjectInfo write(String key, Path file) {
+    Path target = resolve(key);
+    return writeAtomically(target, key, tmp -> Files.copy(file, tmp,
+        StandardCopyOption.REPLACE_EXISTING));
+  }
+
+  private interface Filler {
+    void fill(Path tmp) throws IOException;
+  }
+
+  private ObjectInfo writeAtomically(Path target, String key, Filler filler) {
+    Path dir = target.getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      requireInsideRoot(dir, key);
+      tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      filler.fill(tmp);
+      moveAtomically(tmp, target);
+      tmp = null;
+      return info(key, target);
+    } catch (IOException e) {
+      throw new StorageException("could not write " + key + " under " + root + ": " + e, e);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the file system of " + to + " cannot rename atomically", e);
+    }
+  }
+
+  private ObjectInfo info(String key, Path file) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class,
+        LinkOption.NOFOLLOW_LINKS);
+    return info(key, a);
+  }
+
+  private static ObjectInfo info(String key, BasicFileAttributes a) {
+    FileTime modified = a.lastModifiedTime();
+    Instant instant = modified.toInstant();
+    // identity (inode), size and time: every atomic replace makes a new inode
+    long identity = a.fileKey() == null ? 0 : a.fileKey().hashCode();
+    String etag = Long.toHexString(identity) + "-" + Long.toHexString(a.size()) + "-"
+        + Long.toHexString(instant.getEpochSecond() * 1_000_000_000L + instant.getNano());
+    return new ObjectInfo(key, a.size(), etag, instant, MediaTypes.forKey(key));
+  }
+
+  @Override
+  public Optional<StoredObject> open(String key) {
+    Path file = resolve(key);
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      if (!a.isRegularFile()) {
+        return Optional.empty();
+      }
+      requireInsideRoot(file, key);
+      return Optional.of(new FileObject(info(key, a), file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StorageException("could not open " + key + ": " + e, e);
+    }
+  }
+
+  private static final class FileObject implements StoredObject {
+    private final ObjectInfo info;
+    private final Path file;
+
+    FileObject(ObjectInfo info, Path file) {
+      this.info = info;
+      this.file = file;
+    }
+
+    @Override
+    public ObjectInfo info() {
+      return info;
+    }
+
+    @Override
+    public InputStream stream() {
+      try {
+        return Files.newInputStream(file);
+      } catch (IOException e) {
+        throw new StorageException("could not read " + info.key() + ": " + e, e);
+      }
+    }
+
+    @Override
+    public InputStream stream(long offset, long length) {
+      if (offset < 0 || length < 0 || offset + length > info.length()) {
+        throw new StorageException("range " + offset + "+" + length + " is outside "
+            + info.key() + " (" + info.length() + " bytes)");
+      }
+      try {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        channel.position(offset);
+        return new BoundedInputStream(Channels.newInputStream(channel), length);
+      } catch (IOException e) {
+        throw new StorageException("could not read " + info.key() + ": " + e, e);
+      }
+    }
+
+    @Override
+    public Optional<Path> localFile() {
+      return Optional.of(file);
+    }
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) {
+    StorageKeys.requirePrefix(prefix);
+    int slash = prefix.lastIndexOf('/');
+    Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+    List<ObjectInfo> result = new ArrayList<>();
+    if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+      return result;
+    }
+    try {
+      Files.walkFileTree(start, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          if (!dir.equals(start) && dir.getFileName().toString().startsWith(".")) {
+            return FileVisitResult.SKIP_SUBTREE;
+          }
+          String key = root.relativize(dir).toString().replace('\\', '/');
+          // descend only where keys can still start with the prefix
+          if (!dir.equals(root) && !(key + "/").startsWith(prefix)
+              && !prefix.startsWith(key + "/")) {
+            return FileVisitResult.SKIP_SUBTREE;
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+            String key = root.relativize(file).toString().replace('\\', '/');
+            if (key.startsWith(prefix) && StorageKeys.isValidKey(key)) {
+              result.add(info(key, attrs));
+            }
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE; // deleted while we walked
+          }
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      throw new StorageException("could not list " + prefix + " under " + root + ": " + e, e);
+    }
+    result.sort(Comparator.comparing(ObjectInfo::key));
+    return result;
+  }
+
+  @Override
+  public int deletePrefix(String prefix) {
+    List<ObjectInfo> objects = list(prefix);
+    int count = 0;
+    for (ObjectInfo o : objects) {
+      try {
+        if (Files.deleteIfExists(resolve(o.key()))) {
+          count++;
+        }
+      } catch (IOException e) {
+        throw new StorageException("could not delete " + o.key() + ": " + e, e);
+      }
+    }
+    for (ObjectInfo o : objects) {
+      removeEmptyParents(resolve(o.key()).getParent());
+    }
+    return count;
+  }
+
+  private void removeEmptyParents(Path dir) {
+    while (dir != null && dir.startsWith(root) && !dir.equals(root)) {
+      try {
+        Files.delete(dir);
+      } catch (IOException e) {
+        return; // not empty, or gone already: either way done
+      }
+      dir = dir.getParent();
+    }
+  }
+
+  @Override
+  public ChannelDraft draft(String channelId) {
+    StorageKeys.requireChannelId(channelId);
+    Path dir = root.resolve(DRAFTS).resolve(channelId + "-" + UUID.randomUUID());
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StorageException("could not start a draft of " + channelId + " under " + root
+          + ": " + e, e);
+    }
+    return new Draft(channelId, dir);
+  }
+
+  private final class Draft implements ChannelDraft {
+    private final String channelId;
+    private final Path dir;
+    private volatile boolean done;
+
+    Draft(String channelId, Path dir) {
+      this.channelId = channelId;
+      this.dir = dir;
+    }
+
+    @Override
+    public String channelId() {
+      return channelId;
+    }
+
+    private Path target(String relativeKey) {
+      if (done) {
+        throw new StorageException("the draft of " + channelId + " is already closed");
+      }
+      if (relativeKey.equals(CHANNEL_JSON)) {
+        throw new StorageException(CHANNEL_JSON + " is written by publish(), not by write()");
+      }
+      Path published = resolve(channelId + "/" + relativeKey); // same checks as for any key
+      return dir.resolve(root.resolve(channelId).relativize(published).toString());
+    }
+
+    @Override
+    public ObjectInfo write(String relativeKey, InputStream content) {
+      Path file = target(relativeKey);
+      return writeDraftFile(relativeKey, file, tmp -> Files.copy(content, tmp,
+          StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    @Override
+    public ObjectInfo write(String relativeKey, Path source) {
+      Path file = target(relativeKey);
+      return writeDraftFile(relativeKey, file, tmp -> Files.copy(source, tmp,
+          StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    private ObjectInfo writeDraftFile(String relativeKey, Path file, Filler filler) {
+      try {
+        Files.createDirectories(file.getParent());
+        filler.fill(file);
+        return info(channelId + "/" + relativeKey, file);
+      } catch (IOException e) {
+        throw new StorageException("could not write " + relativeKey + " of the draft of "
+            + channelId + ": " + e, e);
+      }
+    }
+
+    @Override
+    public synchronized void publish(ChannelMetadata metadata) {
+      if (done) {
+        throw new StorageException("the draft of " + channelId + " is already closed");
+      }
+      if (!metadata.id().equals(channelId)) {
+        throw new StorageException("metadata for channel " + metadata.id()
+            + " cannot publish the draft of " + channelId);
+      }
+      Path target = root.resolve(channelId);
+      Path old = root.resolve(DRAFTS).resolve(channelId + "-replaced-" + UUID.randomUUID());
+      try {
+        Files.write(dir.resolve(CHANNEL_JSON), metadata.toJsonBytes());
+        boolean replacing = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        if (replacing) {
+          moveAtomically(target, old);
+        }
+        try {
+          moveAtomically(dir, target);
+        } catch (IOException e) {
+          if (replacing) {
+            moveAtomically(old, target); // put the earlier version back
+          }
+          throw e;
+        }
+        done = true;
+        if (replacing) {
+          deleteTree(old);
+        }
+      } catch (IOException e) {
+        throw new StorageException("could not publish channel " + channelId + " under " + root
+            + ": " + e, e);
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!done) {
+        done = true;
+        deleteTree(dir);
+      }
+    }
+  }
+
+  private void removeAbandonedDrafts() {
+    Instant cutoff = Instant.now().minus(ABANDONED_DRAFT_AGE);
+    try (DirectoryStream<Path> drafts = Files.newDirectoryStream(root.resolve(DRAFTS))) {
+      for (Path d : drafts) {
+        if (newestModification(d).isBefore(cutoff)) {
+          LOG.info("removing the abandoned draft {}", d);
+          deleteTree(d);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not look for abandoned drafts under {}", root, e);
+    }
+  }
+
+  private static Instant newestModification(Path dir) throws IOException {
+    Instant newest = Files.getLastModifiedTime(dir).toInstant();
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path c : children) {
+        Instant t = Files.getLastModifiedTime(c, LinkOption.NOFOLLOW_LINKS).toInstant();
+        if (t.isAfter(newest)) {
+          newest = t;
+        }
+      }
+    }
+    return newest;
+  }
+
+  static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          Files.deleteIfExists(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      LOG.warn("could not delete {}", dir, e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.warn("could not delete the temporary file {}", file, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    // nothing held open: every read and write opens and closes its own file
+  }
+}
