@@ -1,0 +1,43 @@
+package io.hlskit.server;
+
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.chat.ChatBroker;
+import io.hlskit.core.store.MediaStore;
+import io.hlskit.server.internal.ApiHandler;
+import io.hlskit.server.internal.StreamsHandler;
+import io.undertow.server.HttpHandler;
+
+/**
+ * The server's handlers as plain Undertow {@link HttpHandler}s, for applications that already run
+ * Undertow and want to mount hlskit under their own paths:
+ *
+ * <pre>{@code
+ * PathHandler routes = Handlers.path()
+ *     .addPrefixPath("/streams", HlsHandlers.streams(store, catalog))
+ *     .addPrefixPath("/api", HlsHandlers.api(catalog, broker, "/streams"));
+ * }</pre>
+ *
+ * <p>Each handler reads the path below its prefix ({@code exchange.getRelativePath()}). The
+ * handlers are thread-safe and hold no state of their own.
+ */
+public final class HlsHandlers {
+  private HlsHandlers() {}
+
+  /**
+   * Objects of published channels: {@code /{channel}/{file}} below the mount point, with media
+   * types, ETags, conditional and Range requests; local files go out with {@code sendfile}.
+   */
+  public static HttpHandler streams(MediaStore store, ChannelCatalog catalog) {
+    return new StreamsHandler(store, catalog);
+  }
+
+  /**
+   * {@code /health}, {@code /channels} and {@code /channels/{id}} below the mount point.
+   *
+   * @param streamsPath where {@link #streams} is mounted, for the playlist and poster paths in
+   *     channel objects
+   */
+  public static HttpHandler api(ChannelCatalog catalog, ChatBroker chat, String streamsPath) {
+    return new ApiHandler(catalog, chat, streamsPath);
+  }
+}

@@ -1,0 +1,226 @@
+package io.hlskit.server;
+
+import io.hlskit.core.HlsException;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.chat.ChatBroker;
+import io.hlskit.core.chat.InMemoryChatBroker;
+import io.hlskit.core.store.MediaStore;
+import io.hlskit.server.internal.Responses;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.PathHandler;
+import io.undertow.server.handlers.resource.ClassPathResourceManager;
+import io.undertow.server.handlers.resource.ResourceHandler;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embeddable HLS server: streams, the REST API and (when given) a static web page, on
+ * Undertow.
+ *
+ * <pre>{@code
+ * HlsServer server = HlsServer.builder()
+ *     .mediaStore(store)
+ *     .catalog(catalog)
+ *     .port(0)                       // 0 picks a free port
+ *     .build()
+ *     .start();
+ * System.out.println("http://localhost:" + server.port() + "/");
+ * Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+ * }</pre>
+ *
+ * <p>Routes: {@code /streams/{channel}/...} ({@link HlsHandlers#streams}), {@code /api/...}
+ * ({@link HlsHandlers#api}), {@code /webjars/...} (WebJars on the classpath) and {@code /} (the
+ * static content, when configured). Thread-safe; {@link #close} drains requests in flight for up
+ * to five seconds, then stops, and may be called any number of times.
+ */
+public final class HlsServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HlsServer.class);
+
+  private final Builder config;
+  private final ChatBroker chat;
+  private final boolean ownsChat;
+  private Undertow undertow;
+  private GracefulShutdownHandler graceful;
+  private int port;
+  private boolean closed;
+
+  private HlsServer(Builder b) {
+    this.config = b;
+    this.ownsChat = b.chat == null;
+    this.chat = ownsChat ? new InMemoryChatBroker() : b.chat;
+  }
+
+  /** A builder; {@link Builder#mediaStore} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws HlsException when the address cannot be bound (port in use), saying which
+   */
+  public synchronized HlsServer start() {
+    if (closed) {
+      throw new HlsException("this server was closed; build a new one");
+    }
+    if (undertow != null) {
+      return this;
+    }
+    PathHandler routes = Handlers.path()
+        .addPrefixPath("/streams", HlsHandlers.streams(config.store, config.catalog))
+        .addPrefixPath("/api", HlsHandlers.api(config.catalog, chat, "/streams"));
+    ClassLoader loader = HlsServer.class.getClassLoader();
+    routes.addPrefixPath("/webjars", new ResourceHandler(
+        new ClassPathResourceManager(loader, "META-INF/resources/webjars")));
+    if (config.staticPrefix != null) {
+      routes.addPrefixPath("/", new ResourceHandler(
+          new ClassPathResourceManager(config.staticLoader, config.staticPrefix))
+          .addWelcomeFiles("index.html"));
+    } else {
+      routes.addPrefixPath("/", exchange -> Responses.error(exchange, 404, "not_found",
+          "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
+    }
+    graceful = Handlers.gracefulShutdown(errorsAsJson(routes));
+    Undertow u = Undertow.builder()
+        .addHttpListener(config.port, config.host)
+        .setHandler(graceful)
+        .build();
+    try {
+      u.start();
+    } catch (RuntimeException e) {
+      throw new HlsException("cannot listen on " + config.host + ":" + config.port + " ("
+          + e.getMessage() + "); is another server using the port? Choose another with port()",
+          e);
+    }
+    undertow = u;
+    port = ((InetSocketAddress) u.getListenerInfo().get(0).getAddress()).getPort();
+    LOG.info("hlskit serving on http://{}:{}/", config.host, port);
+    return this;
+  }
+
+  private static HttpHandler errorsAsJson(HttpHandler next) {
+    return exchange -> {
+      try {
+        next.handleRequest(exchange);
+      } catch (Exception e) {
+        LOG.error("request {} failed", exchange.getRequestPath(), e);
+        Responses.error(exchange, 500, "internal_error", "the server failed; see its log");
+      }
+    };
+  }
+
+  /** The port the server listens on; the chosen one when it was built with port 0. */
+  public synchronized int port() {
+    if (undertow == null) {
+      throw new IllegalStateException("the server is not started");
+    }
+    return port;
+  }
+
+  /** The chat broker the server uses. */
+  public ChatBroker chatBroker() {
+    return chat;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (undertow != null) {
+      graceful.shutdown();
+      try {
+        if (!graceful.awaitShutdown(5000)) {
+          LOG.warn("requests still running 5 s after shutdown began; stopping anyway");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      undertow.stop();
+      undertow = null;
+    }
+    if (ownsChat) {
+      chat.close();
+    }
+  }
+
+  /** Builds an {@link HlsServer}; not thread-safe. */
+  public static final class Builder {
+    private MediaStore store;
+    private ChannelCatalog catalog;
+    private ChatBroker chat;
+    private String host = "0.0.0.0";
+    private int port = 8080;
+    private ClassLoader staticLoader;
+    private String staticPrefix;
+
+    private Builder() {}
+
+    /** Where channels are read from (required). */
+    public Builder mediaStore(MediaStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Which channels exist; optional when the store is itself a {@link ChannelCatalog} (the
+     * in-memory store).
+     */
+    public Builder catalog(ChannelCatalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      return this;
+    }
+
+    /** The chat broker; an {@link InMemoryChatBroker} owned by the server when not given. */
+    public Builder chatBroker(ChatBroker chat) {
+      this.chat = Objects.requireNonNull(chat, "chat");
+      return this;
+    }
+
+    /** The address to bind, {@code 0.0.0.0} (every interface) by default. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The port, 8080 by default; 0 picks a free one, see {@link HlsServer#port()}. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be within 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves a web page from the classpath at {@code /}: resources under {@code prefix} of
+     * {@code loader}, {@code index.html} as the welcome file.
+     */
+    public Builder staticContent(ClassLoader loader, String prefix) {
+      this.staticLoader = Objects.requireNonNull(loader, "loader");
+      this.staticPrefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    public HlsServer build() {
+      if (store == null) {
+        throw new IllegalStateException("an HlsServer needs a mediaStore");
+      }
+      if (catalog == null) {
+        if (!(store instanceof ChannelCatalog)) {
+          throw new IllegalStateException("give the server a catalog(): this store does not"
+              + " list its channels itself");
+        }
+        catalog = (ChannelCatalog) store;
+      }
+      return new HlsServer(this);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.hlskit.server.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** JSON answers and errors in the one shape the API contract gives them. */
+public final class Responses {
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private Responses() {}
+
+  /** Sends {@code body} as JSON with {@code status}. */
+  public static void json(HttpServerExchange exchange, int status, Object body) {
+    String text;
+    try {
+      text = JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the answer as JSON", e);
+    }
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+    exchange.getResponseSender().send(text);
+  }
+
+  /** Sends {@code {"error": code, "message": message}} with {@code status}. */
+  public static void error(HttpServerExchange exchange, int status, String code, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", code);
+    body.put("message", message);
+    if (exchange.isResponseStarted()) {
+      exchange.endExchange();
+      return;
+    }
+    // an error is not the representation: drop its validators, keep Allow and Content-Range
+    exchange.getResponseHeaders().remove(Headers.ETAG);
+    exchange.getResponseHeaders().remove(Headers.LAST_MODIFIED);
+    exchange.getResponseHeaders().remove(Headers.ACCEPT_RANGES);
+    exchange.getResponseHeaders().remove(Headers.CONTENT_LENGTH);
+    json(exchange, status, body);
+  }
+}

@@ -1,0 +1,197 @@
+package io.hlskit.server.internal;
+
+import io.hlskit.core.HlsException;
+import io.hlskit.core.StorageException;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.store.MediaStore;
+import io.hlskit.core.store.MediaTypes;
+import io.hlskit.core.store.ObjectInfo;
+import io.hlskit.core.store.StoredObject;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.DateUtils;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Date;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.channels.Channels;
+import org.xnio.channels.StreamSinkChannel;
+
+/**
+ * {@code GET}/{@code HEAD /streams/{channel}/{key}}: objects of published channels, with media
+ * types, entity tags, conditional requests, single byte ranges and cache headers; files of a
+ * local store go out with {@code sendfile}.
+ */
+public final class StreamsHandler implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsHandler.class);
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  private static final String REVALIDATE = "no-cache";
+
+  private final MediaStore store;
+  private final ChannelCatalog catalog;
+
+  public StreamsHandler(MediaStore store, ChannelCatalog catalog) {
+    this.store = store;
+    this.catalog = catalog;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    // storage and file I/O block: leave the I/O thread
+    exchange.dispatch(() -> {
+      try {
+        handleBlocking(exchange);
+      } catch (StorageException e) {
+        LOG.warn("storage failed on {}: {}", exchange.getRequestPath(), e.getMessage());
+        Responses.error(exchange, 503, "storage_unavailable",
+            "the media store could not be read; try again shortly");
+      } catch (IOException e) {
+        LOG.debug("sending {} failed: {}", exchange.getRequestPath(), e.toString());
+        IoUtils.safeClose(exchange.getConnection());
+      } catch (RuntimeException e) {
+        LOG.error("serving {} failed", exchange.getRequestPath(), e);
+        Responses.error(exchange, 500, "internal_error", "the server failed; see its log");
+      }
+    });
+  }
+
+  private void handleBlocking(HttpServerExchange exchange) throws IOException {
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
+    if (!head && !exchange.getRequestMethod().equals(Methods.GET)) {
+      exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+      Responses.error(exchange, 405, "method_not_allowed", "streams are read with GET or HEAD");
+      return;
+    }
+    Optional<String> key = StreamPaths.key(exchange.getRequestURI(), exchange.getRelativePath());
+    if (key.isEmpty()) {
+      Responses.error(exchange, 400, "bad_path", "the path is not a channel object: use"
+          + " /streams/{channel}/{file} with plain names");
+      return;
+    }
+    String channel = key.get().substring(0, key.get().indexOf('/'));
+    if (catalog.channel(channel).isEmpty()) {
+      Responses.error(exchange, 404, "not_found", "no published channel " + channel);
+      return;
+    }
+    Optional<StoredObject> found = store.open(key.get());
+    if (found.isEmpty()) {
+      Responses.error(exchange, 404, "not_found", "channel " + channel + " has no "
+          + key.get().substring(channel.length() + 1));
+      return;
+    }
+    serve(exchange, found.get(), head);
+  }
+
+  private void serve(HttpServerExchange exchange, StoredObject object, boolean head)
+      throws IOException {
+    ObjectInfo info = object.info();
+    HeaderMap out = exchange.getResponseHeaders();
+    String etag = "\"" + info.etag() + "\"";
+    out.put(Headers.ETAG, etag);
+    out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(Date.from(info.lastModified())));
+    out.put(Headers.CACHE_CONTROL, cacheControl(info.key()));
+    out.put(Headers.ACCEPT_RANGES, "bytes");
+    out.put(Headers.CONTENT_TYPE, info.contentType());
+
+    if (notModified(exchange, etag, info)) {
+      exchange.setStatusCode(304);
+      exchange.endExchange();
+      return;
+    }
+    String ifRange = exchange.getRequestHeaders().getFirst(Headers.IF_RANGE);
+    String rangeHeader = ifRange == null || ifRange.equals(etag)
+        ? exchange.getRequestHeaders().getFirst(Headers.RANGE) : null;
+    ByteRange.Parsed range = ByteRange.parse(rangeHeader, info.length());
+    long start = 0;
+    long length = info.length();
+    switch (range.kind()) {
+      case UNSATISFIABLE:
+        out.put(Headers.CONTENT_RANGE, "bytes */" + info.length());
+        Responses.error(exchange, 416, "range_not_satisfiable", "the range lies outside the "
+            + info.length() + " bytes of " + info.key());
+        return;
+      case PARTIAL:
+        ByteRange r = range.range().orElseThrow();
+        start = r.start();
+        length = r.length();
+        exchange.setStatusCode(206);
+        out.put(Headers.CONTENT_RANGE, "bytes " + r.start() + "-" + r.end() + "/" + info.length());
+        break;
+      default:
+        exchange.setStatusCode(200);
+    }
+    exchange.setResponseContentLength(length);
+    if (head) {
+      exchange.endExchange();
+      return;
+    }
+    StreamSinkChannel sink = exchange.getResponseChannel();
+    Optional<Path> file = object.localFile();
+    if (file.isPresent()) {
+      try (FileChannel source = FileChannel.open(file.get(), StandardOpenOption.READ)) {
+        // positioned too: Undertow's conduits fall back to plain reads from the channel's own
+        // position while the response head is still buffered
+        source.position(start);
+        Channels.transferBlocking(sink, source, start, length); // sendfile
+      }
+    } else {
+      try (InputStream in = start == 0 && length == info.length()
+          ? object.stream() : object.stream(start, length)) {
+        byte[] buffer = new byte[64 * 1024];
+        long remaining = length;
+        int n;
+        while (remaining > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining)))
+            > 0) {
+          Channels.writeBlocking(sink, ByteBuffer.wrap(buffer, 0, n));
+          remaining -= n;
+        }
+        if (remaining > 0) {
+          throw new HlsException(info.key() + " ended " + remaining + " bytes early");
+        }
+      }
+    }
+    Channels.shutdownWritesBlocking(sink);
+    exchange.endExchange();
+  }
+
+  private static boolean notModified(HttpServerExchange exchange, String etag, ObjectInfo info) {
+    String inm = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
+    if (inm != null) {
+      for (String candidate : inm.split(",")) {
+        String c = candidate.strip();
+        if (c.startsWith("W/")) {
+          c = c.substring(2);
+        }
+        if (c.equals("*") || c.equals(etag)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    String ims = exchange.getRequestHeaders().getFirst(Headers.IF_MODIFIED_SINCE);
+    if (ims != null) {
+      Date since = DateUtils.parseDate(ims);
+      return since != null && info.lastModified().getEpochSecond() <= since.getTime() / 1000;
+    }
+    return false;
+  }
+
+  private static String cacheControl(String key) {
+    String type = MediaTypes.forKey(key);
+    if (type.equals(MediaTypes.PLAYLIST) || type.equals(MediaTypes.JSON)
+        || key.endsWith("/" + MediaStore.CHANNEL_JSON) || type.equals(MediaTypes.JPEG)) {
+      return REVALIDATE;
+    }
+    return IMMUTABLE;
+  }
+}
