@@ -1,0 +1,66 @@
+package io.hlskit.demo;
+
+import io.hlskit.server.HlsServer;
+import io.hlskit.storage.fs.FileSystemChannelCatalog;
+import io.hlskit.storage.fs.FileSystemMediaStore;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: the web page, the channel API and the streams of a folder of channels. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serves the channels in the streams folder with the web page at /.",
+        "A channel is a folder with a playlist.m3u8 (and its segments): what `convert`",
+        "writes, or what the seed's `npm run convert` wrote with the ffmpeg CLI.",
+        "Every option also reads from the environment variable named in its description."})
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Option(names = "--port", defaultValue = "${env:HLS_PORT:-8080}",
+      description = "TCP port (HLS_PORT; default ${DEFAULT-VALUE}); 0 picks a free one")
+  int port;
+
+  @Option(names = "--host", defaultValue = "${env:HLS_HOST:-0.0.0.0}",
+      description = "address to listen on (HLS_HOST; default ${DEFAULT-VALUE}, every interface)")
+  String host;
+
+  @Option(names = "--streams", defaultValue = "${env:HLS_STREAMS:-streams}",
+      description = "folder of channels (HLS_STREAMS; default ./${DEFAULT-VALUE}), created when"
+          + " missing")
+  Path streams;
+
+  @Override
+  public Integer call() throws Exception {
+    FileSystemMediaStore store = FileSystemMediaStore.at(streams);
+    FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(store);
+    HlsServer server = HlsServer.builder()
+        .mediaStore(store)
+        .catalog(catalog)
+        .host(host)
+        .port(port)
+        .staticContent(ServeCommand.class.getClassLoader(), "io/hlskit/demo/web")
+        .build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      catalog.close();
+      store.close();
+      stopped.countDown();
+    }, "hlskit-shutdown"));
+    server.start();
+    int channels = catalog.channels().size();
+    LOG.info("{} channel{} in {}", channels, channels == 1 ? "" : "s",
+        store.root());
+    if (channels == 0) {
+      LOG.info("no channels yet: copy an HLS folder (playlist.m3u8 and its segments) into {}"
+          + " and it appears within a second", store.root());
+    }
+    System.out.println("hlskit demo: open http://localhost:" + server.port() + "/ (Ctrl+C stops)");
+    stopped.await();
+    return 0;
+  }
+}

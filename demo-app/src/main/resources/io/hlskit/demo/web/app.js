@@ -1,0 +1,229 @@
+// The Reels-style feed: one channel per screen; the one on screen plays (muted until the viewer
+// unmutes, as browsers require for autoplay), the next one is preloaded, the others hold no
+// player. Text from the server is always set as text, never parsed as markup.
+
+const feed = document.getElementById('feed');
+const statusBox = document.getElementById('status');
+const REFRESH_MS = 5000;
+
+/** id -> { channel, section, video, hls } */
+const entries = new Map();
+let current = null;
+let muted = true;
+
+function el(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function formatDuration(seconds) {
+  const s = Math.round(seconds);
+  const m = Math.floor(s / 60);
+  return m >= 60
+    ? `${Math.floor(m / 60)} h ${m % 60} min`
+    : `${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function showStatus(text) {
+  statusBox.textContent = text;
+  statusBox.hidden = !text;
+}
+
+function renderEmpty() {
+  if (entries.size > 0) return;
+  feed.replaceChildren(el('div', { className: 'empty' }, [
+    el('h1', { textContent: 'No channels yet' }),
+    el('p', { textContent: 'Copy an HLS folder (a playlist.m3u8 and its segments) into the '
+      + 'streams folder; it appears here within seconds.' }),
+  ]));
+}
+
+function createEntry(channel) {
+  const video = el('video', { muted: true, playsInline: true, loop: true, preload: 'none' });
+  video.setAttribute('playsinline', '');
+  const sound = el('button', { className: 'sound', type: 'button' });
+  const paused = el('div', { className: 'paused', textContent: '❚❚', hidden: true });
+  const meta = [formatDuration(channel.durationSeconds)];
+  if (channel.renditions.length > 0) {
+    meta.push(channel.renditions.map((r) => r.name).join(' · '));
+  }
+  const section = el('section', { className: 'channel' }, [
+    video,
+    paused,
+    sound,
+    el('div', { className: 'info' }, [
+      el('h2', { textContent: channel.title }),
+      el('p', { className: 'meta', textContent: meta.join(' — ') }),
+    ]),
+  ]);
+  section.dataset.id = channel.id;
+  section.setAttribute('aria-label', channel.title);
+  if (channel.poster) section.style.backgroundImage = `url("${encodeURI(channel.poster)}")`;
+
+  const entry = { channel, section, video, hls: null, sound, paused };
+  video.addEventListener('click', () => togglePause(entry));
+  video.addEventListener('pause', () => { paused.hidden = entry !== current; });
+  video.addEventListener('play', () => { paused.hidden = true; });
+  sound.addEventListener('click', (e) => {
+    e.stopPropagation();
+    setMuted(!muted);
+  });
+  updateSoundButton(entry);
+  observer.observe(section);
+  return entry;
+}
+
+function updateSoundButton(entry) {
+  entry.sound.textContent = muted ? '🔇 Tap for sound' : '🔊 Sound on';
+  entry.sound.setAttribute('aria-pressed', String(!muted));
+}
+
+function setMuted(value) {
+  muted = value;
+  for (const e of entries.values()) {
+    e.video.muted = muted;
+    updateSoundButton(e);
+  }
+  if (current) play(current);
+}
+
+function attach(entry) {
+  if (entry.hls || entry.video.src) return;
+  const url = entry.channel.playlist;
+  if (window.Hls && window.Hls.isSupported()) {
+    const hls = new window.Hls({ capLevelToPlayerSize: true });
+    hls.on(window.Hls.Events.ERROR, (_, data) => {
+      if (data.fatal) {
+        showStatus(`${entry.channel.title}: cannot play (${data.details})`);
+        detach(entry);
+      }
+    });
+    hls.loadSource(url);
+    hls.attachMedia(entry.video);
+    entry.hls = hls;
+  } else if (entry.video.canPlayType('application/vnd.apple.mpegurl')) {
+    entry.video.src = url; // Safari plays HLS natively
+  } else {
+    showStatus('This browser cannot play HLS.');
+  }
+}
+
+function detach(entry) {
+  entry.video.pause();
+  if (entry.hls) {
+    entry.hls.destroy();
+    entry.hls = null;
+  }
+  if (entry.video.src) {
+    entry.video.removeAttribute('src');
+    entry.video.load();
+  }
+}
+
+function play(entry) {
+  entry.video.muted = muted;
+  const attempt = entry.video.play();
+  if (attempt) {
+    attempt.catch(() => {
+      // sound was refused: fall back to muted autoplay rather than a frozen screen
+      if (!entry.video.muted) {
+        setMuted(true);
+      }
+    });
+  }
+}
+
+function togglePause(entry) {
+  if (entry.video.paused) play(entry);
+  else entry.video.pause();
+}
+
+function ordered() {
+  return [...feed.querySelectorAll('section.channel')].map((s) => entries.get(s.dataset.id));
+}
+
+function makeCurrent(entry) {
+  if (current === entry) return;
+  current = entry;
+  const list = ordered();
+  const index = list.indexOf(entry);
+  list.forEach((e, i) => {
+    if (i === index || i === index + 1) {
+      attach(e); // the one on screen and the next one
+    } else {
+      detach(e);
+    }
+  });
+  for (const e of list) {
+    if (e !== entry) e.video.pause();
+  }
+  play(entry);
+}
+
+const observer = new IntersectionObserver((items) => {
+  for (const item of items) {
+    if (item.isIntersecting && item.intersectionRatio >= 0.6) {
+      makeCurrent(entries.get(item.target.dataset.id));
+    }
+  }
+}, { root: feed, threshold: [0.6] });
+
+function scrollByScreens(delta) {
+  const list = ordered();
+  const index = Math.max(0, list.indexOf(current));
+  const target = list[Math.min(list.length - 1, Math.max(0, index + delta))];
+  if (target) target.section.scrollIntoView({ behavior: 'smooth' });
+}
+
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'ArrowDown' || e.key === 'PageDown') {
+    e.preventDefault();
+    scrollByScreens(1);
+  } else if (e.key === 'ArrowUp' || e.key === 'PageUp') {
+    e.preventDefault();
+    scrollByScreens(-1);
+  } else if (e.key === ' ' && current) {
+    e.preventDefault();
+    togglePause(current);
+  } else if (e.key === 'm') {
+    setMuted(!muted);
+  }
+});
+
+async function refresh() {
+  let channels;
+  try {
+    const response = await fetch('/api/channels', { cache: 'no-cache' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    channels = await response.json();
+    showStatus('');
+  } catch (err) {
+    showStatus('Offline: cannot reach the server, retrying…');
+    return;
+  }
+  const ids = new Set(channels.map((c) => c.id));
+  for (const [id, entry] of entries) {
+    if (!ids.has(id)) {
+      observer.unobserve(entry.section);
+      detach(entry);
+      entry.section.remove();
+      entries.delete(id);
+      if (current === entry) current = null;
+    }
+  }
+  if (channels.length > 0) feed.querySelector('.empty')?.remove();
+  for (const channel of channels) {
+    if (!entries.has(channel.id)) {
+      const entry = createEntry(channel);
+      entries.set(channel.id, entry);
+      feed.append(entry.section);
+    }
+  }
+  renderEmpty();
+}
+
+await refresh();
+feed.focus();
+setInterval(refresh, REFRESH_MS);
