@@ -1,0 +1,81 @@
+package io.hlskit.transcode;
+
+import io.hlskit.core.store.StorageKeys;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to transcode into which channel. Build one with {@link #builder}.
+ *
+ * @param input the video file (any container and codec libav reads)
+ * @param channelId the channel to publish
+ * @param title the channel's title; the channel id when not given
+ * @param profile the rendition to make
+ * @param segmentDuration the target segment length, 6 s by default (Apple's recommendation)
+ * @param sourceName the original file name to record in {@code channel.json}
+ */
+public record TranscodeRequest(Path input, String channelId, String title, Profile profile,
+    Duration segmentDuration, Optional<String> sourceName) {
+  public TranscodeRequest {
+    Objects.requireNonNull(input, "input");
+    StorageKeys.requireChannelId(channelId);
+    Objects.requireNonNull(title, "title");
+    Objects.requireNonNull(profile, "profile");
+    Objects.requireNonNull(segmentDuration, "segmentDuration");
+    if (segmentDuration.compareTo(Duration.ofSeconds(1)) < 0
+        || segmentDuration.compareTo(Duration.ofSeconds(60)) > 0) {
+      throw new IllegalArgumentException("segment duration must be 1 to 60 s: " + segmentDuration);
+    }
+    Objects.requireNonNull(sourceName, "sourceName");
+  }
+
+  /** A builder for transcoding {@code input} into channel {@code channelId}. */
+  public static Builder builder(Path input, String channelId) {
+    return new Builder(input, channelId);
+  }
+
+  /** Builds a {@link TranscodeRequest}; not thread-safe. */
+  public static final class Builder {
+    private final Path input;
+    private final String channelId;
+    private String title;
+    private Profile profile = Profile.MEDIUM;
+    private Duration segmentDuration = Duration.ofSeconds(6);
+    private String sourceName;
+
+    private Builder(Path input, String channelId) {
+      this.input = input;
+      this.channelId = channelId;
+    }
+
+    public Builder title(String title) {
+      this.title = title;
+      return this;
+    }
+
+    public Builder profile(Profile profile) {
+      this.profile = profile;
+      return this;
+    }
+
+    public Builder segmentDuration(Duration segmentDuration) {
+      this.segmentDuration = segmentDuration;
+      return this;
+    }
+
+    /** The original file name, when the input is a temporary copy (an upload). */
+    public Builder sourceName(String sourceName) {
+      this.sourceName = sourceName;
+      return this;
+    }
+
+    public TranscodeRequest build() {
+      String name = sourceName != null ? sourceName
+          : input.getFileName() == null ? null : input.getFileName().toString();
+      return new TranscodeRequest(input, channelId, title == null ? channelId : title, profile,
+          segmentDuration, Optional.ofNullable(name));
+    }
+  }
+}

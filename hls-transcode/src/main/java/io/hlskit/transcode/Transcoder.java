@@ -1,0 +1,259 @@
+package io.hlskit.transcode;
+
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+
+import io.hlskit.core.HlsException;
+import io.hlskit.core.TranscodeException;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.MediaSegment;
+import io.hlskit.core.playlist.PlaylistParser;
+import io.hlskit.core.playlist.PlaylistType;
+import io.hlskit.core.playlist.PlaylistWriter;
+import io.hlskit.core.playlist.Resolution;
+import io.hlskit.core.store.ChannelDraft;
+import io.hlskit.core.store.MediaStore;
+import io.hlskit.transcode.internal.Encode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a video file into a published HLS channel, in-process through libav (Bytedeco FFmpeg):
+ * no ffmpeg process is started.
+ *
+ * <pre>{@code
+ * Transcoder transcoder = Transcoder.create();
+ * TranscodeRequest request = TranscodeRequest.builder(Path.of("talk.mp4"), "talk")
+ *     .profile(Profile.MEDIUM)
+ *     .build();
+ * ChannelMetadata channel = transcoder.transcode(request, store,
+ *     p -> System.out.printf("%3.0f%% %.1fx%n", p.fraction() * 100, p.speed()));
+ * }</pre>
+ *
+ * <p>The rendition goes to {@code <channel>/<height>p/seg_NNNNN.ts} with its {@code index.m3u8},
+ * and {@code playlist.m3u8} is the channel's entry playlist; everything is written into a {@link
+ * ChannelDraft} and published at the end, so a failed or cancelled transcode leaves nothing that
+ * readers can see. Interrupting the calling thread cancels.
+ *
+ * <p>H.264 comes from libx264 when the GPL natives are on the classpath and from OpenH264
+ * otherwise (said once in the log). Thread-safe: transcodes may run concurrently, each on its
+ * caller's thread.
+ */
+public final class Transcoder {
+  private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
+
+  private final String videoEncoder;
+
+  private Transcoder(String videoEncoder) {
+    this.videoEncoder = videoEncoder;
+  }
+
+  /**
+   * A transcoder on the libav natives found on the classpath.
+   *
+   * @throws TranscodeException when the natives cannot be loaded or have no H.264 encoder
+   */
+  public static Transcoder create() {
+    String encoder;
+    try {
+      if (avcodec_find_encoder_by_name("libx264") != null) {
+        encoder = "libx264";
+      } else if (avcodec_find_encoder_by_name("libopenh264") != null) {
+        encoder = "libopenh264";
+      } else {
+        throw new TranscodeException("the libav natives have no H.264 encoder; put the"
+            + " org.bytedeco:ffmpeg natives for this platform on the classpath");
+      }
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      throw new TranscodeException("cannot load the libav natives (" + e.getMessage() + "); add"
+          + " org.bytedeco:ffmpeg with the classifier of this platform, such as"
+          + " linux-x86_64-gpl", e);
+    }
+    LOG.info("H.264 encoder: {}{}", encoder, encoder.equals("libx264") ? ""
+        : " (the GPL natives with libx264 are not on the classpath)");
+    return new Transcoder(encoder);
+  }
+
+  /** The H.264 encoder in use: {@code libx264} or {@code libopenh264}. */
+  public String videoEncoder() {
+    return videoEncoder;
+  }
+
+  /**
+   * Transcodes and publishes the channel; returns when it is published.
+   *
+   * @throws TranscodeException naming the input, the stage and libav's message; nothing is
+   *     published then, and no temporary file is left
+   */
+  public ChannelMetadata transcode(TranscodeRequest request, MediaStore store,
+      ProgressListener listener) {
+    if (!Files.isRegularFile(request.input())) {
+      throw new TranscodeException(request.input() + " is not a file");
+    }
+    Path work;
+    try {
+      work = Files.createTempDirectory("hlskit-transcode-");
+    } catch (IOException e) {
+      throw new TranscodeException("cannot create a working folder for the transcode", e);
+    }
+    try (Encode encode = new Encode(request.input());
+        ChannelDraft draft = store.draft(request.channelId())) {
+      Path playlistFile = work.resolve("index.m3u8");
+      long started = System.nanoTime();
+      ProgressReporter reporter = new ProgressReporter(listener, encode, started);
+      Encode.Result result = encode.run(playlistFile, new Encode.Settings(
+          request.profile().shortSide(), request.profile().videoBitrate(),
+          request.profile().audioBitrate(), request.segmentDuration().toMillis() / 1000.0,
+          videoEncoder), reporter::videoAt);
+
+      MediaPlaylist produced = lastSegmentFixed(PlaylistParser.lenient()
+          .parseMedia(Files.readString(playlistFile, StandardCharsets.UTF_8)),
+          result.durationSeconds());
+      String rendition = result.height() + "p";
+      List<MediaSegment> segments = new ArrayList<>();
+      long peak = 0;
+      long bytes = 0;
+      for (MediaSegment s : produced.segments()) {
+        Path file = work.resolve(s.uri());
+        long size = Files.size(file);
+        bytes += size;
+        double seconds = s.duration().toNanos() / 1e9;
+        if (seconds > 0.5) {
+          peak = Math.max(peak, Math.round(size * 8 / seconds));
+        }
+        draft.write(rendition + "/" + s.uri(), file);
+        segments.add(s);
+      }
+      MediaPlaylist index = MediaPlaylist.builder()
+          .playlistType(PlaylistType.VOD)
+          .independentSegments(true)
+          .segments(segments)
+          .endList(true)
+          .build();
+      Duration total = index.totalDuration();
+      long average = total.isZero() ? 0 : Math.round(bytes * 8 / (total.toNanos() / 1e9));
+      MediaPlaylist entry = index.toBuilder().segments(segments.stream()
+          .map(s -> s.toBuilder().uri(rendition + "/" + s.uri()).build()).toList()).build();
+      draft.write(rendition + "/index.m3u8", utf8(PlaylistWriter.write(index)));
+      draft.write(ChannelMetadata.ENTRY_PLAYLIST, utf8(PlaylistWriter.write(entry)));
+
+      List<String> codecs = new ArrayList<>();
+      codecs.add(Optional.ofNullable(result.videoCodecs()).orElse("avc1.640028"));
+      if (result.hasAudio()) {
+        codecs.add("mp4a.40.2");
+      }
+      ChannelMetadata metadata = ChannelMetadata.builder(request.channelId())
+          .title(request.title())
+          .duration(total)
+          .addRendition(new RenditionInfo(rendition, rendition + "/index.m3u8",
+              Optional.of(new Resolution(result.width(), result.height())),
+              Math.max(peak, average), average, codecs))
+          .source(request.sourceName().orElse(null))
+          .created(Instant.now())
+          .build();
+      draft.publish(metadata);
+      double wall = (System.nanoTime() - started) / 1e9;
+      listener.onProgress(new Progress(1.0, result.frames(),
+          wall > 0 ? total.toNanos() / 1e9 / wall : 0));
+      LOG.info("published {}: {} segments of {} at {}x{}, {} frames in {} s", request.channelId(),
+          segments.size(), rendition, result.width(), result.height(), result.frames(),
+          String.format("%.1f", wall));
+      return metadata;
+    } catch (IOException e) {
+      throw new TranscodeException("the transcode of " + request.input() + " failed: " + e, e);
+    } catch (TranscodeException e) {
+      throw e;
+    } catch (HlsException e) {
+      throw new TranscodeException("the transcode of " + request.input() + " failed: "
+          + e.getMessage(), e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /**
+   * The hls muxer gives the last segment the span of its time stamps, one frame (or more) short
+   * of what it holds; every other segment starts on a forced keyframe and is exact. The last one
+   * gets what is left of the decoded duration, so the EXTINF sum matches the video.
+   */
+  private static MediaPlaylist lastSegmentFixed(MediaPlaylist produced, double durationSeconds) {
+    List<MediaSegment> segments = new ArrayList<>(produced.segments());
+    if (segments.isEmpty()) {
+      throw new TranscodeException("the transcode produced no segment");
+    }
+    Duration before = Duration.ZERO;
+    for (int i = 0; i < segments.size() - 1; i++) {
+      before = before.plus(segments.get(i).duration());
+    }
+    Duration rest = Duration.ofNanos(Math.round(durationSeconds * 1e9)).minus(before);
+    // to the millisecond, as the playlist writes it
+    rest = Duration.ofMillis(Math.max(1, Math.round(rest.toNanos() / 1e6)));
+    MediaSegment last = segments.get(segments.size() - 1);
+    if (rest.compareTo(last.duration()) > 0) {
+      segments.set(segments.size() - 1, last.toBuilder().duration(rest).build());
+    }
+    return produced.toBuilder().segments(segments).build();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          LOG.warn("could not delete {}", p, e);
+        }
+      });
+    } catch (IOException e) {
+      LOG.warn("could not clean up {}", dir, e);
+    }
+  }
+
+  /** Turns decoded-frame times into at most five progress reports a second. */
+  private static final class ProgressReporter {
+    private final ProgressListener listener;
+    private final Encode encode;
+    private final long started;
+    private long frames;
+    private long lastReport;
+    private double lastFraction;
+
+    ProgressReporter(ProgressListener listener, Encode encode, long started) {
+      this.listener = listener;
+      this.encode = encode;
+      this.started = started;
+    }
+
+    void videoAt(long micros) {
+      frames++;
+      long now = System.nanoTime();
+      if (now - lastReport < 200_000_000L) {
+        return;
+      }
+      lastReport = now;
+      long duration = encode.inputDurationMicros();
+      // 0.99 at most until published: the last percent is the upload into the store
+      double fraction = duration > 0 ? Math.min(0.99, (double) micros / duration) : 0;
+      fraction = Math.max(fraction, lastFraction);
+      lastFraction = fraction;
+      double wall = (now - started) / 1e9;
+      listener.onProgress(new Progress(fraction, frames, wall > 0 ? micros / 1e6 / wall : 0));
+    }
+  }
+}

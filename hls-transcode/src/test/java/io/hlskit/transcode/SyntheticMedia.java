@@ -1,0 +1,188 @@
+package io.hlskit.transcode;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+
+import io.hlskit.transcode.internal.Libav;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * Makes test inputs with libav: a moving picture (and a tone) encoded into a container, so that
+ * no media file is committed. Small and short by design.
+ */
+final class SyntheticMedia {
+  private SyntheticMedia() {}
+
+  /** What to make. */
+  record Spec(int width, int height, int fps, double seconds, boolean audio, String container,
+      String videoCodec) {
+    static Spec mp4(int width, int height, double seconds) {
+      return new Spec(width, height, 25, seconds, true, "mp4", "libx264");
+    }
+
+    Spec withoutAudio() {
+      return new Spec(width, height, fps, seconds, false, container, videoCodec);
+    }
+
+    Spec in(String container, String videoCodec) {
+      return new Spec(width, height, fps, seconds, audio, container, videoCodec);
+    }
+  }
+
+  static void write(Path file, Spec spec) {
+    String name = file.toString();
+    AVFormatContext out = new AVFormatContext(null);
+    AVCodecContext video = null;
+    AVCodecContext audio = null;
+    AVFrame picture = av_frame_alloc();
+    AVFrame sound = av_frame_alloc();
+    AVPacket packet = av_packet_alloc();
+    try {
+      Libav.check(avformat_alloc_output_context2(out, null, spec.container(), name), "muxer",
+          name);
+      AVCodec vc = avcodec_find_encoder_by_name(spec.videoCodec());
+      video = avcodec_alloc_context3(vc);
+      video.width(spec.width());
+      video.height(spec.height());
+      video.pix_fmt(AV_PIX_FMT_YUV420P);
+      video.time_base(av_make_q(1, spec.fps()));
+      video.framerate(av_make_q(spec.fps(), 1));
+      video.gop_size(spec.fps() * 2);
+      video.bit_rate(400_000);
+      if ((out.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
+        video.flags(video.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+      }
+      if (spec.videoCodec().equals("libx264")) {
+        av_opt_set(video.priv_data(), "preset", "ultrafast", 0);
+      }
+      Libav.check(avcodec_open2(video, vc, (AVDictionary) null), "video encoder", name);
+      AVStream vs = avformat_new_stream(out, null);
+      avcodec_parameters_from_context(vs.codecpar(), video);
+      vs.time_base(video.time_base());
+
+      AVStream as = null;
+      if (spec.audio()) {
+        AVCodec ac = avcodec_find_encoder(AV_CODEC_ID_AAC);
+        audio = avcodec_alloc_context3(ac);
+        audio.sample_fmt(AV_SAMPLE_FMT_FLTP);
+        audio.sample_rate(44_100);
+        av_channel_layout_default(audio.ch_layout(), 2);
+        audio.bit_rate(96_000);
+        audio.time_base(av_make_q(1, 44_100));
+        if ((out.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
+          audio.flags(audio.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+        }
+        Libav.check(avcodec_open2(audio, ac, (AVDictionary) null), "audio encoder", name);
+        as = avformat_new_stream(out, null);
+        avcodec_parameters_from_context(as.codecpar(), audio);
+        as.time_base(audio.time_base());
+      }
+      AVIOContext pb = new AVIOContext(null);
+      Libav.check(avio_open(pb, name, AVIO_FLAG_WRITE), "open", name);
+      out.pb(pb);
+      Libav.check(avformat_write_header(out, (AVDictionary) null), "header", name);
+
+      picture.format(AV_PIX_FMT_YUV420P);
+      picture.width(spec.width());
+      picture.height(spec.height());
+      av_frame_get_buffer(picture, 0);
+      int frames = (int) Math.round(spec.seconds() * spec.fps());
+      long samples = 0;
+      long totalSamples = Math.round(spec.seconds() * 44_100);
+      for (int i = 0; i < frames; i++) {
+        av_frame_make_writable(picture);
+        paint(picture, i);
+        picture.pts(i);
+        encode(out, video, vs, picture, packet, name);
+        while (audio != null && samples < Math.min(totalSamples, (long) (i + 1) * 44_100
+            / spec.fps())) {
+          av_frame_unref(sound);
+          sound.format(AV_SAMPLE_FMT_FLTP);
+          sound.sample_rate(44_100);
+          av_channel_layout_copy(sound.ch_layout(), audio.ch_layout());
+          sound.nb_samples(audio.frame_size());
+          av_frame_get_buffer(sound, 0);
+          for (int ch = 0; ch < 2; ch++) {
+            FloatPointer data = new FloatPointer(sound.data(ch));
+            for (int s = 0; s < audio.frame_size(); s++) {
+              data.put(s, (float) (0.3 * Math.sin(2 * Math.PI * 440 * (samples + s) / 44_100.0)));
+            }
+          }
+          sound.pts(samples);
+          samples += audio.frame_size();
+          encode(out, audio, as, sound, packet, name);
+        }
+      }
+      encode(out, video, vs, null, packet, name);
+      if (audio != null) {
+        encode(out, audio, as, null, packet, name);
+      }
+      Libav.check(av_write_trailer(out), "trailer", name);
+    } finally {
+      av_packet_free(packet);
+      av_frame_free(picture);
+      av_frame_free(sound);
+      if (video != null) {
+        avcodec_free_context(video);
+      }
+      if (audio != null) {
+        avcodec_free_context(audio);
+      }
+      if (out.pb() != null) {
+        avio_closep(out.pb());
+      }
+      avformat_free_context(out);
+    }
+  }
+
+  /** A gradient that moves, and a square that crosses the picture, so motion is real. */
+  private static void paint(AVFrame f, int i) {
+    int w = f.width();
+    int h = f.height();
+    BytePointer y = f.data(0);
+    int ls = f.linesize(0);
+    int square = Math.max(8, h / 4);
+    int sx = (i * 4) % Math.max(1, w - square);
+    for (int row = 0; row < h; row++) {
+      for (int col = 0; col < w; col++) {
+        boolean inSquare = col >= sx && col < sx + square && row >= h / 3 && row < h / 3 + square;
+        y.put((long) row * ls + col, (byte) (inSquare ? 235 : (col + row + i * 3) & 0xff));
+      }
+    }
+    for (int plane = 1; plane <= 2; plane++) {
+      BytePointer p = f.data(plane);
+      int lsp = f.linesize(plane);
+      for (int row = 0; row < h / 2; row++) {
+        for (int col = 0; col < w / 2; col++) {
+          p.put((long) row * lsp + col, (byte) (128 + (plane == 1 ? i : -i) % 64));
+        }
+      }
+    }
+  }
+
+  private static void encode(AVFormatContext out, AVCodecContext enc, AVStream st, AVFrame frame,
+      AVPacket packet, String name) {
+    Libav.check(avcodec_send_frame(enc, frame), "encode", name);
+    while (true) {
+      int ret = avcodec_receive_packet(enc, packet);
+      if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF()) {
+        return;
+      }
+      Libav.check(ret, "encode", name);
+      av_packet_rescale_ts(packet, enc.time_base(), st.time_base());
+      packet.stream_index(st.index());
+      Libav.check(av_interleaved_write_frame(out, packet), "write", name);
+    }
+  }
+}

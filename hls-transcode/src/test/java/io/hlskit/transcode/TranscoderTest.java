@@ -1,0 +1,151 @@
+package io.hlskit.transcode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hlskit.core.TranscodeException;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.MediaSegment;
+import io.hlskit.core.playlist.PlaylistParser;
+import io.hlskit.core.store.InMemoryMediaStore;
+import io.hlskit.core.store.ObjectInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TranscoderTest {
+  @TempDir
+  static Path inputs;
+
+  static Path landscape;
+
+  private InMemoryMediaStore store;
+  private final Transcoder transcoder = Transcoder.create();
+
+  @BeforeAll
+  static void makeInputs() {
+    landscape = inputs.resolve("landscape.mp4");
+    SyntheticMedia.write(landscape, SyntheticMedia.Spec.mp4(480, 270, 5));
+  }
+
+  @BeforeEach
+  void open() {
+    store = new InMemoryMediaStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private String text(String key) throws IOException {
+    try (InputStream in = store.open(key).orElseThrow().stream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void transcodesAFileIntoAPublishedChannel() throws Exception {
+    List<Progress> progress = new CopyOnWriteArrayList<>();
+    TranscodeRequest request = TranscodeRequest.builder(landscape, "canal1")
+        .profile(Profile.LOW).title("Canal 1").segmentDuration(Duration.ofSeconds(2)).build();
+
+    ChannelMetadata channel = transcoder.transcode(request, store, progress::add);
+
+    assertThat(transcoder.videoEncoder()).isEqualTo("libx264");
+    assertThat(channel.id()).isEqualTo("canal1");
+    assertThat(channel.title()).isEqualTo("Canal 1");
+    assertThat(channel.source()).contains("landscape.mp4");
+    assertThat(store.channelMetadata("canal1")).contains(channel);
+    // a 270p source is smaller than low's 360p: kept at its size, never upscaled
+    assertThat(channel.renditions()).singleElement().satisfies(r -> {
+      assertThat(r.name()).isEqualTo("270p");
+      assertThat(r.resolution().orElseThrow().width()).isEqualTo(480);
+      assertThat(r.codecs()).hasSize(2).contains("mp4a.40.2");
+      assertThat(r.codecs().get(0)).startsWith("avc1.64");
+      assertThat(r.bandwidth()).isPositive();
+    });
+
+    MediaPlaylist entry = PlaylistParser.strict().parseMedia(text("canal1/playlist.m3u8"));
+    assertThat(entry.endList()).isTrue();
+    assertThat(entry.segments()).hasSizeBetween(2, 4);
+    for (MediaSegment s : entry.segments()) {
+      assertThat(store.open("canal1/" + s.uri())).as(s.uri()).isPresent();
+      assertThat(s.uri()).startsWith("270p/seg_");
+    }
+    double total = entry.totalDuration().toNanos() / 1e9;
+    assertThat(total).isBetween(4.9, 5.1);
+    assertThat(channel.duration()).isEqualTo(Duration.ofMillis(entry.totalDuration().toMillis()));
+    MediaPlaylist index = PlaylistParser.strict().parseMedia(text("canal1/270p/index.m3u8"));
+    assertThat(index.segments()).hasSameSizeAs(entry.segments());
+
+    assertThat(progress).isNotEmpty();
+    assertThat(progress.get(progress.size() - 1).fraction()).isEqualTo(1.0);
+    for (int i = 1; i < progress.size(); i++) {
+      assertThat(progress.get(i).fraction()).isGreaterThanOrEqualTo(progress.get(i - 1).fraction());
+    }
+  }
+
+  @Test
+  void scalesDownToTheProfileKeepingTheAspect() {
+    Path big = inputs.resolve("big.mkv");
+    SyntheticMedia.write(big, SyntheticMedia.Spec.mp4(1280, 720, 2).withoutAudio()
+        .in("matroska", "libx264"));
+
+    ChannelMetadata channel = transcoder.transcode(
+        TranscodeRequest.builder(big, "small").profile(Profile.LOW).build(), store,
+        ProgressListener.none());
+
+    assertThat(channel.renditions().get(0).resolution().orElseThrow().toString())
+        .isEqualTo("640x360");
+    assertThat(channel.renditions().get(0).codecs()).hasSize(1);
+  }
+
+  @Test
+  void aFileThatIsNotMediaFailsClearlyAndPublishesNothing() throws Exception {
+    Path text = inputs.resolve("notes.mp4");
+    Files.writeString(text, "this is not a video, only text pretending to be one");
+
+    assertThatThrownBy(() -> transcoder.transcode(
+        TranscodeRequest.builder(text, "bad").build(), store, ProgressListener.none()))
+        .isInstanceOf(TranscodeException.class)
+        .hasMessageContaining("notes.mp4")
+        .hasMessageContaining("is not a media file")
+        .satisfies(e -> assertThat(((TranscodeException) e).libavError()).isPresent());
+
+    assertThat(store.list("bad/")).isEmpty();
+  }
+
+  @Test
+  void aTruncatedFileFailsClearly() throws Exception {
+    byte[] whole = Files.readAllBytes(landscape);
+    Path truncated = inputs.resolve("truncated.mp4");
+    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 3));
+
+    assertThatThrownBy(() -> transcoder.transcode(
+        TranscodeRequest.builder(truncated, "cut").build(), store, ProgressListener.none()))
+        .isInstanceOf(TranscodeException.class).hasMessageContaining("truncated.mp4");
+    assertThat(store.list("cut/")).extracting(ObjectInfo::key).isEmpty();
+  }
+
+  @Test
+  void anEmptyFileFailsClearly() throws Exception {
+    Path empty = Files.createFile(inputs.resolve("empty.mov"));
+
+    assertThatThrownBy(() -> transcoder.transcode(
+        TranscodeRequest.builder(empty, "empty").build(), store, ProgressListener.none()))
+        .isInstanceOf(TranscodeException.class).hasMessageContaining("empty.mov");
+    assertThat(store.list("")).isEmpty();
+  }
+}
