@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hlskit-demo", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The hlskit IPTV demo: HLS channels in a vertical feed.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, ConvertCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

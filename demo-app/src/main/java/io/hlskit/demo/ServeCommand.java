@@ -33,6 +33,12 @@ final class ServeCommand implements Callable<Integer> {
           + " missing")
   Path streams;
 
+  @Option(names = "--samples", negatable = true, defaultValue = "${env:HLS_SAMPLES:-true}",
+      fallbackValue = "true",
+      description = "make a few short sample channels when the folder has none (HLS_SAMPLES;"
+          + " default ${DEFAULT-VALUE})")
+  boolean samples;
+
   @Override
   public Integer call() throws Exception {
     FileSystemMediaStore store = FileSystemMediaStore.at(streams);
@@ -55,9 +61,14 @@ final class ServeCommand implements Callable<Integer> {
     int channels = catalog.channels().size();
     LOG.info("{} channel{} in {}", channels, channels == 1 ? "" : "s",
         store.root());
-    if (channels == 0) {
-      LOG.info("no channels yet: copy an HLS folder (playlist.m3u8 and its segments) into {}"
-          + " and it appears within a second", store.root());
+    if (channels == 0 && samples) {
+      Thread maker = new Thread(() -> SampleChannels.createIfEmpty(store, catalog),
+          "hlskit-samples");
+      maker.setDaemon(true);
+      maker.start();
+    } else if (channels == 0) {
+      LOG.info("no channels yet: convert a video (java -jar hlskit-demo.jar convert video.mp4"
+          + " canal1 medium) or copy an HLS folder into {}", store.root());
     }
     System.out.println("hlskit demo: open http://localhost:" + server.port() + "/ (Ctrl+C stops)");
     stopped.await();

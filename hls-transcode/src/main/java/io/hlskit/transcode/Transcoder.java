@@ -1,6 +1,8 @@
 package io.hlskit.transcode;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
 import io.hlskit.core.HlsException;
 import io.hlskit.core.TranscodeException;
@@ -68,6 +70,8 @@ public final class Transcoder {
   public static Transcoder create() {
     String encoder;
     try {
+      // libav writes its own log to stderr; keep it to errors (they reach us as return codes)
+      av_log_set_level(AV_LOG_ERROR);
       if (avcodec_find_encoder_by_name("libx264") != null) {
         encoder = "libx264";
       } else if (avcodec_find_encoder_by_name("libopenh264") != null) {
@@ -121,7 +125,8 @@ public final class Transcoder {
       MediaPlaylist produced = lastSegmentFixed(PlaylistParser.lenient()
           .parseMedia(Files.readString(playlistFile, StandardCharsets.UTF_8)),
           result.durationSeconds());
-      String rendition = result.height() + "p";
+      // renditions are named by their short side: 360p is 640x360 and 360x640 alike
+      String rendition = Math.min(result.width(), result.height()) + "p";
       List<MediaSegment> segments = new ArrayList<>();
       long peak = 0;
       long bytes = 0;

@@ -36,7 +36,7 @@ class TranscoderTest {
   @BeforeAll
   static void makeInputs() {
     landscape = inputs.resolve("landscape.mp4");
-    SyntheticMedia.write(landscape, SyntheticMedia.Spec.mp4(480, 270, 5));
+    SampleVideo.write(landscape, SampleVideo.Spec.mp4(480, 270, 5));
   }
 
   @BeforeEach
@@ -100,7 +100,7 @@ class TranscoderTest {
   @Test
   void scalesDownToTheProfileKeepingTheAspect() {
     Path big = inputs.resolve("big.mkv");
-    SyntheticMedia.write(big, SyntheticMedia.Spec.mp4(1280, 720, 2).withoutAudio()
+    SampleVideo.write(big, SampleVideo.Spec.mp4(1280, 720, 2).withoutAudio()
         .in("matroska", "libx264"));
 
     ChannelMetadata channel = transcoder.transcode(

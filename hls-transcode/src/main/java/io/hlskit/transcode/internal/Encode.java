@@ -401,6 +401,10 @@ public final class Encode implements AutoCloseable {
           videoCodecs = H264.codecsString(encodedPacket.data(), encodedPacket.size())
               .orElse(null);
         }
+        if (encodedPacket.duration() <= 0) {
+          // the muxer times segments with packet durations; encoders leave some at 0
+          encodedPacket.duration(video ? frameDurationTicks() : Math.max(1, encoder.frame_size()));
+        }
         av_packet_rescale_ts(encodedPacket, encoder.time_base(), stream.time_base());
         encodedPacket.stream_index(stream.index());
         Libav.check(av_interleaved_write_frame(out, encodedPacket), "writing a segment of",

@@ -18,29 +18,57 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * Makes test inputs with libav: a moving picture (and a tone) encoded into a container, so that
- * no media file is committed. Small and short by design.
+ * Writes a synthetic video with libav: a moving gradient with a square crossing it and a tone,
+ * so that a first run of the demo has something to show and tests make their own inputs instead
+ * of committing media files.
  */
-final class SyntheticMedia {
-  private SyntheticMedia() {}
+public final class SampleVideo {
+  private SampleVideo() {}
 
-  /** What to make. */
-  record Spec(int width, int height, int fps, double seconds, boolean audio, String container,
+  /**
+   * What to make.
+   *
+   * @param width picture width, even
+   * @param height picture height, even
+   * @param fps frames per second
+   * @param seconds length
+   * @param toneHz the tone's frequency; 0 for no audio stream at all
+   * @param container a libav muxer name: {@code mp4}, {@code matroska}, {@code mov}, ...
+   * @param videoCodec a libav encoder name: {@code libx264}, {@code mpeg4}, ...
+   */
+  public record Spec(int width, int height, int fps, double seconds, int toneHz, String container,
       String videoCodec) {
-    static Spec mp4(int width, int height, double seconds) {
-      return new Spec(width, height, 25, seconds, true, "mp4", "libx264");
+    /** An H.264/AAC MP4 at 25 fps with a 440 Hz tone. */
+    public static Spec mp4(int width, int height, double seconds) {
+      return new Spec(width, height, 25, seconds, 440, "mp4", "libx264");
     }
 
-    Spec withoutAudio() {
-      return new Spec(width, height, fps, seconds, false, container, videoCodec);
+    /** The same without an audio stream. */
+    public Spec withoutAudio() {
+      return new Spec(width, height, fps, seconds, 0, container, videoCodec);
     }
 
-    Spec in(String container, String videoCodec) {
-      return new Spec(width, height, fps, seconds, audio, container, videoCodec);
+    /** The same with a tone of {@code hz}. */
+    public Spec withTone(int hz) {
+      return new Spec(width, height, fps, seconds, hz, container, videoCodec);
+    }
+
+    /** The same in another container and video codec. */
+    public Spec in(String container, String videoCodec) {
+      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec);
+    }
+
+    boolean audio() {
+      return toneHz > 0;
     }
   }
 
-  static void write(Path file, Spec spec) {
+  /**
+   * Writes the video to {@code file}.
+   *
+   * @throws io.hlskit.core.TranscodeException when libav refuses (an unknown container or codec)
+   */
+  public static void write(Path file, Spec spec) {
     String name = file.toString();
     AVFormatContext out = new AVFormatContext(null);
     AVCodecContext video = null;
@@ -116,7 +144,8 @@ final class SyntheticMedia {
           for (int ch = 0; ch < 2; ch++) {
             FloatPointer data = new FloatPointer(sound.data(ch));
             for (int s = 0; s < audio.frame_size(); s++) {
-              data.put(s, (float) (0.3 * Math.sin(2 * Math.PI * 440 * (samples + s) / 44_100.0)));
+              data.put(s, (float) (0.3 * Math.sin(2 * Math.PI * spec.toneHz() * (samples + s)
+                  / 44_100.0)));
             }
           }
           sound.pts(samples);

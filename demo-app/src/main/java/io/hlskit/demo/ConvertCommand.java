@@ -1,0 +1,95 @@
+package io.hlskit.demo;
+
+import io.hlskit.core.HlsException;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.storage.fs.FileSystemMediaStore;
+import io.hlskit.transcode.Profile;
+import io.hlskit.transcode.ProgressListener;
+import io.hlskit.transcode.TranscodeRequest;
+import io.hlskit.transcode.Transcoder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code convert}: the seed's {@code npm run convert video.mp4 canal1 medium}, in-process. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+    description = {"Transcodes a video into an HLS channel in the streams folder.",
+        "The seed's form works too: convert video.mp4 canal1 medium.",
+        "Every option also reads from the environment variable named in its description."})
+final class ConvertCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "<input>", description = "the video file")
+  Path input;
+
+  @Parameters(index = "1", paramLabel = "<channel>",
+      description = "channel id: 1-64 of a-z, 0-9, _ and -")
+  String channel;
+
+  @Parameters(index = "2", arity = "0..1", paramLabel = "<profile>",
+      description = "low, medium or high, as in the seed (or use --profile)")
+  String positionalProfile;
+
+  @Option(names = "--profile", defaultValue = "${env:HLS_PROFILE:-medium}",
+      description = "low (360p, 500 kb/s), medium (720p, 1500 kb/s) or high (1080p, 3000 kb/s);"
+          + " HLS_PROFILE; default ${DEFAULT-VALUE}")
+  String profile;
+
+  @Option(names = "--title", description = "the channel's title (default: the channel id)")
+  String title;
+
+  @Option(names = "--streams", defaultValue = "${env:HLS_STREAMS:-streams}",
+      description = "folder of channels (HLS_STREAMS; default ./${DEFAULT-VALUE})")
+  Path streams;
+
+  @Option(names = "--segment-seconds", defaultValue = "${env:HLS_SEGMENT_SECONDS:-6}",
+      description = "target segment length in seconds (HLS_SEGMENT_SECONDS; default"
+          + " ${DEFAULT-VALUE})")
+  int segmentSeconds;
+
+  @Override
+  public Integer call() {
+    try {
+      Profile chosen = Profile.of(positionalProfile != null ? positionalProfile : profile);
+      TranscodeRequest request = TranscodeRequest.builder(input, channel)
+          .profile(chosen)
+          .title(title)
+          .segmentDuration(Duration.ofSeconds(segmentSeconds))
+          .build();
+      Transcoder transcoder = Transcoder.create();
+      long started = System.nanoTime();
+      ChannelMetadata published;
+      try (FileSystemMediaStore store = FileSystemMediaStore.at(streams)) {
+        if (System.console() != null) {
+          try (ProgressBar bar = new ProgressBarBuilder().setTaskName(channel).setInitialMax(1000)
+              .setStyle(ProgressBarStyle.ASCII).setUnit("%", 10).build()) {
+            published = transcoder.transcode(request, store, p -> {
+              bar.stepTo(Math.round(p.fraction() * 1000));
+              bar.setExtraMessage(String.format("%.1fx", p.speed()));
+            });
+          }
+        } else {
+          published = transcoder.transcode(request, store, ProgressListener.none());
+        }
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      spec.commandLine().getOut().printf("converted %s into channel %s (%s, %.1f s of video) in"
+          + " %.1f s: %s%n", input, published.id(), published.renditions().isEmpty() ? "?"
+              : published.renditions().get(0).name(), published.duration().toMillis() / 1000.0,
+          seconds, streams.resolve(published.id()).resolve(ChannelMetadata.ENTRY_PLAYLIST));
+      return 0;
+    } catch (HlsException | IllegalArgumentException e) {
+      spec.commandLine().getErr().println("convert failed: " + e.getMessage());
+      return 1;
+    }
+  }
+}

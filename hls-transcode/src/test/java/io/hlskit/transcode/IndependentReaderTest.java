@@ -1,0 +1,66 @@
+package io.hlskit.transcode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.MediaSegment;
+import io.hlskit.core.playlist.PlaylistParser;
+import io.hlskit.core.store.InMemoryMediaStore;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Debian's ffprobe reads our output: codecs, sizes, and an IDR frame at every segment start. */
+class IndependentReaderTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void ffprobeSeesH264HighAacAndAKeyframeAtEverySegmentStart() throws Exception {
+    Ffprobe.require();
+    Path input = dir.resolve("in.mov");
+    SampleVideo.write(input, SampleVideo.Spec.mp4(640, 360, 7).in("mov", "libx264"));
+    try (InMemoryMediaStore store = new InMemoryMediaStore()) {
+      Transcoder.create().transcode(TranscodeRequest.builder(input, "probe")
+          .profile(Profile.LOW).segmentDuration(Duration.ofSeconds(2)).build(), store,
+          ProgressListener.none());
+      MediaPlaylist playlist;
+      try (InputStream in = store.open("probe/playlist.m3u8").orElseThrow().stream()) {
+        playlist = PlaylistParser.strict().parseMedia(
+            new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+      assertThat(playlist.segments()).hasSize(4);
+      Files.createDirectories(dir.resolve("360p"));
+      for (MediaSegment s : playlist.segments()) {
+        try (InputStream in = store.open("probe/" + s.uri()).orElseThrow().stream()) {
+          Files.write(dir.resolve(s.uri()), in.readAllBytes());
+        }
+      }
+      for (MediaSegment s : playlist.segments()) {
+        String file = dir.resolve(s.uri()).toString();
+        String streams = Ffprobe.run("-show_entries",
+            "stream=codec_name,profile,width,height,pix_fmt,sample_rate,channels",
+            "-of", "compact=nokey=0", file);
+        assertThat(streams).contains("codec_name=h264").contains("profile=High")
+            .contains("width=640").contains("height=360").contains("pix_fmt=yuv420p")
+            .contains("codec_name=aac").contains("sample_rate=48000").contains("channels=2");
+        List<String> firstFrame = Ffprobe.run("-select_streams", "v", "-show_entries",
+            "frame=key_frame,pict_type", "-read_intervals", "%+#1", "-of", "csv=p=0", file)
+            .lines().toList();
+        assertThat(firstFrame).as("first frame of " + s.uri()).first().asString()
+            .startsWith("1,I");
+        // MPEG-TS lists the stream under its program too: the first line is enough
+        double probed = Double.parseDouble(Ffprobe.run("-select_streams", "v", "-show_entries",
+            "stream=duration", "-of", "csv=p=0", file).lines().filter(l -> !l.isBlank())
+            .findFirst().orElseThrow().strip());
+        assertThat(probed).as("duration of " + s.uri())
+            .isCloseTo(s.duration().toNanos() / 1e9, org.assertj.core.data.Offset.offset(0.05));
+      }
+    }
+  }
+}
