@@ -1,6 +1,5 @@
 package io.hlskit.demo;
 
-import io.hlskit.server.HlsServer;
 import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import java.nio.file.Path;
@@ -41,23 +40,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FileSystemMediaStore store = FileSystemMediaStore.at(streams);
-    FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(store);
-    HlsServer server = HlsServer.builder()
-        .mediaStore(store)
-        .catalog(catalog)
-        .host(host)
-        .port(port)
-        .staticContent(ServeCommand.class.getClassLoader(), "io/hlskit/demo/web")
-        .build();
+    DemoServer demo = DemoServer.start(streams, host, port);
+    FileSystemMediaStore store = demo.store;
+    FileSystemChannelCatalog catalog = demo.catalog;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      catalog.close();
-      store.close();
+      demo.close();
       stopped.countDown();
     }, "hlskit-shutdown"));
-    server.start();
     int channels = catalog.channels().size();
     LOG.info("{} channel{} in {}", channels, channels == 1 ? "" : "s",
         store.root());
@@ -70,7 +60,8 @@ final class ServeCommand implements Callable<Integer> {
       LOG.info("no channels yet: convert a video (java -jar hlskit-demo.jar convert video.mp4"
           + " canal1 medium) or copy an HLS folder into {}", store.root());
     }
-    System.out.println("hlskit demo: open http://localhost:" + server.port() + "/ (Ctrl+C stops)");
+    System.out.println("hlskit demo: open http://localhost:" + demo.server.port()
+        + "/ (Ctrl+C stops)");
     stopped.await();
     return 0;
   }

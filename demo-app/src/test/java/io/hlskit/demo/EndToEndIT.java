@@ -1,0 +1,135 @@
+package io.hlskit.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hlskit.transcode.Profile;
+import io.hlskit.transcode.ProgressListener;
+import io.hlskit.transcode.SampleVideo;
+import io.hlskit.transcode.TranscodeRequest;
+import io.hlskit.transcode.Transcoder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The thin path end to end: a file converted in-process, published in a folder, served by the
+ * demo's assembly over real HTTP, read by Debian's ffprobe and played in real headless Chromium.
+ */
+class EndToEndIT {
+  @TempDir
+  static Path dir;
+
+  static DemoServer demo;
+  static String base;
+
+  @BeforeAll
+  static void convertAndServe() {
+    Transcoder transcoder = Transcoder.create();
+    Path streams = dir.resolve("streams");
+    demo = DemoServer.start(streams, "127.0.0.1", 0);
+    base = "http://127.0.0.1:" + demo.server.port();
+    for (Map.Entry<String, int[]> c : Map.of("canal1", new int[] {640, 360},
+        "canal2", new int[] {360, 640}).entrySet()) {
+      Path input = dir.resolve(c.getKey() + ".mp4");
+      SampleVideo.write(input, SampleVideo.Spec.mp4(c.getValue()[0], c.getValue()[1], 8));
+      transcoder.transcode(TranscodeRequest.builder(input, c.getKey()).title("Canal " + c.getKey())
+          .profile(Profile.LOW).segmentDuration(Duration.ofSeconds(2)).build(), demo.store,
+          ProgressListener.none());
+    }
+    demo.catalog.refresh();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (demo != null) {
+      demo.close();
+    }
+  }
+
+  @Test
+  void theApiListsTheConvertedChannels() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(base + "/api/channels")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonNode channels = new ObjectMapper().readTree(r.body());
+
+    assertThat(channels).hasSize(2);
+    for (JsonNode c : channels) {
+      assertThat(c.get("durationSeconds").asDouble()).isBetween(7.8, 8.1);
+      assertThat(c.get("renditions").get(0).get("name").asText()).isEqualTo("360p");
+    }
+  }
+
+  @Test
+  void ffprobeReadsTheChannelOverHttp() throws Exception {
+    Tools.requireFfprobe();
+    String url = base + "/streams/canal1/playlist.m3u8";
+
+    String streams = Tools.ffprobe("-show_entries", "stream=codec_name,width,height",
+        "-of", "compact", url);
+    double duration = Double.parseDouble(Tools.ffprobe("-show_entries", "format=duration",
+        "-of", "csv=p=0", url).strip());
+
+    assertThat(streams).contains("codec_name=h264").contains("width=640").contains("height=360")
+        .contains("codec_name=aac");
+    assertThat(duration).isBetween(7.8, 8.2);
+  }
+
+  @Test
+  void chromiumPlaysTheFeedAndMovesToTheNextChannel() {
+    Tools.requireBrowser();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(Tools.CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--window-size=400,800",
+        "--user-data-dir=" + dir.resolve("chromium-profile"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Tools.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    WebDriver browser = new ChromeDriver(service, options);
+    try {
+      browser.get(base + "/");
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+
+      wait.until(d -> playingTime(js, 0) > 1.0);
+      List<String> titles = browser.findElements(By.cssSelector("section.channel h2")).stream()
+          .map(e -> e.getText()).toList();
+      assertThat(titles).containsExactlyInAnyOrder("Canal canal1", "Canal canal2");
+
+      browser.findElement(By.id("feed")).sendKeys(Keys.ARROW_DOWN);
+      wait.until(d -> playingTime(js, 1) > 1.0);
+      assertThat((Boolean) js.executeScript(
+          "return document.querySelectorAll('video')[0].paused")).isTrue();
+    } finally {
+      browser.quit();
+    }
+  }
+
+  /** The current time of the i-th video while it plays, else 0. */
+  private static double playingTime(JavascriptExecutor js, int index) {
+    Object t = js.executeScript("const v = document.querySelectorAll('video')[arguments[0]];"
+        + " return v && !v.paused && v.readyState >= 2 ? v.currentTime : 0;", index);
+    return t instanceof Number ? ((Number) t).doubleValue() : 0;
+  }
+}
