@@ -2,9 +2,9 @@ package io.hlskit.core.store;
 
 import io.hlskit.core.StorageException;
 import io.hlskit.core.channel.ChannelCatalog;
-import io.hlskit.core.channel.ChannelEvent;
 import io.hlskit.core.channel.ChannelListener;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.ChannelRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,8 +37,7 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryMediaStore.class);
 
   private final NavigableMap<String, Entry> objects = new TreeMap<>();
-  private final Map<String, ChannelMetadata> channels = new ConcurrentHashMap<>();
-  private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
+  private final ChannelRegistry registry = new ChannelRegistry();
   private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "hlskit-memory-store-events");
     t.setDaemon(true);
@@ -253,48 +249,29 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
           e.getMessage());
       now = Optional.empty();
     }
-    ChannelMetadata before = now.isPresent() ? channels.put(channelId, now.get())
-        : channels.remove(channelId);
-    ChannelEvent event;
-    if (now.isPresent()) {
-      event = before == null ? ChannelEvent.added(now.get()) : ChannelEvent.updated(now.get());
-    } else if (before != null) {
-      event = ChannelEvent.removed(channelId);
-    } else {
-      return;
-    }
+    Optional<ChannelMetadata> change = now;
     try {
-      events.execute(() -> {
-        for (ChannelListener l : listeners) {
-          try {
-            l.onChannelEvent(event);
-          } catch (RuntimeException e) {
-            LOG.warn("a channel listener failed on {}", event, e);
-          }
-        }
-      });
+      // listeners hear of it on the store's event thread, in the order changes happened
+      events.execute(() -> change.ifPresentOrElse(registry::put,
+          () -> registry.remove(channelId)));
     } catch (RejectedExecutionException e) {
-      LOG.debug("store closed; {} not delivered", event);
+      LOG.debug("store closed; change of {} not delivered", channelId);
     }
   }
 
   @Override
   public List<ChannelMetadata> channels() {
-    List<ChannelMetadata> list = new ArrayList<>(channels.values());
-    list.sort(Comparator.comparing(ChannelMetadata::created).reversed()
-        .thenComparing(ChannelMetadata::id));
-    return list;
+    return registry.channels();
   }
 
   @Override
   public Optional<ChannelMetadata> channel(String id) {
-    return Optional.ofNullable(channels.get(id));
+    return registry.channel(id);
   }
 
   @Override
   public Registration addListener(ChannelListener listener) {
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return registry.addListener(listener);
   }
 
   @Override

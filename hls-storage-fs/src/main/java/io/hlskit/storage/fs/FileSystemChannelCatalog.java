@@ -2,9 +2,9 @@ package io.hlskit.storage.fs;
 
 import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelCatalog;
-import io.hlskit.core.channel.ChannelEvent;
 import io.hlskit.core.channel.ChannelListener;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.ChannelRegistry;
 import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MultivariantPlaylist;
@@ -23,8 +23,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +50,7 @@ public final class FileSystemChannelCatalog implements ChannelCatalog, AutoClose
 
   private final FileSystemMediaStore store;
   private final Map<String, Cached> cache = new HashMap<>();
-  private final Map<String, ChannelMetadata> channels = new ConcurrentHashMap<>();
-  private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
+  private final ChannelRegistry registry = new ChannelRegistry();
   private final ScheduledExecutorService scanner;
   private final Object scanLock = new Object();
 
@@ -89,21 +84,17 @@ public final class FileSystemChannelCatalog implements ChannelCatalog, AutoClose
 
   @Override
   public List<ChannelMetadata> channels() {
-    List<ChannelMetadata> list = new ArrayList<>(channels.values());
-    list.sort(Comparator.comparing(ChannelMetadata::created).reversed()
-        .thenComparing(ChannelMetadata::id));
-    return list;
+    return registry.channels();
   }
 
   @Override
   public Optional<ChannelMetadata> channel(String id) {
-    return Optional.ofNullable(channels.get(id));
+    return registry.channel(id);
   }
 
   @Override
   public Registration addListener(ChannelListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
-    return () -> listeners.remove(listener);
+    return registry.addListener(listener);
   }
 
   @Override
@@ -134,11 +125,10 @@ public final class FileSystemChannelCatalog implements ChannelCatalog, AutoClose
         LOG.warn("cannot list {}: {}", store.root(), e.toString());
         return;
       }
-      for (String gone : new ArrayList<>(channels.keySet())) {
+      for (String gone : registry.ids()) {
         if (!seen.contains(gone)) {
           cache.remove(gone);
-          channels.remove(gone);
-          fire(ChannelEvent.removed(gone));
+          registry.remove(gone);
         }
       }
       cache.keySet().retainAll(seen);
@@ -151,7 +141,7 @@ public final class FileSystemChannelCatalog implements ChannelCatalog, AutoClose
     Cached before = cache.get(id);
     if (current.isEmpty()) {
       cache.remove(id);
-      remove(id);
+      registry.remove(id);
       return;
     }
     Cached now = current.get();
@@ -161,22 +151,7 @@ public final class FileSystemChannelCatalog implements ChannelCatalog, AutoClose
     }
     Optional<ChannelMetadata> metadata = read(id, now);
     cache.put(id, new Cached(now.file(), now.size(), now.modified(), metadata));
-    if (metadata.isEmpty()) {
-      remove(id);
-      return;
-    }
-    ChannelMetadata previous = channels.put(id, metadata.get());
-    if (previous == null) {
-      fire(ChannelEvent.added(metadata.get()));
-    } else if (!previous.equals(metadata.get())) {
-      fire(ChannelEvent.updated(metadata.get()));
-    }
-  }
-
-  private void remove(String id) {
-    if (channels.remove(id) != null) {
-      fire(ChannelEvent.removed(id));
-    }
+    metadata.ifPresentOrElse(registry::put, () -> registry.remove(id));
   }
 
   private static Optional<Cached> stat(Path dir, String name) {
@@ -242,16 +217,6 @@ public final class FileSystemChannelCatalog implements ChannelCatalog, AutoClose
         .orElseThrow(() -> new HlsException(key + " is missing"));
     try (InputStream in = o.stream()) {
       return PlaylistParser.lenient().parse(in);
-    }
-  }
-
-  private void fire(ChannelEvent event) {
-    for (ChannelListener l : listeners) {
-      try {
-        l.onChannelEvent(event);
-      } catch (RuntimeException e) {
-        LOG.warn("a channel listener failed on {}", event, e);
-      }
     }
   }
 

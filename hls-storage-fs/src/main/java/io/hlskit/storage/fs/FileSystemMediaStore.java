@@ -351,27 +351,14 @@ public final class FileSystemMediaStore implements MediaStore {
 
     @Override
     public ObjectInfo write(String relativeKey, InputStream content) {
-      Path file = target(relativeKey);
-      return writeDraftFile(relativeKey, file, tmp -> Files.copy(content, tmp,
-          StandardCopyOption.REPLACE_EXISTING));
+      return writeAtomically(target(relativeKey), channelId + "/" + relativeKey,
+          tmp -> Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @Override
     public ObjectInfo write(String relativeKey, Path source) {
-      Path file = target(relativeKey);
-      return writeDraftFile(relativeKey, file, tmp -> Files.copy(source, tmp,
-          StandardCopyOption.REPLACE_EXISTING));
-    }
-
-    private ObjectInfo writeDraftFile(String relativeKey, Path file, Filler filler) {
-      try {
-        Files.createDirectories(file.getParent());
-        filler.fill(file);
-        return info(channelId + "/" + relativeKey, file);
-      } catch (IOException e) {
-        throw new StorageException("could not write " + relativeKey + " of the draft of "
-            + channelId + ": " + e, e);
-      }
+      return writeAtomically(target(relativeKey), channelId + "/" + relativeKey,
+          tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @Override

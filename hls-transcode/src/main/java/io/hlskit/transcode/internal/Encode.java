@@ -440,13 +440,7 @@ public final class Encode implements AutoCloseable {
     if (capacity <= 0) {
       return;
     }
-    av_frame_unref(resampled);
-    resampled.format(AV_SAMPLE_FMT_FLTP);
-    resampled.sample_rate(AUDIO_RATE);
-    Libav.check(av_channel_layout_copy(resampled.ch_layout(), audioEncoder.ch_layout()),
-        "preparing audio for", name);
-    resampled.nb_samples(capacity);
-    Libav.check(av_frame_get_buffer(resampled, 0), "allocating audio for", name);
+    allocateAudio(resampled, capacity);
     int n = input == null
         ? swr_convert(swr, resampled.extended_data(), capacity, (PointerPointer<?>) null, 0)
         : swr_convert(swr, resampled.extended_data(), capacity, input.extended_data(),
@@ -464,19 +458,24 @@ public final class Encode implements AutoCloseable {
     }
     while (av_audio_fifo_size(fifo) >= AAC_FRAME || (flush && av_audio_fifo_size(fifo) > 0)) {
       int n = Math.min(AAC_FRAME, av_audio_fifo_size(fifo));
-      av_frame_unref(audioOut);
-      audioOut.format(AV_SAMPLE_FMT_FLTP);
-      audioOut.sample_rate(AUDIO_RATE);
-      Libav.check(av_channel_layout_copy(audioOut.ch_layout(), audioEncoder.ch_layout()),
-          "preparing audio for", name);
-      audioOut.nb_samples(n);
-      Libav.check(av_frame_get_buffer(audioOut, 0), "allocating audio for", name);
+      allocateAudio(audioOut, n);
       Libav.check(av_audio_fifo_read(fifo, audioOut.extended_data(), n), "reading buffered audio"
           + " for", name);
       audioOut.pts(audioSamples);
       audioSamples += n;
       encodeAudio(audioOut);
     }
+  }
+
+  /** Gives {@code frame} fresh buffers for {@code samples} of the encoder's audio format. */
+  private void allocateAudio(AVFrame frame, int samples) {
+    av_frame_unref(frame);
+    frame.format(AV_SAMPLE_FMT_FLTP);
+    frame.sample_rate(AUDIO_RATE);
+    Libav.check(av_channel_layout_copy(frame.ch_layout(), audioEncoder.ch_layout()),
+        "preparing audio for", name);
+    frame.nb_samples(samples);
+    Libav.check(av_frame_get_buffer(frame, 0), "allocating audio for", name);
   }
 
   private void encodeAudio(AVFrame frame) {
