@@ -4,6 +4,10 @@ import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.ApiHandler;
+import io.hlskit.server.internal.ChatEndpoint;
+import io.hlskit.server.internal.OriginCheck;
+import io.undertow.Handlers;
+import java.util.List;
 import io.hlskit.server.internal.StreamsHandler;
 import io.undertow.server.HttpHandler;
 
@@ -14,7 +18,8 @@ import io.undertow.server.HttpHandler;
  * <pre>{@code
  * PathHandler routes = Handlers.path()
  *     .addPrefixPath("/streams", HlsHandlers.streams(store, catalog))
- *     .addPrefixPath("/api", HlsHandlers.api(catalog, broker, "/streams"));
+ *     .addPrefixPath("/api", HlsHandlers.api(catalog, broker, "/streams"))
+ *     .addExactPath("/ws/chat", HlsHandlers.chat(broker, catalog, List.of()));
  * }</pre>
  *
  * <p>Each handler reads the path below its prefix ({@code exchange.getRelativePath()}). The
@@ -39,5 +44,18 @@ public final class HlsHandlers {
    */
   public static HttpHandler api(ChannelCatalog catalog, ChatBroker chat, String streamsPath) {
     return new ApiHandler(catalog, chat, streamsPath);
+  }
+
+  /**
+   * The chat WebSocket: mount it at {@code /ws/chat}; clients connect with {@code
+   * ?channel={id}} of a published channel. The upgrade is inside.
+   *
+   * @param allowedOrigins the page origins (such as {@code https://tv.example.com}) allowed to
+   *     open it; empty allows only pages served by this server itself
+   */
+  public static HttpHandler chat(ChatBroker broker, ChannelCatalog catalog,
+      List<String> allowedOrigins) {
+    return new OriginCheck(allowedOrigins,
+        Handlers.websocket(new ChatEndpoint(broker, catalog)));
   }
 }

@@ -14,6 +14,7 @@ import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Routes: {@code /streams/{channel}/...} ({@link HlsHandlers#streams}), {@code /api/...}
- * ({@link HlsHandlers#api}), {@code /webjars/...} (WebJars on the classpath) and {@code /} (the
+ * ({@link HlsHandlers#api}), {@code /ws/chat} ({@link HlsHandlers#chat}), {@code /webjars/...} (WebJars on the classpath) and {@code /} (the
  * static content, when configured). Thread-safe; {@link #close} drains requests in flight for up
  * to five seconds, then stops, and may be called any number of times.
  */
@@ -74,7 +75,8 @@ public final class HlsServer implements AutoCloseable {
     }
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", HlsHandlers.streams(config.store, config.catalog))
-        .addPrefixPath("/api", HlsHandlers.api(config.catalog, chat, "/streams"));
+        .addPrefixPath("/api", HlsHandlers.api(config.catalog, chat, "/streams"))
+        .addExactPath("/ws/chat", HlsHandlers.chat(chat, config.catalog, config.allowedOrigins));
     ClassLoader loader = HlsServer.class.getClassLoader();
     routes.addPrefixPath("/webjars", new ResourceHandler(
         new ClassPathResourceManager(loader, "META-INF/resources/webjars")));
@@ -158,6 +160,7 @@ public final class HlsServer implements AutoCloseable {
     private ChatBroker chat;
     private String host = "0.0.0.0";
     private int port = 8080;
+    private List<String> allowedOrigins = List.of();
     private ClassLoader staticLoader;
     private String staticPrefix;
 
@@ -196,6 +199,15 @@ public final class HlsServer implements AutoCloseable {
         throw new IllegalArgumentException("port must be within 0..65535: " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * The page origins allowed to open the chat WebSocket (such as {@code
+     * https://tv.example.com}); by default only pages this server serves itself.
+     */
+    public Builder allowedOrigins(List<String> origins) {
+      this.allowedOrigins = List.copyOf(origins);
       return this;
     }
 

@@ -1,0 +1,269 @@
+package io.hlskit.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlskit.core.HlsException;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.chat.ChatBroker;
+import io.hlskit.core.chat.ChatListener;
+import io.hlskit.core.chat.ChatMessage;
+import io.hlskit.core.chat.ChatSession;
+import io.hlskit.core.chat.Presence;
+import io.hlskit.core.store.StorageKeys;
+import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import io.undertow.websockets.spi.WebSocketHttpExchange;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+
+/**
+ * {@code /ws/chat?channel={id}}: the chat of one channel over a {@link ChatBroker}, in the JSON
+ * frames of ARCHITECTURE.md, with the limits a public chat needs: names of 1-32 and messages of
+ * 1-500 characters, frames of at most 4 KB, {@value #RATE_MESSAGES} messages per {@value
+ * #RATE_WINDOW_MS} ms, a bounded send queue (a client that cannot keep up is dropped rather than
+ * slowing the room) and pings to find dead peers.
+ */
+public final class ChatEndpoint implements WebSocketConnectionCallback {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
+
+  static final int MAX_FRAME = 4096;
+  static final int MAX_USERNAME = 32;
+  static final int MAX_TEXT = 500;
+  static final int RATE_MESSAGES = 5;
+  static final long RATE_WINDOW_MS = 5000;
+  static final int MAX_PENDING_SENDS = 256;
+  private static final long PING_MS = 20_000;
+
+  private final ChatBroker broker;
+  private final ChannelCatalog catalog;
+  public ChatEndpoint(ChatBroker broker, ChannelCatalog catalog) {
+    this.broker = broker;
+    this.catalog = catalog;
+  }
+
+  @Override
+  public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
+    String room = first(exchange.getRequestParameters(), "channel");
+    Connection c = new Connection(channel, room);
+    if (room == null || !StorageKeys.isValidChannelId(room) || catalog.channel(room).isEmpty()) {
+      c.error("unknown_channel", "no published channel " + (room == null ? "(none given)"
+          : "'" + abbreviate(room) + "'") + "; connect to /ws/chat?channel={id}");
+      WebSockets.sendClose(CloseMessage.NORMAL_CLOSURE, "unknown channel", channel, null);
+      return;
+    }
+    // pings on the connection's own I/O thread; a peer silent for three of them is dropped
+    XnioExecutor.Key pings = channel.getIoThread().executeAtInterval(
+        () -> WebSockets.sendPing(ByteBuffer.allocate(0), channel, null), PING_MS,
+        TimeUnit.MILLISECONDS);
+    channel.setIdleTimeout(3 * PING_MS);
+    channel.addCloseTask(ch -> {
+      pings.remove();
+      c.leave();
+    });
+    channel.getReceiveSetter().set(c);
+    channel.resumeReceives();
+  }
+
+  private static String first(Map<String, List<String>> params, String name) {
+    List<String> values = params.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+  }
+
+  /** One client: its receive listener, its broker session and its send budget. */
+  private final class Connection extends AbstractReceiveListener implements ChatListener {
+    private final WebSocketChannel channel;
+    private final String room;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Deque<Long> sent = new ArrayDeque<>();
+    private volatile ChatSession session;
+
+    Connection(WebSocketChannel channel, String room) {
+      this.channel = channel;
+      this.room = room;
+    }
+
+    @Override
+    protected long getMaxTextBufferSize() {
+      return MAX_FRAME; // larger frames close the connection with 1009 (message too big)
+    }
+
+    @Override
+    protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+      JsonNode frame;
+      try {
+        frame = Responses.JSON.readTree(message.getData());
+      } catch (IOException e) {
+        error("malformed_json", "frames are JSON objects such as"
+            + " {\"type\":\"chat_message\",\"text\":\"hola\"}");
+        return;
+      }
+      if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
+        error("bad_frame", "a frame is a JSON object with a \"type\"");
+        return;
+      }
+      switch (frame.get("type").asText()) {
+        case "join":
+          join(frame.path("username"));
+          break;
+        case "chat_message":
+          say(frame.path("text"));
+          break;
+        default:
+          error("unknown_type", "frame types are join and chat_message");
+      }
+    }
+
+    private void join(JsonNode username) {
+      String name = username.isTextual() ? username.asText().strip() : "";
+      int length = name.codePointCount(0, name.length());
+      if (length < 1 || length > MAX_USERNAME || hasControl(name)) {
+        error("bad_username", "a username has 1 to " + MAX_USERNAME
+            + " characters and no control characters");
+        return;
+      }
+      synchronized (this) {
+        if (session != null) {
+          session.close(); // joining again renames
+        }
+        try {
+          session = broker.join(room, name, this);
+        } catch (HlsException e) {
+          session = null;
+          error("chat_unavailable", e.getMessage());
+          return;
+        }
+        ObjectNode history = Responses.JSON.createObjectNode();
+        history.put("type", "history");
+        ArrayNode messages = history.putArray("messages");
+        session.history().forEach(m -> messages.add(messageNode(m)));
+        send(history);
+        Presence p = broker.presence(room);
+        onPresence(p);
+      }
+    }
+
+    private void say(JsonNode textNode) {
+      ChatSession s = session;
+      if (s == null) {
+        error("not_joined", "send {\"type\":\"join\",\"username\":\"...\"} first");
+        return;
+      }
+      String text = textNode.isTextual() ? textNode.asText().strip() : "";
+      int length = text.codePointCount(0, text.length());
+      if (length < 1 || length > MAX_TEXT) {
+        error("bad_text", "a message has 1 to " + MAX_TEXT + " characters");
+        return;
+      }
+      if (!allowedNow()) {
+        error("rate_limited", "at most " + RATE_MESSAGES + " messages every "
+            + RATE_WINDOW_MS / 1000 + " s; wait a moment");
+        return;
+      }
+      try {
+        s.send(text);
+      } catch (HlsException e) {
+        error("chat_unavailable", e.getMessage());
+      }
+    }
+
+    private synchronized boolean allowedNow() {
+      long now = System.currentTimeMillis();
+      while (!sent.isEmpty() && now - sent.peekFirst() >= RATE_WINDOW_MS) {
+        sent.removeFirst();
+      }
+      if (sent.size() >= RATE_MESSAGES) {
+        return false;
+      }
+      sent.addLast(now);
+      return true;
+    }
+
+    @Override
+    public void onMessage(ChatMessage m) {
+      ObjectNode node = messageNode(m);
+      node.put("type", "chat_message");
+      send(node);
+    }
+
+    @Override
+    public void onPresence(Presence p) {
+      ObjectNode node = Responses.JSON.createObjectNode();
+      node.put("type", "user_count");
+      node.put("online", p.online());
+      node.put("watching", p.watching());
+      send(node);
+    }
+
+    void error(String code, String reason) {
+      ObjectNode node = Responses.JSON.createObjectNode();
+      node.put("type", "error");
+      node.put("code", code);
+      node.put("reason", reason);
+      send(node);
+    }
+
+    void leave() {
+      ChatSession s;
+      synchronized (this) {
+        s = session;
+        session = null;
+      }
+      if (s != null) {
+        s.close();
+      }
+    }
+
+    private void send(ObjectNode node) {
+      if (pending.incrementAndGet() > MAX_PENDING_SENDS) {
+        LOG.info("dropping a chat client of {} that cannot keep up", room);
+        IoUtils.safeClose(channel);
+        return;
+      }
+      WebSockets.sendText(node.toString(), channel, new WebSocketCallback<Void>() {
+        @Override
+        public void complete(WebSocketChannel ch, Void context) {
+          pending.decrementAndGet();
+        }
+
+        @Override
+        public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+          pending.decrementAndGet();
+          IoUtils.safeClose(ch);
+        }
+      });
+    }
+  }
+
+  private static ObjectNode messageNode(ChatMessage m) {
+    ObjectNode node = Responses.JSON.createObjectNode();
+    node.put("id", m.id());
+    node.put("username", m.username());
+    node.put("text", m.text());
+    node.put("ts", m.timestamp().toEpochMilli());
+    return node;
+  }
+
+  private static boolean hasControl(String s) {
+    return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+  }
+}

@@ -1,0 +1,228 @@
+package io.hlskit.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.store.ChannelDraft;
+import io.hlskit.core.store.InMemoryMediaStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The chat over real WebSockets on loopback, with the JDK's client. */
+class ChatWebSocketTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private InMemoryMediaStore store;
+  private HlsServer server;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() {
+    store = new InMemoryMediaStore();
+    try (ChannelDraft d = store.draft("canal1")) {
+      d.publish(ChannelMetadata.builder("canal1").build());
+    }
+    try (ChannelDraft d = store.draft("canal2")) {
+      d.publish(ChannelMetadata.builder("canal2").build());
+    }
+    io.hlskit.core.contract.Eventually.await(Duration.ofSeconds(5), "channels listed",
+        () -> store.channels().size() == 2);
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0).build().start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    store.close();
+  }
+
+  /** A client that queues every frame it receives. */
+  final class Client implements WebSocket.Listener {
+    final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    WebSocket ws;
+
+    Client connect(String channel) {
+      ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port()
+          + "/ws/chat?channel=" + channel), this).join();
+      return this;
+    }
+
+    Client join(String name) throws Exception {
+      send("{\"type\":\"join\",\"username\":" + JSON.writeValueAsString(name) + "}");
+      return this;
+    }
+
+    void send(String text) {
+      ws.sendText(text, true).join();
+    }
+
+    JsonNode next(String type) throws InterruptedException {
+      while (true) {
+        JsonNode f = frames.poll(10, TimeUnit.SECONDS);
+        assertThat(f).as("a " + type + " frame").isNotNull();
+        if (f.get("type").asText().equals(type)) {
+          return f;
+        }
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        try {
+          frames.add(JSON.readTree(partial.toString()));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.completeExceptionally(error);
+    }
+  }
+
+  @Test
+  void twoClientsChatAndSeeTheCounts() throws Exception {
+    Client ana = new Client().connect("canal1").join("ana");
+    assertThat(ana.next("history").get("messages")).isEmpty();
+    JsonNode count = ana.next("user_count");
+    assertThat(count.get("online").asLong()).isEqualTo(1);
+    assertThat(count.get("watching").asLong()).isEqualTo(1);
+
+    Client ben = new Client().connect("canal1").join("  ben  ");
+    ben.next("history");
+    JsonNode anaSeesBen;
+    do {
+      anaSeesBen = ana.next("user_count");
+    } while (anaSeesBen.get("watching").asLong() != 2);
+
+    ben.send("{\"type\":\"chat_message\",\"text\":\"<img src=x onerror=alert(1)>\"}");
+    JsonNode m = ana.next("chat_message");
+    assertThat(m.get("username").asText()).isEqualTo("ben");
+    assertThat(m.get("text").asText()).isEqualTo("<img src=x onerror=alert(1)>");
+    assertThat(m.get("id").asText()).isNotBlank();
+    assertThat(m.get("ts").asLong()).isPositive();
+    assertThat(ben.next("chat_message").get("id")).isEqualTo(m.get("id"));
+
+    Client late = new Client().connect("canal1").join("cai");
+    assertThat(late.next("history").get("messages")).singleElement()
+        .satisfies(h -> assertThat(h.get("text").asText()).startsWith("<img"));
+
+    Client elsewhere = new Client().connect("canal2").join("dan");
+    JsonNode other = elsewhere.next("user_count");
+    assertThat(other.get("online").asLong()).isEqualTo(4);
+    assertThat(other.get("watching").asLong()).isEqualTo(1);
+
+    ben.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+    JsonNode after;
+    do {
+      after = ana.next("user_count");
+    } while (after.get("watching").asLong() != 2);
+    assertThat(after.get("online").asLong()).isEqualTo(3);
+  }
+
+  @Test
+  void badFramesGetErrorFramesAndTheConnectionStays() throws Exception {
+    Client c = new Client().connect("canal1");
+
+    c.send("{not json");
+    assertThat(c.next("error").get("code").asText()).isEqualTo("malformed_json");
+    c.send("{\"type\":\"chat_message\",\"text\":\"hola\"}");
+    assertThat(c.next("error").get("code").asText()).isEqualTo("not_joined");
+    c.join("x".repeat(33));
+    assertThat(c.next("error").get("code").asText()).isEqualTo("bad_username");
+    c.join("   ");
+    assertThat(c.next("error").get("code").asText()).isEqualTo("bad_username");
+    c.send("{\"type\":\"dance\"}");
+    assertThat(c.next("error").get("code").asText()).isEqualTo("unknown_type");
+    c.send("[1,2]");
+    assertThat(c.next("error").get("code").asText()).isEqualTo("bad_frame");
+
+    c.join("ana");
+    c.next("history");
+    c.send("{\"type\":\"chat_message\",\"text\":\"" + "a".repeat(501) + "\"}");
+    assertThat(c.next("error").get("code").asText()).isEqualTo("bad_text");
+    c.send("{\"type\":\"chat_message\",\"text\":\"still here\"}");
+    assertThat(c.next("chat_message").get("text").asText()).isEqualTo("still here");
+  }
+
+  @Test
+  void theRateLimitAnswersWithAnErrorFrame() throws Exception {
+    Client c = new Client().connect("canal1").join("ana");
+    c.next("history");
+    for (int i = 0; i < 6; i++) {
+      c.send("{\"type\":\"chat_message\",\"text\":\"m" + i + "\"}");
+    }
+
+    JsonNode error = c.next("error");
+    assertThat(error.get("code").asText()).isEqualTo("rate_limited");
+    assertThat(error.get("reason").asText()).contains("at most 5 messages");
+    assertThat(server.chatBroker().history("canal1")).hasSize(5);
+  }
+
+  @Test
+  void oversizedFramesCloseTheConnection() throws Exception {
+    Client c = new Client().connect("canal1").join("ana");
+    c.next("history");
+
+    c.send("{\"type\":\"chat_message\",\"text\":\"" + "a".repeat(5000) + "\"}");
+
+    assertThat(c.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+    assertThat(server.chatBroker().history("canal1")).isEmpty();
+  }
+
+  @Test
+  void unknownChannelsAreRefused() throws Exception {
+    Client c = new Client().connect("nope");
+
+    assertThat(c.next("error").get("code").asText()).isEqualTo("unknown_channel");
+    assertThat(c.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+  }
+
+  @Test
+  void foreignOriginsCannotOpenTheChat() {
+    assertThatThrownBy(() -> http.newWebSocketBuilder().header("Origin", "https://evil.example")
+        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/chat?channel=canal1"),
+            new Client()).join())
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(WebSocketHandshakeException.class)
+        .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse()
+            .statusCode()).isEqualTo(403));
+    Client same = new Client();
+    same.ws = http.newWebSocketBuilder().header("Origin", "http://127.0.0.1:" + server.port())
+        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/chat?channel=canal1"),
+            same).join();
+    assertThat(same.ws.isOutputClosed()).isFalse();
+    List.of(same).forEach(x -> x.ws.abort());
+  }
+}
