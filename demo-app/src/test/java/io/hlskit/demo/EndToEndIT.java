@@ -94,18 +94,54 @@ class EndToEndIT {
     assertThat(duration).isBetween(7.8, 8.2);
   }
 
-  @Test
-  void chromiumPlaysTheFeedAndMovesToTheNextChannel() {
+  /** Debian's Chromium, headless, at a phone's viewport, with a profile of its own. */
+  private static WebDriver browser(String profile) {
     Tools.requireBrowser();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(Tools.CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--window-size=400,800",
-        "--user-data-dir=" + dir.resolve("chromium-profile"));
+        "--user-data-dir=" + dir.resolve(profile));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Tools.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    WebDriver browser = new ChromeDriver(service, options);
+    return new ChromeDriver(service, options);
+  }
+
+  @Test
+  void twoBrowsersChatAndMarkupStaysText() {
+    WebDriver ana = browser("profile-ana");
+    WebDriver ben = browser("profile-ben");
+    try {
+      for (WebDriver b : List.of(ana, ben)) {
+        b.get(base + "/");
+        WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(30));
+        wait.until(d -> !d.findElements(By.cssSelector(".chat-toggle")).isEmpty());
+        b.findElement(By.cssSelector(".chat-toggle")).click();
+        b.findElement(By.cssSelector(".chat-panel form.name input"))
+            .sendKeys(b == ana ? "ana" : "ben", Keys.ENTER);
+      }
+      WebDriverWait waitAna = new WebDriverWait(ana, Duration.ofSeconds(30));
+      waitAna.until(d -> d.findElement(By.cssSelector(".counts")).getText()
+          .startsWith("2 watching"));
+
+      String hostile = "<img src=x onerror=alert(1)>";
+      ben.findElement(By.cssSelector(".chat-panel form.say input")).sendKeys(hostile, Keys.ENTER);
+
+      waitAna.until(d -> d.findElements(By.cssSelector(".messages li")).stream()
+          .anyMatch(li -> li.getText().equals("ben " + hostile)));
+      assertThat(ana.findElements(By.cssSelector(".messages img"))).isEmpty();
+      assertThat(ana.findElement(By.cssSelector(".counts")).getText())
+          .isEqualTo("2 watching · 2 online");
+    } finally {
+      ana.quit();
+      ben.quit();
+    }
+  }
+
+  @Test
+  void chromiumPlaysTheFeedAndMovesToTheNextChannel() {
+    WebDriver browser = browser("profile-feed");
     try {
       browser.get(base + "/");
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));

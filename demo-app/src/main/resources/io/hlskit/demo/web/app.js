@@ -2,7 +2,10 @@
 // unmutes, as browsers require for autoplay), the next one is preloaded, the others hold no
 // player. Text from the server is always set as text, never parsed as markup.
 
+import { Chat } from './chat.js';
+
 const feed = document.getElementById('feed');
+const chat = new Chat(document.getElementById('chat'));
 const statusBox = document.getElementById('status');
 const REFRESH_MS = 5000;
 
@@ -160,6 +163,7 @@ function makeCurrent(entry) {
     if (e !== entry) e.video.pause();
   }
   play(entry);
+  chat.switchTo(entry.channel.id);
 }
 
 const observer = new IntersectionObserver((items) => {
