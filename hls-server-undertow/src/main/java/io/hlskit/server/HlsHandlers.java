@@ -6,6 +6,9 @@ import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.ApiHandler;
 import io.hlskit.server.internal.ChatEndpoint;
 import io.hlskit.server.internal.OriginCheck;
+import io.hlskit.server.internal.UploadHandler;
+import io.hlskit.core.ingest.IngestService;
+import java.nio.file.Path;
 import io.undertow.Handlers;
 import java.util.List;
 import io.hlskit.server.internal.StreamsHandler;
@@ -43,7 +46,22 @@ public final class HlsHandlers {
    *     channel objects
    */
   public static HttpHandler api(ChannelCatalog catalog, ChatBroker chat, String streamsPath) {
-    return new ApiHandler(catalog, chat, streamsPath);
+    return new ApiHandler(catalog, chat, streamsPath, null, null, null);
+  }
+
+  /**
+   * The API with uploads and deletes: {@code POST /channels} hands videos to {@code ingest},
+   * {@code DELETE /channels/{id}} removes from {@code store}, {@code GET /jobs/{id}} reports.
+   *
+   * @param adminToken the bearer token these need; null turns them off (403)
+   * @param maxUploadBytes the largest upload taken (413 above)
+   * @param uploadDirectory where uploads are streamed to before the ingest service takes them
+   */
+  public static HttpHandler api(ChannelCatalog catalog, ChatBroker chat, String streamsPath,
+      MediaStore store, IngestService ingest, String adminToken, long maxUploadBytes,
+      Path uploadDirectory) {
+    return new ApiHandler(catalog, chat, streamsPath, store, ingest,
+        new UploadHandler(ingest, catalog, adminToken, maxUploadBytes, uploadDirectory));
   }
 
   /**

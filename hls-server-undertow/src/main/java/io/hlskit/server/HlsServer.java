@@ -4,6 +4,7 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
+import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.Responses;
 import io.undertow.Handlers;
@@ -14,6 +15,7 @@ import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -75,7 +77,8 @@ public final class HlsServer implements AutoCloseable {
     }
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", HlsHandlers.streams(config.store, config.catalog))
-        .addPrefixPath("/api", HlsHandlers.api(config.catalog, chat, "/streams"))
+        .addPrefixPath("/api", HlsHandlers.api(config.catalog, chat, "/streams", config.store,
+            config.ingest, config.adminToken, config.maxUploadBytes, config.uploadDirectory))
         .addExactPath("/ws/chat", HlsHandlers.chat(chat, config.catalog, config.allowedOrigins));
     ClassLoader loader = HlsServer.class.getClassLoader();
     routes.addPrefixPath("/webjars", new ResourceHandler(
@@ -161,6 +164,10 @@ public final class HlsServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int port = 8080;
     private List<String> allowedOrigins = List.of();
+    private IngestService ingest;
+    private String adminToken;
+    private long maxUploadBytes = 2L * 1024 * 1024 * 1024;
+    private Path uploadDirectory = Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads");
     private ClassLoader staticLoader;
     private String staticPrefix;
 
@@ -199,6 +206,36 @@ public final class HlsServer implements AutoCloseable {
         throw new IllegalArgumentException("port must be within 0..65535: " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /** Where uploads go to be transcoded; without one, uploads answer 503. */
+    public Builder ingest(IngestService ingest) {
+      this.ingest = Objects.requireNonNull(ingest, "ingest");
+      return this;
+    }
+
+    /**
+     * The bearer token that uploads and deletes need (compared in constant time); without one
+     * they are off (403).
+     */
+    public Builder adminToken(String adminToken) {
+      this.adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken;
+      return this;
+    }
+
+    /** The largest upload taken, 2 GiB by default; larger ones get 413. */
+    public Builder maxUploadBytes(long maxUploadBytes) {
+      if (maxUploadBytes < 1) {
+        throw new IllegalArgumentException("the upload limit must be positive");
+      }
+      this.maxUploadBytes = maxUploadBytes;
+      return this;
+    }
+
+    /** Where uploads are streamed before they are handed over; the temp folder by default. */
+    public Builder uploadDirectory(Path uploadDirectory) {
+      this.uploadDirectory = Objects.requireNonNull(uploadDirectory, "uploadDirectory");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.hlskit.core.ingest;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where the server hands an upload to be turned into a channel. The server never transcodes: the
@@ -21,4 +22,12 @@ public interface IngestService {
 
   /** The job's current state, while the service remembers it. */
   Optional<IngestJob> job(String jobId);
+
+  /**
+   * The profile names this service understands ({@code low}, {@code medium}, ...), so that the
+   * server can refuse a wrong one before taking the upload; empty means any name is passed on.
+   */
+  default Set<String> profiles() {
+    return Set.of();
+  }
 }

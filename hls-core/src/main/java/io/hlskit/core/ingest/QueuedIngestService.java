@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,12 +36,14 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final Clock clock;
   private final int retainedJobs;
+  private final Set<String> profiles;
   private final Map<String, IngestJob> jobs = new LinkedHashMap<>();
 
   private QueuedIngestService(Builder b) {
     this.ingester = b.ingester;
     this.clock = b.clock;
     this.retainedJobs = b.retainedJobs;
+    this.profiles = b.profiles;
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(b.workers, b.workers, 0, TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(b.queueCapacity), r -> {
@@ -153,6 +156,11 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
     }
   }
 
+  @Override
+  public Set<String> profiles() {
+    return profiles;
+  }
+
   /** Jobs queued or running now. */
   public int activeJobs() {
     synchronized (jobs) {
@@ -181,6 +189,7 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
     private int queueCapacity = 16;
     private int retainedJobs = 1000;
     private Clock clock = Clock.systemUTC();
+    private Set<String> profiles = Set.of();
 
     private Builder(Ingester ingester) {
       this.ingester = Objects.requireNonNull(ingester, "ingester");
@@ -207,6 +216,12 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
     /** How many jobs {@link QueuedIngestService#job} remembers; 1,000 by default. */
     public Builder retainedJobs(int retainedJobs) {
       this.retainedJobs = Math.max(1, retainedJobs);
+      return this;
+    }
+
+    /** The profile names the ingester understands; see {@link IngestService#profiles()}. */
+    public Builder profiles(Set<String> profiles) {
+      this.profiles = Set.copyOf(profiles);
       return this;
     }
 

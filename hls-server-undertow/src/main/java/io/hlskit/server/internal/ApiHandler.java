@@ -4,41 +4,89 @@ import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.chat.ChatBroker;
+import io.hlskit.core.ingest.IngestJob;
+import io.hlskit.core.ingest.IngestService;
+import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.StorageKeys;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code /api/health}, {@code /api/channels} and {@code /api/channels/{id}}. */
+/**
+ * The REST API: {@code /health}, {@code /channels} (list, upload), {@code /channels/{id}} (read,
+ * delete) and {@code /jobs/{id}}.
+ */
 public final class ApiHandler implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
   private final ChannelCatalog catalog;
   private final ChatBroker chat;
   private final String streamsPrefix;
+  private final MediaStore store;
+  private final IngestService ingest;
+  private final UploadHandler uploads;
 
   /**
    * @param streamsPrefix where streams are served, such as {@code /streams}, for the URL paths in
    *     channel objects
+   * @param store the store channels are deleted from; null to refuse deletes
+   * @param ingest where uploads go; null when this server takes none
+   * @param uploads the upload handler holding the token and limits; null to refuse uploads
    */
-  public ApiHandler(ChannelCatalog catalog, ChatBroker chat, String streamsPrefix) {
+  public ApiHandler(ChannelCatalog catalog, ChatBroker chat, String streamsPrefix,
+      MediaStore store, IngestService ingest, UploadHandler uploads) {
     this.catalog = catalog;
     this.chat = chat;
     this.streamsPrefix = streamsPrefix;
+    this.store = store;
+    this.ingest = ingest;
+    this.uploads = uploads;
   }
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
     String path = exchange.getRelativePath();
-    if (!exchange.getRequestMethod().equals(Methods.GET)
-        && !exchange.getRequestMethod().equals(Methods.HEAD)) {
-      exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+    HttpString method = exchange.getRequestMethod();
+    if (method.equals(Methods.POST) && (path.equals("/channels") || path.equals("/channels/"))) {
+      exchange.dispatch(() -> run(exchange, () -> {
+        if (uploads == null) {
+          Responses.error(exchange, 403, "uploads_disabled", "this server takes no uploads");
+        } else {
+          uploads.upload(exchange);
+        }
+      }));
+      return;
+    }
+    if (method.equals(Methods.DELETE) && path.startsWith("/channels/")) {
+      exchange.dispatch(() -> run(exchange, () -> delete(exchange,
+          path.substring("/channels/".length()))));
+      return;
+    }
+    if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+      exchange.getResponseHeaders().put(Headers.ALLOW, path.startsWith("/channels")
+          ? "GET, HEAD, POST, DELETE" : "GET, HEAD");
       Responses.error(exchange, 405, "method_not_allowed",
-          exchange.getRequestMethod() + " is not supported on /api" + path);
+          method + " is not supported on /api" + abbreviate(path));
+      return;
+    }
+    if (path.startsWith("/jobs/")) {
+      String id = path.substring("/jobs/".length());
+      Optional<IngestJob> job = ingest == null ? Optional.empty() : ingest.job(id);
+      if (job.isEmpty()) {
+        Responses.error(exchange, 404, "not_found", "no job " + abbreviate(id));
+      } else {
+        Responses.json(exchange, 200, job(job.get()));
+      }
       return;
     }
     if (path.equals("/health")) {
@@ -61,6 +109,50 @@ public final class ApiHandler implements HttpHandler {
     } else {
       Responses.error(exchange, 404, "not_found", "no API at /api" + abbreviate(path));
     }
+  }
+
+  private interface Blocking {
+    void run() throws IOException;
+  }
+
+  private static void run(HttpServerExchange exchange, Blocking work) {
+    try {
+      work.run();
+    } catch (IOException | RuntimeException e) {
+      LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+      Responses.error(exchange, 500, "internal_error", "the server failed; see its log");
+    }
+  }
+
+  private void delete(HttpServerExchange exchange, String id) {
+    if (uploads == null || store == null) {
+      Responses.error(exchange, 403, "deletes_disabled", "this server takes no deletes");
+      return;
+    }
+    if (!uploads.authorized(exchange)) {
+      return;
+    }
+    if (!StorageKeys.isValidChannelId(id) || catalog.channel(id).isEmpty()) {
+      Responses.error(exchange, 404, "not_found", "no channel " + abbreviate(id));
+      return;
+    }
+    store.deleteChannel(id);
+    catalog.refresh();
+    exchange.setStatusCode(204);
+    exchange.endExchange();
+  }
+
+  /** A job as the API shows it. */
+  static Map<String, Object> job(IngestJob job) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("id", job.id());
+    j.put("channel", job.channelId());
+    j.put("state", job.state().apiName());
+    j.put("progress", job.progress());
+    job.error().ifPresent(e -> j.put("error", e));
+    j.put("created", job.created().toString());
+    j.put("updated", job.updated().toString());
+    return j;
   }
 
   private void health(HttpServerExchange exchange) {

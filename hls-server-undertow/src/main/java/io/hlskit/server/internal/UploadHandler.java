@@ -1,0 +1,224 @@
+package io.hlskit.server.internal;
+
+import io.hlskit.core.HlsException;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.ingest.IngestJob;
+import io.hlskit.core.ingest.IngestRequest;
+import io.hlskit.core.ingest.IngestService;
+import io.hlskit.core.store.StorageKeys;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.form.FormData;
+import io.undertow.server.handlers.form.FormDataParser;
+import io.undertow.server.handlers.form.FormParserFactory;
+import io.undertow.server.handlers.form.MultiPartParserDefinition;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/channels}: an admin uploads a video, as the raw body or as {@code
+ * multipart/form-data}; the file is streamed to disk within the size limit, sniffed, and handed
+ * to the {@link IngestService}. Answers 202 with the job and its {@code Location}.
+ */
+public final class UploadHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(UploadHandler.class);
+
+  private final IngestService ingest;
+  private final ChannelCatalog catalog;
+  private final byte[] adminToken;
+  private final long maxBytes;
+  private final Path uploads;
+
+  /**
+   * @param adminToken the bearer token that allows uploads; null turns uploads off (403)
+   */
+  public UploadHandler(IngestService ingest, ChannelCatalog catalog, String adminToken,
+      long maxBytes, Path uploads) {
+    this.ingest = ingest;
+    this.catalog = catalog;
+    this.adminToken = adminToken == null ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+    this.maxBytes = maxBytes;
+    this.uploads = uploads;
+  }
+
+  /** Checks the bearer token in constant time; answers 401/403 and returns false if wrong. */
+  public boolean authorized(HttpServerExchange exchange) {
+    if (adminToken == null) {
+      Responses.error(exchange, 403, "uploads_disabled", "no admin token is configured on this"
+          + " server; set HLS_ADMIN_TOKEN to enable uploads and deletes");
+      return false;
+    }
+    String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+    byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
+    if (!MessageDigest.isEqual(given, adminToken)) {
+      exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"hlskit\"");
+      Responses.error(exchange, 401, "unauthorized", header == null
+          ? "send the admin token as Authorization: Bearer <token>" : "the admin token is wrong");
+      return false;
+    }
+    return true;
+  }
+
+  /** Handles the upload; runs on a worker thread. */
+  public void upload(HttpServerExchange exchange) throws IOException {
+    if (ingest == null) {
+      Responses.error(exchange, 503, "ingest_unavailable", "this server has no transcoder"
+          + " wired in; uploads cannot be processed");
+      return;
+    }
+    if (!authorized(exchange)) {
+      return;
+    }
+    long declared = exchange.getRequestContentLength();
+    if (declared > maxBytes) {
+      Responses.error(exchange, 413, "too_large", "the upload is " + declared + " bytes; the"
+          + " limit is " + maxBytes);
+      return;
+    }
+    String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))
+        .orElse("").toLowerCase(Locale.ROOT);
+    Files.createDirectories(uploads);
+    Path file = Files.createTempFile(uploads, "upload-", ".bin");
+    boolean handedOver = false;
+    try {
+      Fields f = new Fields(param(exchange, "id"), param(exchange, "title"),
+          param(exchange, "profile"), null);
+      exchange.setMaxEntitySize(maxBytes);
+      exchange.startBlocking();
+      if (type.startsWith("multipart/form-data")) {
+        f = readMultipart(exchange, file, f);
+        if (f == null) {
+          return;
+        }
+      } else if (type.startsWith("video/") || type.startsWith("application/octet-stream")) {
+        if (!copyLimited(exchange.getInputStream(), file)) {
+          Responses.error(exchange, 413, "too_large", "the upload is over the limit of "
+              + maxBytes + " bytes");
+          return;
+        }
+      } else {
+        Responses.error(exchange, 415, "unsupported_media_type", "send the video as the body"
+            + " (Content-Type video/* or application/octet-stream) or as multipart/form-data"
+            + " with a file field");
+        return;
+      }
+      String problem = check(f);
+      if (problem != null) {
+        Responses.error(exchange, problem.startsWith("channel ") ? 409 : 400,
+            problem.startsWith("channel ") ? "conflict" : "bad_request", problem);
+        return;
+      }
+      if (Files.size(file) == 0 || MediaSniffer.container(file) == null) {
+        Responses.error(exchange, 415, "not_media", "the upload is not a video file (no known"
+            + " container: MP4, MOV, MKV, WebM, TS, AVI, FLV, Ogg); check that you sent the"
+            + " right file");
+        return;
+      }
+      IngestJob job = ingest.submit(new IngestRequest(file, f.id(),
+          f.title() == null || f.title().isBlank() ? f.id() : f.title().strip(),
+          f.profile() == null ? "medium" : f.profile(), Optional.ofNullable(f.filename())));
+      handedOver = true;
+      exchange.getResponseHeaders().put(Headers.LOCATION, "/api/jobs/" + job.id());
+      Responses.json(exchange, 202, ApiHandler.job(job));
+    } catch (HlsException e) {
+      handedOver = true; // the service deleted it
+      Responses.error(exchange, 503, "ingest_refused", e.getMessage());
+    } catch (IOException e) {
+      LOG.info("an upload failed while reading: {}", e.toString());
+      Responses.error(exchange, 413, "upload_failed", "the upload could not be read completely"
+          + " (over the limit of " + maxBytes + " bytes, or the connection dropped)");
+    } finally {
+      if (!handedOver) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  private record Fields(String id, String title, String profile, String filename) {}
+
+  private String check(Fields f) {
+    if (f.id() == null || !StorageKeys.isValidChannelId(f.id())) {
+      return "id must be a channel id: 1 to 64 lower-case letters, digits, '_' and '-'";
+    }
+    if (f.title() != null && f.title().length() > 200) {
+      return "the title is longer than 200 characters";
+    }
+    if (f.profile() != null && !ingest.profiles().isEmpty()
+        && !ingest.profiles().contains(f.profile())) {
+      return "unknown profile '" + f.profile() + "': use one of " + ingest.profiles();
+    }
+    if (catalog.channel(f.id()).isPresent()) {
+      return "channel " + f.id() + " exists already; delete it first or choose another id";
+    }
+    return null;
+  }
+
+  private Fields readMultipart(HttpServerExchange exchange, Path file, Fields query)
+      throws IOException {
+    MultiPartParserDefinition multipart = new MultiPartParserDefinition(uploads);
+    multipart.setMaxIndividualFileSize(maxBytes);
+    multipart.setDefaultEncoding(StandardCharsets.UTF_8.name());
+    try (FormDataParser parser = FormParserFactory.builder(false).addParsers(multipart).build()
+        .createParser(exchange)) {
+      FormData form = parser.parseBlocking();
+      FormData.FormValue upload = first(form, "file");
+      if (upload == null || !upload.isFileItem()) {
+        Responses.error(exchange, 400, "bad_request", "the form has no file field named 'file'");
+        return null;
+      }
+      FormData.FileItem item = upload.getFileItem();
+      if (item.isInMemory()) {
+        try (InputStream in = item.getInputStream()) {
+          Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } else {
+        Files.move(item.getFile(), file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return new Fields(value(form, "id", query.id()), value(form, "title", query.title()),
+          value(form, "profile", query.profile()), upload.getFileName());
+    }
+  }
+
+  private static FormData.FormValue first(FormData form, String name) {
+    Deque<FormData.FormValue> values = form.get(name);
+    return values == null || values.isEmpty() ? null : values.getFirst();
+  }
+
+  private static String value(FormData form, String name, String fallback) {
+    FormData.FormValue v = first(form, name);
+    return v == null || v.isFileItem() ? fallback : v.getValue();
+  }
+
+  private boolean copyLimited(InputStream in, Path file) throws IOException {
+    long total = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        total += n;
+        if (total > maxBytes) {
+          return false;
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+    return true;
+  }
+
+  private static String param(HttpServerExchange exchange, String name) {
+    Deque<String> v = exchange.getQueryParameters().get(name);
+    return v == null || v.isEmpty() ? null : v.getFirst();
+  }
+}
