@@ -38,9 +38,20 @@ final class ServeCommand implements Callable<Integer> {
           + " default ${DEFAULT-VALUE})")
   boolean samples;
 
+  @Option(names = "--admin-token", defaultValue = "${env:HLS_ADMIN_TOKEN}",
+      description = "the token that uploads and deletes need, sent as Authorization: Bearer"
+          + " (HLS_ADMIN_TOKEN); without one, uploads are off")
+  String adminToken;
+
+  @Option(names = "--max-upload-mb", defaultValue = "${env:HLS_MAX_UPLOAD_MB:-2048}",
+      description = "the largest upload taken, in MiB (HLS_MAX_UPLOAD_MB; default"
+          + " ${DEFAULT-VALUE})")
+  long maxUploadMegabytes;
+
   @Override
   public Integer call() throws Exception {
-    DemoServer demo = DemoServer.start(streams, host, port);
+    DemoServer demo = DemoServer.start(new DemoServer.Options(streams, host, port, adminToken,
+        maxUploadMegabytes * 1024 * 1024));
     FileSystemMediaStore store = demo.store;
     FileSystemChannelCatalog catalog = demo.catalog;
     CountDownLatch stopped = new CountDownLatch(1);
@@ -59,6 +70,10 @@ final class ServeCommand implements Callable<Integer> {
     } else if (channels == 0) {
       LOG.info("no channels yet: convert a video (java -jar hlskit-demo.jar convert video.mp4"
           + " canal1 medium) or copy an HLS folder into {}", store.root());
+    }
+    if (adminToken == null || adminToken.isBlank()) {
+      LOG.info("uploads are off: start with --admin-token (or HLS_ADMIN_TOKEN) to upload"
+          + " videos at /admin.html");
     }
     System.out.println("hlskit demo: open http://localhost:" + demo.server.port()
         + "/ (Ctrl+C stops)");

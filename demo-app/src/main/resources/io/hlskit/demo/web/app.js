@@ -226,6 +226,16 @@ async function refresh() {
     }
   }
   renderEmpty();
+  revealLinkedChannel();
+}
+
+// /#canal1 (the admin page links there) brings that channel on screen once it is listed
+let linked = decodeURIComponent(location.hash.slice(1));
+function revealLinkedChannel() {
+  if (linked && entries.has(linked)) {
+    entries.get(linked).section.scrollIntoView();
+    linked = '';
+  }
 }
 
 await refresh();

@@ -1,0 +1,78 @@
+// The admin page: upload with a progress bar (XMLHttpRequest reports upload progress), then
+// follow the transcode job until the channel is published or the job says why it failed.
+
+const form = document.getElementById('upload');
+const section = document.getElementById('progress');
+const phase = document.getElementById('phase');
+const bar = document.getElementById('bar');
+const result = document.getElementById('result');
+const TOKEN_KEY = 'hlskit.adminToken';
+
+form.token.value = sessionStorage.getItem(TOKEN_KEY) || '';
+
+function report(text, isError = false) {
+  result.textContent = text;
+  result.classList.toggle('error', isError);
+}
+
+function upload(data, token) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/channels');
+    xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) bar.value = e.loaded / e.total;
+    };
+    xhr.onload = () => {
+      let body = {};
+      try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+      if (xhr.status === 202) resolve(body);
+      else reject(new Error(body.message || `the server answered ${xhr.status}`));
+    };
+    xhr.onerror = () => reject(new Error('the upload failed: is the server reachable?'));
+    xhr.send(data);
+  });
+}
+
+async function follow(job) {
+  phase.textContent = 'Transcoding…';
+  while (true) {
+    const response = await fetch(`/api/jobs/${encodeURIComponent(job.id)}`, { cache: 'no-cache' });
+    if (!response.ok) throw new Error(`the job could not be read (HTTP ${response.status})`);
+    const current = await response.json();
+    bar.value = current.progress;
+    if (current.state === 'done') return current;
+    if (current.state === 'failed') throw new Error(current.error);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const token = form.token.value.trim();
+  sessionStorage.setItem(TOKEN_KEY, token);
+  const data = new FormData();
+  data.append('id', form.id.value.trim());
+  data.append('title', form.title.value.trim());
+  data.append('profile', form.profile.value);
+  data.append('file', form.file.files[0]);
+  form.querySelector('button').disabled = true;
+  section.hidden = false;
+  phase.textContent = 'Uploading…';
+  bar.value = 0;
+  report('');
+  try {
+    const job = await follow(await upload(data, token));
+    phase.textContent = 'Done.';
+    const link = document.createElement('a');
+    link.href = `/#${encodeURIComponent(job.channel)}`;
+    link.textContent = `Watch ${job.channel}`;
+    result.replaceChildren(link);
+    result.classList.remove('error');
+  } catch (err) {
+    phase.textContent = 'Failed.';
+    report(err.message, true);
+  } finally {
+    form.querySelector('button').disabled = false;
+  }
+});
