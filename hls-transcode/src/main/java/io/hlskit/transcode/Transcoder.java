@@ -56,6 +56,9 @@ import org.slf4j.LoggerFactory;
 public final class Transcoder {
   private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
 
+  /** The poster's key in the channel. */
+  static final String POSTER = "poster.jpg";
+
   private final String videoEncoder;
 
   private Transcoder(String videoEncoder) {
@@ -152,6 +155,7 @@ public final class Transcoder {
       MediaPlaylist entry = index.toBuilder().segments(segments.stream()
           .map(s -> s.toBuilder().uri(rendition + "/" + s.uri()).build()).toList()).build();
       draft.write(rendition + "/index.m3u8", utf8(PlaylistWriter.write(index)));
+      result.posterJpeg().ifPresent(jpeg -> draft.write(POSTER, jpeg));
       draft.write(ChannelMetadata.ENTRY_PLAYLIST, utf8(PlaylistWriter.write(entry)));
 
       List<String> codecs = new ArrayList<>();
@@ -165,6 +169,7 @@ public final class Transcoder {
           .addRendition(new RenditionInfo(rendition, rendition + "/index.m3u8",
               Optional.of(new Resolution(result.width(), result.height())),
               Math.max(peak, average), average, codecs))
+          .poster(result.posterJpeg().isPresent() ? POSTER : null)
           .source(request.sourceName().orElse(null))
           .created(Instant.now())
           .build();

@@ -41,6 +41,12 @@ class IndependentReaderTest {
           Files.write(dir.resolve(s.uri()), in.readAllBytes());
         }
       }
+      try (InputStream in = store.open("probe/poster.jpg").orElseThrow().stream()) {
+        Files.write(dir.resolve("poster.jpg"), in.readAllBytes());
+      }
+      assertThat(Ffprobe.run("-show_entries", "stream=codec_name,width,height", "-of", "compact",
+          dir.resolve("poster.jpg").toString()))
+          .contains("codec_name=mjpeg").contains("width=640").contains("height=360");
       for (MediaSegment s : playlist.segments()) {
         String file = dir.resolve(s.uri()).toString();
         String streams = Ffprobe.run("-show_entries",

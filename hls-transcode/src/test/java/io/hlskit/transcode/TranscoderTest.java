@@ -90,6 +90,19 @@ class TranscoderTest {
     MediaPlaylist index = PlaylistParser.strict().parseMedia(text("canal1/270p/index.m3u8"));
     assertThat(index.segments()).hasSameSizeAs(entry.segments());
 
+    assertThat(channel.poster()).contains("poster.jpg");
+    byte[] poster;
+    try (InputStream in = store.open("canal1/poster.jpg").orElseThrow().stream()) {
+      poster = in.readAllBytes();
+    }
+    assertThat(store.open("canal1/poster.jpg").orElseThrow().info().contentType())
+        .isEqualTo("image/jpeg");
+    // a JPEG: SOI marker first, EOI marker last
+    assertThat(poster[0] & 0xff).isEqualTo(0xff);
+    assertThat(poster[1] & 0xff).isEqualTo(0xd8);
+    assertThat(poster[poster.length - 2] & 0xff).isEqualTo(0xff);
+    assertThat(poster[poster.length - 1] & 0xff).isEqualTo(0xd9);
+
     assertThat(progress).isNotEmpty();
     assertThat(progress.get(progress.size() - 1).fraction()).isEqualTo(1.0);
     for (int i = 1; i < progress.size(); i++) {

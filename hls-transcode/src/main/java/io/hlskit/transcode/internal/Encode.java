@@ -8,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.swscale.*;
 
 import io.hlskit.core.TranscodeException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -23,6 +24,8 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.PointerPointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One decode of the input into one HLS rendition through the libav {@code hls} muxer: video
@@ -42,7 +45,9 @@ public final class Encode implements AutoCloseable {
 
   /** What came out. */
   public record Result(int width, int height, boolean hasAudio, String videoCodecs,
-      long frames, double durationSeconds) {}
+      long frames, double durationSeconds, Optional<byte[]> posterJpeg) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(Encode.class);
 
   private final String name;
   private AVFormatContext in;
@@ -72,6 +77,8 @@ public final class Encode implements AutoCloseable {
   private int nextKeyframe;
   private long frames;
   private String videoCodecs;
+  private byte[] poster;
+  private double posterAt;
 
   public Encode(Path input) {
     this.name = input.toString();
@@ -91,6 +98,8 @@ public final class Encode implements AutoCloseable {
       openAudio(s);
     }
     openOutput(playlist, s);
+    // the poster: a second in, past fades from black, or a tenth of a short clip
+    posterAt = Math.min(1.0, inputDurationMicros() / 1e6 / 10);
 
     packet = av_packet_alloc();
     encodedPacket = av_packet_alloc();
@@ -132,7 +141,8 @@ public final class Encode implements AutoCloseable {
     double duration = lastVideoPts == Long.MIN_VALUE ? 0
         : (lastVideoPts + frameDurationTicks()) * av_q2d(videoEncoder.time_base());
     return new Result(videoEncoder.width(), videoEncoder.height(), audioEncoder != null,
-        videoCodecs, frames, duration);
+        videoCodecs, frames, duration,
+        Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0));
   }
 
   /** The input's duration in microseconds, 0 when unknown; valid after {@link #run} opened it. */
@@ -365,6 +375,14 @@ public final class Encode implements AutoCloseable {
           }
         } else {
           scaled.pict_type(AV_PICTURE_TYPE_NONE);
+        }
+        if (poster == null && seconds + 1e-6 >= posterAt) {
+          try {
+            poster = Poster.jpeg(decoded, scaled.width(), scaled.height(), name);
+          } catch (TranscodeException e) {
+            LOG.warn("no poster for {}: {}", name, e.getMessage());
+            poster = new byte[0];
+          }
         }
         encodeVideo(scaled);
         frames++;
