@@ -3,7 +3,7 @@ package io.hlskit.demo;
 import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.storage.fs.FileSystemMediaStore;
-import io.hlskit.transcode.Profile;
+import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.ProgressListener;
 import io.hlskit.transcode.TranscodeRequest;
 import io.hlskit.transcode.Transcoder;
@@ -36,12 +36,13 @@ final class ConvertCommand implements Callable<Integer> {
   String channel;
 
   @Parameters(index = "2", arity = "0..1", paramLabel = "<profile>",
-      description = "low, medium or high, as in the seed (or use --profile)")
+      description = "low, medium, high or abr, as in the seed (or use --profile)")
   String positionalProfile;
 
   @Option(names = "--profile", defaultValue = "${env:HLS_PROFILE:-medium}",
-      description = "low (360p, 500 kb/s), medium (720p, 1500 kb/s) or high (1080p, 3000 kb/s);"
-          + " HLS_PROFILE; default ${DEFAULT-VALUE}")
+      description = "low (360p, 500 kb/s), medium (720p, 1500 kb/s), high (1080p, 3000 kb/s)"
+          + " or abr (all three that do not upscale the source, one decode, a multivariant"
+          + " playlist); HLS_PROFILE; default ${DEFAULT-VALUE}")
   String profile;
 
   @Option(names = "--title", description = "the channel's title (default: the channel id)")
@@ -59,9 +60,9 @@ final class ConvertCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      Profile chosen = Profile.of(positionalProfile != null ? positionalProfile : profile);
+      Ladder chosen = Ladder.parse(positionalProfile != null ? positionalProfile : profile);
       TranscodeRequest request = TranscodeRequest.builder(input, channel)
-          .profile(chosen)
+          .ladder(chosen)
           .title(title)
           .segmentDuration(Duration.ofSeconds(segmentSeconds))
           .build();
@@ -83,8 +84,9 @@ final class ConvertCommand implements Callable<Integer> {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       spec.commandLine().getOut().printf("converted %s into channel %s (%s, %.1f s of video) in"
-          + " %.1f s: %s%n", input, published.id(), published.renditions().isEmpty() ? "?"
-              : published.renditions().get(0).name(), published.duration().toMillis() / 1000.0,
+          + " %.1f s: %s%n", input, published.id(), published.renditions().stream()
+              .map(r -> r.name()).collect(java.util.stream.Collectors.joining(" + ")),
+          published.duration().toMillis() / 1000.0,
           seconds, streams.resolve(published.id()).resolve(ChannelMetadata.ENTRY_PLAYLIST));
       return 0;
     } catch (HlsException | IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package io.hlskit.demo;
 import io.hlskit.core.ingest.IngestRequest;
 import io.hlskit.core.ingest.Ingester;
 import io.hlskit.core.store.MediaStore;
+import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.Profile;
 import io.hlskit.transcode.TranscodeRequest;
 import io.hlskit.transcode.Transcoder;
@@ -11,12 +12,14 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.DoubleConsumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** What the server's upload reaches through the ingest SPI: the in-process transcoder. */
 final class TranscodingIngester implements Ingester {
   /** The profile names uploads may ask for. */
-  static final Set<String> PROFILES = Arrays.stream(Profile.values())
-      .map(p -> p.name().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+  static final Set<String> PROFILES = Stream.concat(Arrays.stream(Profile.values())
+      .map(p -> p.name().toLowerCase(Locale.ROOT)), Stream.of("abr"))
+      .collect(Collectors.toUnmodifiableSet());
 
   private final Transcoder transcoder;
   private final MediaStore store;
@@ -30,7 +33,7 @@ final class TranscodingIngester implements Ingester {
   public void ingest(IngestRequest request, DoubleConsumer progress) {
     TranscodeRequest.Builder b = TranscodeRequest.builder(request.file(), request.channelId())
         .title(request.title())
-        .profile(Profile.of(request.profile()));
+        .ladder(Ladder.parse(request.profile()));
     request.originalFilename().ifPresent(b::sourceName);
     transcoder.transcode(b.build(), store, p -> progress.accept(p.fraction()));
   }

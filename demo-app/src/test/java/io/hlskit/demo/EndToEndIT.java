@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.Profile;
 import io.hlskit.transcode.ProgressListener;
 import io.hlskit.transcode.SampleVideo;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,14 +50,17 @@ class EndToEndIT {
     Path streams = dir.resolve("streams");
     demo = DemoServer.start(new DemoServer.Options(streams, "127.0.0.1", 0, TOKEN, 50_000_000));
     base = "http://127.0.0.1:" + demo.server.port();
-    for (Map.Entry<String, int[]> c : Map.of("canal1", new int[] {640, 360},
-        "canal2", new int[] {360, 640}).entrySet()) {
-      Path input = dir.resolve(c.getKey() + ".mp4");
-      SampleVideo.write(input, SampleVideo.Spec.mp4(c.getValue()[0], c.getValue()[1], 8));
-      transcoder.transcode(TranscodeRequest.builder(input, c.getKey()).title("Canal " + c.getKey())
-          .profile(Profile.LOW).segmentDuration(Duration.ofSeconds(2)).build(), demo.store,
-          ProgressListener.none());
-    }
+    // canal1: an adaptive ladder from a 720p source (720p + 360p); canal2: portrait, one rendition
+    Path landscape = dir.resolve("canal1.mp4");
+    SampleVideo.write(landscape, SampleVideo.Spec.mp4(1280, 720, 8));
+    transcoder.transcode(TranscodeRequest.builder(landscape, "canal1").title("Canal canal1")
+        .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(2)).build(), demo.store,
+        ProgressListener.none());
+    Path portrait = dir.resolve("canal2.mp4");
+    SampleVideo.write(portrait, SampleVideo.Spec.mp4(360, 640, 8));
+    transcoder.transcode(TranscodeRequest.builder(portrait, "canal2").title("Canal canal2")
+        .profile(Profile.LOW).segmentDuration(Duration.ofSeconds(2)).build(), demo.store,
+        ProgressListener.none());
     demo.catalog.refresh();
   }
 
@@ -81,7 +84,10 @@ class EndToEndIT {
         continue; // channels other tests upload
       }
       assertThat(c.get("durationSeconds").asDouble()).isBetween(7.8, 8.1);
-      assertThat(c.get("renditions").get(0).get("name").asText()).isEqualTo("360p");
+      List<String> names = new java.util.ArrayList<>();
+      c.get("renditions").forEach(rendition -> names.add(rendition.get("name").asText()));
+      assertThat(names).isEqualTo(c.get("id").asText().equals("canal1")
+          ? List.of("720p", "360p") : List.of("360p"));
     }
   }
 

@@ -12,17 +12,17 @@ import java.util.Optional;
  * @param input the video file (any container and codec libav reads)
  * @param channelId the channel to publish
  * @param title the channel's title; the channel id when not given
- * @param profile the rendition to make
+ * @param ladder the renditions to make
  * @param segmentDuration the target segment length, 6 s by default (Apple's recommendation)
  * @param sourceName the original file name to record in {@code channel.json}
  */
-public record TranscodeRequest(Path input, String channelId, String title, Profile profile,
+public record TranscodeRequest(Path input, String channelId, String title, Ladder ladder,
     Duration segmentDuration, Optional<String> sourceName) {
   public TranscodeRequest {
     Objects.requireNonNull(input, "input");
     StorageKeys.requireChannelId(channelId);
     Objects.requireNonNull(title, "title");
-    Objects.requireNonNull(profile, "profile");
+    Objects.requireNonNull(ladder, "ladder");
     Objects.requireNonNull(segmentDuration, "segmentDuration");
     if (segmentDuration.compareTo(Duration.ofSeconds(1)) < 0
         || segmentDuration.compareTo(Duration.ofSeconds(60)) > 0) {
@@ -41,7 +41,7 @@ public record TranscodeRequest(Path input, String channelId, String title, Profi
     private final Path input;
     private final String channelId;
     private String title;
-    private Profile profile = Profile.MEDIUM;
+    private Ladder ladder = Ladder.of(Profile.MEDIUM);
     private Duration segmentDuration = Duration.ofSeconds(6);
     private String sourceName;
 
@@ -55,8 +55,15 @@ public record TranscodeRequest(Path input, String channelId, String title, Profi
       return this;
     }
 
+    /** One rendition of {@code profile}; medium by default. */
     public Builder profile(Profile profile) {
-      this.profile = profile;
+      this.ladder = Ladder.of(profile);
+      return this;
+    }
+
+    /** Several renditions from one decode, such as {@link Ladder#ABR}. */
+    public Builder ladder(Ladder ladder) {
+      this.ladder = Objects.requireNonNull(ladder, "ladder");
       return this;
     }
 
@@ -74,7 +81,7 @@ public record TranscodeRequest(Path input, String channelId, String title, Profi
     public TranscodeRequest build() {
       String name = sourceName != null ? sourceName
           : input.getFileName() == null ? null : input.getFileName().toString();
-      return new TranscodeRequest(input, channelId, title == null ? channelId : title, profile,
+      return new TranscodeRequest(input, channelId, title == null ? channelId : title, ladder,
           segmentDuration, Optional.ofNullable(name));
     }
   }

@@ -10,14 +10,18 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
+import io.hlskit.core.playlist.MultivariantPlaylist;
 import io.hlskit.core.playlist.PlaylistParser;
 import io.hlskit.core.playlist.PlaylistType;
 import io.hlskit.core.playlist.PlaylistWriter;
 import io.hlskit.core.playlist.Resolution;
+import io.hlskit.core.playlist.Variant;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.internal.Encode;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +42,16 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Transcoder transcoder = Transcoder.create();
  * TranscodeRequest request = TranscodeRequest.builder(Path.of("talk.mp4"), "talk")
- *     .profile(Profile.MEDIUM)
+ *     .ladder(Ladder.ABR)                  // or .profile(Profile.MEDIUM)
  *     .build();
  * ChannelMetadata channel = transcoder.transcode(request, store,
  *     p -> System.out.printf("%3.0f%% %.1fx%n", p.fraction() * 100, p.speed()));
  * }</pre>
  *
- * <p>The rendition goes to {@code <channel>/<height>p/seg_NNNNN.ts} with its {@code index.m3u8},
- * and {@code playlist.m3u8} is the channel's entry playlist; everything is written into a {@link
+ * <p>Each rendition goes to {@code <channel>/<short side>p/seg_NNNNN.ts} with its {@code
+ * index.m3u8}; {@code playlist.m3u8} is the channel's entry playlist: the media playlist of a
+ * single rendition, or for a {@link Ladder} of several the multivariant playlist with measured
+ * peak and average bandwidth, codecs, resolution and frame rate; everything is written into a {@link
  * ChannelDraft} and published at the end, so a failed or cancelled transcode leaves nothing that
  * readers can see. Interrupting the calling thread cancels.
  *
@@ -117,70 +123,89 @@ public final class Transcoder {
     }
     try (Encode encode = new Encode(request.input());
         ChannelDraft draft = store.draft(request.channelId())) {
-      Path playlistFile = work.resolve("index.m3u8");
       long started = System.nanoTime();
       ProgressReporter reporter = new ProgressReporter(listener, encode, started);
-      Encode.Result result = encode.run(playlistFile, new Encode.Settings(
-          request.profile().shortSide(), request.profile().videoBitrate(),
-          request.profile().audioBitrate(), request.segmentDuration().toMillis() / 1000.0,
-          videoEncoder), reporter::videoAt);
+      List<Encode.RenditionSpec> specs = request.ladder().profiles().stream()
+          .map(p -> new Encode.RenditionSpec(p.shortSide(), p.videoBitrate())).toList();
+      long audioBitrate = request.ladder().profiles().get(0).audioBitrate();
+      Encode.Result result = encode.run(work, new Encode.Settings(specs,
+          request.ladder().isAdaptive(), audioBitrate,
+          request.segmentDuration().toMillis() / 1000.0, videoEncoder), reporter::videoAt);
 
-      MediaPlaylist produced = lastSegmentFixed(PlaylistParser.lenient()
-          .parseMedia(Files.readString(playlistFile, StandardCharsets.UTF_8)),
-          result.durationSeconds());
-      // renditions are named by their short side: 360p is 640x360 and 360x640 alike
-      String rendition = Math.min(result.width(), result.height()) + "p";
-      List<MediaSegment> segments = new ArrayList<>();
-      long peak = 0;
-      long bytes = 0;
-      for (MediaSegment s : produced.segments()) {
-        Path file = work.resolve(s.uri());
-        long size = Files.size(file);
-        bytes += size;
-        double seconds = s.duration().toNanos() / 1e9;
-        if (seconds > 0.5) {
-          peak = Math.max(peak, Math.round(size * 8 / seconds));
+      List<RenditionInfo> renditions = new ArrayList<>();
+      List<Variant> variants = new ArrayList<>();
+      MediaPlaylist single = null;
+      Duration total = Duration.ZERO;
+      int segmentCount = 0;
+      for (Encode.RenditionResult r : result.renditions()) {
+        // renditions are named by their short side: 360p is 640x360 and 360x640 alike
+        String name = Math.min(r.width(), r.height()) + "p";
+        MediaPlaylist produced = lastSegmentFixed(PlaylistParser.lenient()
+            .parseMedia(Files.readString(r.playlist(), StandardCharsets.UTF_8)),
+            result.durationSeconds());
+        long peak = 0;
+        long bytes = 0;
+        for (MediaSegment s : produced.segments()) {
+          Path file = r.playlist().resolveSibling(s.uri());
+          long size = Files.size(file);
+          bytes += size;
+          double seconds = s.duration().toNanos() / 1e9;
+          if (seconds > 0.5) {
+            peak = Math.max(peak, Math.round(size * 8 / seconds));
+          }
+          draft.write(name + "/" + s.uri(), file);
         }
-        draft.write(rendition + "/" + s.uri(), file);
-        segments.add(s);
+        MediaPlaylist index = MediaPlaylist.builder()
+            .playlistType(PlaylistType.VOD)
+            .independentSegments(true)
+            .segments(produced.segments())
+            .endList(true)
+            .build();
+        draft.write(name + "/index.m3u8", utf8(PlaylistWriter.write(index)));
+        total = index.totalDuration();
+        segmentCount = index.segments().size();
+        long average = total.isZero() ? 0 : Math.round(bytes * 8 / (total.toNanos() / 1e9));
+        List<String> codecs = new ArrayList<>();
+        codecs.add(Optional.ofNullable(r.videoCodecs()).orElse("avc1.640028"));
+        if (result.hasAudio()) {
+          codecs.add("mp4a.40.2");
+        }
+        Resolution resolution = new Resolution(r.width(), r.height());
+        renditions.add(new RenditionInfo(name, name + "/index.m3u8", Optional.of(resolution),
+            Math.max(peak, average), average, codecs));
+        variants.add(Variant.builder(name + "/index.m3u8", Math.max(peak, average))
+            .averageBandwidth(average).codecs(codecs).resolution(resolution)
+            .frameRate(BigDecimal.valueOf(result.frameRate()).setScale(3, RoundingMode.HALF_UP))
+            .build());
+        single = index.toBuilder().segments(index.segments().stream()
+            .map(s -> s.toBuilder().uri(name + "/" + s.uri()).build()).toList()).build();
       }
-      MediaPlaylist index = MediaPlaylist.builder()
-          .playlistType(PlaylistType.VOD)
-          .independentSegments(true)
-          .segments(segments)
-          .endList(true)
-          .build();
-      Duration total = index.totalDuration();
-      long average = total.isZero() ? 0 : Math.round(bytes * 8 / (total.toNanos() / 1e9));
-      MediaPlaylist entry = index.toBuilder().segments(segments.stream()
-          .map(s -> s.toBuilder().uri(rendition + "/" + s.uri()).build()).toList()).build();
-      draft.write(rendition + "/index.m3u8", utf8(PlaylistWriter.write(index)));
+      // one rendition: the entry playlist is its media playlist (as the seed had it); several:
+      // a multivariant playlist, lowest first
+      String entry = renditions.size() == 1 ? PlaylistWriter.write(single)
+          : PlaylistWriter.write(variantsPlaylist(variants));
+      draft.write(ChannelMetadata.ENTRY_PLAYLIST, utf8(entry));
       result.posterJpeg().ifPresent(jpeg -> draft.write(POSTER, jpeg));
-      draft.write(ChannelMetadata.ENTRY_PLAYLIST, utf8(PlaylistWriter.write(entry)));
 
-      List<String> codecs = new ArrayList<>();
-      codecs.add(Optional.ofNullable(result.videoCodecs()).orElse("avc1.640028"));
-      if (result.hasAudio()) {
-        codecs.add("mp4a.40.2");
-      }
-      ChannelMetadata metadata = ChannelMetadata.builder(request.channelId())
+      ChannelMetadata.Builder metadata = ChannelMetadata.builder(request.channelId())
           .title(request.title())
           .duration(total)
-          .addRendition(new RenditionInfo(rendition, rendition + "/index.m3u8",
-              Optional.of(new Resolution(result.width(), result.height())),
-              Math.max(peak, average), average, codecs))
           .poster(result.posterJpeg().isPresent() ? POSTER : null)
           .source(request.sourceName().orElse(null))
-          .created(Instant.now())
-          .build();
-      draft.publish(metadata);
+          .created(Instant.now());
+      // highest first, as channel.json lists them
+      for (int i = renditions.size() - 1; i >= 0; i--) {
+        metadata.addRendition(renditions.get(i));
+      }
+      ChannelMetadata published = metadata.build();
+      draft.publish(published);
       double wall = (System.nanoTime() - started) / 1e9;
       listener.onProgress(new Progress(1.0, result.frames(),
           wall > 0 ? total.toNanos() / 1e9 / wall : 0));
-      LOG.info("published {}: {} segments of {} at {}x{}, {} frames in {} s", request.channelId(),
-          segments.size(), rendition, result.width(), result.height(), result.frames(),
+      LOG.info("published {}: {} of {} segments, {} frames in {} s", request.channelId(),
+          renditions.stream().map(RenditionInfo::name).toList(), segmentCount, result.frames(),
           String.format("%.1f", wall));
-      return metadata;
+      return published;
     } catch (IOException e) {
       throw new TranscodeException("the transcode of " + request.input() + " failed: " + e, e);
     } catch (TranscodeException e) {
@@ -215,6 +240,12 @@ public final class Transcoder {
       segments.set(segments.size() - 1, last.toBuilder().duration(rest).build());
     }
     return produced.toBuilder().segments(segments).build();
+  }
+
+  private static MultivariantPlaylist variantsPlaylist(List<Variant> variants) {
+    MultivariantPlaylist.Builder b = MultivariantPlaylist.builder().independentSegments(true);
+    variants.forEach(b::addVariant);
+    return b.build();
   }
 
   private static byte[] utf8(String s) {

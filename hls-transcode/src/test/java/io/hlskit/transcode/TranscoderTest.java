@@ -7,6 +7,8 @@ import io.hlskit.core.TranscodeException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
+import io.hlskit.core.playlist.MultivariantPlaylist;
+import io.hlskit.core.playlist.Variant;
 import io.hlskit.core.playlist.PlaylistParser;
 import io.hlskit.core.store.InMemoryMediaStore;
 import io.hlskit.core.store.ObjectInfo;
@@ -123,6 +125,41 @@ class TranscoderTest {
     assertThat(channel.renditions().get(0).resolution().orElseThrow().toString())
         .isEqualTo("640x360");
     assertThat(channel.renditions().get(0).codecs()).hasSize(1);
+  }
+
+  @Test
+  void anAbrLadderMakesAlignedRenditionsAndAMultivariantPlaylist() throws Exception {
+    Path source = inputs.resolve("720p.mp4");
+    SampleVideo.write(source, SampleVideo.Spec.mp4(1280, 720, 5));
+
+    ChannelMetadata channel = transcoder.transcode(TranscodeRequest.builder(source, "abr")
+        .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(2)).build(), store,
+        ProgressListener.none());
+
+    // 1080p would upscale the 720p source: dropped from the ladder
+    assertThat(channel.renditions()).extracting(r -> r.name()).containsExactly("720p", "360p");
+    MultivariantPlaylist master = PlaylistParser.strict()
+        .parseMultivariant(text("abr/playlist.m3u8"));
+    assertThat(master.independentSegments()).isTrue();
+    assertThat(master.variants()).extracting(Variant::uri)
+        .containsExactly("360p/index.m3u8", "720p/index.m3u8");
+    Variant low = master.variants().get(0);
+    Variant high = master.variants().get(1);
+    assertThat(low.resolution().orElseThrow().toString()).isEqualTo("640x360");
+    assertThat(high.resolution().orElseThrow().toString()).isEqualTo("1280x720");
+    assertThat(high.bandwidth()).isGreaterThan(low.bandwidth());
+    assertThat(low.averageBandwidth().orElseThrow()).isLessThanOrEqualTo(low.bandwidth());
+    assertThat(low.codecs()).contains("mp4a.40.2").anyMatch(c -> c.startsWith("avc1.64"));
+    assertThat(low.frameRate()).contains(new java.math.BigDecimal("25"));
+
+    MediaPlaylist lowIndex = PlaylistParser.strict().parseMedia(text("abr/360p/index.m3u8"));
+    MediaPlaylist highIndex = PlaylistParser.strict().parseMedia(text("abr/720p/index.m3u8"));
+    assertThat(lowIndex.segments()).extracting(MediaSegment::duration)
+        .as("segment boundaries aligned across renditions")
+        .isEqualTo(highIndex.segments().stream().map(MediaSegment::duration).toList());
+    for (MediaSegment s : highIndex.segments()) {
+      assertThat(store.open("abr/720p/" + s.uri())).isPresent();
+    }
   }
 
   @Test

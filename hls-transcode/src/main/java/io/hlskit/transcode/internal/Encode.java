@@ -8,6 +8,8 @@ import static org.bytedeco.ffmpeg.global.swscale.*;
 
 import io.hlskit.core.TranscodeException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -39,13 +41,26 @@ public final class Encode implements AutoCloseable {
   private static final int AAC_FRAME = 1024;
   private static final int AUDIO_RATE = 48_000;
 
-  /** Everything the caller chose. */
-  public record Settings(int shortSide, long videoBitrate, long audioBitrate,
+  /** One rendition asked for: the short side of its picture and its video bit rate. */
+  public record RenditionSpec(int shortSide, long videoBitrate) {}
+
+  /**
+   * Everything the caller chose.
+   *
+   * @param renditions what to make, lowest first
+   * @param dropLarger for a ladder: leave out renditions larger than the source instead of
+   *     making them at the source's size
+   */
+  public record Settings(List<RenditionSpec> renditions, boolean dropLarger, long audioBitrate,
       double segmentSeconds, String videoEncoder) {}
 
+  /** One rendition made: its picture size, RFC 6381 codec name and media playlist. */
+  public record RenditionResult(int width, int height, long videoBitrate, String videoCodecs,
+      Path playlist) {}
+
   /** What came out. */
-  public record Result(int width, int height, boolean hasAudio, String videoCodecs,
-      long frames, double durationSeconds, Optional<byte[]> posterJpeg) {}
+  public record Result(List<RenditionResult> renditions, boolean hasAudio, long frames,
+      double durationSeconds, double frameRate, Optional<byte[]> posterJpeg) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(Encode.class);
 
@@ -53,30 +68,26 @@ public final class Encode implements AutoCloseable {
   private AVFormatContext in;
   private AVCodecContext videoDecoder;
   private AVCodecContext audioDecoder;
-  private AVCodecContext videoEncoder;
   private AVCodecContext audioEncoder;
-  private SwsContext sws;
   private SwrContext swr;
   private AVAudioFifo fifo;
-  private AVFormatContext out;
   private AVFrame decoded;
-  private AVFrame scaled;
   private AVFrame resampled;
   private AVFrame audioOut;
   private AVPacket packet;
   private AVPacket encodedPacket;
-  private AVDictionary muxOptions;
+  private AVPacket copy;
+  private final List<Output> outputs = new ArrayList<>();
 
   private int videoIndex = -1;
   private int audioIndex = -1;
-  private AVStream videoOut;
-  private AVStream audioOut0;
+  private AVRational timeBase;
+  private AVRational frameRate;
   private long firstVideoPts = AV_NOPTS_VALUE;
   private long lastVideoPts = Long.MIN_VALUE;
   private long audioSamples;
   private int nextKeyframe;
   private long frames;
-  private String videoCodecs;
   private byte[] poster;
   private double posterAt;
 
@@ -89,20 +100,29 @@ public final class Encode implements AutoCloseable {
    *
    * @param onVideoPts called with each decoded video frame's time in microseconds from the start
    */
-  public Result run(Path playlist, Settings s, LongConsumer onVideoPts) {
+  public Result run(Path workDir, Settings s, LongConsumer onVideoPts) {
     openInput();
     openDecoders();
-    int[] size = outputSize(s.shortSide());
-    openVideoEncoder(s, size[0], size[1]);
+    AVStream stream = in.streams(videoIndex);
+    timeBase = stream.time_base();
+    frameRate = av_guess_frame_rate(in, stream, null);
+    if (frameRate.num() <= 0 || frameRate.den() <= 0) {
+      frameRate = av_make_q(25, 1);
+    }
     if (audioDecoder != null) {
       openAudio(s);
     }
-    openOutput(playlist, s);
+    for (int[] size : outputSizes(s)) {
+      Output o = new Output(size[2]);
+      outputs.add(o); // added first, so close() frees it whatever fails below
+      o.open(workDir.resolve("r" + outputs.size()).resolve("index.m3u8"), s, size[0], size[1]);
+    }
     // the poster: a second in, past fades from black, or a tenth of a short clip
     posterAt = Math.min(1.0, inputDurationMicros() / 1e6 / 10);
 
     packet = av_packet_alloc();
     encodedPacket = av_packet_alloc();
+    copy = av_packet_alloc();
     decoded = av_frame_alloc();
     while (true) {
       if (Thread.currentThread().isInterrupted()) {
@@ -132,16 +152,20 @@ public final class Encode implements AutoCloseable {
       drainAudio(true);
       encodeAudio(null);
     }
-    encodeVideo(null);
-    Libav.check(av_write_trailer(out), "finishing the HLS output", name);
+    List<RenditionResult> results = new ArrayList<>();
+    for (Output o : outputs) {
+      o.encode(null);
+      Libav.check(av_write_trailer(o.out), "finishing the HLS output", name);
+      results.add(new RenditionResult(o.encoder.width(), o.encoder.height(), o.bitrate,
+          o.codecs, o.playlist));
+    }
     if (frames == 0) {
       throw new TranscodeException(name + " has a video stream but no frame could be decoded;"
           + " the file is probably truncated or corrupt");
     }
     double duration = lastVideoPts == Long.MIN_VALUE ? 0
-        : (lastVideoPts + frameDurationTicks()) * av_q2d(videoEncoder.time_base());
-    return new Result(videoEncoder.width(), videoEncoder.height(), audioEncoder != null,
-        videoCodecs, frames, duration,
+        : (lastVideoPts + frameDurationTicks()) * av_q2d(timeBase);
+    return new Result(results, audioEncoder != null, frames, duration, av_q2d(frameRate),
         Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0));
   }
 
@@ -196,8 +220,11 @@ public final class Encode implements AutoCloseable {
     }
   }
 
-  /** The output size: the short side scaled to the profile, display aspect kept, even. */
-  private int[] outputSize(int shortSide) {
+  /**
+   * The output sizes ({@code {width, height, bitrate}}): each short side scaled to its
+   * rendition, display aspect kept, even; never larger than the source.
+   */
+  private List<int[]> outputSizes(Settings s) {
     int w = videoDecoder.width();
     int h = videoDecoder.height();
     if (w <= 0 || h <= 0) {
@@ -209,62 +236,23 @@ public final class Encode implements AutoCloseable {
       displayW = w * av_q2d(sar);
     }
     double shorter = Math.min(displayW, h);
-    double scale = shorter > shortSide ? shortSide / shorter : 1.0;
-    return new int[] {even(displayW * scale), even(h * scale)};
+    List<int[]> sizes = new ArrayList<>();
+    for (RenditionSpec r : s.renditions()) {
+      if (s.dropLarger() && r.shortSide() > shorter && !sizes.isEmpty()) {
+        continue; // a ladder never upscales: a larger rendition adds nothing
+      }
+      double scale = shorter > r.shortSide() ? r.shortSide() / shorter : 1.0;
+      int[] size = {even(displayW * scale), even(h * scale), (int) r.videoBitrate()};
+      if (sizes.stream().noneMatch(x -> x[0] == size[0] && x[1] == size[1])) {
+        sizes.add(size);
+      }
+    }
+    return sizes;
   }
 
   private static int even(double v) {
     int i = (int) Math.round(v / 2.0) * 2;
     return Math.max(2, i);
-  }
-
-  private void openVideoEncoder(Settings s, int width, int height) {
-    AVCodec codec = avcodec_find_encoder_by_name(s.videoEncoder());
-    if (codec == null) {
-      throw new TranscodeException("the H.264 encoder " + s.videoEncoder()
-          + " is not in the libav natives on the classpath");
-    }
-    videoEncoder = avcodec_alloc_context3(codec);
-    AVStream stream = in.streams(videoIndex);
-    AVRational rate = av_guess_frame_rate(in, stream, null);
-    if (rate.num() <= 0 || rate.den() <= 0) {
-      rate = av_make_q(25, 1);
-    }
-    videoEncoder.width(width);
-    videoEncoder.height(height);
-    videoEncoder.pix_fmt(AV_PIX_FMT_YUV420P);
-    videoEncoder.time_base(stream.time_base());
-    videoEncoder.framerate(rate);
-    videoEncoder.sample_aspect_ratio(av_make_q(1, 1));
-    videoEncoder.bit_rate(s.videoBitrate());
-    videoEncoder.rc_max_rate(s.videoBitrate() * 3 / 2);
-    videoEncoder.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, s.videoBitrate() * 2));
-    // keyframes come only where segments start: forced there, never from scene cuts
-    int gop = (int) Math.ceil(s.segmentSeconds() * av_q2d(rate)) * 2;
-    videoEncoder.gop_size(Math.max(gop, 1));
-    videoEncoder.flags(videoEncoder.flags() | AV_CODEC_FLAG_CLOSED_GOP);
-    videoEncoder.thread_count(0);
-    if (s.videoEncoder().equals("libx264")) {
-      av_opt_set(videoEncoder.priv_data(), "preset", "fast", 0);
-      av_opt_set(videoEncoder.priv_data(), "profile", "high", 0);
-      av_opt_set(videoEncoder.priv_data(), "forced-idr", "1", 0);
-      av_opt_set(videoEncoder.priv_data(), "x264-params", "scenecut=0:open-gop=0", 0);
-    }
-    Libav.check(avcodec_open2(videoEncoder, codec, (AVDictionary) null),
-        "opening the video encoder (" + s.videoEncoder() + ") for", name);
-
-    sws = sws_getContext(videoDecoder.width(), videoDecoder.height(), videoDecoder.pix_fmt(),
-        width, height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, null, null, (double[]) null);
-    if (sws == null) {
-      throw new TranscodeException("cannot scale the pictures of " + name + " ("
-          + videoDecoder.width() + "x" + videoDecoder.height() + ", pixel format "
-          + videoDecoder.pix_fmt() + ")");
-    }
-    scaled = av_frame_alloc();
-    scaled.format(AV_PIX_FMT_YUV420P);
-    scaled.width(width);
-    scaled.height(height);
-    Libav.check(av_frame_get_buffer(scaled, 0), "allocating a picture for", name);
   }
 
   private void openAudio(Settings s) {
@@ -303,38 +291,6 @@ public final class Encode implements AutoCloseable {
     audioOut = av_frame_alloc();
   }
 
-  private void openOutput(Path playlist, Settings s) {
-    out = new AVFormatContext(null);
-    int ret = avformat_alloc_output_context2(out, null, "hls", playlist.toString());
-    if (ret < 0) {
-      out = null;
-      Libav.check(ret, "setting up the HLS muxer for", name);
-    }
-    videoOut = avformat_new_stream(out, null);
-    Libav.check(avcodec_parameters_from_context(videoOut.codecpar(), videoEncoder),
-        "describing the video stream for", name);
-    videoOut.time_base(videoEncoder.time_base());
-    if (audioEncoder != null) {
-      audioOut0 = avformat_new_stream(out, null);
-      Libav.check(avcodec_parameters_from_context(audioOut0.codecpar(), audioEncoder),
-          "describing the audio stream for", name);
-      audioOut0.time_base(audioEncoder.time_base());
-    }
-    muxOptions = new AVDictionary(null);
-    av_dict_set(muxOptions, "hls_time", String.valueOf(s.segmentSeconds()), 0);
-    av_dict_set(muxOptions, "hls_playlist_type", "vod", 0);
-    av_dict_set(muxOptions, "hls_list_size", "0", 0);
-    av_dict_set(muxOptions, "hls_segment_type", "mpegts", 0);
-    av_dict_set(muxOptions, "hls_segment_filename",
-        playlist.resolveSibling("seg_%05d.ts").toString(), 0);
-    if ((out.oformat().flags() & AVFMT_NOFILE) == 0) {
-      AVIOContext pb = new AVIOContext(null);
-      Libav.check(avio_open(pb, playlist.toString(), AVIO_FLAG_WRITE), "creating", name);
-      out.pb(pb);
-    }
-    Libav.check(avformat_write_header(out, muxOptions), "starting the HLS output for", name);
-  }
-
   private void decodeVideo(AVPacket pkt, Settings s, LongConsumer onVideoPts) {
     int ret = avcodec_send_packet(videoDecoder, pkt);
     if (ret < 0 && ret != AVERROR_EOF() && ret != AVERROR_EAGAIN()) {
@@ -364,27 +320,28 @@ public final class Encode implements AutoCloseable {
           pts = lastVideoPts + 1; // the encoder needs strictly increasing time stamps
         }
         lastVideoPts = pts;
-        Libav.check(av_frame_make_writable(scaled), "preparing a picture for", name);
-        Libav.check(sws_scale_frame(sws, scaled, decoded), "scaling the video of", name);
-        scaled.pts(pts);
-        double seconds = pts * av_q2d(videoEncoder.time_base());
-        if (seconds + 1e-6 >= nextKeyframe * s.segmentSeconds()) {
-          scaled.pict_type(AV_PICTURE_TYPE_I);
-          while (seconds + 1e-6 >= nextKeyframe * s.segmentSeconds()) {
-            nextKeyframe++;
-          }
-        } else {
-          scaled.pict_type(AV_PICTURE_TYPE_NONE);
+        double seconds = pts * av_q2d(timeBase);
+        // one decision for every rendition: segment boundaries stay aligned across the ladder
+        boolean keyframe = seconds + 1e-6 >= nextKeyframe * s.segmentSeconds();
+        while (seconds + 1e-6 >= nextKeyframe * s.segmentSeconds()) {
+          nextKeyframe++;
         }
         if (poster == null && seconds + 1e-6 >= posterAt) {
+          Output largest = outputs.get(outputs.size() - 1);
           try {
-            poster = Poster.jpeg(decoded, scaled.width(), scaled.height(), name);
+            poster = Poster.jpeg(decoded, largest.scaled.width(), largest.scaled.height(), name);
           } catch (TranscodeException e) {
             LOG.warn("no poster for {}: {}", name, e.getMessage());
             poster = new byte[0];
           }
         }
-        encodeVideo(scaled);
+        for (Output o : outputs) {
+          Libav.check(av_frame_make_writable(o.scaled), "preparing a picture for", name);
+          Libav.check(sws_scale_frame(o.sws, o.scaled, decoded), "scaling the video of", name);
+          o.scaled.pts(pts);
+          o.scaled.pict_type(keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+          o.encode(o.scaled);
+        }
         frames++;
         onVideoPts.accept(Math.round(seconds * 1_000_000));
       } finally {
@@ -394,20 +351,16 @@ public final class Encode implements AutoCloseable {
   }
 
   private long frameDurationTicks() {
-    AVRational rate = videoEncoder.framerate();
-    AVRational tb = videoEncoder.time_base();
+    AVRational rate = frameRate;
+    AVRational tb = timeBase;
     if (rate.num() <= 0 || tb.num() <= 0) {
       return 1;
     }
     return Math.max(1, Math.round((double) rate.den() * tb.den() / ((double) rate.num() * tb.num())));
   }
 
-  private void encodeVideo(AVFrame frame) {
-    Libav.check(avcodec_send_frame(videoEncoder, frame), "encoding the video of", name);
-    drainEncoder(videoEncoder, videoOut, true);
-  }
-
-  private void drainEncoder(AVCodecContext encoder, AVStream stream, boolean video) {
+  /** Writes what {@code encoder} has ready to {@code out} (video) or to every output (audio). */
+  private void drainEncoder(AVCodecContext encoder, Output video) {
     while (true) {
       int ret = avcodec_receive_packet(encoder, encodedPacket);
       if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF()) {
@@ -415,18 +368,23 @@ public final class Encode implements AutoCloseable {
       }
       Libav.check(ret, "encoding", name);
       try {
-        if (video && videoCodecs == null) {
-          videoCodecs = H264.codecsString(encodedPacket.data(), encodedPacket.size())
-              .orElse(null);
-        }
         if (encodedPacket.duration() <= 0) {
           // the muxer times segments with packet durations; encoders leave some at 0
-          encodedPacket.duration(video ? frameDurationTicks() : Math.max(1, encoder.frame_size()));
+          encodedPacket.duration(video != null ? frameDurationTicks()
+              : Math.max(1, encoder.frame_size()));
         }
-        av_packet_rescale_ts(encodedPacket, encoder.time_base(), stream.time_base());
-        encodedPacket.stream_index(stream.index());
-        Libav.check(av_interleaved_write_frame(out, encodedPacket), "writing a segment of",
-            name);
+        if (video != null) {
+          if (video.codecs == null) {
+            video.codecs = H264.codecsString(encodedPacket.data(), encodedPacket.size())
+                .orElse(null);
+          }
+          video.write(encodedPacket, encoder, video.videoStream);
+        } else {
+          for (Output o : outputs) {
+            Libav.check(av_packet_ref(copy, encodedPacket), "copying audio for", name);
+            o.write(copy, encoder, o.audioStream);
+          }
+        }
       } finally {
         av_packet_unref(encodedPacket);
       }
@@ -498,7 +456,130 @@ public final class Encode implements AutoCloseable {
 
   private void encodeAudio(AVFrame frame) {
     Libav.check(avcodec_send_frame(audioEncoder, frame), "encoding the audio of", name);
-    drainEncoder(audioEncoder, audioOut0, false);
+    drainEncoder(audioEncoder, null);
+  }
+
+  /** One rendition: its scaler, encoder and HLS muxer. */
+  private final class Output {
+    final long bitrate;
+    SwsContext sws;
+    AVFrame scaled;
+    AVCodecContext encoder;
+    AVFormatContext out;
+    AVDictionary muxOptions;
+    AVStream videoStream;
+    AVStream audioStream;
+    String codecs;
+    Path playlist;
+
+    Output(long bitrate) {
+      this.bitrate = bitrate;
+    }
+
+    void open(Path playlistFile, Settings s, int width, int height) {
+      playlist = playlistFile;
+      try {
+        java.nio.file.Files.createDirectories(playlistFile.getParent());
+      } catch (java.io.IOException e) {
+        throw new TranscodeException("cannot create " + playlistFile.getParent(), e);
+      }
+      AVCodec codec = avcodec_find_encoder_by_name(s.videoEncoder());
+      if (codec == null) {
+        throw new TranscodeException("the H.264 encoder " + s.videoEncoder()
+            + " is not in the libav natives on the classpath");
+      }
+      encoder = avcodec_alloc_context3(codec);
+      encoder.width(width);
+      encoder.height(height);
+      encoder.pix_fmt(AV_PIX_FMT_YUV420P);
+      encoder.time_base(timeBase);
+      encoder.framerate(frameRate);
+      encoder.sample_aspect_ratio(av_make_q(1, 1));
+      encoder.bit_rate(bitrate);
+      encoder.rc_max_rate(bitrate * 3 / 2);
+      encoder.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, bitrate * 2));
+      // keyframes come only where segments start: forced there, never from scene cuts
+      int gop = (int) Math.ceil(s.segmentSeconds() * av_q2d(frameRate)) * 2;
+      encoder.gop_size(Math.max(gop, 1));
+      encoder.flags(encoder.flags() | AV_CODEC_FLAG_CLOSED_GOP);
+      encoder.thread_count(0);
+      if (s.videoEncoder().equals("libx264")) {
+        av_opt_set(encoder.priv_data(), "preset", "fast", 0);
+        av_opt_set(encoder.priv_data(), "profile", "high", 0);
+        av_opt_set(encoder.priv_data(), "forced-idr", "1", 0);
+        av_opt_set(encoder.priv_data(), "x264-params", "scenecut=0:open-gop=0", 0);
+      }
+      Libav.check(avcodec_open2(encoder, codec, (AVDictionary) null),
+          "opening the video encoder (" + s.videoEncoder() + ") for", name);
+
+      sws = sws_getContext(videoDecoder.width(), videoDecoder.height(), videoDecoder.pix_fmt(),
+          width, height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, null, null, (double[]) null);
+      if (sws == null) {
+        throw new TranscodeException("cannot scale the pictures of " + name + " ("
+            + videoDecoder.width() + "x" + videoDecoder.height() + ", pixel format "
+            + videoDecoder.pix_fmt() + ")");
+      }
+      scaled = av_frame_alloc();
+      scaled.format(AV_PIX_FMT_YUV420P);
+      scaled.width(width);
+      scaled.height(height);
+      Libav.check(av_frame_get_buffer(scaled, 0), "allocating a picture for", name);
+
+      out = new AVFormatContext(null);
+      int ret = avformat_alloc_output_context2(out, null, "hls", playlistFile.toString());
+      if (ret < 0) {
+        out = null;
+        Libav.check(ret, "setting up the HLS muxer for", name);
+      }
+      videoStream = avformat_new_stream(out, null);
+      Libav.check(avcodec_parameters_from_context(videoStream.codecpar(), encoder),
+          "describing the video stream for", name);
+      videoStream.time_base(encoder.time_base());
+      if (audioEncoder != null) {
+        audioStream = avformat_new_stream(out, null);
+        Libav.check(avcodec_parameters_from_context(audioStream.codecpar(), audioEncoder),
+            "describing the audio stream for", name);
+        audioStream.time_base(audioEncoder.time_base());
+      }
+      muxOptions = new AVDictionary(null);
+      av_dict_set(muxOptions, "hls_time", String.valueOf(s.segmentSeconds()), 0);
+      av_dict_set(muxOptions, "hls_playlist_type", "vod", 0);
+      av_dict_set(muxOptions, "hls_list_size", "0", 0);
+      av_dict_set(muxOptions, "hls_segment_type", "mpegts", 0);
+      av_dict_set(muxOptions, "hls_segment_filename",
+          playlistFile.resolveSibling("seg_%05d.ts").toString(), 0);
+      Libav.check(avformat_write_header(out, muxOptions), "starting the HLS output for", name);
+    }
+
+    void encode(AVFrame frame) {
+      Libav.check(avcodec_send_frame(encoder, frame), "encoding the video of", name);
+      drainEncoder(encoder, this);
+    }
+
+    /** Writes a packet of {@code from} to {@code stream}; the muxer takes the packet's data. */
+    void write(AVPacket p, AVCodecContext from, AVStream stream) {
+      av_packet_rescale_ts(p, from.time_base(), stream.time_base());
+      p.stream_index(stream.index());
+      Libav.check(av_interleaved_write_frame(out, p), "writing a segment of", name);
+    }
+
+    void close() {
+      if (scaled != null) {
+        av_frame_free(scaled);
+      }
+      if (sws != null) {
+        sws_freeContext(sws);
+      }
+      if (encoder != null) {
+        avcodec_free_context(encoder);
+      }
+      if (muxOptions != null) {
+        av_dict_free(muxOptions);
+      }
+      if (out != null) {
+        avformat_free_context(out);
+      }
+    }
   }
 
   @Override
@@ -509,7 +590,13 @@ public final class Encode implements AutoCloseable {
     if (encodedPacket != null) {
       av_packet_free(encodedPacket);
     }
-    for (AVFrame f : new AVFrame[] {decoded, scaled, resampled, audioOut}) {
+    for (Output o : outputs) {
+      o.close();
+    }
+    if (copy != null) {
+      av_packet_free(copy);
+    }
+    for (AVFrame f : new AVFrame[] {decoded, resampled, audioOut}) {
       if (f != null) {
         av_frame_free(f);
       }
@@ -520,23 +607,10 @@ public final class Encode implements AutoCloseable {
     if (swr != null) {
       swr_free(swr);
     }
-    if (sws != null) {
-      sws_freeContext(sws);
-    }
-    for (AVCodecContext c : new AVCodecContext[] {videoDecoder, audioDecoder, videoEncoder,
-        audioEncoder}) {
+    for (AVCodecContext c : new AVCodecContext[] {videoDecoder, audioDecoder, audioEncoder}) {
       if (c != null) {
         avcodec_free_context(c);
       }
-    }
-    if (muxOptions != null) {
-      av_dict_free(muxOptions);
-    }
-    if (out != null) {
-      if ((out.oformat().flags() & AVFMT_NOFILE) == 0 && out.pb() != null) {
-        avio_closep(out.pb());
-      }
-      avformat_free_context(out);
     }
     if (in != null) {
       avformat_close_input(in);
