@@ -1,0 +1,100 @@
+package io.hlskit.transcode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hlskit.core.TranscodeException;
+import io.hlskit.core.store.InMemoryMediaStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Many transcodes in one JVM, good inputs and bad ones (failing before and after the output is
+ * started): native memory and file descriptors must settle, and no temporary folder may be left.
+ * Every libav object is freed on every path, or this grows.
+ */
+class NativeMemoryTest {
+  @TempDir
+  Path dir;
+
+  private static long residentKb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+
+  private static long openFiles() throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  private static long transcodeFolders() throws IOException {
+    try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return tmp.filter(p -> p.getFileName().toString().startsWith("hlskit-transcode-")).count();
+    }
+  }
+
+  @Test
+  void residentMemoryAndDescriptorsSettleOverManyTranscodes() throws Exception {
+    Transcoder transcoder = Transcoder.create();
+    Path good = dir.resolve("good.mp4");
+    SampleVideo.write(good, SampleVideo.Spec.mp4(320, 180, 2));
+    Path notMedia = dir.resolve("text.mp4");
+    Files.writeString(notMedia, "not a video");
+    Path truncated = dir.resolve("truncated.mp4");
+    byte[] whole = Files.readAllBytes(good);
+    Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
+    Path noVideo = dir.resolve("silence.mkv");
+    SampleVideo.write(noVideo, new SampleVideo.Spec(64, 64, 25, 1, 440, "matroska", "libx264"));
+    long foldersBefore = transcodeFolders();
+
+    Runnable round = () -> {
+      try (InMemoryMediaStore store = new InMemoryMediaStore()) {
+        transcoder.transcode(TranscodeRequest.builder(good, "good").ladder(Ladder.ABR)
+            .segmentDuration(Duration.ofSeconds(1)).build(), store, ProgressListener.none());
+        for (Path bad : new Path[] {notMedia, truncated}) {
+          assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(bad, "bad")
+              .build(), store, ProgressListener.none())).isInstanceOf(TranscodeException.class);
+        }
+        // cancelled mid-stream, with every output open and segments written: the error path
+        assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(good, "cancelled")
+            .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(1)).build(), store,
+            p -> Thread.currentThread().interrupt()))
+            .isInstanceOf(TranscodeException.class).hasMessageContaining("cancelled");
+        Thread.interrupted(); // clear the flag the listener set
+        assertThat(store.list("bad/")).isEmpty();
+        assertThat(store.list("cancelled/")).isEmpty();
+      }
+    };
+    for (int i = 0; i < 5; i++) {
+      round.run(); // warm up: JIT, native libraries, allocator arenas
+    }
+    System.gc();
+    long rssBefore = residentKb();
+    long fdsBefore = openFiles();
+    for (int i = 0; i < 25; i++) {
+      round.run();
+    }
+    System.gc();
+    long rssAfter = residentKb();
+    long fdsAfter = openFiles();
+
+    System.out.printf("native memory: RSS %d -> %d KB, fds %d -> %d%n", rssBefore, rssAfter,
+        fdsBefore, fdsAfter);
+    // 25 rounds of 4 transcodes: a leak of one frame buffer per transcode would pass 8 MB
+    assertThat(rssAfter - rssBefore).as("resident memory growth in KB (%d -> %d)", rssBefore,
+        rssAfter).isLessThan(24 * 1024);
+    assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore + 2);
+    assertThat(transcodeFolders()).as("temporary folders left").isEqualTo(foldersBefore);
+  }
+}
