@@ -8,7 +8,9 @@ import io.hlskit.transcode.internal.Libav;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -16,6 +18,8 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Writes a synthetic video with libav: a moving gradient with a square crossing it and a tone,
@@ -35,9 +39,15 @@ public final class SampleVideo {
    * @param toneHz the tone's frequency; 0 for no audio stream at all
    * @param container a libav muxer name: {@code mp4}, {@code matroska}, {@code mov}, ...
    * @param videoCodec a libav encoder name: {@code libx264}, {@code mpeg4}, ...
+   * @param rotation display rotation metadata in degrees, as a phone writes it (0 for none)
    */
   public record Spec(int width, int height, int fps, double seconds, int toneHz, String container,
-      String videoCodec) {
+      String videoCodec, int rotation) {
+    public Spec(int width, int height, int fps, double seconds, int toneHz, String container,
+        String videoCodec) {
+      this(width, height, fps, seconds, toneHz, container, videoCodec, 0);
+    }
+
     /** An H.264/AAC MP4 at 25 fps with a 440 Hz tone. */
     public static Spec mp4(int width, int height, double seconds) {
       return new Spec(width, height, 25, seconds, 440, "mp4", "libx264");
@@ -45,17 +55,22 @@ public final class SampleVideo {
 
     /** The same without an audio stream. */
     public Spec withoutAudio() {
-      return new Spec(width, height, fps, seconds, 0, container, videoCodec);
+      return new Spec(width, height, fps, seconds, 0, container, videoCodec, rotation);
     }
 
     /** The same with a tone of {@code hz}. */
     public Spec withTone(int hz) {
-      return new Spec(width, height, fps, seconds, hz, container, videoCodec);
+      return new Spec(width, height, fps, seconds, hz, container, videoCodec, rotation);
     }
 
     /** The same in another container and video codec. */
     public Spec in(String container, String videoCodec) {
-      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec);
+      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation);
+    }
+
+    /** The same with display rotation metadata, as a phone held upright writes it (90). */
+    public Spec rotated(int degrees) {
+      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, degrees);
     }
 
     boolean audio() {
@@ -98,6 +113,9 @@ public final class SampleVideo {
       AVStream vs = avformat_new_stream(out, null);
       avcodec_parameters_from_context(vs.codecpar(), video);
       vs.time_base(video.time_base());
+      if (spec.rotation() != 0) {
+        addDisplayMatrix(vs.codecpar(), spec.rotation());
+      }
 
       AVStream as = null;
       if (spec.audio()) {
@@ -172,6 +190,24 @@ public final class SampleVideo {
         avio_closep(out.pb());
       }
       avformat_free_context(out);
+    }
+  }
+
+  /** Adds rotation side data to the stream, as phones do for a video shot upright. */
+  private static void addDisplayMatrix(AVCodecParameters codecpar, int degrees) {
+    try (PointerPointer<AVPacketSideData> array = new PointerPointer<>(1);
+        IntPointer count = new IntPointer(1)) {
+      array.put(0, codecpar.coded_side_data());
+      count.put(0, codecpar.nb_coded_side_data());
+      AVPacketSideData sd = av_packet_side_data_new(array, count, AV_PKT_DATA_DISPLAYMATRIX,
+          9 * 4, 0);
+      if (sd == null || sd.isNull()) {
+        throw new io.hlskit.core.TranscodeException("cannot add rotation metadata");
+      }
+      // av_display_rotation_set turns counterclockwise; readers turn the picture back
+      av_display_rotation_set(new IntPointer(sd.data()), -degrees);
+      codecpar.coded_side_data(new AVPacketSideData(array.get(0)));
+      codecpar.nb_coded_side_data(count.get(0));
     }
   }
 

@@ -163,6 +163,20 @@ class TranscoderTest {
   }
 
   @Test
+  void aPhoneVideoShotUprightComesOutPortrait() throws Exception {
+    // stored 640x360 with rotation metadata, as a phone held upright records
+    Path phone = inputs.resolve("phone.mp4");
+    SampleVideo.write(phone, SampleVideo.Spec.mp4(640, 360, 2).rotated(90));
+
+    ChannelMetadata channel = transcoder.transcode(TranscodeRequest.builder(phone, "reel")
+        .profile(Profile.LOW).build(), store, ProgressListener.none());
+
+    assertThat(channel.renditions().get(0).resolution().orElseThrow().toString())
+        .isEqualTo("360x640");
+    assertThat(channel.renditions().get(0).name()).isEqualTo("360p");
+  }
+
+  @Test
   void aFileThatIsNotMediaFailsClearlyAndPublishesNothing() throws Exception {
     Path text = inputs.resolve("notes.mp4");
     Files.writeString(text, "this is not a video, only text pretending to be one");

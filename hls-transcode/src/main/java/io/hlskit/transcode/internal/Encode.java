@@ -77,6 +77,7 @@ public final class Encode implements AutoCloseable {
   private AVPacket packet;
   private AVPacket encodedPacket;
   private AVPacket copy;
+  private Rotator rotator;
   private final List<Output> outputs = new ArrayList<>();
 
   private int videoIndex = -1;
@@ -108,6 +109,10 @@ public final class Encode implements AutoCloseable {
     frameRate = av_guess_frame_rate(in, stream, null);
     if (frameRate.num() <= 0 || frameRate.den() <= 0) {
       frameRate = av_make_q(25, 1);
+    }
+    int rotation = Rotator.degrees(stream.codecpar());
+    if (rotation != 0) {
+      rotator = new Rotator(rotation, timeBase, name);
     }
     if (audioDecoder != null) {
       openAudio(s);
@@ -235,14 +240,20 @@ public final class Encode implements AutoCloseable {
     if (sar.num() > 0 && sar.den() > 0) {
       displayW = w * av_q2d(sar);
     }
-    double shorter = Math.min(displayW, h);
+    double displayH = h;
+    if (rotator != null && rotator.swapsSides()) {
+      double t = displayW;
+      displayW = displayH;
+      displayH = t;
+    }
+    double shorter = Math.min(displayW, displayH);
     List<int[]> sizes = new ArrayList<>();
     for (RenditionSpec r : s.renditions()) {
       if (s.dropLarger() && r.shortSide() > shorter && !sizes.isEmpty()) {
         continue; // a ladder never upscales: a larger rendition adds nothing
       }
       double scale = shorter > r.shortSide() ? r.shortSide() / shorter : 1.0;
-      int[] size = {even(displayW * scale), even(h * scale), (int) r.videoBitrate()};
+      int[] size = {even(displayW * scale), even(displayH * scale), (int) r.videoBitrate()};
       if (sizes.stream().noneMatch(x -> x[0] == size[0] && x[1] == size[1])) {
         sizes.add(size);
       }
@@ -320,6 +331,7 @@ public final class Encode implements AutoCloseable {
           pts = lastVideoPts + 1; // the encoder needs strictly increasing time stamps
         }
         lastVideoPts = pts;
+        AVFrame picture = rotator == null ? decoded : rotator.apply(decoded);
         double seconds = pts * av_q2d(timeBase);
         // one decision for every rendition: segment boundaries stay aligned across the ladder
         boolean keyframe = seconds + 1e-6 >= nextKeyframe * s.segmentSeconds();
@@ -329,7 +341,7 @@ public final class Encode implements AutoCloseable {
         if (poster == null && seconds + 1e-6 >= posterAt) {
           Output largest = outputs.get(outputs.size() - 1);
           try {
-            poster = Poster.jpeg(decoded, largest.scaled.width(), largest.scaled.height(), name);
+            poster = Poster.jpeg(picture, largest.scaled.width(), largest.scaled.height(), name);
           } catch (TranscodeException e) {
             LOG.warn("no poster for {}: {}", name, e.getMessage());
             poster = new byte[0];
@@ -337,7 +349,7 @@ public final class Encode implements AutoCloseable {
         }
         for (Output o : outputs) {
           Libav.check(av_frame_make_writable(o.scaled), "preparing a picture for", name);
-          Libav.check(sws_scale_frame(o.sws, o.scaled, decoded), "scaling the video of", name);
+          Libav.check(sws_scale_frame(o.sws, o.scaled, picture), "scaling the video of", name);
           o.scaled.pts(pts);
           o.scaled.pict_type(keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
           o.encode(o.scaled);
@@ -512,7 +524,9 @@ public final class Encode implements AutoCloseable {
       Libav.check(avcodec_open2(encoder, codec, (AVDictionary) null),
           "opening the video encoder (" + s.videoEncoder() + ") for", name);
 
-      sws = sws_getContext(videoDecoder.width(), videoDecoder.height(), videoDecoder.pix_fmt(),
+      boolean swap = rotator != null && rotator.swapsSides();
+      sws = sws_getContext(swap ? videoDecoder.height() : videoDecoder.width(),
+          swap ? videoDecoder.width() : videoDecoder.height(), videoDecoder.pix_fmt(),
           width, height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, null, null, (double[]) null);
       if (sws == null) {
         throw new TranscodeException("cannot scale the pictures of " + name + " ("
@@ -592,6 +606,9 @@ public final class Encode implements AutoCloseable {
     }
     for (Output o : outputs) {
       o.close();
+    }
+    if (rotator != null) {
+      rotator.close();
     }
     if (copy != null) {
       av_packet_free(copy);
