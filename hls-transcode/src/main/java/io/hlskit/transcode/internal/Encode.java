@@ -30,9 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One decode of the input into one HLS rendition through the libav {@code hls} muxer: video
- * decoded, scaled with libswscale and encoded with libx264 (or OpenH264), keyframes forced at
- * every segment boundary; audio resampled to 48 kHz stereo and encoded as AAC-LC.
+ * One decode of the input into one or more HLS renditions, each through its own libav {@code
+ * hls} muxer: video decoded, turned upright when the stream says so, scaled with libswscale for
+ * each rendition and encoded with libx264 (or OpenH264) with keyframes forced at the same frames
+ * in every rendition (segment boundaries align); audio resampled to 48 kHz stereo, encoded once
+ * as AAC-LC and muxed into every rendition.
  *
  * <p>Every libav object it allocates is freed in {@link #close}, whatever happened before.
  */
