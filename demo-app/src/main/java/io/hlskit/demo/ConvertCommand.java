@@ -36,13 +36,14 @@ final class ConvertCommand implements Callable<Integer> {
   String channel;
 
   @Parameters(index = "2", arity = "0..1", paramLabel = "<profile>",
-      description = "low, medium, high or abr, as in the seed (or use --profile)")
+      description = "low, medium, high, abr or source, as in the seed (or use --profile)")
   String positionalProfile;
 
   @Option(names = "--profile", defaultValue = "${env:HLS_PROFILE:-medium}",
       description = "low (360p, 500 kb/s), medium (720p, 1500 kb/s), high (1080p, 3000 kb/s)"
-          + " or abr (all three that do not upscale the source, one decode, a multivariant"
-          + " playlist); HLS_PROFILE; default ${DEFAULT-VALUE}")
+          + ", abr (all three that do not upscale the source, one decode, a multivariant"
+          + " playlist) or source (copied as it is, no re-encoding); HLS_PROFILE; default"
+          + " ${DEFAULT-VALUE}")
   String profile;
 
   @Option(names = "--title", description = "the channel's title (default: the channel id)")

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 final class TranscodingIngester implements Ingester {
   /** The profile names uploads may ask for. */
   static final Set<String> PROFILES = Stream.concat(Arrays.stream(Profile.values())
-      .map(p -> p.name().toLowerCase(Locale.ROOT)), Stream.of("abr"))
+      .map(p -> p.name().toLowerCase(Locale.ROOT)), Stream.of("abr", "source"))
       .collect(Collectors.toUnmodifiableSet());
 
   private final Transcoder transcoder;

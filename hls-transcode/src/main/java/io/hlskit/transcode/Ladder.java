@@ -10,15 +10,29 @@ import java.util.Locale;
  * adaptive bitrate. In a ladder of several, a rendition larger than the source is dropped (never
  * upscaled); a single profile on a smaller source keeps the source's size.
  *
- * @param profiles the renditions, lowest first
+ * <p>{@link #SOURCE} re-encodes nothing: the input's H.264 or HEVC video and its audio are
+ * remuxed into segments cut at the source's own keyframes (the seed's {@code source} profile).
+ *
+ * @param profiles the renditions, lowest first; empty for {@link #SOURCE}
+ * @param remux whether the input is copied as it is instead of encoded
  */
-public record Ladder(List<Profile> profiles) {
+public record Ladder(List<Profile> profiles, boolean remux) {
   /** low, medium and high from one decode, keyframes aligned: the seed's future work. */
-  public static final Ladder ABR = new Ladder(List.of(Profile.LOW, Profile.MEDIUM, Profile.HIGH));
+  public static final Ladder ABR =
+      new Ladder(List.of(Profile.LOW, Profile.MEDIUM, Profile.HIGH), false);
+
+  /** The input as it is, no re-encoding: segments cut at its keyframes. */
+  public static final Ladder SOURCE = new Ladder(List.of(), true);
+
+  /** A ladder that encodes {@code profiles}. */
+  public Ladder(List<Profile> profiles) {
+    this(profiles, false);
+  }
 
   public Ladder {
-    if (profiles.isEmpty()) {
-      throw new IllegalArgumentException("a ladder needs at least one profile");
+    if (profiles.isEmpty() != remux) {
+      throw new IllegalArgumentException(remux ? "a remux makes no encoded renditions"
+          : "a ladder needs at least one profile");
     }
     profiles = profiles.stream().distinct().sorted(Comparator.comparingInt(Profile::shortSide))
         .toList();
@@ -34,16 +48,21 @@ public record Ladder(List<Profile> profiles) {
     return profiles.size() > 1;
   }
 
-  /** {@code low}, {@code medium}, {@code high} or {@code abr}. */
+  /** {@code low}, {@code medium}, {@code high}, {@code abr} or {@code source}. */
   public static Ladder parse(String name) {
-    if (name.trim().toLowerCase(Locale.ROOT).equals("abr")) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    if (n.equals("abr")) {
       return ABR;
+    }
+    if (n.equals("source")) {
+      return SOURCE;
     }
     try {
       return of(Profile.of(name));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown profile '" + name
-          + "': use low (360p), medium (720p), high (1080p) or abr (all three)");
+          + "': use low (360p), medium (720p), high (1080p), abr (all three) or source (no"
+          + " re-encoding)");
     }
   }
 }

@@ -19,6 +19,7 @@ import io.hlskit.core.playlist.Variant;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.internal.Encode;
+import io.hlskit.transcode.internal.Remux;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,16 +123,25 @@ public final class Transcoder {
     } catch (IOException e) {
       throw new TranscodeException("cannot create a working folder for the transcode", e);
     }
+    Ladder ladder = request.ladder();
+    double segmentSeconds = request.segmentDuration().toMillis() / 1000.0;
+    // both are free until run: only the one the ladder asks for allocates anything
     try (Encode encode = new Encode(request.input());
+        Remux remux = new Remux(request.input());
         ChannelDraft draft = store.draft(request.channelId())) {
       long started = System.nanoTime();
-      ProgressReporter reporter = new ProgressReporter(listener, encode, started);
-      List<Encode.RenditionSpec> specs = request.ladder().profiles().stream()
-          .map(p -> new Encode.RenditionSpec(p.shortSide(), p.videoBitrate())).toList();
-      long audioBitrate = request.ladder().profiles().get(0).audioBitrate();
-      Encode.Result result = encode.run(work, new Encode.Settings(specs,
-          request.ladder().isAdaptive(), audioBitrate,
-          request.segmentDuration().toMillis() / 1000.0, videoEncoder), reporter::videoAt);
+      ProgressReporter reporter = new ProgressReporter(listener, ladder.remux()
+          ? remux::inputDurationMicros : encode::inputDurationMicros, started);
+      Encode.Result result;
+      if (ladder.remux()) {
+        result = remux.run(work, segmentSeconds, reporter::videoAt);
+      } else {
+        List<Encode.RenditionSpec> specs = ladder.profiles().stream()
+            .map(p -> new Encode.RenditionSpec(p.shortSide(), p.videoBitrate())).toList();
+        result = encode.run(work, new Encode.Settings(specs, ladder.isAdaptive(),
+            ladder.profiles().get(0).audioBitrate(), segmentSeconds, videoEncoder),
+            reporter::videoAt);
+      }
 
       List<RenditionInfo> renditions = new ArrayList<>();
       List<Variant> variants = new ArrayList<>();
@@ -269,15 +280,15 @@ public final class Transcoder {
   /** Turns decoded-frame times into at most five progress reports a second. */
   private static final class ProgressReporter {
     private final ProgressListener listener;
-    private final Encode encode;
+    private final LongSupplier durationMicros;
     private final long started;
     private long frames;
     private long lastReport;
     private double lastFraction;
 
-    ProgressReporter(ProgressListener listener, Encode encode, long started) {
+    ProgressReporter(ProgressListener listener, LongSupplier durationMicros, long started) {
       this.listener = listener;
-      this.encode = encode;
+      this.durationMicros = durationMicros;
       this.started = started;
     }
 
@@ -288,7 +299,7 @@ public final class Transcoder {
         return;
       }
       lastReport = now;
-      long duration = encode.inputDurationMicros();
+      long duration = durationMicros.getAsLong();
       // 0.99 at most until published: the last percent is the upload into the store
       double fraction = duration > 0 ? Math.min(0.99, (double) micros / duration) : 0;
       fraction = Math.max(fraction, lastFraction);

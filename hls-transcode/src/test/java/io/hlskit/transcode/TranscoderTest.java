@@ -177,6 +177,34 @@ class TranscoderTest {
   }
 
   @Test
+  void theSourceProfileCopiesWithoutReEncoding() throws Exception {
+    ChannelMetadata channel = transcoder.transcode(TranscodeRequest.builder(landscape, "copy")
+        .ladder(Ladder.SOURCE).segmentDuration(Duration.ofSeconds(2)).build(), store,
+        ProgressListener.none());
+
+    assertThat(channel.renditions()).singleElement().satisfies(r -> {
+      assertThat(r.resolution().orElseThrow().toString()).isEqualTo("480x270");
+      assertThat(r.codecs()).contains("mp4a.40.2").anyMatch(c -> c.startsWith("avc1."));
+    });
+    MediaPlaylist entry = PlaylistParser.strict().parseMedia(text("copy/playlist.m3u8"));
+    // the source has a keyframe every 2 s (gop 50 at 25 fps): segments follow it
+    assertThat(entry.segments()).hasSizeBetween(2, 3);
+    assertThat(entry.totalDuration().toMillis()).isBetween(4800L, 5100L);
+  }
+
+  @Test
+  void theSourceProfileRefusesCodecsPlayersCannotTake() {
+    Path mpeg4 = inputs.resolve("mpeg4.avi");
+    SampleVideo.write(mpeg4, SampleVideo.Spec.mp4(320, 180, 1).withoutAudio().in("avi", "mpeg4"));
+
+    assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(mpeg4, "nocopy")
+        .ladder(Ladder.SOURCE).build(), store, ProgressListener.none()))
+        .isInstanceOf(TranscodeException.class)
+        .hasMessageContaining("mpeg4").hasMessageContaining("use a profile");
+    assertThat(store.list("nocopy/")).isEmpty();
+  }
+
+  @Test
   void aFileThatIsNotMediaFailsClearlyAndPublishesNothing() throws Exception {
     Path text = inputs.resolve("notes.mp4");
     Files.writeString(text, "this is not a video, only text pretending to be one");

@@ -1,0 +1,195 @@
+package io.hlskit.transcode.internal;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+
+import io.hlskit.core.TranscodeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * The {@code source} profile: the input's video and audio copied into HLS segments without
+ * re-encoding, cut at the input's own keyframes. Only codecs that HLS players take in MPEG-TS
+ * qualify (H.264 or HEVC, AAC, MP3, AC-3 or E-AC-3); anything else is refused with advice.
+ *
+ * <p>Every libav object it allocates is freed in {@link #close}, whatever happened before.
+ */
+public final class Remux implements AutoCloseable {
+  private static final Set<Integer> VIDEO = Set.of(AV_CODEC_ID_H264, AV_CODEC_ID_HEVC);
+  private static final Set<Integer> AUDIO =
+      Set.of(AV_CODEC_ID_AAC, AV_CODEC_ID_MP3, AV_CODEC_ID_AC3, AV_CODEC_ID_EAC3);
+
+  private final String name;
+  private AVFormatContext in;
+  private AVFormatContext out;
+  private AVDictionary options;
+  private AVPacket packet;
+
+  public Remux(Path input) {
+    this.name = input.toString();
+  }
+
+  /** Copies the input into {@code workDir/r1/index.m3u8} and its segments. */
+  public Encode.Result run(Path workDir, double segmentSeconds, LongConsumer onVideoPts) {
+    in = new AVFormatContext(null);
+    int ret = avformat_open_input(in, name, null, null);
+    if (ret < 0) {
+      in = null;
+      throw new TranscodeException(name + " is not a media file libav can open; upload a video"
+          + " (MP4, MOV, MKV, WebM, TS)", Libav.error(ret));
+    }
+    Libav.check(avformat_find_stream_info(in, (PointerPointer<?>) null),
+        "reading the streams of", name);
+    int video = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
+    if (video < 0) {
+      throw new TranscodeException(name + " has no video stream to copy");
+    }
+    AVStream videoIn = in.streams(video);
+    if (!VIDEO.contains(videoIn.codecpar().codec_id())) {
+      throw new TranscodeException("the video of " + name + " is "
+          + avcodec_get_name(videoIn.codecpar().codec_id()).getString() + ", which HLS players"
+          + " do not take as it is; use a profile (low, medium, high or abr) to re-encode it");
+    }
+    int audio = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, video, (AVCodec) null, 0);
+    if (audio >= 0 && !AUDIO.contains(in.streams(audio).codecpar().codec_id())) {
+      throw new TranscodeException("the audio of " + name + " is "
+          + avcodec_get_name(in.streams(audio).codecpar().codec_id()).getString()
+          + ", which HLS players do not take as it is; use a profile to re-encode it");
+    }
+    Path playlist = workDir.resolve("r1").resolve("index.m3u8");
+    try {
+      Files.createDirectories(playlist.getParent());
+    } catch (IOException e) {
+      throw new TranscodeException("cannot create " + playlist.getParent(), e);
+    }
+    out = new AVFormatContext(null);
+    ret = avformat_alloc_output_context2(out, null, "hls", playlist.toString());
+    if (ret < 0) {
+      out = null;
+      Libav.check(ret, "setting up the HLS muxer for", name);
+    }
+    int[] map = new int[in.nb_streams()];
+    java.util.Arrays.fill(map, -1);
+    for (int index : audio >= 0 ? new int[] {video, audio} : new int[] {video}) {
+      AVStream s = avformat_new_stream(out, null);
+      Libav.check(avcodec_parameters_copy(s.codecpar(), in.streams(index).codecpar()),
+          "copying the streams of", name);
+      s.codecpar().codec_tag(0);
+      s.time_base(in.streams(index).time_base());
+      map[index] = s.index();
+    }
+    options = new AVDictionary(null);
+    av_dict_set(options, "hls_time", String.valueOf(segmentSeconds), 0);
+    av_dict_set(options, "hls_playlist_type", "vod", 0);
+    av_dict_set(options, "hls_list_size", "0", 0);
+    av_dict_set(options, "hls_segment_filename",
+        playlist.resolveSibling("seg_%05d.ts").toString(), 0);
+    Libav.check(avformat_write_header(out, options), "starting the HLS output for", name);
+
+    packet = av_packet_alloc();
+    long frames = 0;
+    long first = AV_NOPTS_VALUE;
+    long last = 0;
+    String codecs = codecsFromExtradata(videoIn);
+    AVRational videoTb = videoIn.time_base();
+    while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new TranscodeException("the transcode of " + name + " was cancelled");
+      }
+      ret = av_read_frame(in, packet);
+      if (ret == AVERROR_EOF()) {
+        break;
+      }
+      Libav.check(ret, "reading", name);
+      try {
+        int target = packet.stream_index() < map.length ? map[packet.stream_index()] : -1;
+        if (target < 0) {
+          continue;
+        }
+        if (packet.stream_index() == video) {
+          frames++;
+          if (packet.pts() != AV_NOPTS_VALUE) {
+            if (first == AV_NOPTS_VALUE) {
+              first = packet.pts();
+            }
+            last = Math.max(last, packet.pts() - first + Math.max(packet.duration(), 0));
+            onVideoPts.accept(Math.round((packet.pts() - first) * av_q2d(videoTb) * 1e6));
+          }
+          if (codecs == null && videoIn.codecpar().codec_id() == AV_CODEC_ID_H264) {
+            codecs = H264.codecsString(packet.data(), packet.size()).orElse(null);
+          }
+        }
+        AVStream from = in.streams(packet.stream_index());
+        AVStream to = out.streams(target);
+        av_packet_rescale_ts(packet, from.time_base(), to.time_base());
+        packet.stream_index(target);
+        packet.pos(-1);
+        Libav.check(av_interleaved_write_frame(out, packet), "writing a segment of", name);
+      } finally {
+        av_packet_unref(packet);
+      }
+    }
+    Libav.check(av_write_trailer(out), "finishing the HLS output", name);
+    if (frames == 0) {
+      throw new TranscodeException(name + " has no video packet to copy");
+    }
+    double frameRate = av_q2d(av_guess_frame_rate(in, videoIn, null));
+    if (videoIn.codecpar().codec_id() == AV_CODEC_ID_HEVC) {
+      codecs = "hvc1"; // the full HEVC string needs the VPS; players accept the short form
+    }
+    return new Encode.Result(List.of(new Encode.RenditionResult(videoIn.codecpar().width(),
+        videoIn.codecpar().height(), videoIn.codecpar().bit_rate(), codecs, playlist)),
+        audio >= 0, frames, last * av_q2d(videoTb), frameRate > 0 ? frameRate : 25,
+        Optional.empty());
+  }
+
+  /** The input's duration in microseconds, 0 when unknown; valid once {@link #run} opened it. */
+  public long inputDurationMicros() {
+    return in == null || in.duration() == AV_NOPTS_VALUE ? 0 : in.duration();
+  }
+
+  /** {@code avc1.PPCCLL} from an MP4's avcC box, which starts with version, profile, ... */
+  private static String codecsFromExtradata(AVStream stream) {
+    BytePointer extra = stream.codecpar().extradata();
+    int size = stream.codecpar().extradata_size();
+    if (stream.codecpar().codec_id() != AV_CODEC_ID_H264 || extra == null || size < 4) {
+      return null;
+    }
+    byte[] b = new byte[4];
+    extra.position(0).get(b);
+    if (b[0] != 1) {
+      return H264.codecsString(extra, size).orElse(null); // Annex B extradata
+    }
+    return String.format("avc1.%02x%02x%02x", b[1] & 0xff, b[2] & 0xff, b[3] & 0xff);
+  }
+
+  @Override
+  public void close() {
+    if (packet != null) {
+      av_packet_free(packet);
+    }
+    if (options != null) {
+      av_dict_free(options);
+    }
+    if (out != null) {
+      avformat_free_context(out);
+    }
+    if (in != null) {
+      avformat_close_input(in);
+    }
+  }
+}
