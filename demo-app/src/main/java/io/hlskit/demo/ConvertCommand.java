@@ -5,6 +5,7 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.ProgressListener;
+import io.hlskit.transcode.SegmentFormat;
 import io.hlskit.transcode.TranscodeRequest;
 import io.hlskit.transcode.Transcoder;
 import java.nio.file.Path;
@@ -58,6 +59,11 @@ final class ConvertCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE})")
   int segmentSeconds;
 
+  @Option(names = "--format", defaultValue = "${env:HLS_FORMAT:-ts}",
+      description = "segment container: ts (MPEG-TS, every player) or fmp4 (fragmented MP4 /"
+          + " CMAF); HLS_FORMAT; default ${DEFAULT-VALUE}")
+  String format;
+
   @Override
   public Integer call() {
     try {
@@ -66,6 +72,7 @@ final class ConvertCommand implements Callable<Integer> {
           .ladder(chosen)
           .title(title)
           .segmentDuration(Duration.ofSeconds(segmentSeconds))
+          .format(SegmentFormat.of(format))
           .build();
       Transcoder transcoder = Transcoder.create();
       long started = System.nanoTime();

@@ -8,6 +8,7 @@ import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.Profile;
 import io.hlskit.transcode.ProgressListener;
 import io.hlskit.transcode.SampleVideo;
+import io.hlskit.transcode.SegmentFormat;
 import io.hlskit.transcode.TranscodeRequest;
 import io.hlskit.transcode.Transcoder;
 import java.net.URI;
@@ -50,7 +51,8 @@ class EndToEndIT {
     Path streams = dir.resolve("streams");
     demo = DemoServer.start(new DemoServer.Options(streams, "127.0.0.1", 0, TOKEN, 50_000_000));
     base = "http://127.0.0.1:" + demo.server.port();
-    // canal1: an adaptive ladder from a 720p source (720p + 360p); canal2: portrait, one rendition
+    // canal1: an adaptive ladder from a 720p source (720p + 360p); canal2: portrait, one
+    // rendition in fragmented MP4
     Path landscape = dir.resolve("canal1.mp4");
     SampleVideo.write(landscape, SampleVideo.Spec.mp4(1280, 720, 8));
     transcoder.transcode(TranscodeRequest.builder(landscape, "canal1").title("Canal canal1")
@@ -59,8 +61,8 @@ class EndToEndIT {
     Path portrait = dir.resolve("canal2.mp4");
     SampleVideo.write(portrait, SampleVideo.Spec.mp4(360, 640, 8));
     transcoder.transcode(TranscodeRequest.builder(portrait, "canal2").title("Canal canal2")
-        .profile(Profile.LOW).segmentDuration(Duration.ofSeconds(2)).build(), demo.store,
-        ProgressListener.none());
+        .profile(Profile.LOW).format(SegmentFormat.FMP4).segmentDuration(Duration.ofSeconds(2))
+        .build(), demo.store, ProgressListener.none());
     demo.catalog.refresh();
   }
 

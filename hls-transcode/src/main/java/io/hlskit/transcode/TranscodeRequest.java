@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param title the channel's title; the channel id when not given
  * @param ladder the renditions to make
  * @param segmentDuration the target segment length, 6 s by default (Apple's recommendation)
+ * @param format the segments' container, MPEG-TS by default
  * @param sourceName the original file name to record in {@code channel.json}
  */
 public record TranscodeRequest(Path input, String channelId, String title, Ladder ladder,
-    Duration segmentDuration, Optional<String> sourceName) {
+    Duration segmentDuration, SegmentFormat format, Optional<String> sourceName) {
   public TranscodeRequest {
     Objects.requireNonNull(input, "input");
     StorageKeys.requireChannelId(channelId);
@@ -28,6 +29,7 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
         || segmentDuration.compareTo(Duration.ofSeconds(60)) > 0) {
       throw new IllegalArgumentException("segment duration must be 1 to 60 s: " + segmentDuration);
     }
+    Objects.requireNonNull(format, "format");
     Objects.requireNonNull(sourceName, "sourceName");
   }
 
@@ -43,6 +45,7 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
     private String title;
     private Ladder ladder = Ladder.of(Profile.MEDIUM);
     private Duration segmentDuration = Duration.ofSeconds(6);
+    private SegmentFormat format = SegmentFormat.TS;
     private String sourceName;
 
     private Builder(Path input, String channelId) {
@@ -72,6 +75,12 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
       return this;
     }
 
+    /** The segments' container: MPEG-TS (default) or fragmented MP4. */
+    public Builder format(SegmentFormat format) {
+      this.format = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
     /** The original file name, when the input is a temporary copy (an upload). */
     public Builder sourceName(String sourceName) {
       this.sourceName = sourceName;
@@ -82,7 +91,7 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
       String name = sourceName != null ? sourceName
           : input.getFileName() == null ? null : input.getFileName().toString();
       return new TranscodeRequest(input, channelId, title == null ? channelId : title, ladder,
-          segmentDuration, Optional.ofNullable(name));
+          segmentDuration, format, Optional.ofNullable(name));
     }
   }
 }

@@ -8,6 +8,7 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.TranscodeException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.playlist.InitializationSection;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
 import io.hlskit.core.playlist.MultivariantPlaylist;
@@ -134,12 +135,14 @@ public final class Transcoder {
           ? remux::inputDurationMicros : encode::inputDurationMicros, started);
       Encode.Result result;
       if (ladder.remux()) {
-        result = remux.run(work, segmentSeconds, reporter::videoAt);
+        result = remux.run(work, segmentSeconds, request.format() == SegmentFormat.FMP4,
+            reporter::videoAt);
       } else {
         List<Encode.RenditionSpec> specs = ladder.profiles().stream()
             .map(p -> new Encode.RenditionSpec(p.shortSide(), p.videoBitrate())).toList();
         result = encode.run(work, new Encode.Settings(specs, ladder.isAdaptive(),
-            ladder.profiles().get(0).audioBitrate(), segmentSeconds, videoEncoder),
+            ladder.profiles().get(0).audioBitrate(), segmentSeconds, videoEncoder,
+            request.format() == SegmentFormat.FMP4),
             reporter::videoAt);
       }
 
@@ -166,6 +169,11 @@ public final class Transcoder {
           }
           draft.write(name + "/" + s.uri(), file);
         }
+        Optional<InitializationSection> init = produced.segments().get(0).map();
+        if (init.isPresent()) {
+          draft.write(name + "/" + init.get().uri(),
+              r.playlist().resolveSibling(init.get().uri()));
+        }
         MediaPlaylist index = MediaPlaylist.builder()
             .playlistType(PlaylistType.VOD)
             .independentSegments(true)
@@ -189,7 +197,9 @@ public final class Transcoder {
             .frameRate(BigDecimal.valueOf(result.frameRate()).setScale(3, RoundingMode.HALF_UP))
             .build());
         single = index.toBuilder().segments(index.segments().stream()
-            .map(s -> s.toBuilder().uri(name + "/" + s.uri()).build()).toList()).build();
+            .map(s -> s.toBuilder().uri(name + "/" + s.uri())
+                .map(s.map().map(m -> new InitializationSection(name + "/" + m.uri(),
+                    m.byteRange())).orElse(null)).build()).toList()).build();
       }
       // one rendition: the entry playlist is its media playlist (as the seed had it); several:
       // a multivariant playlist, lowest first

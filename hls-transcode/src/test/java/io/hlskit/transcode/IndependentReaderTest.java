@@ -21,6 +21,44 @@ class IndependentReaderTest {
   Path dir;
 
   @Test
+  void ffprobeReadsFragmentedMp4Output() throws Exception {
+    Ffprobe.require();
+    Path input = dir.resolve("in.mkv");
+    SampleVideo.write(input, SampleVideo.Spec.mp4(640, 360, 5).in("matroska", "libx264"));
+    try (InMemoryMediaStore store = new InMemoryMediaStore()) {
+      Transcoder.create().transcode(TranscodeRequest.builder(input, "cmaf").ladder(Ladder.ABR)
+          .format(SegmentFormat.FMP4).segmentDuration(Duration.ofSeconds(2)).build(), store,
+          ProgressListener.none());
+      for (var o : store.list("cmaf/")) {
+        Path file = dir.resolve(o.key());
+        Files.createDirectories(file.getParent());
+        try (InputStream in = store.open(o.key()).orElseThrow().stream()) {
+          Files.write(file, in.readAllBytes());
+        }
+      }
+      MediaPlaylist index = PlaylistParser.strict().parseMedia(
+          Files.readString(dir.resolve("cmaf/360p/index.m3u8")));
+      assertThat(index.version()).isGreaterThanOrEqualTo(6);
+      assertThat(index.segments()).allSatisfy(s -> {
+        assertThat(s.uri()).endsWith(".m4s");
+        assertThat(s.map().orElseThrow().uri()).isEqualTo("init.mp4");
+      });
+      // a 360p source makes one rendition: the entry playlist is its media playlist, with the
+      // init section's path relative to the channel
+      String entry = Files.readString(dir.resolve("cmaf/playlist.m3u8"));
+      assertThat(entry).contains("#EXT-X-MAP:URI=\"360p/init.mp4\"");
+      // ffprobe follows the EXT-X-MAP and the fragments, and decodes them
+      String streams = Ffprobe.run("-show_entries", "stream=codec_name,width,height",
+          "-of", "compact", dir.resolve("cmaf/playlist.m3u8").toString());
+      assertThat(streams).contains("codec_name=h264").contains("width=640")
+          .contains("codec_name=aac");
+      double duration = Double.parseDouble(Ffprobe.run("-show_entries", "format=duration",
+          "-of", "csv=p=0", dir.resolve("cmaf/360p/index.m3u8").toString()).strip());
+      assertThat(duration).isBetween(4.8, 5.2);
+    }
+  }
+
+  @Test
   void ffprobeSeesH264HighAacAndAKeyframeAtEverySegmentStart() throws Exception {
     Ffprobe.require();
     Path input = dir.resolve("in.mov");

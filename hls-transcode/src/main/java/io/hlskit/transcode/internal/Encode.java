@@ -52,9 +52,10 @@ public final class Encode implements AutoCloseable {
    * @param renditions what to make, lowest first
    * @param dropLarger for a ladder: leave out renditions larger than the source instead of
    *     making them at the source's size
+   * @param fmp4 fragmented MP4 segments with an init section instead of MPEG-TS
    */
   public record Settings(List<RenditionSpec> renditions, boolean dropLarger, long audioBitrate,
-      double segmentSeconds, String videoEncoder) {}
+      double segmentSeconds, String videoEncoder, boolean fmp4) {}
 
   /** One rendition made: its picture size, RFC 6381 codec name and media playlist. */
   public record RenditionResult(int width, int height, long videoBitrate, String videoCodecs,
@@ -276,6 +277,9 @@ public final class Encode implements AutoCloseable {
     av_channel_layout_default(audioEncoder.ch_layout(), 2);
     audioEncoder.bit_rate(s.audioBitrate());
     audioEncoder.time_base(av_make_q(1, AUDIO_RATE));
+    if (s.fmp4()) {
+      audioEncoder.flags(audioEncoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+    }
     Libav.check(avcodec_open2(audioEncoder, codec, (AVDictionary) null),
         "opening the AAC encoder for", name);
 
@@ -516,6 +520,10 @@ public final class Encode implements AutoCloseable {
       int gop = (int) Math.ceil(s.segmentSeconds() * av_q2d(frameRate)) * 2;
       encoder.gop_size(Math.max(gop, 1));
       encoder.flags(encoder.flags() | AV_CODEC_FLAG_CLOSED_GOP);
+      if (s.fmp4()) {
+        // MP4 keeps SPS and PPS in the init section; MPEG-TS repeats them in every segment
+        encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+      }
       encoder.thread_count(0);
       if (s.videoEncoder().equals("libx264")) {
         av_opt_set(encoder.priv_data(), "preset", "fast", 0);
@@ -525,6 +533,9 @@ public final class Encode implements AutoCloseable {
       }
       Libav.check(avcodec_open2(encoder, codec, (AVDictionary) null),
           "opening the video encoder (" + s.videoEncoder() + ") for", name);
+      if (s.fmp4()) {
+        codecs = H264.codecsFromAvcc(encoder.extradata(), encoder.extradata_size()).orElse(null);
+      }
 
       boolean swap = rotator != null && rotator.swapsSides();
       sws = sws_getContext(swap ? videoDecoder.height() : videoDecoder.width(),
@@ -561,9 +572,12 @@ public final class Encode implements AutoCloseable {
       av_dict_set(muxOptions, "hls_time", String.valueOf(s.segmentSeconds()), 0);
       av_dict_set(muxOptions, "hls_playlist_type", "vod", 0);
       av_dict_set(muxOptions, "hls_list_size", "0", 0);
-      av_dict_set(muxOptions, "hls_segment_type", "mpegts", 0);
+      av_dict_set(muxOptions, "hls_segment_type", s.fmp4() ? "fmp4" : "mpegts", 0);
       av_dict_set(muxOptions, "hls_segment_filename",
-          playlistFile.resolveSibling("seg_%05d.ts").toString(), 0);
+          playlistFile.resolveSibling(s.fmp4() ? "seg_%05d.m4s" : "seg_%05d.ts").toString(), 0);
+      if (s.fmp4()) {
+        av_dict_set(muxOptions, "hls_fmp4_init_filename", "init.mp4", 0);
+      }
       Libav.check(avformat_write_header(out, muxOptions), "starting the HLS output for", name);
     }
 

@@ -7,6 +7,19 @@ import org.bytedeco.javacpp.BytePointer;
 final class H264 {
   private H264() {}
 
+  /** The codec name from an avcC record (MP4 extradata: version 1, profile, compat, level). */
+  static Optional<String> codecsFromAvcc(BytePointer data, int size) {
+    if (data == null || data.isNull() || size < 4) {
+      return Optional.empty();
+    }
+    byte[] b = new byte[4];
+    data.position(0).get(b);
+    if (b[0] != 1) {
+      return codecsString(data, size); // Annex B extradata
+    }
+    return Optional.of(String.format("avc1.%02x%02x%02x", b[1] & 0xff, b[2] & 0xff, b[3] & 0xff));
+  }
+
   static Optional<String> codecsString(BytePointer data, int size) {
     if (data == null || size < 8) {
       return Optional.empty();

@@ -18,7 +18,6 @@ import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
@@ -44,7 +43,8 @@ public final class Remux implements AutoCloseable {
   }
 
   /** Copies the input into {@code workDir/r1/index.m3u8} and its segments. */
-  public Encode.Result run(Path workDir, double segmentSeconds, LongConsumer onVideoPts) {
+  public Encode.Result run(Path workDir, double segmentSeconds, boolean fmp4,
+      LongConsumer onVideoPts) {
     in = new AVFormatContext(null);
     int ret = avformat_open_input(in, name, null, null);
     if (ret < 0) {
@@ -96,8 +96,12 @@ public final class Remux implements AutoCloseable {
     av_dict_set(options, "hls_time", String.valueOf(segmentSeconds), 0);
     av_dict_set(options, "hls_playlist_type", "vod", 0);
     av_dict_set(options, "hls_list_size", "0", 0);
+    av_dict_set(options, "hls_segment_type", fmp4 ? "fmp4" : "mpegts", 0);
     av_dict_set(options, "hls_segment_filename",
-        playlist.resolveSibling("seg_%05d.ts").toString(), 0);
+        playlist.resolveSibling(fmp4 ? "seg_%05d.m4s" : "seg_%05d.ts").toString(), 0);
+    if (fmp4) {
+      av_dict_set(options, "hls_fmp4_init_filename", "init.mp4", 0);
+    }
     Libav.check(avformat_write_header(out, options), "starting the HLS output for", name);
 
     packet = av_packet_alloc();
@@ -162,19 +166,12 @@ public final class Remux implements AutoCloseable {
     return in == null || in.duration() == AV_NOPTS_VALUE ? 0 : in.duration();
   }
 
-  /** {@code avc1.PPCCLL} from an MP4's avcC box, which starts with version, profile, ... */
   private static String codecsFromExtradata(AVStream stream) {
-    BytePointer extra = stream.codecpar().extradata();
-    int size = stream.codecpar().extradata_size();
-    if (stream.codecpar().codec_id() != AV_CODEC_ID_H264 || extra == null || size < 4) {
+    if (stream.codecpar().codec_id() != AV_CODEC_ID_H264) {
       return null;
     }
-    byte[] b = new byte[4];
-    extra.position(0).get(b);
-    if (b[0] != 1) {
-      return H264.codecsString(extra, size).orElse(null); // Annex B extradata
-    }
-    return String.format("avc1.%02x%02x%02x", b[1] & 0xff, b[2] & 0xff, b[3] & 0xff);
+    return H264.codecsFromAvcc(stream.codecpar().extradata(), stream.codecpar().extradata_size())
+        .orElse(null);
   }
 
   @Override
