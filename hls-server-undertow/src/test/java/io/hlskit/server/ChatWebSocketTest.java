@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.store.ChannelDraft;
+import io.hlskit.core.contract.Eventually;
 import io.hlskit.core.store.InMemoryMediaStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +42,7 @@ class ChatWebSocketTest {
     try (ChannelDraft d = store.draft("canal2")) {
       d.publish(ChannelMetadata.builder("canal2").build());
     }
-    io.hlskit.core.contract.Eventually.await(Duration.ofSeconds(5), "channels listed",
+    Eventually.await(Duration.ofSeconds(5), "channels listed",
         () -> store.channels().size() == 2);
     server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0).build().start();
   }
@@ -149,6 +150,34 @@ class ChatWebSocketTest {
       after = ana.next("user_count");
     } while (after.get("watching").asLong() != 2);
     assertThat(after.get("online").asLong()).isEqualTo(3);
+  }
+
+  @Test
+  void historyComesFirstAndManyClientsJoinAndTalkAtOnce() throws Exception {
+    int n = 12;
+    List<Client> clients = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      clients.add(new Client().connect("canal1"));
+    }
+    // everyone joins and talks at once: joins and deliveries cross in the broker
+    clients.parallelStream().forEach(c -> {
+      try {
+        c.join("user" + clients.indexOf(c));
+        c.send("{\"type\":\"chat_message\",\"text\":\"hola\"}");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    for (Client c : clients) {
+      JsonNode first = c.frames.poll(10, TimeUnit.SECONDS);
+      assertThat(first).as("the first frame after join").isNotNull();
+      assertThat(first.get("type").asText()).isEqualTo("history");
+    }
+    Eventually.await(Duration.ofSeconds(10), "all messages in history",
+        () -> server.chatBroker().history("canal1").size() == n);
+    Client last = new Client().connect("canal1").join("late");
+    assertThat(last.next("history").get("messages")).hasSize(n);
+    assertThat(last.next("user_count").get("watching").asLong()).isEqualTo(n + 1);
   }
 
   @Test

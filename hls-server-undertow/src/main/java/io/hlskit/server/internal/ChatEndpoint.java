@@ -22,6 +22,7 @@ import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,10 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     private final AtomicInteger pending = new AtomicInteger();
     private final Deque<Long> sent = new ArrayDeque<>();
     private volatile ChatSession session;
+    /** Frames the broker delivers while join is still sending the history; null once sent. */
+    private List<ObjectNode> early;
+    private final Object earlyLock = new Object();
+    private boolean closed;
 
     Connection(WebSocketChannel channel, String room) {
       this.channel = channel;
@@ -141,25 +146,48 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
             + " characters and no control characters");
         return;
       }
+      // never hold a lock of ours while calling the broker: the broker calls back into other
+      // connections while holding its own (a lock cycle otherwise)
+      ChatSession previous;
       synchronized (this) {
-        if (session != null) {
-          session.close(); // joining again renames
+        previous = session;
+        session = null;
+      }
+      if (previous != null) {
+        previous.close(); // joining again renames
+      }
+      // the broker may deliver counts and new messages before join returns: they wait, so the
+      // client always sees the history first and then what came after it
+      synchronized (earlyLock) {
+        early = new ArrayList<>();
+      }
+      ChatSession joined;
+      try {
+        joined = broker.join(room, name, this);
+      } catch (HlsException e) {
+        synchronized (earlyLock) {
+          early = null;
         }
-        try {
-          session = broker.join(room, name, this);
-        } catch (HlsException e) {
-          session = null;
-          error("chat_unavailable", e.getMessage());
+        error("chat_unavailable", e.getMessage());
+        return;
+      }
+      synchronized (this) {
+        if (closed) {
+          joined.close(); // the connection went away while joining
           return;
         }
-        ObjectNode history = Responses.JSON.createObjectNode();
-        history.put("type", "history");
-        ArrayNode messages = history.putArray("messages");
-        session.history().forEach(m -> messages.add(messageNode(m)));
-        send(history);
-        Presence p = broker.presence(room);
-        onPresence(p);
+        session = joined;
       }
+      ObjectNode history = Responses.JSON.createObjectNode();
+      history.put("type", "history");
+      ArrayNode messages = history.putArray("messages");
+      joined.history().forEach(m -> messages.add(messageNode(m)));
+      synchronized (earlyLock) {
+        send(history);
+        early.forEach(this::send);
+        early = null;
+      }
+      onPresence(broker.presence(room));
     }
 
     private void say(JsonNode textNode) {
@@ -202,7 +230,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     public void onMessage(ChatMessage m) {
       ObjectNode node = messageNode(m);
       node.put("type", "chat_message");
-      send(node);
+      deliver(node);
     }
 
     @Override
@@ -211,7 +239,18 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       node.put("type", "user_count");
       node.put("online", p.online());
       node.put("watching", p.watching());
-      send(node);
+      deliver(node);
+    }
+
+    /** Sends a broker frame, or keeps it until the history has gone out. */
+    private void deliver(ObjectNode node) {
+      synchronized (earlyLock) {
+        if (early != null) {
+          early.add(node);
+        } else {
+          send(node); // under the lock: nothing overtakes frames being flushed
+        }
+      }
     }
 
     void error(String code, String reason) {
@@ -225,6 +264,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     void leave() {
       ChatSession s;
       synchronized (this) {
+        closed = true;
         s = session;
         session = null;
       }
