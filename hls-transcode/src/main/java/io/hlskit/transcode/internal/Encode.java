@@ -16,7 +16,6 @@ import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
-import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
 import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
@@ -183,15 +182,7 @@ public final class Encode implements AutoCloseable {
   }
 
   private void openInput() {
-    in = new AVFormatContext(null);
-    int ret = avformat_open_input(in, name, null, null);
-    if (ret < 0) {
-      in = null;
-      throw new TranscodeException(name + " is not a media file libav can open; upload a video"
-          + " (MP4, MOV, MKV, WebM, TS)", Libav.error(ret));
-    }
-    Libav.check(avformat_find_stream_info(in, (PointerPointer<?>) null),
-        "reading the streams of", name);
+    Libav.openInput(name, opened -> in = opened);
   }
 
   private void openDecoders() {
@@ -568,16 +559,7 @@ public final class Encode implements AutoCloseable {
             "describing the audio stream for", name);
         audioStream.time_base(audioEncoder.time_base());
       }
-      muxOptions = new AVDictionary(null);
-      av_dict_set(muxOptions, "hls_time", String.valueOf(s.segmentSeconds()), 0);
-      av_dict_set(muxOptions, "hls_playlist_type", "vod", 0);
-      av_dict_set(muxOptions, "hls_list_size", "0", 0);
-      av_dict_set(muxOptions, "hls_segment_type", s.fmp4() ? "fmp4" : "mpegts", 0);
-      av_dict_set(muxOptions, "hls_segment_filename",
-          playlistFile.resolveSibling(s.fmp4() ? "seg_%05d.m4s" : "seg_%05d.ts").toString(), 0);
-      if (s.fmp4()) {
-        av_dict_set(muxOptions, "hls_fmp4_init_filename", "init.mp4", 0);
-      }
+      muxOptions = Libav.hlsOptions(playlistFile, s.segmentSeconds(), s.fmp4());
       Libav.check(avformat_write_header(out, muxOptions), "starting the HLS output for", name);
     }
 

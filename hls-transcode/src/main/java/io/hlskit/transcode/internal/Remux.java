@@ -18,7 +18,6 @@ import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * The {@code source} profile: the input's video and audio copied into HLS segments without
@@ -45,15 +44,7 @@ public final class Remux implements AutoCloseable {
   /** Copies the input into {@code workDir/r1/index.m3u8} and its segments. */
   public Encode.Result run(Path workDir, double segmentSeconds, boolean fmp4,
       LongConsumer onVideoPts) {
-    in = new AVFormatContext(null);
-    int ret = avformat_open_input(in, name, null, null);
-    if (ret < 0) {
-      in = null;
-      throw new TranscodeException(name + " is not a media file libav can open; upload a video"
-          + " (MP4, MOV, MKV, WebM, TS)", Libav.error(ret));
-    }
-    Libav.check(avformat_find_stream_info(in, (PointerPointer<?>) null),
-        "reading the streams of", name);
+    Libav.openInput(name, opened -> in = opened);
     int video = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
     if (video < 0) {
       throw new TranscodeException(name + " has no video stream to copy");
@@ -77,7 +68,7 @@ public final class Remux implements AutoCloseable {
       throw new TranscodeException("cannot create " + playlist.getParent(), e);
     }
     out = new AVFormatContext(null);
-    ret = avformat_alloc_output_context2(out, null, "hls", playlist.toString());
+    int ret = avformat_alloc_output_context2(out, null, "hls", playlist.toString());
     if (ret < 0) {
       out = null;
       Libav.check(ret, "setting up the HLS muxer for", name);
@@ -92,16 +83,7 @@ public final class Remux implements AutoCloseable {
       s.time_base(in.streams(index).time_base());
       map[index] = s.index();
     }
-    options = new AVDictionary(null);
-    av_dict_set(options, "hls_time", String.valueOf(segmentSeconds), 0);
-    av_dict_set(options, "hls_playlist_type", "vod", 0);
-    av_dict_set(options, "hls_list_size", "0", 0);
-    av_dict_set(options, "hls_segment_type", fmp4 ? "fmp4" : "mpegts", 0);
-    av_dict_set(options, "hls_segment_filename",
-        playlist.resolveSibling(fmp4 ? "seg_%05d.m4s" : "seg_%05d.ts").toString(), 0);
-    if (fmp4) {
-      av_dict_set(options, "hls_fmp4_init_filename", "init.mp4", 0);
-    }
+    options = Libav.hlsOptions(playlist, segmentSeconds, fmp4);
     Libav.check(avformat_write_header(out, options), "starting the HLS output for", name);
 
     packet = av_packet_alloc();
