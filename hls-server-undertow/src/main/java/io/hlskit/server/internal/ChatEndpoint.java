@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,7 +76,10 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     channel.setIdleTimeout(3 * PING_MS);
     channel.addCloseTask(ch -> {
       pings.remove();
-      c.leave();
+      // Undertow runs close tasks holding the channel's lock, and a broker may hold its own
+      // lock while sending to this channel: leaving from here would close that cycle (CI saw
+      // the deadlock at shutdown), so leave on another thread
+      CompletableFuture.runAsync(c::leave);
     });
     channel.getReceiveSetter().set(c);
     channel.resumeReceives();
