@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code hls-chat-redis} for that.
  *
  * <p>Thread-safe. One lock orders every join, leave and message, so each listener sees events in
- * one order and never two at once; listeners are called while it is held and must be quick.
+ * one order and never two at once. Listeners are called after that lock is released, from a
+ * per-session inbox, so a listener may take its own locks (a WebSocket's) without a lock cycle.
  */
 public final class InMemoryChatBroker implements ChatBroker {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryChatBroker.class);
@@ -51,17 +55,20 @@ public final class InMemoryChatBroker implements ChatBroker {
     if (listener == null) {
       throw new ChatException("a chat session needs a listener");
     }
+    Session s;
+    List<Session> everyone;
     synchronized (lock) {
       if (closed) {
         throw new ChatException("the chat broker is closed");
       }
       Room r = rooms.computeIfAbsent(room, k -> new Room());
-      Session s = new Session(room, username, listener, List.copyOf(r.history));
+      s = new Session(room, username, listener, List.copyOf(r.history));
       r.members.add(s);
       sessions++;
-      presenceChanged();
-      return s;
+      everyone = presenceChanged();
     }
+    drain(everyone);
+    return s;
   }
 
   @Override
@@ -90,21 +97,38 @@ public final class InMemoryChatBroker implements ChatBroker {
     all.forEach(Session::close);
   }
 
-  /** Tells every session the new counts; called with the lock held. */
-  private void presenceChanged() {
+  /** Queues the new counts for every session; called with the lock held; returns them all. */
+  private List<Session> presenceChanged() {
+    List<Session> everyone = new ArrayList<>();
     for (Map.Entry<String, Room> e : rooms.entrySet()) {
       Presence p = new Presence(e.getKey(), sessions, e.getValue().members.size());
       for (Session s : e.getValue().members) {
-        deliver(s, () -> s.listener.onPresence(p));
+        s.inbox.add(() -> s.listener.onPresence(p));
+        everyone.add(s);
       }
     }
+    return everyone;
   }
 
-  private static void deliver(Session s, Runnable callback) {
-    try {
-      callback.run();
-    } catch (RuntimeException e) {
-      LOG.warn("the chat listener of {} in {} failed", s.username, s.room, e);
+  /** Runs what waits in each session's inbox; called without the lock. */
+  private static void drain(List<Session> sessions) {
+    for (Session s : sessions) {
+      // one drainer at a time per session keeps its events in order and never concurrent;
+      // the re-check after letting go catches what arrived meanwhile
+      while (!s.inbox.isEmpty() && s.draining.compareAndSet(false, true)) {
+        try {
+          Runnable r;
+          while ((r = s.inbox.poll()) != null) {
+            try {
+              r.run();
+            } catch (RuntimeException e) {
+              LOG.warn("the chat listener of {} in {} failed", s.username, s.room, e);
+            }
+          }
+        } finally {
+          s.draining.set(false);
+        }
+      }
     }
   }
 
@@ -119,6 +143,8 @@ public final class InMemoryChatBroker implements ChatBroker {
     private final String username;
     private final ChatListener listener;
     private final List<ChatMessage> history;
+    private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
     private boolean left;
 
     Session(String room, String username, ChatListener listener, List<ChatMessage> history) {
@@ -146,26 +172,30 @@ public final class InMemoryChatBroker implements ChatBroker {
     @Override
     public ChatMessage send(String text) {
       requireText(text, "message text");
+      ChatMessage m;
+      List<Session> members;
       synchronized (lock) {
         if (left) {
           throw new ChatException("this chat session has left " + room + "; join again to send");
         }
         Room r = rooms.get(room);
-        ChatMessage m = new ChatMessage(Long.toString(++nextId), room, username, text,
-            clock.instant());
+        m = new ChatMessage(Long.toString(++nextId), room, username, text, clock.instant());
         r.history.addLast(m);
         while (r.history.size() > HISTORY_SIZE) {
           r.history.removeFirst();
         }
-        for (Session s : r.members) {
-          deliver(s, () -> s.listener.onMessage(m));
+        members = new ArrayList<>(r.members);
+        for (Session s : members) {
+          s.inbox.add(() -> s.listener.onMessage(m));
         }
-        return m;
       }
+      drain(members);
+      return m;
     }
 
     @Override
     public void close() {
+      List<Session> everyone;
       synchronized (lock) {
         if (left) {
           return;
@@ -174,8 +204,9 @@ public final class InMemoryChatBroker implements ChatBroker {
         Room r = rooms.get(room);
         r.members.remove(this);
         sessions--;
-        presenceChanged();
+        everyone = presenceChanged();
       }
+      drain(everyone);
     }
   }
 }
