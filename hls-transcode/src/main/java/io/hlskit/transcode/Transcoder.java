@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -64,6 +65,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Transcoder {
   private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
+
+  /** The encoder is said once per process, however many transcoders are made. */
+  private static final AtomicBoolean ENCODER_LOGGED = new AtomicBoolean();
 
   /** The poster's key in the channel. */
   static final String POSTER = "poster.jpg";
@@ -97,8 +101,10 @@ public final class Transcoder {
           + " org.bytedeco:ffmpeg with the classifier of this platform, such as"
           + " linux-x86_64-gpl", e);
     }
-    LOG.info("H.264 encoder: {}{}", encoder, encoder.equals("libx264") ? ""
-        : " (the GPL natives with libx264 are not on the classpath)");
+    if (ENCODER_LOGGED.compareAndSet(false, true)) {
+      LOG.info("H.264 encoder: {}{}", encoder, encoder.equals("libx264") ? ""
+          : " (the GPL natives with libx264 are not on the classpath)");
+    }
     return new Transcoder(encoder);
   }
 
