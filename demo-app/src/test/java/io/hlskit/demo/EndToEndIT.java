@@ -22,7 +22,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Files;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -166,6 +170,12 @@ class EndToEndIT {
           .map(e -> e.getText()).toList();
       assertThat(titles).contains("Canal canal1", "Canal canal2");
 
+      screenshot(browser, "feed-phone.png");
+      browser.manage().window().setSize(new Dimension(1280, 800));
+      wait.until(d -> playingTime(js, 0) > 0);
+      screenshot(browser, "feed-desktop.png");
+      browser.manage().window().setSize(new Dimension(400, 800));
+
       browser.findElement(By.id("feed")).sendKeys(Keys.ARROW_DOWN);
       wait.until(d -> playingTime(js, 1) > 1.0);
       assertThat((Boolean) js.executeScript(
@@ -208,6 +218,17 @@ class EndToEndIT {
           .doubleValue() > 1.0);
     } finally {
       browser.quit();
+    }
+  }
+
+  /** Saves what the browser shows to target/screenshots/, for people to look at. */
+  private static void screenshot(WebDriver browser, String name) {
+    try {
+      Path dirOut = Files.createDirectories(Path.of("target", "screenshots"));
+      Files.write(dirOut.resolve(name),
+          ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
