@@ -46,9 +46,4 @@ public final class MediaTypes {
         return OCTET_STREAM;
     }
   }
-
-  /** Whether the key names a playlist, which changes and must be revalidated by caches. */
-  public static boolean isPlaylist(String key) {
-    return PLAYLIST.equals(forKey(key));
-  }
 }
