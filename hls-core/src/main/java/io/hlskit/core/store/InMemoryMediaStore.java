@@ -165,34 +165,16 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
     return new Draft(channelId);
   }
 
-  private final class Draft implements ChannelDraft {
-    private final String channelId;
+  private final class Draft extends AbstractChannelDraft {
     private final Map<String, byte[]> staged = new ConcurrentHashMap<>();
-    private volatile boolean done;
 
     Draft(String channelId) {
-      this.channelId = channelId;
-    }
-
-    @Override
-    public String channelId() {
-      return channelId;
-    }
-
-    private String checked(String relativeKey) {
-      if (done) {
-        throw new StorageException("the draft of " + channelId + " is already closed");
-      }
-      StorageKeys.requireKey(relativeKey);
-      if (relativeKey.equals(CHANNEL_JSON)) {
-        throw new StorageException(CHANNEL_JSON + " is written by publish(), not by write()");
-      }
-      return channelId + "/" + relativeKey;
+      super(channelId);
     }
 
     @Override
     public ObjectInfo write(String relativeKey, InputStream content) {
-      String key = checked(relativeKey);
+      String key = keyOf(relativeKey);
       byte[] bytes = readAll(content, key);
       staged.put(key, bytes);
       return info(key, bytes);
@@ -200,7 +182,7 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
 
     @Override
     public ObjectInfo write(String relativeKey, Path file) {
-      String key = checked(relativeKey);
+      String key = keyOf(relativeKey);
       try {
         byte[] bytes = Files.readAllBytes(file);
         staged.put(key, bytes);
@@ -212,13 +194,8 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
 
     @Override
     public void publish(ChannelMetadata metadata) {
-      if (done) {
-        throw new StorageException("the draft of " + channelId + " is already closed");
-      }
-      if (!metadata.id().equals(channelId)) {
-        throw new StorageException("metadata for channel " + metadata.id()
-            + " cannot publish the draft of " + channelId);
-      }
+      requirePublishable(metadata);
+      String channelId = channelId();
       String jsonKey = channelId + "/" + CHANNEL_JSON;
       byte[] json = metadata.toJsonBytes();
       synchronized (objects) {
@@ -226,14 +203,14 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
         staged.forEach((k, v) -> objects.put(k, new Entry(v, info(k, v))));
         objects.put(jsonKey, new Entry(json, info(jsonKey, json)));
       }
-      done = true;
+      finish();
       staged.clear();
       channelJsonChanged(channelId);
     }
 
     @Override
     public void close() {
-      done = true;
+      finish();
       staged.clear();
     }
   }

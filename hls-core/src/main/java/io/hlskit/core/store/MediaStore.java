@@ -3,6 +3,7 @@ package io.hlskit.core.store;
 import io.hlskit.core.channel.ChannelMetadata;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -75,6 +76,23 @@ public interface MediaStore extends AutoCloseable {
     boolean existed = deletePrefix(channelId + "/" + CHANNEL_JSON) > 0;
     return deletePrefix(channelId + "/") > 0 || existed;
   }
+
+  /**
+   * An address where players can fetch the object straight from the store or a CDN in front of
+   * it, when the store has one configured; a server may redirect there instead of sending the
+   * bytes itself.
+   */
+  default Optional<URI> publicUrl(String key) {
+    StorageKeys.requireKey(key);
+    return Optional.empty();
+  }
+
+  /**
+   * Checks that the store can be reached now, for health checks.
+   *
+   * @throws io.hlskit.core.StorageException saying what is wrong and what to check
+   */
+  default void checkHealth() {}
 
   /** Releases what the store holds (clients, watchers); idempotent. */
   @Override

@@ -54,6 +54,24 @@ public final class StorageKeys {
     return keyProblem(key) == null;
   }
 
+  /**
+   * Whether a valid key has a path segment starting with {@code .}: such keys are kept for the
+   * stores' own bookkeeping (drafts, temporary files) and refused from users.
+   */
+  public static boolean isReserved(String key) {
+    return key.startsWith(".") || key.contains("/.");
+  }
+
+  /** Returns {@code key} when it is a valid key that is not {@linkplain #isReserved reserved}. */
+  public static String requireUserKey(String key) {
+    requireKey(key);
+    if (isReserved(key)) {
+      throw new StorageException("invalid object key '" + printable(key) + "': segments"
+          + " starting with '.' are reserved for the store's temporary files");
+    }
+    return key;
+  }
+
   /** Returns {@code id} when it is a valid channel id, else throws with the rule. */
   public static String requireChannelId(String id) {
     if (id == null || !CHANNEL_ID.matcher(id).matches()) {

@@ -2,6 +2,7 @@ package io.hlskit.storage.fs;
 
 import io.hlskit.core.StorageException;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.store.AbstractChannelDraft;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
@@ -86,13 +87,7 @@ public final class FileSystemMediaStore implements MediaStore {
 
   /** The file for a key, after checking that it stays inside the root. */
   Path resolve(String key) {
-    StorageKeys.requireKey(key);
-    for (String segment : key.split("/")) {
-      if (segment.startsWith(".")) {
-        throw new StorageException("invalid object key '" + key + "': segments starting with '.'"
-            + " are reserved for the store's temporary files");
-      }
-    }
+    StorageKeys.requireUserKey(key);
     Path path = root.resolve(key).normalize();
     if (!path.startsWith(root) || path.equals(root)) {
       throw new StorageException("invalid object key '" + key + "': it leaves the store");
@@ -323,53 +318,35 @@ public final class FileSystemMediaStore implements MediaStore {
     return new Draft(channelId, dir);
   }
 
-  private final class Draft implements ChannelDraft {
-    private final String channelId;
+  private final class Draft extends AbstractChannelDraft {
     private final Path dir;
-    private volatile boolean done;
 
     Draft(String channelId, Path dir) {
-      this.channelId = channelId;
+      super(channelId);
       this.dir = dir;
     }
 
-    @Override
-    public String channelId() {
-      return channelId;
-    }
-
     private Path target(String relativeKey) {
-      if (done) {
-        throw new StorageException("the draft of " + channelId + " is already closed");
-      }
-      if (relativeKey.equals(CHANNEL_JSON)) {
-        throw new StorageException(CHANNEL_JSON + " is written by publish(), not by write()");
-      }
-      Path published = resolve(channelId + "/" + relativeKey); // same checks as for any key
-      return dir.resolve(root.resolve(channelId).relativize(published).toString());
+      Path published = resolve(keyOf(relativeKey)); // same checks as for any key
+      return dir.resolve(root.resolve(channelId()).relativize(published).toString());
     }
 
     @Override
     public ObjectInfo write(String relativeKey, InputStream content) {
-      return writeAtomically(target(relativeKey), channelId + "/" + relativeKey,
+      return writeAtomically(target(relativeKey), channelId() + "/" + relativeKey,
           tmp -> Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @Override
     public ObjectInfo write(String relativeKey, Path source) {
-      return writeAtomically(target(relativeKey), channelId + "/" + relativeKey,
+      return writeAtomically(target(relativeKey), channelId() + "/" + relativeKey,
           tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @Override
     public synchronized void publish(ChannelMetadata metadata) {
-      if (done) {
-        throw new StorageException("the draft of " + channelId + " is already closed");
-      }
-      if (!metadata.id().equals(channelId)) {
-        throw new StorageException("metadata for channel " + metadata.id()
-            + " cannot publish the draft of " + channelId);
-      }
+      requirePublishable(metadata);
+      String channelId = channelId();
       Path target = root.resolve(channelId);
       Path old = root.resolve(DRAFTS).resolve(channelId + "-replaced-" + UUID.randomUUID());
       try {
@@ -386,7 +363,7 @@ public final class FileSystemMediaStore implements MediaStore {
           }
           throw e;
         }
-        done = true;
+        finish();
         if (replacing) {
           deleteTree(old);
         }
@@ -398,8 +375,7 @@ public final class FileSystemMediaStore implements MediaStore {
 
     @Override
     public synchronized void close() {
-      if (!done) {
-        done = true;
+      if (finish()) {
         deleteTree(dir);
       }
     }

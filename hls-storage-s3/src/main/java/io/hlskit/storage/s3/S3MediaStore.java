@@ -1,0 +1,852 @@
+package io.hlskit.storage.s3;
+
+import io.hlskit.core.StorageException;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.store.AbstractChannelDraft;
+import io.hlskit.core.store.ChannelDraft;
+import io.hlskit.core.store.MediaStore;
+import io.hlskit.core.store.MediaTypes;
+import io.hlskit.core.store.ObjectInfo;
+import io.hlskit.core.store.StorageKeys;
+import io.hlskit.core.store.StoredObject;
+import io.hlskit.storage.s3.internal.AbortingInputStream;
+import io.hlskit.storage.s3.internal.S3Errors;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * A {@link MediaStore} in a bucket of AWS S3 or any S3-compatible store (MinIO, Ceph, R2,
+ * S3Proxy): the key {@code canal1/720p/seg_00000.ts} is the object {@code
+ * <prefix>canal1/720p/seg_00000.ts}. Several server instances may share one bucket; that is how
+ * hlskit scales out.
+ *
+ * <p>Objects carry their {@code Content-Type} and a {@code Cache-Control} fit for a CDN
+ * (segments immutable, playlists and metadata revalidated). Objects larger than the part size go
+ * up in a multipart upload, so a large file never sits whole in the heap; reads stream, and
+ * ranged reads send a ranged GET. A read is pinned to the version {@link #open} saw ({@code
+ * If-Match}), so a replaced object fails the read instead of mixing two versions.
+ *
+ * <p>Drafts are staged under {@code <prefix>.hlskit-drafts/}; publishing copies them into place
+ * inside the store (no download), writes {@code channel.json} last, then removes what the earlier
+ * version had and this one has not. Until {@code channel.json} is written readers see the earlier
+ * version; note that objects of the same name are overwritten while the copy runs. Drafts a crash
+ * left behind for more than six hours are removed when a store opens (a bucket lifecycle rule on
+ * the drafts prefix does the same job without a running store).
+ *
+ * <p>Thread-safe. Errors are {@link StorageException}s that say whether the bucket is missing,
+ * the credentials are refused, the region is wrong or the endpoint cannot be reached; the SDK
+ * retries transient errors with backoff before that.
+ */
+public final class S3MediaStore implements MediaStore {
+  private static final Logger LOG = LoggerFactory.getLogger(S3MediaStore.class);
+
+  /** Where drafts are staged, under the store's prefix. */
+  static final String DRAFTS = ".hlskit-drafts/";
+
+  /** The smallest part S3 accepts in a multipart upload (but the last). */
+  public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+  private static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+  private static final Duration ABANDONED_DRAFT_AGE = Duration.ofHours(6);
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  private static final String REVALIDATE = "no-cache";
+  /** S3 deletes at most this many keys per request. */
+  private static final int DELETE_BATCH = 1000;
+
+  private final S3Client s3;
+  private final boolean ownsClient;
+  private final String bucket;
+  private final String prefix;
+  private final int partSize;
+  private final Optional<URI> publicBaseUrl;
+  private final S3Errors errors;
+  private final ExecutorService workers;
+  private final AtomicInteger closed = new AtomicInteger();
+  private volatile boolean batchDeletes = true;
+
+  private S3MediaStore(Builder b, S3Client s3, boolean ownsClient) {
+    this.s3 = s3;
+    this.ownsClient = ownsClient;
+    this.bucket = b.bucket;
+    this.prefix = b.prefix;
+    this.partSize = b.partSize;
+    this.publicBaseUrl = Optional.ofNullable(b.publicBaseUrl);
+    this.errors = new S3Errors(b.bucket, b.endpoint == null ? "AWS S3" : b.endpoint.toString());
+    this.workers = Executors.newFixedThreadPool(b.parallelism, r -> {
+      Thread t = new Thread(r, "hlskit-s3");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A builder; {@link Builder#bucket} is the one setting that is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The bucket this store keeps its objects in. */
+  public String bucket() {
+    return bucket;
+  }
+
+  /** The prefix of every key in the bucket: {@code ""} or a path ending with {@code /}. */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** The S3 client, for the channel catalog of this store. */
+  S3Client client() {
+    return s3;
+  }
+
+  S3Errors errors() {
+    return errors;
+  }
+
+  ExecutorService workers() {
+    return workers;
+  }
+
+  private String objectKey(String key) {
+    return prefix + key;
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  @Override
+  public ObjectInfo write(String key, InputStream content) {
+    StorageKeys.requireUserKey(key);
+    return upload(key, objectKey(key), content);
+  }
+
+  @Override
+  public ObjectInfo write(String key, Path file) {
+    StorageKeys.requireUserKey(key);
+    return uploadFile(key, objectKey(key), file);
+  }
+
+  private ObjectInfo uploadFile(String key, String objectKey, Path file) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new StorageException("cannot read " + file + " to store it as " + key + ": " + e, e);
+    }
+    if (size <= partSize) {
+      return put(key, objectKey, RequestBody.fromFile(file), size);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return upload(key, objectKey, in);
+    } catch (IOException e) {
+      throw new StorageException("cannot read " + file + " to store it as " + key + ": " + e, e);
+    }
+  }
+
+  /**
+   * Uploads a stream of unknown length: one PUT when it fits a part, else a multipart upload.
+   * One part-sized buffer is all the heap it takes, whatever the length.
+   */
+  private ObjectInfo upload(String key, String objectKey, InputStream content) {
+    byte[] buffer = new byte[partSize];
+    int n = fill(key, content, buffer);
+    if (n < partSize) {
+      return put(key, objectKey, body(buffer, n), n);
+    }
+    return multipart(key, objectKey, buffer, content);
+  }
+
+  /** Reads into {@code buffer} until it is full or the stream ends; returns the bytes read. */
+  private static int fill(String key, InputStream content, byte[] buffer) {
+    try {
+      int filled = 0;
+      for (int r; filled < buffer.length
+          && (r = content.read(buffer, filled, buffer.length - filled)) >= 0; ) {
+        filled += r;
+      }
+      return filled;
+    } catch (IOException e) {
+      throw new StorageException("could not read the content for " + key + ": " + e, e);
+    }
+  }
+
+  private static RequestBody body(byte[] buffer, int length) {
+    return RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length);
+  }
+
+  private ObjectInfo put(String key, String objectKey, RequestBody body, long length) {
+    try {
+      String etag = s3.putObject(r -> r.bucket(bucket).key(objectKey)
+          .contentType(MediaTypes.forKey(key)).cacheControl(cacheControl(key)), body).eTag();
+      return info(key, length, etag, Instant.now());
+    } catch (SdkException e) {
+      throw errors.translate("writing " + key, e);
+    }
+  }
+
+  /** Uploads {@code buffer} (full) as part 1, then the rest of {@code content} part by part. */
+  private ObjectInfo multipart(String key, String objectKey, byte[] buffer, InputStream content) {
+    String uploadId;
+    try {
+      uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(objectKey)
+          .contentType(MediaTypes.forKey(key)).cacheControl(cacheControl(key))).uploadId();
+    } catch (SdkException e) {
+      throw errors.translate("starting the multipart upload of " + key, e);
+    }
+    boolean completed = false;
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      long length = 0;
+      for (int n = buffer.length; n > 0; n = n < partSize ? 0 : fill(key, content, buffer)) {
+        int number = parts.size() + 1;
+        int size = n;
+        UploadPartResponse r = s3.uploadPart(p -> p.bucket(bucket).key(objectKey)
+            .uploadId(uploadId).partNumber(number).contentLength((long) size), body(buffer, n));
+        parts.add(CompletedPart.builder().partNumber(number).eTag(r.eTag()).build());
+        length += n;
+      }
+      String etag = s3.completeMultipartUpload(r -> r.bucket(bucket).key(objectKey)
+          .uploadId(uploadId).multipartUpload(u -> u.parts(parts))).eTag();
+      completed = true;
+      return info(key, length, etag, Instant.now());
+    } catch (SdkException e) {
+      throw errors.translate("writing " + key + " in parts", e);
+    } finally {
+      if (!completed) {
+        abortQuietly(objectKey, uploadId);
+      }
+    }
+  }
+
+  private void abortQuietly(String objectKey, String uploadId) {
+    try {
+      s3.abortMultipartUpload(r -> r.bucket(bucket).key(objectKey).uploadId(uploadId));
+    } catch (SdkException e) {
+      LOG.warn("could not abort the multipart upload of {} (a bucket lifecycle rule for"
+          + " incomplete uploads cleans it up): {}", objectKey, e.getMessage());
+    }
+  }
+
+  /** Segments never change once written (a new version of a channel has new ETags). */
+  static String cacheControl(String key) {
+    String type = MediaTypes.forKey(key);
+    boolean revalidate = type.equals(MediaTypes.PLAYLIST) || type.equals(MediaTypes.JSON);
+    return revalidate ? REVALIDATE : IMMUTABLE;
+  }
+
+  private static ObjectInfo info(String key, long length, String etag, Instant modified) {
+    return new ObjectInfo(key, length, unquote(etag), modified, MediaTypes.forKey(key));
+  }
+
+  static String unquote(String etag) {
+    if (etag == null || etag.isEmpty()) {
+      throw new StorageException("the store sent no ETag; hlskit needs an S3-compatible store"
+          + " that sends one with every object");
+    }
+    String e = etag.startsWith("W/") ? etag.substring(2) : etag;
+    return e.replace("\"", "");
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  @Override
+  public Optional<StoredObject> open(String key) {
+    StorageKeys.requireUserKey(key);
+    String objectKey = objectKey(key);
+    HeadObjectResponse head;
+    try {
+      head = s3.headObject(r -> r.bucket(bucket).key(objectKey));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw errors.translate("reading " + key, e);
+    } catch (SdkException e) {
+      throw errors.translate("reading " + key, e);
+    }
+    ObjectInfo info = info(key, head.contentLength(), head.eTag(), head.lastModified());
+    return Optional.of(new Remote(info, objectKey));
+  }
+
+  /** An object in the bucket; every read is a GET pinned to the ETag seen when opened. */
+  private final class Remote implements StoredObject {
+    private final ObjectInfo info;
+    private final String objectKey;
+
+    Remote(ObjectInfo info, String objectKey) {
+      this.info = info;
+      this.objectKey = objectKey;
+    }
+
+    @Override
+    public ObjectInfo info() {
+      return info;
+    }
+
+    @Override
+    public InputStream stream() {
+      return get(null, info.length());
+    }
+
+    @Override
+    public InputStream stream(long offset, long length) {
+      if (offset < 0 || length < 0 || offset + length > info.length()) {
+        throw new IllegalArgumentException("range " + offset + "+" + length + " is outside "
+            + info.key() + " (" + info.length() + " bytes)");
+      }
+      if (length == 0) {
+        return InputStream.nullInputStream();
+      }
+      return get("bytes=" + offset + "-" + (offset + length - 1), length);
+    }
+
+    private InputStream get(String range, long length) {
+      GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(objectKey)
+          .ifMatch('"' + info.etag() + '"');
+      if (range != null) {
+        request.range(range);
+      }
+      try {
+        ResponseInputStream<GetObjectResponse> in = s3.getObject(request.build());
+        return new AbortingInputStream(in, length);
+      } catch (S3Exception e) {
+        if (e.statusCode() == 412 || e.statusCode() == 404) {
+          throw new StorageException(info.key() + " changed or was removed since it was opened;"
+              + " open it again", e);
+        }
+        throw errors.translate("reading " + info.key(), e);
+      } catch (SdkException e) {
+        throw errors.translate("reading " + info.key(), e);
+      }
+    }
+  }
+
+  @Override
+  public List<ObjectInfo> list(String keyPrefix) {
+    StorageKeys.requirePrefix(keyPrefix);
+    List<ObjectInfo> found = new ArrayList<>();
+    for (S3Object o : listObjects(objectKey(keyPrefix), "listing " + quoted(keyPrefix))) {
+      String key = o.key().substring(prefix.length());
+      if (StorageKeys.isValidKey(key) && !StorageKeys.isReserved(key)) {
+        found.add(info(key, o.size(), o.eTag(), o.lastModified()));
+      }
+    }
+    return found;
+  }
+
+  /** Every object under an object-key prefix, following continuation tokens. */
+  List<S3Object> listObjects(String objectPrefix, String action) {
+    try {
+      List<S3Object> all = new ArrayList<>();
+      s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(objectPrefix)).contents()
+          .forEach(all::add);
+      return all;
+    } catch (SdkException e) {
+      throw errors.translate(action, e);
+    }
+  }
+
+  /** The channel ids that have a folder in the bucket, from one delimited listing. */
+  List<String> channelFolders() {
+    try {
+      List<String> ids = new ArrayList<>();
+      ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
+          .delimiter("/").build();
+      for (CommonPrefix p : s3.listObjectsV2Paginator(request).commonPrefixes()) {
+        String id = p.prefix().substring(prefix.length(), p.prefix().length() - 1);
+        if (StorageKeys.isValidChannelId(id)) {
+          ids.add(id);
+        }
+      }
+      return ids;
+    } catch (SdkException e) {
+      throw errors.translate("listing the channels", e);
+    }
+  }
+
+  private static String quoted(String keyPrefix) {
+    return keyPrefix.isEmpty() ? "every key" : "'" + keyPrefix + "'";
+  }
+
+  // ---- deletes -------------------------------------------------------------------------------
+
+  @Override
+  public int deletePrefix(String keyPrefix) {
+    StorageKeys.requirePrefix(keyPrefix);
+    List<String> keys = new ArrayList<>();
+    for (ObjectInfo o : list(keyPrefix)) {
+      keys.add(objectKey(o.key()));
+    }
+    deleteObjects(keys, "deleting " + quoted(keyPrefix));
+    return keys.size();
+  }
+
+  /**
+   * Deletes object keys in batches of 1,000, one request per batch; one request per key on a
+   * store that does not implement batch deletes (S3Proxy and some older stores refuse the
+   * checksum headers that current SDKs send with them).
+   */
+  void deleteObjects(List<String> objectKeys, String action) {
+    for (int from = 0; from < objectKeys.size(); from += DELETE_BATCH) {
+      List<String> batch = objectKeys.subList(from, Math.min(objectKeys.size(), from + DELETE_BATCH));
+      if (batchDeletes) {
+        try {
+          deleteBatch(batch, action);
+          continue;
+        } catch (S3Exception e) {
+          if (e.statusCode() != 501) {
+            throw errors.translate(action, e);
+          }
+          batchDeletes = false;
+          LOG.warn("the store at bucket '{}' does not implement batch deletes ({}); deleting one"
+              + " object per request from now on", bucket, e.getMessage());
+        } catch (SdkException e) {
+          throw errors.translate(action, e);
+        }
+      }
+      deleteOneByOne(batch, action);
+    }
+  }
+
+  private void deleteBatch(List<String> keys, String action) {
+    List<ObjectIdentifier> ids = new ArrayList<>();
+    for (String k : keys) {
+      ids.add(ObjectIdentifier.builder().key(k).build());
+    }
+    DeleteObjectsResponse r =
+        s3.deleteObjects(d -> d.bucket(bucket).delete(x -> x.objects(ids).quiet(true)));
+    if (r.hasErrors() && !r.errors().isEmpty()) {
+      var first = r.errors().get(0);
+      throw new StorageException(action + " failed for " + r.errors().size() + " objects in"
+          + " bucket '" + bucket + "', first " + first.key() + ": " + first.code() + " "
+          + first.message() + "; check that the credentials may delete objects");
+    }
+  }
+
+  private void deleteOneByOne(List<String> keys, String action) {
+    List<Future<?>> deletes = new ArrayList<>();
+    for (String k : keys) {
+      deletes.add(workers.submit(() -> {
+        try {
+          s3.deleteObject(d -> d.bucket(bucket).key(k));
+        } catch (SdkException e) {
+          throw errors.translate(action, e);
+        }
+      }));
+    }
+    awaitAll(deletes, action);
+  }
+
+  /** Waits for every task; rethrows the first failure after all have ended. */
+  private static void awaitAll(List<Future<?>> tasks, String action) {
+    RuntimeException failure = null;
+    for (Future<?> f : tasks) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException r ? r
+              : new StorageException(action + " failed: " + e.getCause(), e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = new StorageException(action + " was interrupted", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  // ---- drafts --------------------------------------------------------------------------------
+
+  @Override
+  public ChannelDraft draft(String channelId) {
+    StorageKeys.requireChannelId(channelId);
+    return new Draft(channelId, prefix + DRAFTS + channelId + "-" + UUID.randomUUID() + "/");
+  }
+
+  private final class Draft extends AbstractChannelDraft {
+    private final String staging;
+    private final Map<String, ObjectInfo> written = new ConcurrentHashMap<>();
+
+    Draft(String channelId, String staging) {
+      super(channelId);
+      this.staging = staging;
+    }
+
+    private String check(String relativeKey) {
+      return StorageKeys.requireUserKey(keyOf(relativeKey));
+    }
+
+    @Override
+    public ObjectInfo write(String relativeKey, InputStream content) {
+      String key = check(relativeKey);
+      ObjectInfo info = upload(key, staging + relativeKey, content);
+      written.put(relativeKey, info);
+      return info;
+    }
+
+    @Override
+    public ObjectInfo write(String relativeKey, Path file) {
+      String key = check(relativeKey);
+      ObjectInfo info = uploadFile(key, staging + relativeKey, file);
+      written.put(relativeKey, info);
+      return info;
+    }
+
+    @Override
+    public synchronized void publish(ChannelMetadata metadata) {
+      requirePublishable(metadata);
+      String channelId = channelId();
+      String target = prefix + channelId + "/";
+      Set<String> before = new HashSet<>();
+      for (S3Object o : listObjects(target, "publishing " + channelId)) {
+        before.add(o.key());
+      }
+      Set<String> copied = ConcurrentHashMap.newKeySet();
+      try {
+        copyAll(target, copied);
+        byte[] json = metadata.toJsonBytes();
+        put(channelId + "/" + CHANNEL_JSON, target + CHANNEL_JSON, RequestBody.fromBytes(json),
+            json.length);
+      } catch (RuntimeException e) {
+        // a new channel leaves nothing behind; a replaced one keeps its channel.json
+        copied.removeAll(before);
+        deleteQuietly(new ArrayList<>(copied));
+        throw e;
+      }
+      finish();
+      Set<String> stale = new HashSet<>(before);
+      stale.removeAll(copied);
+      stale.remove(target + CHANNEL_JSON);
+      deleteQuietly(new ArrayList<>(stale));
+      discard();
+    }
+
+    private void copyAll(String target, Set<String> copied) {
+      List<Future<?>> copies = new ArrayList<>();
+      for (String relativeKey : written.keySet()) {
+        copies.add(workers.submit(() -> {
+          String to = target + relativeKey;
+          try {
+            s3.copyObject(c -> c.sourceBucket(bucket).sourceKey(staging + relativeKey)
+                .destinationBucket(bucket).destinationKey(to));
+          } catch (SdkException e) {
+            throw errors.translate("publishing " + channelId() + "/" + relativeKey, e);
+          }
+          copied.add(to);
+        }));
+      }
+      awaitAll(copies, "publishing " + channelId());
+    }
+
+    private void discard() {
+      try {
+        List<String> keys = new ArrayList<>();
+        for (S3Object o : listObjects(staging, "discarding the draft of " + channelId())) {
+          keys.add(o.key());
+        }
+        deleteObjects(keys, "discarding the draft of " + channelId());
+      } catch (StorageException e) {
+        LOG.warn("could not remove the draft {} (it is removed after {} by the next store that"
+            + " opens): {}", staging, ABANDONED_DRAFT_AGE, e.getMessage());
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (finish()) {
+        discard();
+      }
+    }
+  }
+
+  private void deleteQuietly(List<String> objectKeys) {
+    try {
+      deleteObjects(objectKeys, "cleaning up");
+    } catch (StorageException e) {
+      LOG.warn("could not delete {} objects: {}", objectKeys.size(), e.getMessage());
+    }
+  }
+
+  private void removeAbandonedDrafts() {
+    Instant cutoff = Instant.now().minus(ABANDONED_DRAFT_AGE);
+    Map<String, Instant> newest = new java.util.HashMap<>();
+    Map<String, List<String>> keys = new java.util.HashMap<>();
+    for (S3Object o : listObjects(prefix + DRAFTS, "looking for abandoned drafts")) {
+      String rest = o.key().substring(prefix.length() + DRAFTS.length());
+      String draft = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+      newest.merge(draft, o.lastModified(), (a, b) -> a.isAfter(b) ? a : b);
+      keys.computeIfAbsent(draft, d -> new ArrayList<>()).add(o.key());
+    }
+    for (Map.Entry<String, Instant> e : newest.entrySet()) {
+      if (e.getValue().isBefore(cutoff)) {
+        LOG.info("removing the abandoned draft {}{}{}", prefix, DRAFTS, e.getKey());
+        deleteQuietly(keys.get(e.getKey()));
+      }
+    }
+  }
+
+  // ---- the rest ------------------------------------------------------------------------------
+
+  @Override
+  public Optional<URI> publicUrl(String key) {
+    StorageKeys.requireUserKey(key);
+    return publicBaseUrl.map(base -> {
+      StringBuilder path = new StringBuilder(base.toString());
+      if (path.charAt(path.length() - 1) != '/') {
+        path.append('/');
+      }
+      for (String segment : (prefix + key).split("/")) {
+        path.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+            .append('/');
+      }
+      path.setLength(path.length() - 1);
+      return URI.create(path.toString());
+    });
+  }
+
+  @Override
+  public void checkHealth() {
+    try {
+      s3.headBucket(r -> r.bucket(bucket)
+          .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5))));
+    } catch (SdkException e) {
+      throw errors.translate("checking the bucket", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndIncrement() == 0) {
+      workers.shutdownNow();
+      if (ownsClient) {
+        s3.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "S3MediaStore[bucket=" + bucket + ", prefix=" + prefix + "]";
+  }
+
+  /** The settings of an {@link S3MediaStore}. */
+  public static final class Builder {
+    private String bucket;
+    private URI endpoint;
+    private String region;
+    private boolean pathStyle;
+    private AwsCredentialsProvider credentials;
+    private String prefix = "";
+    private URI publicBaseUrl;
+    private int partSize = DEFAULT_PART_SIZE;
+    private int parallelism = 8;
+    private S3Client client;
+    private boolean checkOnBuild = true;
+
+    private Builder() {}
+
+    /** The bucket; it must exist (hlskit does not create buckets). Required. */
+    public Builder bucket(String bucket) {
+      this.bucket = Objects.requireNonNull(bucket, "bucket");
+      return this;
+    }
+
+    /**
+     * The endpoint of an S3-compatible store ({@code http://127.0.0.1:9000} for MinIO); leave
+     * unset for AWS S3.
+     */
+    public Builder endpoint(URI endpoint) {
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * The region; when unset, the SDK's default chain ({@code AWS_REGION}, profile) decides, and
+     * {@code us-east-1} when that has none.
+     */
+    public Builder region(String region) {
+      this.region = region;
+      return this;
+    }
+
+    /** Path-style addressing ({@code endpoint/bucket/key}), which most self-hosted stores need. */
+    public Builder pathStyle(boolean pathStyle) {
+      this.pathStyle = pathStyle;
+      return this;
+    }
+
+    /** Where credentials come from; the SDK's default chain when unset. */
+    public Builder credentials(AwsCredentialsProvider credentials) {
+      this.credentials = credentials;
+      return this;
+    }
+
+    /** Fixed credentials, for stores outside AWS. */
+    public Builder credentials(String accessKeyId, String secretAccessKey) {
+      return credentials(StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(accessKeyId, secretAccessKey)));
+    }
+
+    /** A folder inside the bucket for every key ({@code "hls/"}); empty by default. */
+    public Builder prefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      if (!prefix.isEmpty()) {
+        String p = prefix.endsWith("/") ? prefix : prefix + "/";
+        StorageKeys.requirePrefix(p);
+        this.prefix = p;
+      } else {
+        this.prefix = "";
+      }
+      return this;
+    }
+
+    /**
+     * The public address of the bucket's objects (a CDN, or the bucket's website endpoint): the
+     * key is appended to it for {@link S3MediaStore#publicUrl}.
+     */
+    public Builder publicBaseUrl(URI publicBaseUrl) {
+      this.publicBaseUrl = publicBaseUrl;
+      return this;
+    }
+
+    /** The part size of multipart uploads, and the size above which they are used; 8 MiB. */
+    public Builder partSize(int bytes) {
+      if (bytes < MIN_PART_SIZE) {
+        throw new IllegalArgumentException("the part size must be at least " + MIN_PART_SIZE
+            + " bytes (S3's minimum): " + bytes);
+      }
+      this.partSize = bytes;
+      return this;
+    }
+
+    /** How many copies or deletes run at once when a channel is published; 8. */
+    public Builder parallelism(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1: " + threads);
+      }
+      this.parallelism = threads;
+      return this;
+    }
+
+    /**
+     * A client to use instead of one built from these settings; the store does not close it.
+     * It must not send flexible checksums that the store refuses (see {@link #build}).
+     */
+    public Builder client(S3Client client) {
+      this.client = client;
+      return this;
+    }
+
+    /** Whether {@link #build} checks that the bucket can be reached; on by default. */
+    public Builder checkOnBuild(boolean check) {
+      this.checkOnBuild = check;
+      return this;
+    }
+
+    /**
+     * The store. The client it builds sends request checksums only when an operation requires
+     * one, which every S3-compatible store accepts.
+     *
+     * @throws StorageException when the bucket is missing, the credentials are refused or the
+     *     endpoint cannot be reached, saying which
+     */
+    public S3MediaStore build() {
+      if (bucket == null || bucket.isBlank()) {
+        throw new StorageException("no bucket given for the S3 store; set one (HLS_S3_BUCKET in"
+            + " the demo)");
+      }
+      boolean owns = client == null;
+      S3Client s3 = owns ? newClient() : client;
+      S3MediaStore store = new S3MediaStore(this, s3, owns);
+      try {
+        if (checkOnBuild) {
+          store.checkHealth();
+          store.removeAbandonedDrafts();
+        }
+        return store;
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+    }
+
+    private S3Client newClient() {
+      var b = S3Client.builder()
+          .region(Region.of(region != null ? region : defaultRegion()))
+          .forcePathStyle(pathStyle)
+          .credentialsProvider(credentials != null ? credentials
+              : DefaultCredentialsProvider.builder().build())
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+          // batch deletes need a checksum: Content-MD5 is the one every compatible store knows
+          .addPlugin(LegacyMd5Plugin.create())
+          .httpClientBuilder(Apache5HttpClient.builder()
+              .maxConnections(Math.max(50, parallelism * 4))
+              .connectionTimeout(Duration.ofSeconds(3))
+              .socketTimeout(Duration.ofSeconds(30)));
+      if (endpoint != null) {
+        b.endpointOverride(endpoint);
+      }
+      return b.build();
+    }
+
+    private static String defaultRegion() {
+      try {
+        return DefaultAwsRegionProviderChain.builder().build().getRegion().id();
+      } catch (SdkException e) {
+        return "us-east-1";
+      }
+    }
+  }
+}
