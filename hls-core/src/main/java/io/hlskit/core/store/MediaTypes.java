@@ -14,6 +14,23 @@ public final class MediaTypes {
 
   private MediaTypes() {}
 
+  /** {@code Cache-Control} for objects whose key never names other content (segments). */
+  public static final String CACHE_IMMUTABLE = "public, max-age=31536000, immutable";
+
+  /** {@code Cache-Control} for objects replaced in place (playlists, metadata, posters). */
+  public static final String CACHE_REVALIDATE = "no-cache";
+
+  /**
+   * The {@code Cache-Control} for an object, the same from the server and from a store that
+   * players or a CDN reach directly: playlists, JSON and posters are revalidated, media is
+   * cached for good.
+   */
+  public static String cacheControl(String key) {
+    String type = forKey(key);
+    boolean revalidate = type.equals(PLAYLIST) || type.equals(JSON) || type.equals(JPEG);
+    return revalidate ? CACHE_REVALIDATE : CACHE_IMMUTABLE;
+  }
+
   /** The media type for a key, {@code application/octet-stream} when the extension is unknown. */
   public static String forKey(String key) {
     int dot = key.lastIndexOf('.');

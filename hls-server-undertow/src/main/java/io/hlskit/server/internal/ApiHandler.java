@@ -3,6 +3,7 @@ package io.hlskit.server.internal;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.StorageException;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.ingest.IngestJob;
 import io.hlskit.core.ingest.IngestService;
@@ -33,6 +34,8 @@ public final class ApiHandler implements HttpHandler {
   private final ChatBroker chat;
   private final String streamsPrefix;
   private final MediaStore store;
+  private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
+  private Probe lastProbe;
   private final IngestService ingest;
   private final UploadHandler uploads;
 
@@ -90,7 +93,7 @@ public final class ApiHandler implements HttpHandler {
       return;
     }
     if (path.equals("/health")) {
-      health(exchange);
+      exchange.dispatch(() -> run(exchange, () -> health(exchange))); // the probe may block
     } else if (path.equals("/channels") || path.equals("/channels/")) {
       List<Object> list = new ArrayList<>();
       for (ChannelMetadata m : catalog.channels()) {
@@ -157,13 +160,41 @@ public final class ApiHandler implements HttpHandler {
 
   private void health(HttpServerExchange exchange) {
     boolean chatUp = chat.isAvailable();
+    String storageProblem = storageProblem();
+    boolean up = chatUp && storageProblem == null;
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", chatUp ? "UP" : "DOWN");
-    body.put("storage", "UP");
+    body.put("status", up ? "UP" : "DOWN");
+    body.put("storage", storageProblem == null ? "UP" : "DOWN");
+    if (storageProblem != null) {
+      body.put("storageError", storageProblem);
+    }
     body.put("chat", chatUp ? "UP" : "DOWN");
     body.put("channels", catalog.channels().size());
-    Responses.json(exchange, chatUp ? 200 : 503, body);
+    Responses.json(exchange, up ? 200 : 503, body);
   }
+
+  /** What is wrong with the store, null when it answers; probed at most once a second. */
+  private String storageProblem() {
+    if (store == null) {
+      return null;
+    }
+    synchronized (this) {
+      long now = System.nanoTime();
+      if (lastProbe == null || now - lastProbe.at() > PROBE_INTERVAL_NANOS) {
+        String problem = null;
+        try {
+          store.checkHealth();
+        } catch (StorageException e) {
+          problem = e.getMessage();
+        }
+        lastProbe = new Probe(System.nanoTime(), problem);
+      }
+      return lastProbe.problem();
+    }
+  }
+
+  /** The last storage probe, so that a load balancer polling health does not load the store. */
+  private record Probe(long at, String problem) {}
 
   /** A channel as the API shows it: URL paths instead of keys. */
   private Map<String, Object> channel(ChannelMetadata m) {

@@ -15,6 +15,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -34,8 +35,6 @@ import org.xnio.channels.StreamSinkChannel;
  */
 public final class StreamsHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsHandler.class);
-  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
-  private static final String REVALIDATE = "no-cache";
 
   private final MediaStore store;
   private final ChannelCatalog catalog;
@@ -53,8 +52,12 @@ public final class StreamsHandler implements HttpHandler {
         handleBlocking(exchange);
       } catch (StorageException e) {
         LOG.warn("storage failed on {}: {}", exchange.getRequestPath(), e.getMessage());
-        Responses.error(exchange, 503, "storage_unavailable",
-            "the media store could not be read; try again shortly");
+        if (exchange.isResponseStarted()) {
+          IoUtils.safeClose(exchange.getConnection()); // the client sees a short body, not a lie
+        } else {
+          Responses.error(exchange, 503, "storage_unavailable",
+              "the media store could not be read; try again shortly");
+        }
       } catch (IOException e) {
         LOG.debug("sending {} failed: {}", exchange.getRequestPath(), e.toString());
         IoUtils.safeClose(exchange.getConnection());
@@ -83,6 +86,17 @@ public final class StreamsHandler implements HttpHandler {
       Responses.error(exchange, 404, "not_found", "no published channel " + channel);
       return;
     }
+    if (MediaTypes.cacheControl(key.get()).equals(MediaTypes.CACHE_IMMUTABLE)) {
+      // media the store can hand out itself (a CDN, the bucket) goes there: no bytes through us
+      Optional<URI> direct = store.publicUrl(key.get());
+      if (direct.isPresent()) {
+        exchange.setStatusCode(302);
+        exchange.getResponseHeaders().put(Headers.LOCATION, direct.get().toString());
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, MediaTypes.CACHE_IMMUTABLE);
+        exchange.endExchange();
+        return;
+      }
+    }
     Optional<StoredObject> found = store.open(key.get());
     if (found.isEmpty()) {
       Responses.error(exchange, 404, "not_found", "channel " + channel + " has no "
@@ -99,7 +113,7 @@ public final class StreamsHandler implements HttpHandler {
     String etag = "\"" + info.etag() + "\"";
     out.put(Headers.ETAG, etag);
     out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(Date.from(info.lastModified())));
-    out.put(Headers.CACHE_CONTROL, cacheControl(info.key()));
+    out.put(Headers.CACHE_CONTROL, MediaTypes.cacheControl(info.key()));
     out.put(Headers.ACCEPT_RANGES, "bytes");
     out.put(Headers.CONTENT_TYPE, info.contentType());
 
@@ -186,12 +200,4 @@ public final class StreamsHandler implements HttpHandler {
     return false;
   }
 
-  private static String cacheControl(String key) {
-    String type = MediaTypes.forKey(key);
-    if (type.equals(MediaTypes.PLAYLIST) || type.equals(MediaTypes.JSON)
-        || key.endsWith("/" + MediaStore.CHANNEL_JSON) || type.equals(MediaTypes.JPEG)) {
-      return REVALIDATE;
-    }
-    return IMMUTABLE;
-  }
 }

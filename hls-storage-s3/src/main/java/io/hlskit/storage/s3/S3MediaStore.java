@@ -97,8 +97,6 @@ public final class S3MediaStore implements MediaStore {
 
   private static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
   private static final Duration ABANDONED_DRAFT_AGE = Duration.ofHours(6);
-  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
-  private static final String REVALIDATE = "no-cache";
   /** S3 deletes at most this many keys per request. */
   private static final int DELETE_BATCH = 1000;
 
@@ -225,7 +223,8 @@ public final class S3MediaStore implements MediaStore {
   private ObjectInfo put(String key, String objectKey, RequestBody body, long length) {
     try {
       String etag = s3.putObject(r -> r.bucket(bucket).key(objectKey)
-          .contentType(MediaTypes.forKey(key)).cacheControl(cacheControl(key)), body).eTag();
+          .contentType(MediaTypes.forKey(key)).cacheControl(MediaTypes.cacheControl(key)),
+          body).eTag();
       return info(key, length, etag, Instant.now());
     } catch (SdkException e) {
       throw errors.translate("writing " + key, e);
@@ -237,7 +236,8 @@ public final class S3MediaStore implements MediaStore {
     String uploadId;
     try {
       uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(objectKey)
-          .contentType(MediaTypes.forKey(key)).cacheControl(cacheControl(key))).uploadId();
+          .contentType(MediaTypes.forKey(key)).cacheControl(MediaTypes.cacheControl(key)))
+          .uploadId();
     } catch (SdkException e) {
       throw errors.translate("starting the multipart upload of " + key, e);
     }
@@ -273,13 +273,6 @@ public final class S3MediaStore implements MediaStore {
       LOG.warn("could not abort the multipart upload of {} (a bucket lifecycle rule for"
           + " incomplete uploads cleans it up): {}", objectKey, e.getMessage());
     }
-  }
-
-  /** Segments never change once written (a new version of a channel has new ETags). */
-  static String cacheControl(String key) {
-    String type = MediaTypes.forKey(key);
-    boolean revalidate = type.equals(MediaTypes.PLAYLIST) || type.equals(MediaTypes.JSON);
-    return revalidate ? REVALIDATE : IMMUTABLE;
   }
 
   private static ObjectInfo info(String key, long length, String etag, Instant modified) {
