@@ -2,7 +2,7 @@ package io.hlskit.demo;
 
 import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelMetadata;
-import io.hlskit.storage.fs.FileSystemMediaStore;
+import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.ProgressListener;
 import io.hlskit.transcode.SegmentFormat;
@@ -15,6 +15,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code convert}: the seed's {@code npm run convert video.mp4 canal1 medium}, in-process. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-    description = {"Transcodes a video into an HLS channel in the streams folder.",
+    description = {"Transcodes a video into an HLS channel in the streams folder (or a bucket).",
         "The seed's form works too: convert video.mp4 canal1 medium.",
         "Every option also reads from the environment variable named in its description."})
 final class ConvertCommand implements Callable<Integer> {
@@ -50,9 +51,8 @@ final class ConvertCommand implements Callable<Integer> {
   @Option(names = "--title", description = "the channel's title (default: the channel id)")
   String title;
 
-  @Option(names = "--streams", defaultValue = "${env:HLS_STREAMS:-streams}",
-      description = "folder of channels (HLS_STREAMS; default ./${DEFAULT-VALUE})")
-  Path streams;
+  @Mixin
+  StorageOptions storage;
 
   @Option(names = "--segment-seconds", defaultValue = "${env:HLS_SEGMENT_SECONDS:-6}",
       description = "target segment length in seconds (HLS_SEGMENT_SECONDS; default"
@@ -77,7 +77,7 @@ final class ConvertCommand implements Callable<Integer> {
       Transcoder transcoder = Transcoder.create();
       long started = System.nanoTime();
       ChannelMetadata published;
-      try (FileSystemMediaStore store = FileSystemMediaStore.at(streams)) {
+      try (MediaStore store = storage.openStore()) {
         if (System.console() != null) {
           try (ProgressBar bar = new ProgressBarBuilder().setTaskName(channel).setInitialMax(1000)
               .setStyle(ProgressBarStyle.ASCII).setUnit("%", 10).build()) {
@@ -95,7 +95,7 @@ final class ConvertCommand implements Callable<Integer> {
           + " %.1f s: %s%n", input, published.id(), published.renditions().stream()
               .map(r -> r.name()).collect(java.util.stream.Collectors.joining(" + ")),
           published.duration().toMillis() / 1000.0,
-          seconds, streams.resolve(published.id()).resolve(ChannelMetadata.ENTRY_PLAYLIST));
+          seconds, storage.describe(published.id()));
       return 0;
     } catch (HlsException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("convert failed: " + e.getMessage());

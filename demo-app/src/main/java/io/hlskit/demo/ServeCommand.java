@@ -1,20 +1,22 @@
 package io.hlskit.demo;
 
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
-import io.hlskit.storage.fs.FileSystemMediaStore;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.store.MediaStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: the web page, the channel API and the streams of a folder of channels. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Serves the channels in the streams folder with the web page at /.",
-        "A channel is a folder with a playlist.m3u8 (and its segments): what `convert`",
+    description = {"Serves the channels in the streams folder (or an S3 bucket) with the web page",
+        "at /. A channel is a folder with a playlist.m3u8 (and its segments): what `convert`",
         "writes, or what the seed's `npm run convert` wrote with the ffmpeg CLI.",
+        "Several instances on one bucket (--storage s3) serve the same channels.",
         "Every option also reads from the environment variable named in its description."})
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -27,10 +29,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "address to listen on (HLS_HOST; default ${DEFAULT-VALUE}, every interface)")
   String host;
 
-  @Option(names = "--streams", defaultValue = "${env:HLS_STREAMS:-streams}",
-      description = "folder of channels (HLS_STREAMS; default ./${DEFAULT-VALUE}), created when"
-          + " missing")
-  Path streams;
+  @Mixin
+  StorageOptions storageOptions;
 
   @Option(names = "--samples", negatable = true, defaultValue = "${env:HLS_SAMPLES:-true}",
       fallbackValue = "true",
@@ -50,18 +50,21 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DemoServer demo = DemoServer.start(new DemoServer.Options(streams, host, port, adminToken,
-        maxUploadMegabytes * 1024 * 1024));
-    FileSystemMediaStore store = demo.store;
-    FileSystemChannelCatalog catalog = demo.catalog;
+    StorageOptions.Storage storage = storageOptions.open();
+    Path uploads = storageOptions.isS3()
+        ? Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads")
+        : storageOptions.streams.resolve(".hlskit-uploads");
+    DemoServer demo = DemoServer.start(storage, new DemoServer.Options(host, port, adminToken,
+        maxUploadMegabytes * 1024 * 1024, uploads));
+    MediaStore store = demo.store;
+    ChannelCatalog catalog = demo.catalog;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       demo.close();
       stopped.countDown();
     }, "hlskit-shutdown"));
     int channels = catalog.channels().size();
-    LOG.info("{} channel{} in {}", channels, channels == 1 ? "" : "s",
-        store.root());
+    LOG.info("{} channel{} in {}", channels, channels == 1 ? "" : "s", storage.where());
     if (channels == 0 && samples) {
       Thread maker = new Thread(() -> SampleChannels.createIfEmpty(store, catalog),
           "hlskit-samples");
@@ -69,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
       maker.start();
     } else if (channels == 0) {
       LOG.info("no channels yet: convert a video (java -jar hlskit-demo.jar convert video.mp4"
-          + " canal1 medium) or copy an HLS folder into {}", store.root());
+          + " canal1 medium) or copy an HLS folder into {}", storage.where());
     }
     if (adminToken == null || adminToken.isBlank()) {
       LOG.info("uploads are off: start with --admin-token (or HLS_ADMIN_TOKEN) to upload"

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hlskit.storage.fs.FileSystemChannelCatalog;
+import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.Profile;
 import io.hlskit.transcode.ProgressListener;
@@ -53,7 +55,11 @@ class EndToEndIT {
   static void convertAndServe() {
     Transcoder transcoder = Transcoder.create();
     Path streams = dir.resolve("streams");
-    demo = DemoServer.start(new DemoServer.Options(streams, "127.0.0.1", 0, TOKEN, 50_000_000));
+    FileSystemMediaStore store = FileSystemMediaStore.at(streams);
+    FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(store);
+    demo = DemoServer.start(new StorageOptions.Storage(store, catalog, catalog::close,
+        streams.toString()),
+        new DemoServer.Options("127.0.0.1", 0, TOKEN, 50_000_000, dir.resolve("uploads")));
     base = "http://127.0.0.1:" + demo.server.port();
     // canal1: an adaptive ladder from a 720p source (720p + 360p); canal2: portrait, one
     // rendition in fragmented MP4

@@ -1,0 +1,132 @@
+package io.hlskit.demo;
+
+import io.hlskit.core.HlsException;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.store.MediaStore;
+import io.hlskit.storage.fs.FileSystemChannelCatalog;
+import io.hlskit.storage.fs.FileSystemMediaStore;
+import io.hlskit.storage.s3.S3ChannelCatalog;
+import io.hlskit.storage.s3.S3MediaStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * Where channels live, shared by {@code serve} and {@code convert}: a folder (the default), or a
+ * bucket of any S3-compatible store, which is what several instances share to scale out. S3
+ * credentials come from the AWS SDK's default chain ({@code AWS_ACCESS_KEY_ID} and {@code
+ * AWS_SECRET_ACCESS_KEY}, a profile, a role).
+ */
+final class StorageOptions {
+  @Option(names = "--storage", defaultValue = "${env:HLS_STORAGE:-fs}",
+      description = "fs (a folder, --streams) or s3 (a bucket, the --s3-* options); HLS_STORAGE;"
+          + " default ${DEFAULT-VALUE}")
+  String storage;
+
+  @Option(names = "--streams", defaultValue = "${env:HLS_STREAMS:-streams}",
+      description = "folder of channels for --storage fs (HLS_STREAMS; default"
+          + " ./${DEFAULT-VALUE}), created when missing")
+  Path streams;
+
+  @Option(names = "--s3-bucket", defaultValue = "${env:HLS_S3_BUCKET}",
+      description = "the bucket, which must exist (HLS_S3_BUCKET)")
+  String bucket;
+
+  @Option(names = "--s3-endpoint", defaultValue = "${env:HLS_S3_ENDPOINT}",
+      description = "endpoint of an S3-compatible store, e.g. http://minio:9000"
+          + " (HLS_S3_ENDPOINT); unset for AWS S3")
+  URI endpoint;
+
+  @Option(names = "--s3-region", defaultValue = "${env:HLS_S3_REGION}",
+      description = "region (HLS_S3_REGION); default: the AWS SDK's chain, else us-east-1")
+  String region;
+
+  @Option(names = "--s3-path-style", defaultValue = "${env:HLS_S3_PATH_STYLE:-false}",
+      arity = "0..1", fallbackValue = "true",
+      description = "path-style addressing, which MinIO and most self-hosted stores need"
+          + " (HLS_S3_PATH_STYLE; default ${DEFAULT-VALUE})")
+  boolean pathStyle;
+
+  @Option(names = "--s3-prefix", defaultValue = "${env:HLS_S3_PREFIX:-}",
+      description = "a folder inside the bucket for every channel (HLS_S3_PREFIX)")
+  String prefix;
+
+  @Option(names = "--s3-public-url", defaultValue = "${env:HLS_S3_PUBLIC_URL}",
+      description = "public address of the bucket or a CDN in front of it; segments are"
+          + " redirected there (HLS_S3_PUBLIC_URL)")
+  URI publicUrl;
+
+  @Option(names = "--s3-refresh-seconds", defaultValue = "${env:HLS_S3_REFRESH_SECONDS:-10}",
+      description = "how often the bucket is listed for channels published by other instances"
+          + " (HLS_S3_REFRESH_SECONDS; default ${DEFAULT-VALUE})")
+  int refreshSeconds;
+
+  /** Whether channels live in a bucket. */
+  boolean isS3() {
+    String s = storage == null ? "fs" : storage.strip().toLowerCase(Locale.ROOT);
+    if (s.equals("s3")) {
+      return true;
+    }
+    if (s.equals("fs")) {
+      return false;
+    }
+    throw new HlsException("unknown storage '" + storage + "': use fs or s3");
+  }
+
+  /** Opens the store alone (for {@code convert}). */
+  MediaStore openStore() {
+    if (!isS3()) {
+      return FileSystemMediaStore.at(streams);
+    }
+    if (bucket == null || bucket.isBlank()) {
+      throw new HlsException("--storage s3 needs a bucket: set --s3-bucket or HLS_S3_BUCKET");
+    }
+    S3MediaStore.Builder b = S3MediaStore.builder().bucket(bucket).endpoint(endpoint)
+        .region(region).pathStyle(pathStyle).publicBaseUrl(publicUrl);
+    if (prefix != null && !prefix.isBlank()) {
+      b.prefix(prefix);
+    }
+    return b.build();
+  }
+
+  /** Opens the store and a catalog of it (for {@code serve}). */
+  Storage open() {
+    MediaStore store = openStore();
+    try {
+      if (store instanceof S3MediaStore s3) {
+        if (refreshSeconds < 1) {
+          throw new HlsException("--s3-refresh-seconds must be at least 1: " + refreshSeconds);
+        }
+        S3ChannelCatalog catalog = S3ChannelCatalog.of(s3,
+            Duration.ofSeconds(refreshSeconds));
+        return new Storage(store, catalog, catalog::close, "bucket " + s3.bucket()
+            + (s3.prefix().isEmpty() ? "" : "/" + s3.prefix()));
+      }
+      FileSystemMediaStore fs = (FileSystemMediaStore) store;
+      FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(fs);
+      return new Storage(store, catalog, catalog::close, fs.root().toString());
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Where a converted channel's entry playlist is, for the message after {@code convert}. */
+  String describe(String channelId) {
+    return isS3() ? "s3://" + bucket + "/" + (prefix == null || prefix.isBlank() ? ""
+        : prefix.endsWith("/") ? prefix : prefix + "/") + channelId + "/playlist.m3u8"
+        : streams.resolve(channelId).resolve("playlist.m3u8").toString();
+  }
+
+  /** A store and its catalog, closed together. */
+  record Storage(MediaStore store, ChannelCatalog catalog, Runnable closeCatalog, String where)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      closeCatalog.run();
+      store.close();
+    }
+  }
+}
