@@ -46,6 +46,14 @@ public interface MediaStore extends AutoCloseable {
   Optional<StoredObject> open(String key);
 
   /**
+   * The object at {@code key} opened for reading whole, or empty when there is none. Backends
+   * where {@link #open} and a read are two round trips (S3) make it one; the caller closes it.
+   */
+  default Optional<ObjectStream> read(String key) {
+    return open(key).map(ObjectStream::of);
+  }
+
+  /**
    * Every object whose key starts with {@code prefix} ({@code ""} for all), in key order,
    * however many there are.
    */

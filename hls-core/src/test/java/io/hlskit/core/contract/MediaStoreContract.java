@@ -11,6 +11,7 @@ import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
+import io.hlskit.core.store.ObjectStream;
 import io.hlskit.core.store.StoredObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -114,6 +115,26 @@ public abstract class MediaStoreContract {
     assertThat(o.info().contentType()).isEqualTo(MediaTypes.MPEG_TS);
     assertThat(read(o.stream())).isEqualTo(content);
     o.localFile().ifPresent(p -> assertThat(p).hasBinaryContent(content));
+  }
+
+  @Test
+  void readOpensAWholeObjectInOneStep() throws IOException {
+    byte[] content = randomBytes(300_000, 12);
+    ObjectInfo written = store.write("canal1/360p/seg_00001.ts", content);
+
+    try (ObjectStream whole = store.read("canal1/360p/seg_00001.ts").orElseThrow()) {
+      assertThat(whole.info().length()).isEqualTo(300_000);
+      assertThat(whole.info().etag()).isEqualTo(written.etag());
+      assertThat(whole.info().contentType()).isEqualTo(MediaTypes.MPEG_TS);
+      assertThat(whole.content().readAllBytes()).isEqualTo(content);
+    }
+    assertThat(store.read("canal1/360p/missing.ts")).isEmpty();
+    for (int i = 0; i < 80; i++) { // closed unread, many times: nothing is held
+      store.read("canal1/360p/seg_00001.ts").orElseThrow().close();
+    }
+    assertThat(read(store.open("canal1/360p/seg_00001.ts").orElseThrow().stream()))
+        .isEqualTo(content);
+    assertThatThrownBy(() -> store.read("../x.ts")).isInstanceOf(StorageException.class);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
+import io.hlskit.core.store.ObjectStream;
 import io.hlskit.core.store.StoredObject;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -97,18 +98,44 @@ public final class StreamsHandler implements HttpHandler {
         return;
       }
     }
-    Optional<StoredObject> found = store.open(key.get());
-    if (found.isEmpty()) {
-      Responses.error(exchange, 404, "not_found", "channel " + channel + " has no "
-          + key.get().substring(channel.length() + 1));
+    HeaderMap in = exchange.getRequestHeaders();
+    if (!head && !in.contains(Headers.RANGE) && !in.contains(Headers.IF_NONE_MATCH)
+        && !in.contains(Headers.IF_MODIFIED_SINCE)) {
+      // what players send for segments: one round trip to a remote store, not two
+      Optional<ObjectStream> read = store.read(key.get());
+      if (read.isEmpty()) {
+        notFound(exchange, channel, key.get());
+        return;
+      }
+      try (ObjectStream whole = read.get()) {
+        serve(exchange, whole.info(), whole.localFile(), (start, length) -> whole.content(),
+            false);
+      }
       return;
     }
-    serve(exchange, found.get(), head);
+    Optional<StoredObject> found = store.open(key.get());
+    if (found.isEmpty()) {
+      notFound(exchange, channel, key.get());
+      return;
+    }
+    StoredObject o = found.get();
+    serve(exchange, o.info(), o.localFile(), (start, length) ->
+        start == 0 && length == o.info().length() ? o.stream() : o.stream(start, length), head);
   }
 
-  private void serve(HttpServerExchange exchange, StoredObject object, boolean head)
-      throws IOException {
-    ObjectInfo info = object.info();
+  private static void notFound(HttpServerExchange exchange, String channel, String key) {
+    Responses.error(exchange, 404, "not_found", "channel " + channel + " has no "
+        + key.substring(channel.length() + 1));
+  }
+
+  /** Opens {@code length} bytes of an object from {@code start}. */
+  @FunctionalInterface
+  private interface Content {
+    InputStream open(long start, long length);
+  }
+
+  private void serve(HttpServerExchange exchange, ObjectInfo info, Optional<Path> file,
+      Content content, boolean head) throws IOException {
     HeaderMap out = exchange.getResponseHeaders();
     String etag = "\"" + info.etag() + "\"";
     out.put(Headers.ETAG, etag);
@@ -150,7 +177,6 @@ public final class StreamsHandler implements HttpHandler {
       return;
     }
     StreamSinkChannel sink = exchange.getResponseChannel();
-    Optional<Path> file = object.localFile();
     if (file.isPresent()) {
       try (FileChannel source = FileChannel.open(file.get(), StandardOpenOption.READ)) {
         // positioned too: Undertow's conduits fall back to plain reads from the channel's own
@@ -159,8 +185,7 @@ public final class StreamsHandler implements HttpHandler {
         Channels.transferBlocking(sink, source, start, length); // sendfile
       }
     } else {
-      try (InputStream in = start == 0 && length == info.length()
-          ? object.stream() : object.stream(start, length)) {
+      try (InputStream in = content.open(start, length)) {
         byte[] buffer = new byte[64 * 1024];
         long remaining = length;
         int n;

@@ -7,6 +7,7 @@ import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
+import io.hlskit.core.store.ObjectStream;
 import io.hlskit.core.store.StorageKeys;
 import io.hlskit.core.store.StoredObject;
 import io.hlskit.storage.s3.internal.AbortingInputStream;
@@ -307,6 +308,46 @@ public final class S3MediaStore implements MediaStore {
     }
     ObjectInfo info = info(key, head.contentLength(), head.eTag(), head.lastModified());
     return Optional.of(new Remote(info, objectKey));
+  }
+
+  /** One GET: the response's headers give the info, its body is the content. */
+  @Override
+  public Optional<ObjectStream> read(String key) {
+    StorageKeys.requireUserKey(key);
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in = s3.getObject(r -> r.bucket(bucket).key(objectKey(key)));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw errors.translate("reading " + key, e);
+    } catch (SdkException e) {
+      throw errors.translate("reading " + key, e);
+    }
+    GetObjectResponse r = in.response();
+    ObjectInfo info = info(key, r.contentLength(), r.eTag(), r.lastModified());
+    AbortingInputStream body = new AbortingInputStream(in, info.length());
+    return Optional.of(new ObjectStream() {
+      @Override
+      public ObjectInfo info() {
+        return info;
+      }
+
+      @Override
+      public InputStream content() {
+        return body;
+      }
+
+      @Override
+      public void close() {
+        try {
+          body.close();
+        } catch (IOException e) {
+          LOG.debug("closing {} failed: {}", key, e.toString());
+        }
+      }
+    });
   }
 
   /** An object in the bucket; every read is a GET pinned to the ETag seen when opened. */
