@@ -38,9 +38,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * What one look at the storage for channels costs with 1,000 channels (each a {@code
  * channel.json}, a playlist and three segments): the S3 catalog's full refresh (one delimited
- * listing, then a conditional GET per channel that the store answers 304), against the naive way
- * (list every key of the bucket and pick the {@code channel.json}s, which still has to GET each
- * one that changed), and the file-system catalog's rescan of a folder with the same channels. The
+ * listing, then a conditional GET per channel that the store answers 304) and its scheduled
+ * light one (the delimited listing alone), against the naive way (list every key of the bucket
+ * and pick the {@code channel.json}s, whose cost grows with the segments, here only three per
+ * channel), and the file-system catalog's rescan of a folder with the same channels. The
  * S3 server is S3Proxy in this JVM, sharing the cores with the client.
  */
 @State(Scope.Benchmark)
@@ -108,6 +109,12 @@ public class ChannelListingBenchmark {
   @Benchmark
   public int s3CatalogRefresh() {
     s3Catalog.refresh();
+    return s3Catalog.channels().size();
+  }
+
+  @Benchmark
+  public int s3CatalogNewAndRemoved() {
+    s3Catalog.refreshNewAndRemoved();
     return s3Catalog.channels().size();
   }
 

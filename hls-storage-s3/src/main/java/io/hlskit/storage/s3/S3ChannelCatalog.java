@@ -107,6 +107,18 @@ public final class S3ChannelCatalog implements ChannelCatalog, AutoCloseable {
     refresh(true);
   }
 
+  /**
+   * Lists the bucket's folders now and reads only the channels not seen before: new and removed
+   * channels at the cost of one listing per 1,000 channels, what the catalog does between two
+   * revalidations. A channel republished with new metadata is seen at the next {@link
+   * #refresh()}.
+   *
+   * @throws io.hlskit.core.StorageException when the bucket cannot be listed
+   */
+  public void refreshNewAndRemoved() {
+    refresh(false);
+  }
+
   private void refresh(boolean revalidate) {
     synchronized (refreshLock) {
       List<String> ids = store.channelFolders();
