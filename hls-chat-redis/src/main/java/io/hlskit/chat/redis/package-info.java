@@ -1,5 +1,8 @@
 /**
- * A {@code ChatBroker} on Redis (Lettuce): pub/sub fan-out across server instances, capped
- * history, presence. Filled in by the Redis chat issue.
+ * Chat across server instances on Redis (Lettuce): {@link io.hlskit.chat.redis.RedisChatBroker}
+ * fans messages out over one pub/sub subscription per instance, keeps each room's last 100
+ * messages in a capped stream and counts presence over every live instance; {@link
+ * io.hlskit.chat.redis.RedisChannelNotices} tells the other instances' catalogs when a channel
+ * is published or removed.
  */
 package io.hlskit.chat.redis;

@@ -1,0 +1,614 @@
+package io.hlskit.chat.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlskit.chat.redis.internal.StreamIds;
+import io.hlskit.core.ChatException;
+import io.hlskit.core.chat.ChatBroker;
+import io.hlskit.core.chat.ChatListener;
+import io.hlskit.core.chat.ChatMessage;
+import io.hlskit.core.chat.ChatSession;
+import io.hlskit.core.chat.Presence;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ChatBroker} on Redis, so that the clients of several server instances share rooms,
+ * history and counts.
+ *
+ * <ul>
+ *   <li>Messages: a Lua script appends each message to the room's stream ({@code XADD ... MAXLEN
+ *       100}: the history, capped) and publishes it on the namespace's one pub/sub channel in
+ *       the same step, so the order of delivery is the order of the history and the stream id
+ *       is the message id, unique and increasing within a room. Each instance holds one
+ *       subscription, not one per client, and fans out to its own sessions.
+ *   <li>Joining: a session buffers what arrives while its history is read, then drops what the
+ *       history already holds, so history and live messages never overlap or leave a gap.
+ *   <li>Presence: each instance keeps its counts in a hash that expires unless renewed (every
+ *       {@code heartbeat}, default 5 s, TTL three times that); the counts are the sum over the
+ *       live hashes, so a dead instance stops being counted within the TTL, and an instance
+ *       rewrites its whole hash on every change and heartbeat, so a restarted Redis is repaired.
+ *   <li>Faults: with Redis away, commands fail at once (not queued), so a sender gets a {@link
+ *       ChatException} and the server an error frame; {@link #isAvailable()} says so; Lettuce
+ *       reconnects and resubscribes by itself when Redis is back.
+ * </ul>
+ *
+ * <p>Thread-safe. Listeners are called on one delivery thread per broker, in order, never
+ * concurrently, and never while a lock of the broker is held.
+ */
+public final class RedisChatBroker implements ChatBroker {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisChatBroker.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** XADD and PUBLISH in one step: KEYS[1] the stream, ARGV: channel, room, user, text, time. */
+  private static final String SEND = String.join("\n",
+      "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[6], '*',",
+      "  'user', ARGV[3], 'text', ARGV[4], 'ts', ARGV[5])",
+      "redis.call('PUBLISH', ARGV[1], cjson.encode({t='msg', room=ARGV[2], id=id,",
+      "  user=ARGV[3], text=ARGV[4], ts=ARGV[5]}))",
+      "return id");
+
+  /** Rewrites an instance's counts: KEYS[1] its hash, KEYS[2] the instance set. */
+  private static final String HEARTBEAT = String.join("\n",
+      "redis.call('DEL', KEYS[1])",
+      "if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end",
+      "redis.call('HSET', KEYS[1], 'online', ARGV[2])",
+      "redis.call('PEXPIRE', KEYS[1], ARGV[1])",
+      "redis.call('SADD', KEYS[2], KEYS[1])",
+      "return 1");
+
+  /**
+   * Sums the live instances' counts: KEYS[1] the instance set; ARGV the rooms. Returns online,
+   * then watching per room; forgets instances whose hash expired.
+   */
+  private static final String COUNT = String.join("\n",
+      "local totals = {0}",
+      "for i = 1, #ARGV do totals[i + 1] = 0 end",
+      "for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do",
+      "  local online = redis.call('HGET', key, 'online')",
+      "  if online then",
+      "    totals[1] = totals[1] + tonumber(online)",
+      "    for i = 1, #ARGV do",
+      "      local n = redis.call('HGET', key, 'r:' .. ARGV[i])",
+      "      if n then totals[i + 1] = totals[i + 1] + tonumber(n) end",
+      "    end",
+      "  else redis.call('SREM', KEYS[1], key) end",
+      "end",
+      "return totals");
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisCommands<String, String> redis;
+  private final StatefulRedisPubSubConnection<String, String> pubsub;
+  private final String namespace;
+  private final String events;
+  private final String instanceKey;
+  private final String instancesKey;
+  private final Duration ttl;
+  private final Clock clock = Clock.systemUTC();
+  /** Delivers to listeners, one event at a time, in arrival order. */
+  private final ExecutorService delivery;
+  private final ScheduledExecutorService heartbeat;
+  private final String where;
+
+  /** This instance's sessions by room; guarded by itself. */
+  private final Map<String, Set<Session>> rooms = new HashMap<>();
+  private volatile boolean closed;
+
+  private RedisChatBroker(Builder b) {
+    this.namespace = b.namespace;
+    this.events = namespace + ":events";
+    this.instanceKey = namespace + ":instance:" + b.instanceId;
+    this.instancesKey = namespace + ":instances";
+    this.ttl = b.heartbeat.multipliedBy(3);
+    RedisURI uri = RedisURI.create(b.uri);
+    this.where = uri.getHost() + ":" + uri.getPort();
+    this.client = RedisClient.create(uri);
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        // fail at once while disconnected: a sender learns now, not after a queue times out
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
+        .build());
+    try {
+      this.connection = client.connect();
+      this.redis = connection.sync();
+      this.pubsub = client.connectPubSub();
+    } catch (RedisException e) {
+      client.shutdown();
+      throw new ChatException("cannot reach Redis at " + where + " (" + rootMessage(e)
+          + "); check the Redis URL (HLS_REDIS_URL) and that Redis is running", e);
+    }
+    this.delivery = Executors.newSingleThreadExecutor(daemon("hlskit-redis-chat"));
+    this.heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("hlskit-redis-presence"));
+    pubsub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String channel, String message) {
+        if (channel.equals(events)) {
+          try {
+            delivery.execute(() -> onEvent(message));
+          } catch (RejectedExecutionException e) {
+            // closing
+          }
+        }
+      }
+    });
+    pubsub.sync().subscribe(events);
+    writeCounts();
+    heartbeat.scheduleWithFixedDelay(this::beat, b.heartbeat.toMillis(),
+        b.heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A builder; {@code uri} is {@code redis://host:port} (or {@code rediss://} for TLS). */
+  public static Builder builder(String uri) {
+    return new Builder(uri);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  // ---- joining and leaving -------------------------------------------------------------------
+
+  @Override
+  public ChatSession join(String room, String username, ChatListener listener) {
+    requireText(room, "room");
+    requireText(username, "username");
+    if (listener == null) {
+      throw new ChatException("a chat session needs a listener");
+    }
+    if (closed) {
+      throw new ChatException("the chat broker is closed");
+    }
+    Session s = new Session(room, username, listener);
+    synchronized (rooms) {
+      rooms.computeIfAbsent(room, k -> new LinkedHashSet<>()).add(s);
+    }
+    try {
+      // live messages are buffered from here; the history read next decides which to keep
+      s.history = readHistory(room);
+      writeCounts();
+      publish(presenceNotice());
+    } catch (ChatException e) {
+      remove(s);
+      throw e;
+    }
+    String lastId = s.history.isEmpty() ? null : s.history.get(s.history.size() - 1).id();
+    delivery.execute(() -> s.activate(lastId));
+    return s;
+  }
+
+  private void remove(Session s) {
+    synchronized (rooms) {
+      Set<Session> members = rooms.get(s.room);
+      if (members != null) {
+        members.remove(s);
+        if (members.isEmpty()) {
+          rooms.remove(s.room);
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<ChatMessage> history(String room) {
+    requireText(room, "room");
+    return readHistory(room);
+  }
+
+  private List<ChatMessage> readHistory(String room) {
+    List<StreamMessage<String, String>> newestFirst = call("reading the history of " + room,
+        () -> redis.xrevrange(streamKey(room), Range.create("-", "+"),
+            Limit.create(0, HISTORY_SIZE)));
+    List<ChatMessage> history = new ArrayList<>(newestFirst.size());
+    for (int i = newestFirst.size() - 1; i >= 0; i--) {
+      StreamMessage<String, String> m = newestFirst.get(i);
+      Map<String, String> f = m.getBody();
+      history.add(new ChatMessage(m.getId(), room, f.get("user"), f.get("text"),
+          Instant.parse(f.get("ts"))));
+    }
+    return Collections.unmodifiableList(history);
+  }
+
+  @Override
+  public Presence presence(String room) {
+    requireText(room, "room");
+    List<Long> counts = count(List.of(room));
+    return presence(room, counts.get(0), counts.get(1));
+  }
+
+  /** Online, then watching for each room, summed over the live instances. */
+  private List<Long> count(List<String> roomList) {
+    return call("counting who is online", () -> redis.eval(COUNT, ScriptOutputType.MULTI,
+        new String[] {instancesKey}, roomList.toArray(String[]::new)));
+  }
+
+  private static Presence presence(String room, long online, long watching) {
+    // between two heartbeats the sums of different instances can be a moment apart
+    return new Presence(room, Math.max(online, watching), watching);
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return !closed && connection.isOpen() && pubsub.isOpen();
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  private ChatMessage send(Session s, String text) {
+    requireText(text, "message text");
+    if (s.left || closed) {
+      throw new ChatException("this chat session has left " + s.room + "; join again to send");
+    }
+    Instant now = clock.instant();
+    String id = call("sending to " + s.room, () -> redis.eval(SEND, ScriptOutputType.VALUE,
+        new String[] {streamKey(s.room)}, events, s.room, s.username, text, now.toString(),
+        Integer.toString(HISTORY_SIZE)));
+    return new ChatMessage(id, s.room, s.username, text, now);
+  }
+
+  private String streamKey(String room) {
+    return namespace + ":room:" + room;
+  }
+
+  // ---- events from Redis (on the delivery thread) --------------------------------------------
+
+  private void onEvent(String payload) {
+    JsonNode e;
+    try {
+      e = JSON.readTree(payload);
+    } catch (JsonProcessingException ex) {
+      LOG.warn("ignoring a malformed chat event on {}: {}", events, ex.getOriginalMessage());
+      return;
+    }
+    switch (e.path("t").asText()) {
+      case "msg" -> {
+        ChatMessage m;
+        try {
+          m = new ChatMessage(e.path("id").asText(), e.path("room").asText(),
+              e.path("user").asText(), e.path("text").asText(),
+              Instant.parse(e.path("ts").asText()));
+        } catch (RuntimeException ex) {
+          LOG.warn("ignoring a chat event without a valid message: {}", ex.toString());
+          return;
+        }
+        for (Session s : members(m.room())) {
+          s.offer(m);
+        }
+      }
+      case "presence" -> refreshPresence();
+      default -> LOG.debug("ignoring chat event {}", payload);
+    }
+  }
+
+  private List<Session> members(String room) {
+    synchronized (rooms) {
+      Set<Session> members = rooms.get(room);
+      return members == null ? List.of() : new ArrayList<>(members);
+    }
+  }
+
+  /** Recounts and tells each session whose counts changed; on the delivery thread. */
+  private void refreshPresence() {
+    Map<String, List<Session>> byRoom = new HashMap<>();
+    synchronized (rooms) {
+      rooms.forEach((room, members) -> byRoom.put(room, new ArrayList<>(members)));
+    }
+    if (byRoom.isEmpty()) {
+      return;
+    }
+    List<String> roomList = new ArrayList<>(byRoom.keySet());
+    List<Long> counts;
+    try {
+      counts = count(roomList);
+    } catch (ChatException e) {
+      LOG.debug("cannot count presence now: {}", e.getMessage());
+      return;
+    }
+    for (int i = 0; i < roomList.size(); i++) {
+      Presence p = presence(roomList.get(i), counts.get(0), counts.get(i + 1));
+      for (Session s : byRoom.get(roomList.get(i))) {
+        s.offerPresence(p);
+      }
+    }
+  }
+
+  // ---- presence upkeep -----------------------------------------------------------------------
+
+  /** Rewrites this instance's whole hash: what is true now, whatever Redis held before. */
+  private synchronized void writeCounts() {
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(ttl.toMillis()));
+    long online = 0;
+    synchronized (rooms) {
+      for (Map.Entry<String, Set<Session>> e : rooms.entrySet()) {
+        args.add("r:" + e.getKey());
+        args.add(Integer.toString(e.getValue().size()));
+        online += e.getValue().size();
+      }
+    }
+    args.add(1, Long.toString(online));
+    call("updating who is online", () -> redis.eval(HEARTBEAT, ScriptOutputType.INTEGER,
+        new String[] {instanceKey, instancesKey}, args.toArray(String[]::new)));
+  }
+
+  private void beat() {
+    try {
+      writeCounts();
+      delivery.execute(this::refreshPresence); // catches instances that died
+    } catch (ChatException | RejectedExecutionException e) {
+      LOG.debug("presence heartbeat skipped: {}", e.getMessage());
+    }
+  }
+
+  private static String presenceNotice() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("t", "presence");
+    return n.toString();
+  }
+
+  private void publish(String payload) {
+    call("telling the other instances", () -> redis.publish(events, payload));
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private <T> T call(String action, java.util.function.Supplier<T> command) {
+    try {
+      return command.get();
+    } catch (RedisException e) {
+      throw new ChatException("chat is unavailable: " + action + " failed because Redis at "
+          + where + " cannot be reached (" + rootMessage(e) + "); try again shortly", e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  private static void requireText(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new ChatException("the " + what + " must not be blank");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<Session> all = new ArrayList<>();
+    synchronized (rooms) {
+      rooms.values().forEach(all::addAll);
+    }
+    for (Session s : all) {
+      s.left = true;
+      remove(s);
+    }
+    heartbeat.shutdownNow();
+    try {
+      redis.del(instanceKey);
+      redis.srem(instancesKey, instanceKey);
+      redis.publish(events, presenceNotice());
+    } catch (RedisException e) {
+      LOG.debug("could not withdraw this instance's counts (they expire): {}", e.getMessage());
+    }
+    delivery.shutdown();
+    try {
+      delivery.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    pubsub.close();
+    connection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+
+  @Override
+  public String toString() {
+    return "RedisChatBroker[" + where + ", " + namespace + "]";
+  }
+
+  /** One client in one room on this instance. */
+  private final class Session implements ChatSession {
+    private final String room;
+    private final String username;
+    private final ChatListener listener;
+    private volatile List<ChatMessage> history = List.of();
+    private volatile boolean left;
+    // the rest only on the delivery thread
+    private boolean active;
+    private String lastHistoryId;
+    private final List<ChatMessage> buffered = new ArrayList<>();
+    private Presence lastPresence;
+    private Presence pendingPresence;
+
+    Session(String room, String username, ChatListener listener) {
+      this.room = room;
+      this.username = username;
+      this.listener = listener;
+    }
+
+    @Override
+    public String room() {
+      return room;
+    }
+
+    @Override
+    public String username() {
+      return username;
+    }
+
+    @Override
+    public List<ChatMessage> history() {
+      return history;
+    }
+
+    @Override
+    public ChatMessage send(String text) {
+      return RedisChatBroker.this.send(this, text);
+    }
+
+    /** The history is known: deliver what arrived meanwhile and is not in it. */
+    void activate(String lastId) {
+      lastHistoryId = lastId;
+      active = true;
+      for (ChatMessage m : buffered) {
+        deliver(m);
+      }
+      buffered.clear();
+      if (pendingPresence != null) {
+        offerPresence(pendingPresence);
+      }
+    }
+
+    void offer(ChatMessage m) {
+      if (!active) {
+        buffered.add(m);
+      } else {
+        deliver(m);
+      }
+    }
+
+    private void deliver(ChatMessage m) {
+      if (left || (lastHistoryId != null && StreamIds.compare(m.id(), lastHistoryId) <= 0)) {
+        return; // already in the history this session was given
+      }
+      try {
+        listener.onMessage(m);
+      } catch (RuntimeException e) {
+        LOG.warn("the chat listener of {} in {} failed", username, room, e);
+      }
+    }
+
+    void offerPresence(Presence p) {
+      if (!active) {
+        pendingPresence = p;
+        return;
+      }
+      if (left || p.equals(lastPresence)) {
+        return;
+      }
+      lastPresence = p;
+      try {
+        listener.onPresence(p);
+      } catch (RuntimeException e) {
+        LOG.warn("the chat listener of {} in {} failed", username, room, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (left) {
+        return;
+      }
+      left = true;
+      remove(this);
+      try {
+        writeCounts();
+        publish(presenceNotice());
+      } catch (ChatException e) {
+        LOG.debug("leaving {} while Redis is away; the heartbeat will correct the counts", room);
+      }
+    }
+  }
+
+  /** Settings of a {@link RedisChatBroker}. */
+  public static final class Builder {
+    private final String uri;
+    private String namespace = "hlskit";
+    private String instanceId = UUID.randomUUID().toString();
+    private Duration heartbeat = Duration.ofSeconds(5);
+    private Duration commandTimeout = Duration.ofSeconds(2);
+
+    private Builder(String uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+    }
+
+    /**
+     * The prefix of every key and channel ({@code hlskit}); instances that share rooms share it,
+     * tests and unrelated deployments on one Redis use their own.
+     */
+    public Builder namespace(String namespace) {
+      if (namespace == null || namespace.isBlank() || namespace.contains(" ")) {
+        throw new IllegalArgumentException("a namespace is a non-blank word: " + namespace);
+      }
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** This instance's name in the presence counts; random by default. */
+    public Builder instanceId(String id) {
+      this.instanceId = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /**
+     * How often this instance renews its counts (5 s); a dead instance's counts expire after
+     * three times that.
+     */
+    public Builder heartbeat(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("the heartbeat must be positive: " + interval);
+      }
+      this.heartbeat = interval;
+      return this;
+    }
+
+    /** How long one Redis command may take before it fails (2 s). */
+    public Builder commandTimeout(Duration timeout) {
+      this.commandTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Connects and subscribes.
+     *
+     * @throws ChatException when Redis cannot be reached, saying where and what to check
+     */
+    public RedisChatBroker build() {
+      return new RedisChatBroker(this);
+    }
+  }
+}
