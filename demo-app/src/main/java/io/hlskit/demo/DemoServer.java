@@ -1,11 +1,15 @@
 package io.hlskit.demo;
 
 import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.chat.ChatBroker;
+import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.QueuedIngestService;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.HlsServer;
 import io.hlskit.transcode.Transcoder;
 import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * The demo's assembly: a store of channels (a folder or a bucket), its catalog and the server
@@ -15,16 +19,20 @@ final class DemoServer implements AutoCloseable {
   final StorageOptions.Storage storage;
   final MediaStore store;
   final ChannelCatalog catalog;
+  final ChatBroker chat;
   final QueuedIngestService ingest;
   final HlsServer server;
+  private final List<AutoCloseable> extras;
 
-  private DemoServer(StorageOptions.Storage storage, QueuedIngestService ingest,
-      HlsServer server) {
+  private DemoServer(StorageOptions.Storage storage, ChatBroker chat, QueuedIngestService ingest,
+      HlsServer server, List<AutoCloseable> extras) {
     this.storage = storage;
     this.store = storage.store();
     this.catalog = storage.catalog();
+    this.chat = chat;
     this.ingest = ingest;
     this.server = server;
+    this.extras = extras;
   }
 
   /**
@@ -35,18 +43,29 @@ final class DemoServer implements AutoCloseable {
   record Options(String host, int port, String adminToken, long maxUploadBytes,
       Path uploadDirectory) {}
 
-  /** Builds and starts the demo on {@code storage}, which it closes when closed. */
+  /** Builds and starts the demo on {@code storage} with in-memory chat. */
   static DemoServer start(StorageOptions.Storage storage, Options o) {
+    return start(storage, new InMemoryChatBroker(), List.of(), o);
+  }
+
+  /**
+   * Builds and starts the demo on {@code storage} and {@code chat}; closing it closes them, and
+   * {@code extras} (channel notices), first.
+   */
+  static DemoServer start(StorageOptions.Storage storage, ChatBroker chat,
+      List<AutoCloseable> extras, Options o) {
     QueuedIngestService ingest = null;
     try {
       // uploads are transcoded one at a time: the encoder already uses every core
       ingest = QueuedIngestService.builder(
-              new TranscodingIngester(Transcoder.create(), storage.store()))
+              new TranscodingIngester(Transcoder.create(), storage.store(),
+                  storage.catalog()))
           .profiles(TranscodingIngester.PROFILES)
           .build();
       HlsServer server = HlsServer.builder()
           .mediaStore(storage.store())
           .catalog(storage.catalog())
+          .chatBroker(chat)
           .ingest(ingest)
           .adminToken(o.adminToken())
           .maxUploadBytes(o.maxUploadBytes())
@@ -56,13 +75,25 @@ final class DemoServer implements AutoCloseable {
           .staticContent(DemoServer.class.getClassLoader(), "io/hlskit/demo/web")
           .build()
           .start();
-      return new DemoServer(storage, ingest, server);
+      return new DemoServer(storage, chat, ingest, server, extras);
     } catch (RuntimeException e) {
       if (ingest != null) {
         ingest.close();
       }
+      closeAll(extras);
+      chat.close();
       storage.close();
       throw e;
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> closeables) {
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LoggerFactory.getLogger(DemoServer.class).warn("closing {} failed", c, e);
+      }
     }
   }
 
@@ -70,6 +101,8 @@ final class DemoServer implements AutoCloseable {
   public void close() {
     server.close();
     ingest.close();
+    closeAll(extras);
+    chat.close();
     storage.close();
   }
 }

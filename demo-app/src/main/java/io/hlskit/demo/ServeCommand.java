@@ -1,8 +1,10 @@
 package io.hlskit.demo;
 
 import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.store.MediaStore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -32,6 +34,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   StorageOptions storageOptions;
 
+  @Mixin
+  ChatOptions chatOptions;
+
   @Option(names = "--samples", negatable = true, defaultValue = "${env:HLS_SAMPLES:-true}",
       fallbackValue = "true",
       description = "make a few short sample channels when the folder has none (HLS_SAMPLES;"
@@ -54,8 +59,22 @@ final class ServeCommand implements Callable<Integer> {
     Path uploads = storageOptions.isS3()
         ? Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads")
         : storageOptions.streams.resolve(".hlskit-uploads");
-    DemoServer demo = DemoServer.start(storage, new DemoServer.Options(host, port, adminToken,
-        maxUploadMegabytes * 1024 * 1024, uploads));
+    ChatBroker chat;
+    List<AutoCloseable> notices;
+    try {
+      chat = chatOptions.openBroker();
+      try {
+        notices = chatOptions.attachNotices(storage.catalog()).stream().toList();
+      } catch (RuntimeException e) {
+        chat.close();
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+    DemoServer demo = DemoServer.start(storage, chat, notices, new DemoServer.Options(host,
+        port, adminToken, maxUploadMegabytes * 1024 * 1024, uploads));
     MediaStore store = demo.store;
     ChannelCatalog catalog = demo.catalog;
     CountDownLatch stopped = new CountDownLatch(1);
@@ -64,7 +83,8 @@ final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "hlskit-shutdown"));
     int channels = catalog.channels().size();
-    LOG.info("{} channel{} in {}", channels, channels == 1 ? "" : "s", storage.where());
+    LOG.info("{} channel{} in {}; chat in {}", channels, channels == 1 ? "" : "s",
+        storage.where(), chatOptions.describe());
     if (channels == 0 && samples) {
       Thread maker = new Thread(() -> SampleChannels.createIfEmpty(store, catalog),
           "hlskit-samples");

@@ -1,0 +1,62 @@
+package io.hlskit.demo;
+
+import io.hlskit.chat.redis.RedisChannelNotices;
+import io.hlskit.chat.redis.RedisChatBroker;
+import io.hlskit.core.HlsException;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.chat.ChatBroker;
+import io.hlskit.core.chat.InMemoryChatBroker;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the chat lives: this process's memory (the default, as the seed had it) or Redis, which
+ * every instance of a scale-out shares; with Redis, channel changes are announced to the other
+ * instances too.
+ */
+final class ChatOptions {
+  @Option(names = "--chat", defaultValue = "${env:HLS_CHAT:-memory}",
+      description = "memory (one instance) or redis (rooms, history and counts shared by every"
+          + " instance on one Redis); HLS_CHAT; default ${DEFAULT-VALUE}")
+  String chat;
+
+  @Option(names = "--redis-url", defaultValue = "${env:HLS_REDIS_URL:-redis://localhost:6379}",
+      description = "Redis for --chat redis, redis://[:password@]host:port or rediss:// for TLS"
+          + " (HLS_REDIS_URL; default ${DEFAULT-VALUE})")
+  String redisUrl;
+
+  @Option(names = "--redis-namespace", defaultValue = "${env:HLS_REDIS_NAMESPACE:-hlskit}",
+      description = "prefix of hlskit's keys in Redis; instances that belong together share it"
+          + " (HLS_REDIS_NAMESPACE; default ${DEFAULT-VALUE})")
+  String namespace;
+
+  boolean isRedis() {
+    String c = chat == null ? "memory" : chat.strip().toLowerCase(Locale.ROOT);
+    if (c.equals("redis")) {
+      return true;
+    }
+    if (c.equals("memory")) {
+      return false;
+    }
+    throw new HlsException("unknown chat backend '" + chat + "': use memory or redis");
+  }
+
+  /** The broker; the caller closes it. */
+  ChatBroker openBroker() {
+    return isRedis()
+        ? RedisChatBroker.builder(redisUrl).namespace(namespace).build()
+        : new InMemoryChatBroker();
+  }
+
+  /** With Redis, announces {@code catalog}'s changes to the other instances and hears theirs. */
+  Optional<AutoCloseable> attachNotices(ChannelCatalog catalog) {
+    return isRedis() ? Optional.of(RedisChannelNotices.attach(redisUrl, namespace, catalog))
+        : Optional.empty();
+  }
+
+  /** Where the chat is, for the log. */
+  String describe() {
+    return isRedis() ? "Redis at " + redisUrl.replaceAll("//[^@/]*@", "//***@") : "memory";
+  }
+}
