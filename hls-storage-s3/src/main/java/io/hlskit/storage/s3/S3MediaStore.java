@@ -173,6 +173,18 @@ public final class S3MediaStore implements MediaStore {
     return uploadFile(key, objectKey(key), file);
   }
 
+  @Override
+  public ObjectInfo write(String key, byte[] content) {
+    StorageKeys.requireUserKey(key);
+    return uploadBytes(key, objectKey(key), content);
+  }
+
+  private ObjectInfo uploadBytes(String key, String objectKey, byte[] content) {
+    return content.length <= partSize
+        ? put(key, objectKey, body(content, content.length), content.length)
+        : upload(key, objectKey, new ByteArrayInputStream(content));
+  }
+
   private ObjectInfo uploadFile(String key, String objectKey, Path file) {
     long size;
     try {
@@ -192,26 +204,36 @@ public final class S3MediaStore implements MediaStore {
 
   /**
    * Uploads a stream of unknown length: one PUT when it fits a part, else a multipart upload.
-   * One part-sized buffer is all the heap it takes, whatever the length.
+   * One part-sized buffer at most is all the heap it takes, whatever the length; small objects
+   * (playlists) take a small one.
    */
   private ObjectInfo upload(String key, String objectKey, InputStream content) {
-    byte[] buffer = new byte[partSize];
-    int n = fill(key, content, buffer);
-    if (n < partSize) {
-      return put(key, objectKey, body(buffer, n), n);
+    byte[] buffer = new byte[Math.min(partSize, 64 * 1024)];
+    int n = 0;
+    while (true) {
+      n += fill(key, content, buffer, n);
+      if (n < buffer.length) {
+        return put(key, objectKey, body(buffer, n), n); // the stream ended
+      }
+      if (buffer.length == partSize) {
+        return multipart(key, objectKey, buffer, content);
+      }
+      buffer = java.util.Arrays.copyOf(buffer, (int) Math.min(partSize, 4L * buffer.length));
     }
-    return multipart(key, objectKey, buffer, content);
   }
 
-  /** Reads into {@code buffer} until it is full or the stream ends; returns the bytes read. */
-  private static int fill(String key, InputStream content, byte[] buffer) {
+  /**
+   * Reads into {@code buffer} from {@code offset} until it is full or the stream ends; returns
+   * the bytes read.
+   */
+  private static int fill(String key, InputStream content, byte[] buffer, int offset) {
     try {
-      int filled = 0;
+      int filled = offset;
       for (int r; filled < buffer.length
           && (r = content.read(buffer, filled, buffer.length - filled)) >= 0; ) {
         filled += r;
       }
-      return filled;
+      return filled - offset;
     } catch (IOException e) {
       throw new StorageException("could not read the content for " + key + ": " + e, e);
     }
@@ -246,7 +268,7 @@ public final class S3MediaStore implements MediaStore {
     try {
       List<CompletedPart> parts = new ArrayList<>();
       long length = 0;
-      for (int n = buffer.length; n > 0; n = n < partSize ? 0 : fill(key, content, buffer)) {
+      for (int n = buffer.length; n > 0; n = n < partSize ? 0 : fill(key, content, buffer, 0)) {
         int number = parts.size() + 1;
         int size = n;
         UploadPartResponse r = s3.uploadPart(p -> p.bucket(bucket).key(objectKey)
@@ -573,6 +595,14 @@ public final class S3MediaStore implements MediaStore {
     public ObjectInfo write(String relativeKey, Path file) {
       String key = check(relativeKey);
       ObjectInfo info = uploadFile(key, staging + relativeKey, file);
+      written.put(relativeKey, info);
+      return info;
+    }
+
+    @Override
+    public ObjectInfo write(String relativeKey, byte[] content) {
+      String key = check(relativeKey);
+      ObjectInfo info = uploadBytes(key, staging + relativeKey, content);
       written.put(relativeKey, info);
       return info;
     }
