@@ -39,9 +39,10 @@ final class DemoServer implements AutoCloseable {
    * What the demo is started with besides its storage.
    *
    * @param uploadDirectory where uploads are spooled before they are transcoded
+   * @param allowedOrigins other sites' pages allowed to use the server (CORS, the chat)
    */
   record Options(String host, int port, String adminToken, long maxUploadBytes,
-      Path uploadDirectory) {}
+      Path uploadDirectory, List<String> allowedOrigins) {}
 
   /** Builds and starts the demo on {@code storage} with in-memory chat. */
   static DemoServer start(StorageOptions.Storage storage, Options o) {
@@ -70,6 +71,7 @@ final class DemoServer implements AutoCloseable {
           .adminToken(o.adminToken())
           .maxUploadBytes(o.maxUploadBytes())
           .uploadDirectory(o.uploadDirectory())
+          .allowedOrigins(o.allowedOrigins())
           .host(o.host())
           .port(o.port())
           .staticContent(DemoServer.class.getClassLoader(), "io/hlskit/demo/web")

@@ -31,6 +31,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "address to listen on (HLS_HOST; default ${DEFAULT-VALUE}, every interface)")
   String host;
 
+  @Option(names = "--allowed-origins", split = ",", defaultValue = "${env:HLS_ALLOWED_ORIGINS}",
+      description = "comma-separated page origins (https://tv.example.com) that may open the"
+          + " chat and read streams and the API from another site, or * for any"
+          + " (HLS_ALLOWED_ORIGINS); default: only this server's own pages")
+  List<String> allowedOrigins;
+
   @Mixin
   StorageOptions storageOptions;
 
@@ -74,7 +80,8 @@ final class ServeCommand implements Callable<Integer> {
       throw e;
     }
     DemoServer demo = DemoServer.start(storage, chat, notices, new DemoServer.Options(host,
-        port, adminToken, maxUploadMegabytes * 1024 * 1024, uploads));
+        port, adminToken, maxUploadMegabytes * 1024 * 1024, uploads,
+        allowedOrigins == null ? List.of() : allowedOrigins));
     MediaStore store = demo.store;
     ChannelCatalog catalog = demo.catalog;
     CountDownLatch stopped = new CountDownLatch(1);

@@ -6,14 +6,21 @@ import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.store.MediaStore;
+import io.hlskit.server.internal.Cors;
 import io.hlskit.server.internal.Responses;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.predicate.Predicate;
+import io.undertow.predicate.Predicates;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.PathHandler;
+import io.undertow.server.handlers.encoding.ContentEncodingRepository;
+import io.undertow.server.handlers.encoding.EncodingHandler;
+import io.undertow.server.handlers.encoding.GzipEncodingProvider;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
+import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,9 +83,13 @@ public final class HlsServer implements AutoCloseable {
       return this;
     }
     PathHandler routes = Handlers.path()
-        .addPrefixPath("/streams", HlsHandlers.streams(config.store, config.catalog))
-        .addPrefixPath("/api", HlsHandlers.api(config.catalog, chat, "/streams", config.store,
-            config.ingest, config.adminToken, config.maxUploadBytes, config.uploadDirectory))
+        .addPrefixPath("/streams", new Cors(config.allowedOrigins, "GET, HEAD",
+            gzip(HlsHandlers.streams(config.store, config.catalog),
+                Predicates.suffixes(".m3u8"))))
+        .addPrefixPath("/api", new Cors(config.allowedOrigins, "GET, HEAD, POST, DELETE",
+            gzip(HlsHandlers.api(config.catalog, chat, "/streams", config.store, config.ingest,
+                config.adminToken, config.maxUploadBytes, config.uploadDirectory),
+                Predicates.truePredicate())))
         .addExactPath("/ws/chat", HlsHandlers.chat(chat, config.catalog, config.allowedOrigins));
     ClassLoader loader = HlsServer.class.getClassLoader();
     routes.addPrefixPath("/webjars", new ResourceHandler(
@@ -107,6 +118,16 @@ public final class HlsServer implements AutoCloseable {
     port = ((InetSocketAddress) u.getListenerInfo().get(0).getAddress()).getPort();
     LOG.info("hlskit serving on http://{}:{}/", config.host, port);
     return this;
+  }
+
+  /**
+   * Gzip for text (playlists, JSON) when the client accepts it: a 1,800-segment playlist shrinks
+   * to about a tenth. Never for ranges, whose offsets are of the plain bytes.
+   */
+  private static HttpHandler gzip(HttpHandler next, Predicate which) {
+    Predicate noRange = exchange -> !exchange.getRequestHeaders().contains(Headers.RANGE);
+    return new EncodingHandler(next, new ContentEncodingRepository().addEncodingHandler("gzip",
+        new GzipEncodingProvider(), 50, Predicates.and(which, noRange)));
   }
 
   private static HttpHandler errorsAsJson(HttpHandler next) {
@@ -240,8 +261,10 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
-     * The page origins allowed to open the chat WebSocket (such as {@code
-     * https://tv.example.com}); by default only pages this server serves itself.
+     * The page origins (such as {@code https://tv.example.com}) allowed to open the chat
+     * WebSocket and to read streams and the API across origins (CORS, exposing {@code
+     * Content-Length} and {@code Content-Range}); {@code *} allows every origin. By default only
+     * pages this server serves itself.
      */
     public Builder allowedOrigins(List<String> origins) {
       this.allowedOrigins = List.copyOf(origins);

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -238,6 +239,82 @@ class HlsServerTest {
         .host("127.0.0.1").port(server.port()).build();
     assertThatThrownBy(second::start).isInstanceOf(HlsException.class)
         .hasMessageContaining("cannot listen on 127.0.0.1:" + server.port());
+  }
+
+  @Test
+  void playlistsAndJsonAreGzippedForClientsThatAcceptIt() throws Exception {
+    HttpResponse<byte[]> plain = get("/streams/canal1/playlist.m3u8");
+    assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+
+    HttpResponse<byte[]> zipped = get("/streams/canal1/playlist.m3u8",
+        "Accept-Encoding", "gzip");
+    assertThat(zipped.statusCode()).isEqualTo(200);
+    assertThat(zipped.headers().firstValue("content-encoding")).contains("gzip");
+    assertThat(gunzip(zipped.body())).isEqualTo(PLAYLIST.getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<byte[]> api = get("/api/channels", "Accept-Encoding", "gzip");
+    assertThat(api.headers().firstValue("content-encoding")).contains("gzip");
+    assertThat(JSON.readTree(gunzip(api.body())).get(0).get("id").asText()).isEqualTo("canal1");
+
+    HttpResponse<byte[]> seg = get("/streams/canal1/seg_00000.ts", "Accept-Encoding", "gzip");
+    assertThat(seg.headers().firstValue("content-encoding")).as("media is not text").isEmpty();
+    assertThat(seg.body()).isEqualTo(segment);
+    HttpResponse<byte[]> range = get("/streams/canal1/playlist.m3u8", "Accept-Encoding", "gzip",
+        "Range", "bytes=0-6");
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(new String(range.body(), StandardCharsets.UTF_8)).isEqualTo("#EXTM3U");
+  }
+
+  private static byte[] gunzip(byte[] body) throws IOException {
+    try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void crossOriginReadsFollowTheAllowList() throws Exception {
+    try (HlsServer cors = HlsServer.builder().mediaStore(store).catalog(catalog)
+        .allowedOrigins(List.of("https://tv.example.com")).host("127.0.0.1").port(0).build()
+        .start()) {
+      String base = "http://127.0.0.1:" + cors.port();
+      HttpResponse<byte[]> ok = http.send(HttpRequest.newBuilder(URI.create(base
+          + "/streams/canal1/seg_00000.ts")).header("Origin", "https://tv.example.com")
+          .header("Range", "bytes=0-99").build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(ok.statusCode()).isEqualTo(206);
+      assertThat(ok.headers().firstValue("access-control-allow-origin"))
+          .contains("https://tv.example.com");
+      assertThat(ok.headers().firstValue("access-control-expose-headers").orElseThrow())
+          .contains("Content-Length").contains("Content-Range");
+      assertThat(ok.headers().allValues("vary")).anyMatch(v -> v.contains("Origin"));
+
+      HttpResponse<byte[]> foreign = http.send(HttpRequest.newBuilder(URI.create(base
+          + "/api/channels")).header("Origin", "https://evil.example").build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(foreign.statusCode()).as("the browser, not the server, withholds the body")
+          .isEqualTo(200);
+      assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
+
+      HttpResponse<byte[]> preflight = http.send(HttpRequest.newBuilder(URI.create(base
+              + "/streams/canal1/seg_00000.ts")).header("Origin", "https://tv.example.com")
+          .header("Access-Control-Request-Method", "GET")
+          .header("Access-Control-Request-Headers", "range")
+          .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(preflight.statusCode()).isEqualTo(204);
+      assertThat(preflight.headers().firstValue("access-control-allow-headers").orElseThrow())
+          .contains("Range");
+      HttpResponse<byte[]> badPreflight = http.send(HttpRequest.newBuilder(URI.create(base
+              + "/api/channels")).header("Origin", "https://evil.example")
+          .header("Access-Control-Request-Method", "POST")
+          .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(badPreflight.statusCode()).isEqualTo(403);
+    }
+    HttpResponse<byte[]> sameOrigin = get("/streams/canal1/playlist.m3u8",
+        "Origin", "https://tv.example.com");
+    assertThat(sameOrigin.headers().firstValue("access-control-allow-origin"))
+        .as("no allow-list: nothing for other origins").isEmpty();
   }
 
   private String raw(String request) throws IOException {
