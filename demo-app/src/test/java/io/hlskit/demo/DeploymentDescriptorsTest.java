@@ -1,0 +1,120 @@
+package io.hlskit.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The Dockerfile and the compose file cannot run here (no container engine): they are read
+ * instead, and held to what the demo really does: the variables they set are ones it reads, the
+ * port and health path are its own, the load balancer passes the chat's WebSocket through.
+ */
+class DeploymentDescriptorsTest {
+  private static final Path ROOT = Path.of("..");
+  private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
+
+  /** The demo's command line with option defaults as written ({@code ${env:HLS_PORT:-8080}}). */
+  private static CommandLine uninterpolated() {
+    return new CommandLine(new Main()).setInterpolateVariables(false);
+  }
+
+  /** Every environment variable the demo's commands read, from their picocli options. */
+  private static Set<String> variablesTheDemoReads() {
+    Set<String> names = new HashSet<>();
+    CommandLine main = uninterpolated();
+    for (CommandLine sub : main.getSubcommands().values()) {
+      for (OptionSpec o : sub.getCommandSpec().options()) {
+        if (o.defaultValue() != null) {
+          Matcher m = ENV.matcher(o.defaultValue());
+          while (m.find()) {
+            names.add(m.group(1));
+          }
+        }
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void theDemoReadsTheVariablesTheArchitectureNames() {
+    assertThat(variablesTheDemoReads()).contains("HLS_PORT", "HLS_STREAMS", "HLS_STORAGE",
+        "HLS_CHAT", "HLS_S3_ENDPOINT", "HLS_S3_BUCKET", "HLS_S3_REGION", "HLS_S3_PATH_STYLE",
+        "HLS_REDIS_URL", "HLS_ADMIN_TOKEN");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theComposeFileSetsOnlyWhatTheDemoReads() throws IOException {
+    Map<String, Object> compose;
+    try (var in = Files.newInputStream(ROOT.resolve("deploy/compose.yaml"))) {
+      compose = new Yaml().load(in);
+    }
+    Map<String, Object> services = (Map<String, Object>) compose.get("services");
+    Set<String> reads = variablesTheDemoReads();
+    int instances = 0;
+    for (String name : List.of("hlskit-a", "hlskit-b")) {
+      Map<String, Object> service = (Map<String, Object>) services.get(name);
+      assertThat(service).as(name).isNotNull();
+      assertThat((Map<String, Object>) service.get("build")).containsEntry("context", "..");
+      Map<String, Object> env = (Map<String, Object>) service.get("environment");
+      for (String variable : env.keySet()) {
+        if (!variable.startsWith("AWS_")) { // the AWS SDK's own
+          assertThat(reads).as(name + " sets " + variable).contains(variable);
+        }
+      }
+      assertThat(env).containsEntry("HLS_STORAGE", "s3").containsEntry("HLS_CHAT", "redis")
+          .containsEntry("HLS_PORT", "8080").containsKey("HLS_S3_BUCKET");
+      assertThat(env.get("HLS_REDIS_URL")).asString().startsWith("redis://redis:");
+      assertThat(env.get("HLS_S3_ENDPOINT")).asString().startsWith("http://minio:");
+      instances++;
+    }
+    assertThat(instances).isEqualTo(2);
+    assertThat(services).containsKeys("minio", "bucket", "redis", "balancer");
+  }
+
+  @Test
+  void theDockerfileRunsTheDemoWithAHealthCheckOnItsOwnPort() throws IOException {
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+    String port = uninterpolated().getSubcommands().get("serve").getCommandSpec()
+        .findOption("--port").defaultValue().replaceAll(".*:-(\\d+)}", "$1");
+
+    assertThat(port).isEqualTo("8080");
+    assertThat(dockerfile).contains("FROM eclipse-temurin:17-jdk AS build")
+        .contains("FROM eclipse-temurin:17-jre")
+        .contains("EXPOSE " + port)
+        .contains("HLS_PORT=" + port)
+        .contains("/api/health")
+        .contains("COPY --from=build /src/demo-app/target/hlskit-demo.jar")
+        .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/hlskit-demo.jar\"]");
+    Matcher env = Pattern.compile("(HLS_[A-Z0-9_]+)=").matcher(dockerfile);
+    while (env.find()) {
+      assertThat(variablesTheDemoReads()).as("the Dockerfile sets " + env.group(1))
+          .contains(env.group(1));
+    }
+    for (String module : List.of("hls-core", "hls-transcode", "hls-storage-fs",
+        "hls-storage-s3", "hls-chat-redis", "hls-server-undertow", "demo-app", "benchmarks")) {
+      assertThat(dockerfile).as("the build stage copies every module's POM")
+          .contains("COPY " + module + "/pom.xml " + module + "/");
+    }
+  }
+
+  @Test
+  void theLoadBalancerPassesTheChatWebSocketAndTheHostWithItsPort() throws IOException {
+    String nginx = Files.readString(ROOT.resolve("deploy/nginx.conf"));
+    assertThat(nginx).contains("server hlskit-a:8080").contains("server hlskit-b:8080")
+        .contains("location /ws/").contains("proxy_set_header Upgrade $http_upgrade")
+        .contains("proxy_set_header Host $http_host");
+  }
+}
