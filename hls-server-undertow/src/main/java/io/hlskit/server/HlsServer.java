@@ -20,6 +20,7 @@ import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -122,13 +123,38 @@ public final class HlsServer implements AutoCloseable {
 
   /**
    * Gzip for text (playlists, JSON) when the client accepts it: a 1,800-segment playlist shrinks
-   * to about a tenth. Never for ranges, whose offsets are of the plain bytes.
+   * to about a tenth. Never for ranges, whose offsets are of the plain bytes. The two forms are
+   * two representations: {@code Vary: Accept-Encoding}, and the gzipped one's ETag gets {@code
+   * -gz} (taken off again when a client revalidates with it, so it still earns a 304).
    */
   private static HttpHandler gzip(HttpHandler next, Predicate which) {
     Predicate noRange = exchange -> !exchange.getRequestHeaders().contains(Headers.RANGE);
-    return new EncodingHandler(next, new ContentEncodingRepository().addEncodingHandler("gzip",
-        new GzipEncodingProvider(), 50, Predicates.and(which, noRange)));
+    HttpHandler encoding = new EncodingHandler(next, new ContentEncodingRepository()
+        .addEncodingHandler("gzip", new GzipEncodingProvider(), 50,
+            Predicates.and(which, noRange)));
+    return exchange -> {
+      if (which.resolve(exchange)) {
+        exchange.getResponseHeaders().add(Headers.VARY, "Accept-Encoding");
+        HeaderMap in = exchange.getRequestHeaders();
+        String inm = in.getFirst(Headers.IF_NONE_MATCH);
+        if (inm != null && inm.contains(GZIP_ETAG + "\"")) {
+          in.put(Headers.IF_NONE_MATCH, inm.replace(GZIP_ETAG + "\"", "\""));
+        }
+        exchange.addResponseCommitListener(ex -> {
+          HeaderMap out = ex.getResponseHeaders();
+          String etag = out.getFirst(Headers.ETAG);
+          if (etag != null && etag.endsWith("\"")
+              && "gzip".equals(out.getFirst(Headers.CONTENT_ENCODING))) {
+            out.put(Headers.ETAG, etag.substring(0, etag.length() - 1) + GZIP_ETAG + "\"");
+          }
+        });
+      }
+      encoding.handleRequest(exchange);
+    };
   }
+
+  /** What the ETag of a gzipped representation carries at its end. */
+  private static final String GZIP_ETAG = "-gz";
 
   private static HttpHandler errorsAsJson(HttpHandler next) {
     return exchange -> {

@@ -251,6 +251,18 @@ class HlsServerTest {
     assertThat(zipped.statusCode()).isEqualTo(200);
     assertThat(zipped.headers().firstValue("content-encoding")).contains("gzip");
     assertThat(gunzip(zipped.body())).isEqualTo(PLAYLIST.getBytes(StandardCharsets.UTF_8));
+    assertThat(zipped.headers().allValues("vary")).as("caches keep both forms apart")
+        .anyMatch(v -> v.toLowerCase(java.util.Locale.ROOT).contains("accept-encoding"));
+    assertThat(plain.headers().allValues("vary"))
+        .anyMatch(v -> v.toLowerCase(java.util.Locale.ROOT).contains("accept-encoding"));
+    String plainTag = plain.headers().firstValue("etag").orElseThrow();
+    String zippedTag = zipped.headers().firstValue("etag").orElseThrow();
+    assertThat(zippedTag).as("another representation, another tag").isNotEqualTo(plainTag)
+        .endsWith("-gz\"");
+    assertThat(get("/streams/canal1/playlist.m3u8", "Accept-Encoding", "gzip",
+        "If-None-Match", zippedTag).statusCode()).isEqualTo(304);
+    assertThat(get("/streams/canal1/playlist.m3u8", "If-None-Match", plainTag).statusCode())
+        .isEqualTo(304);
 
     HttpResponse<byte[]> api = get("/api/channels", "Accept-Encoding", "gzip");
     assertThat(api.headers().firstValue("content-encoding")).contains("gzip");
