@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,11 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.interactions.PointerInput;
+import org.openqa.selenium.interactions.Sequence;
+import org.openqa.selenium.interactions.WheelInput;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -172,7 +178,7 @@ class EndToEndIT {
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
       JavascriptExecutor js = (JavascriptExecutor) browser;
 
-      wait.until(d -> playingTime(js, 0) > 1.0);
+      wait.until(d -> playingTime(js, 0) > 2.0);
       List<String> titles = browser.findElements(By.cssSelector("section.channel h2")).stream()
           .map(e -> e.getText()).toList();
       assertThat(titles).contains("Canal canal1", "Canal canal2");
@@ -183,13 +189,67 @@ class EndToEndIT {
       screenshot(browser, "feed-desktop.png");
       browser.manage().window().setSize(new Dimension(400, 800));
 
+      // keys: down to the next channel, which plays; the one left behind pauses
       browser.findElement(By.id("feed")).sendKeys(Keys.ARROW_DOWN);
-      wait.until(d -> playingTime(js, 1) > 1.0);
+      wait.until(d -> playingTime(js, 1) > 2.0);
       assertThat((Boolean) js.executeScript(
           "return document.querySelectorAll('video')[0].paused")).isTrue();
+
+      // the mouse wheel: back up
+      new Actions(browser).scrollFromOrigin(WheelInput.ScrollOrigin.fromViewport(200, 400),
+          0, -800).perform();
+      wait.until(d -> playingTime(js, 0) > 0 && isPaused(js, 1));
+
+      // a swipe, as a finger does it: touch input on, then a finger dragged up the screen
+      ((ChromeDriver) browser).executeCdpCommand("Emulation.setTouchEmulationEnabled",
+          Map.of("enabled", true, "maxTouchPoints", 1));
+      PointerInput finger = new PointerInput(PointerInput.Kind.TOUCH, "finger");
+      Sequence swipe = new Sequence(finger, 0)
+          .addAction(finger.createPointerMove(Duration.ZERO, PointerInput.Origin.viewport(),
+              200, 600))
+          .addAction(finger.createPointerDown(PointerInput.MouseButton.LEFT.asArg()))
+          .addAction(finger.createPointerMove(Duration.ofMillis(250),
+              PointerInput.Origin.viewport(), 200, 100))
+          .addAction(finger.createPointerUp(PointerInput.MouseButton.LEFT.asArg()));
+      ((ChromeDriver) browser).perform(List.of(swipe));
+      wait.until(d -> playingTime(js, 1) > 0 && isPaused(js, 0));
     } finally {
       browser.quit();
     }
+  }
+
+  @Test
+  void theQualityMenuFollowsTheLadderAndPinsARendition() {
+    WebDriver browser = browser("profile-quality");
+    try {
+      browser.get(base + "/#canal1");
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+      String select = "section[data-id=canal1] select.quality";
+      wait.until(d -> d.findElement(By.cssSelector(select)).isDisplayed()
+          && d.findElements(By.cssSelector(select + " option")).size() == 3);
+
+      List<String> options = browser.findElements(By.cssSelector(select + " option")).stream()
+          .map(o -> o.getText()).toList();
+      assertThat(options.get(0)).startsWith("Auto");
+      assertThat(options.subList(1, 3)).containsExactlyInAnyOrder("720p", "360p");
+
+      new Select(browser.findElement(By.cssSelector(select))).selectByVisibleText("360p");
+      wait.until(d -> "360".equals(d.findElement(By.cssSelector(select))
+          .getAttribute("data-playing")));
+      wait.until(d -> Long.valueOf(360).equals(js.executeScript("return document.querySelector("
+          + "'section[data-id=canal1] video').videoHeight")));
+      assertThat(browser.findElement(By.cssSelector(select)).getAttribute("value"))
+          .as("pinned, not automatic").isNotEqualTo("-1");
+      screenshot(browser, "feed-quality.png");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  private static boolean isPaused(JavascriptExecutor js, int index) {
+    return (Boolean) js.executeScript(
+        "return document.querySelectorAll('video')[arguments[0]].paused", index);
   }
 
   @Test

@@ -47,6 +47,11 @@ function createEntry(channel) {
   const video = el('video', { muted: true, playsInline: true, loop: true, preload: 'none' });
   video.setAttribute('playsinline', '');
   const sound = el('button', { className: 'sound', type: 'button' });
+  // the quality: "Auto" lets hls.js pick by bandwidth; a height pins one rendition
+  const quality = el('select', { className: 'quality', title: 'Quality' });
+  quality.setAttribute('aria-label', 'Quality');
+  quality.append(el('option', { value: '-1', textContent: 'Auto' }));
+  quality.hidden = true;
   const paused = el('div', { className: 'paused', textContent: '❚❚', hidden: true });
   const meta = [formatDuration(channel.durationSeconds)];
   if (channel.renditions.length > 0) {
@@ -56,6 +61,7 @@ function createEntry(channel) {
     video,
     paused,
     sound,
+    quality,
     el('div', { className: 'info' }, [
       el('h2', { textContent: channel.title }),
       el('p', { className: 'meta', textContent: meta.join(' — ') }),
@@ -65,7 +71,12 @@ function createEntry(channel) {
   section.setAttribute('aria-label', channel.title);
   if (channel.poster) section.style.backgroundImage = `url("${encodeURI(channel.poster)}")`;
 
-  const entry = { channel, section, video, hls: null, sound, paused };
+  const entry = { channel, section, video, hls: null, sound, paused, quality };
+  quality.addEventListener('click', (e) => e.stopPropagation());
+  quality.addEventListener('change', () => {
+    if (entry.hls) entry.hls.currentLevel = Number(quality.value); // -1: automatic again
+    updateQuality(entry);
+  });
   video.addEventListener('click', () => togglePause(entry));
   video.addEventListener('pause', () => { paused.hidden = entry !== current; });
   video.addEventListener('play', () => { paused.hidden = true; });
@@ -81,6 +92,27 @@ function createEntry(channel) {
 function updateSoundButton(entry) {
   entry.sound.textContent = muted ? '🔇 Tap for sound' : '🔊 Sound on';
   entry.sound.setAttribute('aria-pressed', String(!muted));
+}
+
+/** Lists the renditions once known, and shows which one plays ("Auto · 720p"). */
+function updateQuality(entry) {
+  const { hls, quality } = entry;
+  if (!hls || hls.levels.length < 2) {
+    quality.hidden = true;
+    return;
+  }
+  if (quality.options.length !== hls.levels.length + 1) {
+    quality.replaceChildren(el('option', { value: '-1', textContent: 'Auto' }));
+    hls.levels.forEach((level, i) => {
+      quality.append(el('option', { value: String(i), textContent: `${level.height}p` }));
+    });
+  }
+  const playing = hls.levels[hls.currentLevel];
+  const auto = hls.autoLevelEnabled;
+  quality.options[0].textContent = auto && playing ? `Auto · ${playing.height}p` : 'Auto';
+  quality.value = auto ? '-1' : String(hls.currentLevel);
+  quality.dataset.playing = playing ? String(playing.height) : '';
+  quality.hidden = false;
 }
 
 function setMuted(value) {
@@ -103,6 +135,8 @@ function attach(entry) {
         detach(entry);
       }
     });
+    hls.on(window.Hls.Events.MANIFEST_PARSED, () => updateQuality(entry));
+    hls.on(window.Hls.Events.LEVEL_SWITCHED, () => updateQuality(entry));
     hls.loadSource(url);
     hls.attachMedia(entry.video);
     entry.hls = hls;
@@ -118,6 +152,7 @@ function detach(entry) {
   if (entry.hls) {
     entry.hls.destroy();
     entry.hls = null;
+    updateQuality(entry);
   }
   if (entry.video.src) {
     entry.video.removeAttribute('src');
