@@ -48,7 +48,8 @@ final class ConvertCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}")
   String profile;
 
-  @Option(names = "--title", description = "the channel's title (default: the channel id)")
+  @Option(names = "--title", defaultValue = "${env:HLS_TITLE}",
+      description = "the channel's title (HLS_TITLE; default: the channel id)")
   String title;
 
   @Mixin

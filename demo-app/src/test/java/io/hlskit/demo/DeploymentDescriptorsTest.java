@@ -55,6 +55,19 @@ class DeploymentDescriptorsTest {
   }
 
   @Test
+  void everyOptionAlsoReadsAnEnvironmentVariable() {
+    for (CommandLine sub : uninterpolated().getSubcommands().values()) {
+      for (OptionSpec o : sub.getCommandSpec().options()) {
+        if (o.usageHelp() || o.versionHelp()) {
+          continue;
+        }
+        assertThat(o.defaultValue()).as(sub.getCommandName() + " " + o.longestName())
+            .isNotNull().contains("${env:HLS_");
+      }
+    }
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void theComposeFileSetsOnlyWhatTheDemoReads() throws IOException {
     Map<String, Object> compose;
