@@ -185,7 +185,12 @@ class EndToEndIT {
 
       screenshot(browser, "feed-phone.png");
       browser.manage().window().setSize(new Dimension(1280, 800));
-      wait.until(d -> playingTime(js, 0) > 0);
+      double atResize = playingTime(js, 0);
+      // still playing at a desktop size: the clock moves on (or wraps round the 8 s loop)
+      wait.until(d -> {
+        double t = playingTime(js, 0);
+        return t > 0 && Math.abs(t - atResize) > 1.0;
+      });
       screenshot(browser, "feed-desktop.png");
       browser.manage().window().setSize(new Dimension(400, 800));
 

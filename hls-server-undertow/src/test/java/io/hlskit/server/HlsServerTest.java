@@ -278,6 +278,34 @@ class HlsServerTest {
     assertThat(new String(range.body(), StandardCharsets.UTF_8)).isEqualTo("#EXTM3U");
   }
 
+  @Test
+  void aRepublishedPlaylistIsServedNewWithinASecondOrSo() throws Exception {
+    assertThat(get("/streams/canal1/playlist.m3u8").body())
+        .isEqualTo(PLAYLIST.getBytes(StandardCharsets.UTF_8)); // now kept in memory
+    String second = PLAYLIST.replace("#EXTINF:6.000,", "#EXTINF:5.500,");
+    try (ChannelDraft d = store.draft("canal1")) {
+      d.write("playlist.m3u8", second.getBytes(StandardCharsets.UTF_8));
+      d.write("seg_00000.ts", segment);
+      d.publish(ChannelMetadata.builder("canal1").title("Canal 1, again")
+          .duration(Duration.ofMillis(5500)).created(Instant.parse("2026-11-25T11:00:00Z"))
+          .build());
+    }
+
+    io.hlskit.core.contract.Eventually.await(Duration.ofSeconds(3), "the new playlist served",
+        () -> {
+          try {
+            return new String(get("/streams/canal1/playlist.m3u8").body(),
+                StandardCharsets.UTF_8).equals(second);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    store.deleteChannel("canal1");
+    catalog.refresh();
+    assertThat(get("/streams/canal1/playlist.m3u8").statusCode())
+        .as("a deleted channel's playlist is gone at once, cached or not").isEqualTo(404);
+  }
+
   private static byte[] gunzip(byte[] body) throws IOException {
     try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
       return in.readAllBytes();

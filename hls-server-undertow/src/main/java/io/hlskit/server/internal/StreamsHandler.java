@@ -22,7 +22,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -37,8 +39,21 @@ import org.xnio.channels.StreamSinkChannel;
 public final class StreamsHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsHandler.class);
 
+  /**
+   * Playlists are read by every player every few seconds and are small: they are kept in memory
+   * for a second and answered on the I/O thread, with no storage access and no hand-off to a
+   * worker thread. A republished playlist is seen at most a second late (the file store's
+   * catalog rescans every second anyway).
+   */
+  private static final long SMALL_FOR_NANOS = 1_000_000_000L;
+  private static final int SMALL_MAX_BYTES = 256 * 1024;
+  private static final int SMALL_MAX_ENTRIES = 4096;
+
+  private record Small(ObjectInfo info, byte[] bytes, long loadedAt) {}
+
   private final MediaStore store;
   private final ChannelCatalog catalog;
+  private final Map<String, Small> small = new ConcurrentHashMap<>();
 
   public StreamsHandler(MediaStore store, ChannelCatalog catalog) {
     this.store = store;
@@ -47,6 +62,9 @@ public final class StreamsHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
+    if (fromMemory(exchange)) {
+      return;
+    }
     // storage and file I/O block: leave the I/O thread
     exchange.dispatch(() -> {
       try {
@@ -67,6 +85,65 @@ public final class StreamsHandler implements HttpHandler {
         Responses.error(exchange, 500, "internal_error", "the server failed; see its log");
       }
     });
+  }
+
+  /** Answers from the playlist cache when it can; false to take the normal path. */
+  private boolean fromMemory(HttpServerExchange exchange) {
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
+    if (!head && !exchange.getRequestMethod().equals(Methods.GET)
+        || exchange.getRequestHeaders().contains(Headers.RANGE)) {
+      return false;
+    }
+    Optional<String> key = StreamPaths.key(exchange.getRequestURI(), exchange.getRelativePath());
+    Small cached = key.isPresent() ? small.get(key.get()) : null;
+    if (cached == null || System.nanoTime() - cached.loadedAt() > SMALL_FOR_NANOS) {
+      return false;
+    }
+    String channel = key.get().substring(0, key.get().indexOf('/'));
+    if (catalog.channel(channel).isEmpty()) {
+      small.remove(key.get());
+      return false; // the normal path says why
+    }
+    serveSmall(exchange, cached, head);
+    return true;
+  }
+
+  private static void serveSmall(HttpServerExchange exchange, Small s, boolean head) {
+    String etag = putHeaders(exchange.getResponseHeaders(), s.info());
+    if (notModified(exchange, etag, s.info())) {
+      exchange.setStatusCode(304);
+      exchange.endExchange();
+      return;
+    }
+    exchange.setStatusCode(200);
+    exchange.setResponseContentLength(s.bytes().length);
+    if (head) {
+      exchange.endExchange();
+    } else {
+      exchange.getResponseSender().send(ByteBuffer.wrap(s.bytes()));
+    }
+  }
+
+  /** Reads a playlist whole into the cache, or null when it is not one or too large. */
+  private Small remember(String key, ObjectStream whole) throws IOException {
+    ObjectInfo info = whole.info();
+    if (!info.contentType().equals(MediaTypes.PLAYLIST) || info.length() > SMALL_MAX_BYTES) {
+      return null;
+    }
+    byte[] bytes;
+    try (InputStream in = whole.localFile().isPresent()
+        ? java.nio.file.Files.newInputStream(whole.localFile().get()) : whole.content()) {
+      bytes = in.readNBytes(SMALL_MAX_BYTES + 1);
+    }
+    if (bytes.length != info.length()) {
+      return null; // replaced while being read: not worth keeping
+    }
+    if (small.size() >= SMALL_MAX_ENTRIES) {
+      small.clear(); // crude, and bounded: a burst of new playlists refills it
+    }
+    Small s = new Small(info, bytes, System.nanoTime());
+    small.put(key, s);
+    return s;
   }
 
   private void handleBlocking(HttpServerExchange exchange) throws IOException {
@@ -108,8 +185,13 @@ public final class StreamsHandler implements HttpHandler {
         return;
       }
       try (ObjectStream whole = read.get()) {
-        serve(exchange, whole.info(), whole.localFile(), (start, length) -> whole.content(),
-            false);
+        Small s = remember(key.get(), whole);
+        if (s != null) {
+          serveSmall(exchange, s, false);
+        } else {
+          serve(exchange, whole.info(), whole.localFile(), (start, length) -> whole.content(),
+              false);
+        }
       }
       return;
     }
@@ -137,12 +219,7 @@ public final class StreamsHandler implements HttpHandler {
   private void serve(HttpServerExchange exchange, ObjectInfo info, Optional<Path> file,
       Content content, boolean head) throws IOException {
     HeaderMap out = exchange.getResponseHeaders();
-    String etag = "\"" + info.etag() + "\"";
-    out.put(Headers.ETAG, etag);
-    out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(Date.from(info.lastModified())));
-    out.put(Headers.CACHE_CONTROL, MediaTypes.cacheControl(info.key()));
-    out.put(Headers.ACCEPT_RANGES, "bytes");
-    out.put(Headers.CONTENT_TYPE, info.contentType());
+    String etag = putHeaders(out, info);
 
     if (notModified(exchange, etag, info)) {
       exchange.setStatusCode(304);
@@ -201,6 +278,17 @@ public final class StreamsHandler implements HttpHandler {
     }
     Channels.shutdownWritesBlocking(sink);
     exchange.endExchange();
+  }
+
+  /** The headers every answer about an object carries; returns its quoted ETag. */
+  private static String putHeaders(HeaderMap out, ObjectInfo info) {
+    String etag = "\"" + info.etag() + "\"";
+    out.put(Headers.ETAG, etag);
+    out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(Date.from(info.lastModified())));
+    out.put(Headers.CACHE_CONTROL, MediaTypes.cacheControl(info.key()));
+    out.put(Headers.ACCEPT_RANGES, "bytes");
+    out.put(Headers.CONTENT_TYPE, info.contentType());
+    return etag;
   }
 
   private static boolean notModified(HttpServerExchange exchange, String etag, ObjectInfo info) {

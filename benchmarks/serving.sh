@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Serving throughput: hlskit's server against nginx (sendfile) on the same folder, one server
+# core against one wrk core on loopback. Needs Debian's nginx and wrk, and the benchmarks jar:
+#   ./mvnw -q package -DskipTests -pl benchmarks -am && benchmarks/serving.sh
+# Prints requests/s and latency percentiles for random 2 MB segments at 16 and 128 connections
+# and for a 6 KB playlist, each for DURATION seconds (default 15), and the hlskit/nginx ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=benchmarks/target/benchmarks.jar
+DURATION=${DURATION:-15}
+SEGMENTS=${SEGMENTS:-64}
+work=$(mktemp -d /tmp/hlskit-serving.XXXXXX)
+chmod 755 "$work" # nginx workers run as an unprivileged user
+cleanup() {
+  [ -n "${hlskit_pid:-}" ] && kill "$hlskit_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+for tool in nginx wrk taskset; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install nginx wrk)"; exit 1; }
+done
+[ -f "$JAR" ] || { echo "build $JAR first"; exit 1; }
+
+# a channel: SEGMENTS random 2 MB segments, a 6 KB playlist, channel.json
+streams="$work/streams"
+mkdir -p "$streams/canal1"
+{
+  echo "#EXTM3U"; echo "#EXT-X-VERSION:3"; echo "#EXT-X-TARGETDURATION:6"
+  echo "#EXT-X-PLAYLIST-TYPE:VOD"
+  for i in $(seq 0 $((SEGMENTS - 1))); do
+    printf '#EXTINF:6.000,\nseg_%05d.ts\n' "$i"
+  done
+  # pad to about 6 KB, as a 10-minute rendition's playlist is
+  for i in $(seq 1 40); do echo "#EXT-X-HLSKIT-PAD:$(printf '%080d' 0)"; done
+  echo "#EXT-X-ENDLIST"
+} > "$streams/canal1/playlist.m3u8"
+for i in $(seq 0 $((SEGMENTS - 1))); do
+  head -c 2097152 /dev/urandom > "$streams/canal1/$(printf 'seg_%05d.ts' "$i")"
+done
+cat > "$streams/canal1/channel.json" <<JSON
+{"id":"canal1","title":"Bench","durationSeconds":$((SEGMENTS * 6)),"renditions":[],
+ "playlist":"playlist.m3u8","created":"2026-11-25T00:00:00Z"}
+JSON
+
+# nginx on port 18081, one worker on core 0
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+worker_cpu_affinity 01;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
+  server {
+    listen 127.0.0.1:18081;
+    location /streams/ { alias $streams/; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+
+# hlskit on port 18082, its JVM on core 0 too
+taskset -c 0 java -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18082 \
+  > "$work/hlskit.log" 2>&1 &
+hlskit_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS -o /dev/null http://127.0.0.1:18082/streams/canal1/playlist.m3u8 2>/dev/null && break
+  sleep 0.2
+done
+curl -fsS -o /dev/null http://127.0.0.1:18081/streams/canal1/playlist.m3u8
+
+cat > "$work/random.lua" <<LUA
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", string.format("/streams/canal1/seg_%05d.ts", math.random(0, $((SEGMENTS - 1)))))
+end
+LUA
+
+run() { # name port connections script|path
+  local out
+  if [[ "$4" == *.lua ]]; then
+    out=$(taskset -c 1 wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$4" "http://127.0.0.1:$2")
+  else
+    out=$(taskset -c 1 wrk -t1 -c"$3" -d"${DURATION}s" --latency "http://127.0.0.1:$2$4")
+  fi
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
+  printf '%-8s %-22s c=%-4s %10s req/s  p50 %-9s p99 %-9s %s\n' "$1" "$5" "$3" "$rps" "$p50" "$p99" "$errors"
+  echo "$rps" > "$work/$1-$5-$3"
+}
+
+# warm both (JIT, page cache)
+taskset -c 1 wrk -t1 -c16 -d5s -s "$work/random.lua" http://127.0.0.1:18082 >/dev/null
+taskset -c 1 wrk -t1 -c16 -d5s -s "$work/random.lua" http://127.0.0.1:18081 >/dev/null
+
+for c in 16 128; do
+  run nginx 18081 "$c" "$work/random.lua" segments
+  run hlskit 18082 "$c" "$work/random.lua" segments
+done
+for c in 16 128; do
+  run nginx 18081 "$c" /streams/canal1/playlist.m3u8 playlist
+  run hlskit 18082 "$c" /streams/canal1/playlist.m3u8 playlist
+done
+for what in segments playlist; do
+  for c in 16 128; do
+    awk -v w="$what" -v c="$c" 'NR==1 {h=$1} NR==2 {n=$1} END {printf "ratio hlskit/nginx %-9s c=%-4s %.2f\n", w, c, h/n}' \
+      "$work/hlskit-$what-$c" "$work/nginx-$what-$c"
+  done
+done
