@@ -125,6 +125,21 @@ class EndToEndIT {
     assertThat(duration).isBetween(7.8, 8.2);
   }
 
+  @Test
+  void ffmpegDecodesEveryRenditionOverHttpWithoutAnError() throws Exception {
+    Tools.requireFfprobe();
+    for (String playlist : List.of("/streams/canal1/720p/index.m3u8",
+        "/streams/canal1/360p/index.m3u8", "/streams/canal2/playlist.m3u8")) {
+      Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i",
+          base + playlist, "-f", "null", "-").redirectErrorStream(true).start();
+      String errors = new String(p.getInputStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(playlist + ": " + errors).isZero();
+      assertThat(errors).as("ffmpeg's complaints about " + playlist).isBlank();
+    }
+  }
+
   /** Debian's Chromium, headless, at a phone's viewport, with a profile of its own. */
   private static WebDriver browser(String profile) {
     Tools.requireBrowser();
