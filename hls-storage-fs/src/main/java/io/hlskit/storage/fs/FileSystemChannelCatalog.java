@@ -1,10 +1,8 @@
 package io.hlskit.storage.fs;
 
 import io.hlskit.core.HlsException;
-import io.hlskit.core.channel.ChannelCatalog;
-import io.hlskit.core.channel.ChannelListener;
 import io.hlskit.core.channel.ChannelMetadata;
-import io.hlskit.core.channel.ChannelRegistry;
+import io.hlskit.core.channel.PollingChannelCatalog;
 import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MultivariantPlaylist;
@@ -25,14 +23,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,28 +39,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Listeners are called on the catalog's scanning thread, in order.
  */
-public final class FileSystemChannelCatalog implements ChannelCatalog, AutoCloseable {
+public final class FileSystemChannelCatalog extends PollingChannelCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(FileSystemChannelCatalog.class);
 
   private final FileSystemMediaStore store;
   private final Map<String, Cached> cache = new HashMap<>();
-  private final ChannelRegistry registry = new ChannelRegistry();
-  private final ScheduledExecutorService scanner;
   private final Object scanLock = new Object();
 
   /** What a channel's metadata was read from, to re-read only what changed. */
   private record Cached(String file, long size, long modified, Optional<ChannelMetadata> metadata) {}
 
   private FileSystemChannelCatalog(FileSystemMediaStore store, Duration interval) {
+    super(store.root().toString(), "hlskit-fs-catalog", interval);
     this.store = Objects.requireNonNull(store, "store");
-    scan();
-    scanner = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "hlskit-fs-catalog");
-      t.setDaemon(true);
-      return t;
-    });
-    scanner.scheduleWithFixedDelay(this::scanSafely, interval.toMillis(), interval.toMillis(),
-        TimeUnit.MILLISECONDS);
+    start();
   }
 
   /** A catalog of {@code store}'s folder, rescanned every second. */
@@ -76,25 +62,7 @@ public final class FileSystemChannelCatalog implements ChannelCatalog, AutoClose
 
   /** A catalog of {@code store}'s folder, rescanned every {@code interval}. */
   public static FileSystemChannelCatalog of(FileSystemMediaStore store, Duration interval) {
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("the scan interval must be positive: " + interval);
-    }
     return new FileSystemChannelCatalog(store, interval);
-  }
-
-  @Override
-  public List<ChannelMetadata> channels() {
-    return registry.channels();
-  }
-
-  @Override
-  public Optional<ChannelMetadata> channel(String id) {
-    return registry.channel(id);
-  }
-
-  @Override
-  public Registration addListener(ChannelListener listener) {
-    return registry.addListener(listener);
   }
 
   @Override
@@ -102,12 +70,9 @@ public final class FileSystemChannelCatalog implements ChannelCatalog, AutoClose
     scan();
   }
 
-  private void scanSafely() {
-    try {
-      scan();
-    } catch (RuntimeException e) {
-      LOG.warn("scanning {} for channels failed; will try again", store.root(), e);
-    }
+  @Override
+  protected void look(boolean thorough) {
+    scan();
   }
 
   private void scan() {
@@ -218,10 +183,5 @@ public final class FileSystemChannelCatalog implements ChannelCatalog, AutoClose
     try (InputStream in = o.stream()) {
       return PlaylistParser.lenient().parse(in);
     }
-  }
-
-  @Override
-  public void close() {
-    scanner.shutdownNow();
   }
 }

@@ -1,10 +1,8 @@
 package io.hlskit.storage.s3;
 
 import io.hlskit.core.HlsException;
-import io.hlskit.core.channel.ChannelCatalog;
-import io.hlskit.core.channel.ChannelListener;
 import io.hlskit.core.channel.ChannelMetadata;
-import io.hlskit.core.channel.ChannelRegistry;
+import io.hlskit.core.channel.PollingChannelCatalog;
 import io.hlskit.core.store.MediaStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -40,29 +35,20 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>A folder without {@code channel.json} is not a channel (it is being deleted, or was left by
  * something else). Thread-safe. Listeners are called on the thread that refreshes, in order.
  */
-public final class S3ChannelCatalog implements ChannelCatalog, AutoCloseable {
+public final class S3ChannelCatalog extends PollingChannelCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(S3ChannelCatalog.class);
 
   private final S3MediaStore store;
-  private final ChannelRegistry registry = new ChannelRegistry();
   private final Map<String, String> etags = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService refresher;
   private final Object refreshLock = new Object();
-  private int scheduledRuns;
 
   /** Scheduled refreshes between two that revalidate every known channel. */
   private static final int REVALIDATE_EVERY = 6;
 
   private S3ChannelCatalog(S3MediaStore store, Duration interval) {
+    super(store.toString(), "hlskit-s3-catalog", interval);
     this.store = Objects.requireNonNull(store, "store");
-    refreshSafely();
-    refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "hlskit-s3-catalog");
-      t.setDaemon(true);
-      return t;
-    });
-    refresher.scheduleWithFixedDelay(this::refreshSafely, interval.toMillis(),
-        interval.toMillis(), TimeUnit.MILLISECONDS);
+    start();
   }
 
   /** A catalog of {@code store}'s bucket, refreshed every 10 seconds. */
@@ -75,25 +61,7 @@ public final class S3ChannelCatalog implements ChannelCatalog, AutoCloseable {
    * listing per 1,000 channels and one conditional GET per channel.
    */
   public static S3ChannelCatalog of(S3MediaStore store, Duration interval) {
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("the refresh interval must be positive: " + interval);
-    }
     return new S3ChannelCatalog(store, interval);
-  }
-
-  @Override
-  public List<ChannelMetadata> channels() {
-    return registry.channels();
-  }
-
-  @Override
-  public Optional<ChannelMetadata> channel(String id) {
-    return registry.channel(id);
-  }
-
-  @Override
-  public Registration addListener(ChannelListener listener) {
-    return registry.addListener(listener);
   }
 
   /**
@@ -197,16 +165,13 @@ public final class S3ChannelCatalog implements ChannelCatalog, AutoCloseable {
     return Optional.of(metadata);
   }
 
-  private void refreshSafely() {
-    try {
-      refresh(scheduledRuns++ % REVALIDATE_EVERY == 0);
-    } catch (RuntimeException e) {
-      LOG.warn("listing the channels of {} failed; will try again: {}", store, e.getMessage());
-    }
+  @Override
+  protected void look(boolean thorough) {
+    refresh(thorough);
   }
 
   @Override
-  public void close() {
-    refresher.shutdownNow();
+  protected int thoroughEvery() {
+    return REVALIDATE_EVERY;
   }
 }
