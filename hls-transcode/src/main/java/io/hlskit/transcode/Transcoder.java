@@ -20,6 +20,7 @@ import io.hlskit.core.playlist.Variant;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.internal.Encode;
+import io.hlskit.transcode.internal.LibavLog;
 import io.hlskit.transcode.internal.Remux;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -86,8 +87,9 @@ public final class Transcoder {
   public static Transcoder create() {
     String encoder;
     try {
-      // libav writes its own log to stderr; keep it to errors (they reach us as return codes)
+      // libav's log goes to SLF4J, kept to errors (they reach us as return codes as well)
       av_log_set_level(AV_LOG_ERROR);
+      LibavLog.install();
       if (avcodec_find_encoder_by_name("libx264") != null) {
         encoder = "libx264";
       } else if (avcodec_find_encoder_by_name("libopenh264") != null) {

@@ -232,6 +232,27 @@ class TranscoderTest {
   }
 
   @Test
+  void libavComplainsThroughSlf4jNotOnStandardError() throws Exception {
+    byte[] whole = Files.readAllBytes(landscape);
+    Path truncated = inputs.resolve("truncated-log.mp4");
+    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 3));
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThatThrownBy(() -> transcoder.transcode(
+          TranscodeRequest.builder(truncated, "cut2").build(), store, ProgressListener.none()))
+          .isInstanceOf(TranscodeException.class);
+    } finally {
+      System.setErr(err);
+    }
+    // slf4j-simple writes to System.err as it is at each call; libav's own stderr would not
+    // reach this stream, so what is here came through SLF4J
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("WARN " + io.hlskit.transcode.internal.LibavLog.LOGGER);
+  }
+
+  @Test
   void anEmptyFileFailsClearly() throws Exception {
     Path empty = Files.createFile(inputs.resolve("empty.mov"));
 
