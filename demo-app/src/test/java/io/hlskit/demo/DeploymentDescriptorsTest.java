@@ -130,4 +130,66 @@ class DeploymentDescriptorsTest {
         .contains("location /ws/").contains("proxy_set_header Upgrade $http_upgrade")
         .contains("proxy_set_header Host $http_host");
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theRenderBlueprintChecksHealthAndSetsOnlyWhatTheDemoReads() throws IOException {
+    Map<String, Object> render;
+    try (var in = Files.newInputStream(ROOT.resolve("render.yaml"))) {
+      render = new Yaml().load(in);
+    }
+    Map<String, Object> web = ((List<Map<String, Object>>) render.get("services")).get(0);
+    assertThat(web).containsEntry("runtime", "docker")
+        .containsEntry("dockerfilePath", "./Dockerfile")
+        .containsEntry("healthCheckPath", "/api/health");
+    Set<String> reads = variablesTheDemoReads();
+    for (Map<String, Object> env : (List<Map<String, Object>>) web.get("envVars")) {
+      String key = (String) env.get("key");
+      if (!key.equals("PORT")) { // Render's own
+        assertThat(reads).as("render.yaml sets " + key).contains(key);
+      }
+    }
+    assertThat((List<Map<String, Object>>) web.get("envVars"))
+        .anySatisfy(e -> assertThat(e).containsEntry("key", "PORT").containsEntry("value", "8080"))
+        .anySatisfy(e -> assertThat(e).containsEntry("key", "HLS_PORT")
+            .containsEntry("value", "8080"));
+    assertThat((Map<String, Object>) web.get("disk")).containsEntry("mountPath", "/data");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theKubernetesManifestsProbeHealthAndSetOnlyWhatTheDemoReads() throws IOException {
+    Map<String, Map<String, Object>> byKind = new java.util.HashMap<>();
+    try (var in = Files.newInputStream(ROOT.resolve("deploy/k8s/hlskit.yaml"))) {
+      for (Object doc : new Yaml().loadAll(in)) {
+        Map<String, Object> m = (Map<String, Object>) doc;
+        byKind.put((String) m.get("kind"), m);
+      }
+    }
+    assertThat(byKind).containsKeys("ConfigMap", "Deployment", "Service");
+    Map<String, Object> config = (Map<String, Object>) byKind.get("ConfigMap").get("data");
+    Set<String> reads = variablesTheDemoReads();
+    for (String key : config.keySet()) {
+      assertThat(reads).as("the ConfigMap sets " + key).contains(key);
+    }
+    assertThat(config).containsEntry("HLS_STORAGE", "s3").containsEntry("HLS_CHAT", "redis")
+        .containsEntry("HLS_PORT", "8080");
+
+    Map<String, Object> spec = (Map<String, Object>) byKind.get("Deployment").get("spec");
+    assertThat((Integer) spec.get("replicas")).isGreaterThan(1);
+    Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) spec.get("template"))
+        .get("spec");
+    Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+    Map<String, Object> port = ((List<Map<String, Object>>) container.get("ports")).get(0);
+    assertThat(port).containsEntry("containerPort", 8080).containsEntry("name", "http");
+    Map<String, Object> ready = (Map<String, Object>) ((Map<String, Object>) container
+        .get("readinessProbe")).get("httpGet");
+    Map<String, Object> live = (Map<String, Object>) ((Map<String, Object>) container
+        .get("livenessProbe")).get("httpGet");
+    assertThat(ready).containsEntry("path", "/api/health").containsEntry("port", "http");
+    assertThat(live).containsEntry("path", "/api/health?live").containsEntry("port", "http");
+
+    Map<String, Object> service = (Map<String, Object>) byKind.get("Service").get("spec");
+    assertThat((Map<String, Object>) service.get("selector")).containsEntry("app", "hlskit");
+  }
 }

@@ -118,6 +118,8 @@ class S3ServingTest {
     JsonNode body = JSON.readTree(down.body());
     assertThat(body.get("storage").asText()).isEqualTo("DOWN");
     assertThat(body.get("storageError").asText()).contains("cannot reach the S3 endpoint");
+    assertThat(get("/api/health?live").statusCode()).as("alive, though not ready")
+        .isEqualTo(200);
     HttpResponse<byte[]> seg = get("/streams/canal1/seg_00000.ts");
     assertThat(seg.statusCode()).isEqualTo(503);
     assertThat(JSON.readTree(seg.body()).get("error").asText()).isEqualTo("storage_unavailable");
