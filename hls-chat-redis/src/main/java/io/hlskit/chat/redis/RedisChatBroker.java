@@ -210,7 +210,12 @@ public final class RedisChatBroker implements ChatBroker {
       throw e;
     }
     String lastId = s.history.isEmpty() ? null : s.history.get(s.history.size() - 1).id();
-    delivery.execute(() -> s.activate(lastId));
+    try {
+      delivery.execute(() -> s.activate(lastId));
+    } catch (RejectedExecutionException e) {
+      remove(s);
+      throw new ChatException("the chat broker is closed");
+    }
     return s;
   }
 
