@@ -1,0 +1,36 @@
+package io.hlskit.examples;
+
+import io.hlskit.core.chat.InMemoryChatBroker;
+import io.hlskit.server.HlsServer;
+import io.hlskit.storage.fs.FileSystemChannelCatalog;
+import io.hlskit.storage.fs.FileSystemMediaStore;
+import java.nio.file.Path;
+
+/** Serves the channels in a folder, with a live chat for each, until the JVM stops. */
+public class ServeFolder {
+  public static void main(String[] args) {
+    Runnable stop = start(Path.of("streams"), 8080);
+    System.out.println("http://localhost:8080/api/channels");
+    Runtime.getRuntime().addShutdownHook(new Thread(stop));
+  }
+
+  /** Starts serving {@code folder} on {@code port}; running the result stops it all. */
+  public static Runnable start(Path folder, int port) {
+    FileSystemMediaStore store = FileSystemMediaStore.at(folder);
+    FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(store); // rescans each second
+    InMemoryChatBroker chat = new InMemoryChatBroker();  // one process; RedisChatBroker for more
+    HlsServer server = HlsServer.builder()
+        .mediaStore(store)      // GET /streams/{channel}/playlist.m3u8 and its segments
+        .catalog(catalog)       // GET /api/channels
+        .chatBroker(chat)       // WebSocket /ws/chat?channel={channel}
+        .port(port)             // 0 picks a free port: server.port() tells which
+        .build()
+        .start();
+    return () -> {
+      server.close();           // drains requests in flight first; safe to call twice
+      chat.close();
+      catalog.close();
+      store.close();
+    };
+  }
+}

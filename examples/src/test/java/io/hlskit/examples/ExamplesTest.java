@@ -1,0 +1,189 @@
+package io.hlskit.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hlskit.chat.redis.testing.RedisTestServer;
+import io.hlskit.core.PlaylistParseException;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.MultivariantPlaylist;
+import io.hlskit.core.store.InMemoryMediaStore;
+import io.hlskit.storage.fs.FileSystemMediaStore;
+import io.hlskit.storage.s3.S3MediaStore;
+import io.hlskit.storage.s3.testing.S3TestServer;
+import io.hlskit.transcode.SampleVideo;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs each README example against real parts: a folder, libav, S3Proxy, redis-server. */
+class ExamplesTest {
+  private static final byte[] SEGMENT = new byte[188 * 20];
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void playlistsAreWrittenReadAndPublished() {
+    String text = WritePlaylists.write();
+    assertThat(text).startsWith("#EXTM3U").contains("#EXT-X-TARGETDURATION:7", "#EXT-X-ENDLIST");
+    MediaPlaylist read = (MediaPlaylist) WritePlaylists.read(text, true);
+    assertThat(read.segments()).hasSize(2);
+    assertThat(WritePlaylists.read(text + "#EXT-X-SOMETHING-NEW:1\n", false)).isNotNull();
+    assertThatThrownBy(() -> WritePlaylists.read("#EXTM3U\n#EXTINF:x,\nseg.ts\n", true))
+        .isInstanceOf(PlaylistParseException.class).hasMessageContaining("line 2");
+
+    try (InMemoryMediaStore store = new InMemoryMediaStore()) {
+      WritePlaylists.publish(store, text, SEGMENT, SEGMENT);
+      assertThat(store.channelMetadata("canal1")).map(ChannelMetadata::title)
+          .contains("Canal 1");
+    }
+  }
+
+  @Test
+  void aFolderIsServedWithItsChat() throws Exception {
+    try (FileSystemMediaStore store = FileSystemMediaStore.at(dir)) {
+      WritePlaylists.publish(store, WritePlaylists.write(), SEGMENT, SEGMENT);
+    }
+    int port = freePort();
+    Runnable stop = ServeFolder.start(dir, port);
+    try {
+      assertThat(get(port, "/api/channels")).contains("\"id\":\"canal1\"");
+      assertThat(get(port, "/streams/canal1/playlist.m3u8")).isEqualTo(WritePlaylists.write());
+      Chat ana = Chat.open(http, port, "canal1", "ana");
+      Chat ben = Chat.open(http, port, "canal1", "ben");
+      ana.say("hola");
+      assertThat(ben.await("\"text\":\"hola\"")).contains("\"username\":\"ana\"");
+    } finally {
+      stop.run();
+      stop.run();   // stopping twice is harmless
+    }
+  }
+
+  @Test
+  void aVideoBecomesAnAdaptiveChannel() throws Exception {
+    Path input = dir.resolve("talk.mp4");
+    SampleVideo.write(input, SampleVideo.Spec.mp4(1280, 720, 2));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream console = System.out;
+    ChannelMetadata channel;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      channel = TranscodeAbr.transcode(input, "talk", dir.resolve("streams"));
+    } finally {
+      System.setOut(console);
+    }
+
+    // a 720p source: low and medium, never high (no upscaling)
+    assertThat(channel.renditions()).extracting(r -> r.name()).containsExactly("720p", "360p");
+    assertThat(channel.title()).isEqualTo("My first channel");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("100%").contains("realtime");
+    String master = Files.readString(dir.resolve("streams/talk").resolve(channel.playlist()));
+    assertThat(WritePlaylists.read(master, true)).isInstanceOf(MultivariantPlaylist.class);
+  }
+
+  @Test
+  void instancesOnOneBucketAndOneRedisShareChannelsAndChat() throws Exception {
+    try (S3TestServer s3 = S3TestServer.create(); RedisTestServer redis = RedisTestServer.start()) {
+      String bucket = s3.newBucket();
+      try (S3MediaStore store = s3.storeBuilder(bucket).build()) {
+        WritePlaylists.publish(store, WritePlaylists.write(), SEGMENT, SEGMENT);
+      }
+      // the example takes its credentials from the SDK's chain, as an application would
+      System.setProperty("aws.accessKeyId", s3.accessKey());
+      System.setProperty("aws.secretAccessKey", s3.secretKey());
+      int portA = freePort();
+      int portB = freePort();
+      Runnable a = ServeFromS3WithRedis.start(s3.endpoint(), bucket, redis.uri(), portA);
+      Runnable b = ServeFromS3WithRedis.start(s3.endpoint(), bucket, redis.uri(), portB);
+      try {
+        assertThat(get(portA, "/api/channels")).contains("\"id\":\"canal1\"");
+        assertThat(get(portB, "/streams/canal1/playlist.m3u8"))
+            .isEqualTo(WritePlaylists.write());
+        Chat ana = Chat.open(http, portA, "canal1", "ana");
+        Chat ben = Chat.open(http, portB, "canal1", "ben");
+        ana.say("across instances");
+        assertThat(ben.await("\"text\":\"across instances\"")).contains("\"username\":\"ana\"");
+      } finally {
+        a.run();
+        b.run();
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+      }
+    }
+  }
+
+  private String get(int port, String path) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path).isEqualTo(200);
+    return r.body();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A chat client on the JDK's WebSocket that keeps the text frames it receives. */
+  static final class Chat implements WebSocket.Listener {
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket ws;
+
+    static Chat open(HttpClient http, int port, String channel, String name)
+        throws InterruptedException {
+      Chat chat = new Chat();
+      chat.ws = http.newWebSocketBuilder().buildAsync(
+          URI.create("ws://127.0.0.1:" + port + "/ws/chat?channel=" + channel), chat).join();
+      chat.ws.sendText("{\"type\":\"join\",\"username\":\"" + name + "\"}", true).join();
+      chat.await("\"type\":\"history\"");
+      return chat;
+    }
+
+    void say(String text) {
+      ws.sendText("{\"type\":\"chat_message\",\"text\":\"" + text + "\"}", true).join();
+    }
+
+    String await(String fragment) throws InterruptedException {
+      while (true) {
+        String frame = frames.poll(10, TimeUnit.SECONDS);
+        assertThat(frame).as("a frame with " + fragment).isNotNull();
+        if (frame.contains(fragment)) {
+          return frame;
+        }
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        frames.add(partial.toString());
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+  }
+}
