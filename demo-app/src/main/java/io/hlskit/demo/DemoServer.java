@@ -40,9 +40,11 @@ final class DemoServer implements AutoCloseable {
    *
    * @param uploadDirectory where uploads are spooled before they are transcoded
    * @param allowedOrigins other sites' pages allowed to use the server (CORS, the chat)
+   * @param webDirectory the web page's source folder, served uncached (development); null for
+   *     the page packaged in the jar
    */
   record Options(String host, int port, String adminToken, long maxUploadBytes,
-      Path uploadDirectory, List<String> allowedOrigins) {}
+      Path uploadDirectory, List<String> allowedOrigins, Path webDirectory) {}
 
   /** Builds and starts the demo on {@code storage} with in-memory chat. */
   static DemoServer start(StorageOptions.Storage storage, Options o) {
@@ -63,7 +65,7 @@ final class DemoServer implements AutoCloseable {
                   storage.catalog()))
           .profiles(TranscodingIngester.PROFILES)
           .build();
-      HlsServer server = HlsServer.builder()
+      HlsServer.Builder builder = HlsServer.builder()
           .mediaStore(storage.store())
           .catalog(storage.catalog())
           .chatBroker(chat)
@@ -73,10 +75,13 @@ final class DemoServer implements AutoCloseable {
           .uploadDirectory(o.uploadDirectory())
           .allowedOrigins(o.allowedOrigins())
           .host(o.host())
-          .port(o.port())
-          .staticContent(DemoServer.class.getClassLoader(), "io/hlskit/demo/web")
-          .build()
-          .start();
+          .port(o.port());
+      if (o.webDirectory() != null) {
+        builder.staticContent(o.webDirectory());
+      } else {
+        builder.staticContent(DemoServer.class.getClassLoader(), "io/hlskit/demo/web");
+      }
+      HlsServer server = builder.build().start();
       return new DemoServer(storage, chat, ingest, server, extras);
     } catch (RuntimeException e) {
       if (ingest != null) {

@@ -3,12 +3,14 @@ package io.hlskit.demo;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.store.MediaStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,8 +61,27 @@ final class ServeCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE})")
   long maxUploadMegabytes;
 
+  @Option(names = "--dev", negatable = true, defaultValue = "${env:HLS_DEV:-false}",
+      fallbackValue = "true",
+      description = "development: serve the web page from its source folder (--web-dir) with"
+          + " caching off, so an edit shows on a browser reload without a rebuild (HLS_DEV;"
+          + " default ${DEFAULT-VALUE})")
+  boolean dev;
+
+  @Option(names = "--web-dir", defaultValue = "${env:HLS_WEB_DIR:-" + WEB_SOURCE + "}",
+      description = "the web page's source folder that --dev serves (HLS_WEB_DIR; default"
+          + " ${DEFAULT-VALUE}, as seen from the repository root)")
+  Path webDirectory;
+
+  static final String WEB_SOURCE = "demo-app/src/main/resources/io/hlskit/demo/web";
+
   @Override
   public Integer call() throws Exception {
+    if (dev && !Files.isRegularFile(webDirectory.resolve("index.html"))) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--dev serves the web"
+          + " page from its source, but " + webDirectory.toAbsolutePath() + " has no"
+          + " index.html: run from the repository root or give --web-dir");
+    }
     StorageOptions.Storage storage = storageOptions.open();
     Path uploads = storageOptions.isS3()
         ? Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads")
@@ -81,7 +102,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     DemoServer demo = DemoServer.start(storage, chat, notices, new DemoServer.Options(host,
         port, adminToken, maxUploadMegabytes * 1024 * 1024, uploads,
-        allowedOrigins == null ? List.of() : allowedOrigins));
+        allowedOrigins == null ? List.of() : allowedOrigins, dev ? webDirectory : null));
+    if (dev) {
+      LOG.info("development mode: the web page comes from {} with caching off",
+          webDirectory.toAbsolutePath());
+    }
     MediaStore store = demo.store;
     ChannelCatalog catalog = demo.catalog;
     CountDownLatch stopped = new CountDownLatch(1);

@@ -66,7 +66,7 @@ class EndToEndIT {
     demo = DemoServer.start(new StorageOptions.Storage(store, catalog, catalog::close,
         streams.toString()),
         new DemoServer.Options("127.0.0.1", 0, TOKEN, 50_000_000, dir.resolve("uploads"),
-            List.of()));
+            List.of(), null));
     base = "http://127.0.0.1:" + demo.server.port();
     // canal1: an adaptive ladder from a 720p source (720p + 360p); canal2: portrait, one
     // rendition in fragmented MP4

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,12 +52,63 @@ class PackagedJarIT {
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(m3u8.statusCode()).isEqualTo(200);
       assertThat(m3u8.body()).startsWith("#EXTM3U").contains("#EXT-X-ENDLIST");
-      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url + "/"))
-          .build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(page.body()).contains("/webjars/hls.js/");
+      // the page from inside the jar: revalidated itself, its assets and hls.js under
+      // versioned URLs that are cached for good
+      HttpResponse<String> page = get(http, url + "/");
+      assertThat(page.headers().firstValue("Cache-Control")).contains("no-cache");
+      Matcher app = Pattern.compile("/assets/([0-9a-f]{12})/app\\.js").matcher(page.body());
+      assertThat(app.find()).as("a fingerprinted app.js in\n" + page.body()).isTrue();
+      Matcher hlsJs = Pattern.compile("/webjars/hls\\.js/[0-9.]+/dist/hls\\.min\\.js")
+          .matcher(page.body());
+      assertThat(hlsJs.find()).as("a versioned hls.js in\n" + page.body()).isTrue();
+      for (String asset : new String[] {app.group(), "/assets/" + app.group(1) + "/chat.js",
+          hlsJs.group()}) {
+        HttpResponse<String> r = get(http, url + asset);
+        assertThat(r.statusCode()).as(asset).isEqualTo(200);
+        assertThat(r.headers().firstValue("Cache-Control")).as(asset)
+            .contains("public, max-age=31536000, immutable");
+      }
       try (var folders = Files.list(dir.resolve("streams"))) {
         assertThat(folders.count()).isGreaterThanOrEqualTo(3);
       }
     }
+  }
+
+  @Test
+  void devModeServesThePageFromItsSourceSoAnEditShowsOnReload() throws Exception {
+    Path web = dir.resolve("web");
+    Files.createDirectories(web);
+    try (var sources = Files.list(Path.of("src/main/resources/io/hlskit/demo/web"))) {
+      for (Path f : (Iterable<Path>) sources::iterator) {
+        Files.copy(f, web.resolve(f.getFileName()));
+      }
+    }
+    try (DemoProcess demo = DemoProcess.start(dir, Map.of("HLS_DEV", "true"), "serve",
+        "--port", "0", "--host", "127.0.0.1", "--no-samples", "--web-dir", web.toString())) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> page = get(http, demo.baseUrl() + "/");
+      assertThat(page.headers().firstValue("Cache-Control")).contains("no-store");
+      assertThat(page.body()).contains("/assets/dev/app.js");
+      String css = demo.baseUrl() + "/assets/dev/style.css";
+      assertThat(get(http, css).headers().firstValue("Cache-Control")).contains("no-store");
+
+      Files.writeString(web.resolve("style.css"), "body { background: hotpink; }\n");
+      assertThat(get(http, css).body()).isEqualTo("body { background: hotpink; }\n");
+      Files.writeString(web.resolve("index.html"), page.body().replace("<main", "<!-- v2 --><main"));
+      assertThat(get(http, demo.baseUrl() + "/").body()).contains("<!-- v2 -->");
+    }
+  }
+
+  @Test
+  void devModeAwayFromTheSourceSaysWhereToRunIt() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(dir, Map.of(), "serve", "--dev", "--port", "0")) {
+      assertThat(demo.waitFor(60)).isNotZero();
+      assertThat(demo.output()).contains("run from the repository root or give --web-dir");
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -8,6 +8,7 @@ import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.Cors;
 import io.hlskit.server.internal.Responses;
+import io.hlskit.server.internal.StaticSite;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.predicate.Predicate;
@@ -93,12 +94,18 @@ public final class HlsServer implements AutoCloseable {
                 Predicates.truePredicate())))
         .addExactPath("/ws/chat", HlsHandlers.chat(chat, config.catalog, config.allowedOrigins));
     ClassLoader loader = HlsServer.class.getClassLoader();
-    routes.addPrefixPath("/webjars", new ResourceHandler(
-        new ClassPathResourceManager(loader, "META-INF/resources/webjars")));
-    if (config.staticPrefix != null) {
-      routes.addPrefixPath("/", new ResourceHandler(
-          new ClassPathResourceManager(config.staticLoader, config.staticPrefix))
-          .addWelcomeFiles("index.html"));
+    // WebJar paths carry their version, so what they name never changes
+    HttpHandler webjars = new ResourceHandler(
+        new ClassPathResourceManager(loader, "META-INF/resources/webjars"));
+    routes.addPrefixPath("/webjars", exchange -> {
+      exchange.getResponseHeaders()
+          .put(Headers.CACHE_CONTROL, "public, max-age=31536000, immutable")
+          .put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+      webjars.handleRequest(exchange);
+    });
+    if (config.site != null) {
+      routes.addPrefixPath("/", gzip(config.site, exchange -> StaticSite.isText(
+          exchange.getRelativePath())));
     } else {
       routes.addPrefixPath("/", exchange -> Responses.error(exchange, 404, "not_found",
           "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
@@ -215,8 +222,7 @@ public final class HlsServer implements AutoCloseable {
     private String adminToken;
     private long maxUploadBytes = 2L * 1024 * 1024 * 1024;
     private Path uploadDirectory = Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads");
-    private ClassLoader staticLoader;
-    private String staticPrefix;
+    private StaticSite site;
 
     private Builder() {}
 
@@ -298,12 +304,30 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
-     * Serves a web page from the classpath at {@code /}: resources under {@code prefix} of
-     * {@code loader}, {@code index.html} as the welcome file.
+     * Serves a web page from the classpath at {@code /}: the resources under {@code prefix} of
+     * {@code loader}, read once now, {@code index.html} as the welcome page. Pages are
+     * revalidated on every load; assets are named by content: a page writes {@code
+     * {{assets}}/app.js}, which it is served as {@code /assets/<fingerprint>/app.js}, cached for
+     * a year. {@code {{webjar:hls.js/dist/hls.min.js}}} names a file of a WebJar on the
+     * classpath by its versioned URL.
+     *
+     * @throws HlsException when there is no {@code index.html} under {@code prefix}
      */
     public Builder staticContent(ClassLoader loader, String prefix) {
-      this.staticLoader = Objects.requireNonNull(loader, "loader");
-      this.staticPrefix = Objects.requireNonNull(prefix, "prefix");
+      this.site = StaticSite.packaged(Objects.requireNonNull(loader, "loader"),
+          Objects.requireNonNull(prefix, "prefix"));
+      return this;
+    }
+
+    /**
+     * Serves a web page from a folder at {@code /} for development: every request reads the
+     * file again and nothing is cached, so an edit shows on the next reload. Pages use the same
+     * tokens as with {@link #staticContent(ClassLoader, String)}.
+     *
+     * @throws HlsException when {@code folder} holds no {@code index.html}
+     */
+    public Builder staticContent(Path folder) {
+      this.site = StaticSite.development(Objects.requireNonNull(folder, "folder"));
       return this;
     }
 

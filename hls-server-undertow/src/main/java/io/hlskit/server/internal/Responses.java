@@ -27,6 +27,27 @@ public final class Responses {
     exchange.getResponseSender().send(text);
   }
 
+  /**
+   * Whether the request's {@code If-None-Match} names {@code etag} (quoted) or {@code *}; weak
+   * tags compare by their value, as RFC 9110 asks of GET.
+   */
+  public static boolean matchesIfNoneMatch(HttpServerExchange exchange, String etag) {
+    String inm = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
+    if (inm == null) {
+      return false;
+    }
+    for (String candidate : inm.split(",")) {
+      String c = candidate.strip();
+      if (c.startsWith("W/")) {
+        c = c.substring(2);
+      }
+      if (c.equals("*") || c.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Sends {@code {"error": code, "message": message}} with {@code status}. */
   public static void error(HttpServerExchange exchange, int status, String code, String message) {
     Map<String, Object> body = new LinkedHashMap<>();

@@ -292,18 +292,8 @@ public final class StreamsHandler implements HttpHandler {
   }
 
   private static boolean notModified(HttpServerExchange exchange, String etag, ObjectInfo info) {
-    String inm = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
-    if (inm != null) {
-      for (String candidate : inm.split(",")) {
-        String c = candidate.strip();
-        if (c.startsWith("W/")) {
-          c = c.substring(2);
-        }
-        if (c.equals("*") || c.equals(etag)) {
-          return true;
-        }
-      }
-      return false;
+    if (exchange.getRequestHeaders().contains(Headers.IF_NONE_MATCH)) {
+      return Responses.matchesIfNoneMatch(exchange, etag);
     }
     String ims = exchange.getRequestHeaders().getFirst(Headers.IF_MODIFIED_SINCE);
     if (ims != null) {
