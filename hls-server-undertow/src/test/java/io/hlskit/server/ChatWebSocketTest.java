@@ -6,13 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.chat.ChatListener;
+import io.hlskit.core.chat.ChatMessage;
+import io.hlskit.core.chat.ChatSession;
+import io.hlskit.core.chat.InMemoryChatBroker;
+import io.hlskit.core.chat.Presence;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.contract.Eventually;
 import io.hlskit.core.store.InMemoryMediaStore;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -110,6 +120,86 @@ class ChatWebSocketTest {
     public void onError(WebSocket webSocket, Throwable error) {
       closed.completeExceptionally(error);
     }
+  }
+
+  @Test
+  void aClientThatStopsReadingIsDroppedAndTheRoomKeepsItsPace() throws Exception {
+    InMemoryChatBroker broker = new InMemoryChatBroker();
+    server.close();
+    server = HlsServer.builder().mediaStore(store).chatBroker(broker).host("127.0.0.1").port(0)
+        .build().start();
+    Client fast = new Client().connect("canal1").join("fast");
+    fast.next("history");
+    try (Socket slow = new Socket()) {
+      // a reader that joins and then never reads again, with as little buffer as it can ask for
+      slow.setReceiveBufferSize(4096);
+      slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
+      OutputStream out = slow.getOutputStream();
+      out.write(("GET /ws/chat?channel=canal1 HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
+          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Key: c2xvdy1jb25zdW1lcg==\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(maskedText("{\"type\":\"join\",\"username\":\"slow\"}"));
+      out.flush();
+      ChatSession flood = broker.join("canal1", "flood", new ChatListener() {
+        @Override
+        public void onMessage(ChatMessage message) {}
+
+        @Override
+        public void onPresence(Presence presence) {}
+      });
+      Eventually.await(Duration.ofSeconds(5), "three in the room",
+          () -> broker.presence("canal1").watching() == 3);
+
+      // 400-character messages at 4,000 a second (far above what rate-limited senders make)
+      // until the reader that stopped is dropped: megabytes more than socket buffers hold
+      String text = "x".repeat(394);
+      int sent = 0;
+      long start = System.nanoTime();
+      while (broker.presence("canal1").watching() == 3) {
+        assertThat(System.nanoTime() - start).as("dropped within 60 s")
+            .isLessThan(Duration.ofSeconds(60).toNanos());
+        flood.send(text + String.format("%06d", sent++));
+        if (sent % 40 == 0) {
+          Thread.sleep(10);
+        }
+      }
+      assertThat(sent).as("messages sent before the drop").isGreaterThan(1000);
+      for (int i = 0; i < sent; i++) {
+        JsonNode m = fast.next("chat_message");
+        assertThat(m.get("text").asText()).as("in order").endsWith(String.format("%06d", i));
+      }
+      assertThat(broker.presence("canal1").watching()).as("the reader that kept up stays")
+          .isEqualTo(2);
+      // what it was sent before the drop is still readable, then the connection ends
+      slow.setSoTimeout(10_000);
+      InputStream in = slow.getInputStream();
+      byte[] sink = new byte[65536];
+      long read = 0;
+      int n;
+      while ((n = in.read(sink)) >= 0) {
+        read += n;
+      }
+      assertThat(read).as("bytes the slow client got before its end")
+          .isLessThan((long) sent * 400);
+      flood.close();
+    } finally {
+      server.close();
+      broker.close();
+    }
+  }
+
+  /** A client-to-server text frame (masked, as RFC 6455 requires), for payloads under 126. */
+  private static byte[] maskedText(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] mask = {0x11, 0x22, 0x33, 0x44};
+    byte[] frame = new byte[6 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(mask, 0, frame, 2, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    return frame;
   }
 
   @Test

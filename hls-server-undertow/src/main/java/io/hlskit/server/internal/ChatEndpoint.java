@@ -40,6 +40,11 @@ import org.xnio.XnioExecutor;
  * 1-500 characters, frames of at most 4 KB, {@value #RATE_MESSAGES} messages per {@value
  * #RATE_WINDOW_MS} ms, a bounded send queue (a client that cannot keep up is dropped rather than
  * slowing the room) and pings to find dead peers.
+ *
+ * <p>The send queue: a client with more than {@value #MAX_PENDING_SENDS} frames waiting and
+ * none written for {@value #STALL_MS} ms has stopped reading, and is dropped; so is any client
+ * with {@value #MAX_PENDING_HARD} frames waiting (about 2 MB), whatever its pace. A reader that
+ * keeps up rides out a burst far above what rate-limited senders can make.
  */
 public final class ChatEndpoint implements WebSocketConnectionCallback {
   private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
@@ -50,6 +55,8 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
   static final int RATE_MESSAGES = 5;
   static final long RATE_WINDOW_MS = 5000;
   static final int MAX_PENDING_SENDS = 256;
+  static final long STALL_MS = 2000;
+  static final int MAX_PENDING_HARD = 4096;
   private static final long PING_MS = 20_000;
 
   private final ChatBroker broker;
@@ -99,6 +106,9 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     private final WebSocketChannel channel;
     private final String room;
     private final AtomicInteger pending = new AtomicInteger();
+    /** When a frame was last written, or the queue last started from empty. */
+    private volatile long progressNanos = System.nanoTime();
+    private volatile boolean dropped;
     private final Deque<Long> sent = new ArrayDeque<>();
     private volatile ChatSession session;
     /** Frames the broker delivers while join is still sending the history; null once sent. */
@@ -278,14 +288,26 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     }
 
     private void send(ObjectNode node) {
-      if (pending.incrementAndGet() > MAX_PENDING_SENDS) {
-        LOG.info("dropping a chat client of {} that cannot keep up", room);
+      if (dropped) {
+        return;   // the broker may still deliver until the close reaches it
+      }
+      int queued = pending.incrementAndGet();
+      long now = System.nanoTime();
+      if (queued == 1) {
+        progressNanos = now;
+      } else if (queued > MAX_PENDING_HARD || (queued > MAX_PENDING_SENDS
+          && now - progressNanos > TimeUnit.MILLISECONDS.toNanos(STALL_MS))) {
+        pending.decrementAndGet();
+        dropped = true;
+        LOG.info("dropping a chat client of {} that cannot keep up ({} frames waiting)", room,
+            queued - 1);
         IoUtils.safeClose(channel);
         return;
       }
       WebSockets.sendText(node.toString(), channel, new WebSocketCallback<Void>() {
         @Override
         public void complete(WebSocketChannel ch, Void context) {
+          progressNanos = System.nanoTime();
           pending.decrementAndGet();
         }
 
