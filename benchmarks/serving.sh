@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Serving throughput: hlskit's server against nginx (sendfile) on the same folder, one server
-# core against one wrk core on loopback. Needs Debian's nginx and wrk, and the benchmarks jar:
+# Serving throughput: hlskit's server against nginx (sendfile) and against the seed's own
+# server (Node Express static with its headers) on the same folder, one server core against one
+# wrk core on loopback. Needs Debian's nginx and wrk, the benchmarks jar, and for Express node
+# and npm (express and cors come from the npm registry into a temporary folder):
 #   ./mvnw -q package -DskipTests -pl benchmarks -am && benchmarks/serving.sh
 # Prints requests/s and latency percentiles for random 2 MB segments at 16 and 128 connections
-# and for a 6 KB playlist, each for DURATION seconds (default 15), and the hlskit/nginx ratios.
+# and for a 6 KB playlist, each for DURATION seconds (default 15), and the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
@@ -13,6 +15,7 @@ work=$(mktemp -d /tmp/hlskit-serving.XXXXXX)
 chmod 755 "$work" # nginx workers run as an unprivileged user
 cleanup() {
   [ -n "${hlskit_pid:-}" ] && kill "$hlskit_pid" 2>/dev/null || true
+  [ -n "${express_pid:-}" ] && kill "$express_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -74,6 +77,42 @@ for _ in $(seq 1 100); do
 done
 curl -fsS -o /dev/null http://127.0.0.1:18081/streams/canal1/playlist.m3u8
 
+# the seed's server.js, as its report shows it: Express 4 static with CORS and its HLS headers,
+# on port 18083 and core 0 (Node serves from one thread, as the others do here)
+servers="nginx hlskit"
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  mkdir -p "$work/express"
+  (cd "$work/express" && npm install --silent --no-audit --no-fund express@4 cors@2 >/dev/null)
+  cat > "$work/express/server.js" <<JS
+const express = require('express');
+const cors = require('cors');
+const app = express();
+app.use(cors());
+app.use('/streams', express.static('$streams', {
+  setHeaders: (res, filePath) => {
+    if (filePath.endsWith('.m3u8')) {
+      res.setHeader('Content-Type', 'application/vnd.apple.mpegurl');
+      res.setHeader('Cache-Control', 'no-cache');
+    } else if (filePath.endsWith('.ts')) {
+      res.setHeader('Content-Type', 'video/mp2t');
+    }
+  }
+}));
+app.listen(18083, '127.0.0.1');
+JS
+  (cd "$work/express" && NODE_ENV=production exec taskset -c 0 node server.js > "$work/express.log" 2>&1) &
+  express_pid=$!
+  for _ in $(seq 1 50); do
+    curl -fsS -o /dev/null http://127.0.0.1:18083/streams/canal1/playlist.m3u8 2>/dev/null && break
+    sleep 0.2
+  done
+  curl -fsS -o /dev/null http://127.0.0.1:18083/streams/canal1/playlist.m3u8
+  servers="$servers express"
+  echo "express $(node -p "require('$work/express/node_modules/express/package.json').version") on node $(node --version)"
+else
+  echo "no node/npm: the Express comparison is skipped"
+fi
+
 cat > "$work/random.lua" <<LUA
 math.randomseed(os.time())
 request = function()
@@ -97,21 +136,29 @@ run() { # name port connections script|path
   echo "$rps" > "$work/$1-$5-$3"
 }
 
-# warm both (JIT, page cache)
-taskset -c 1 wrk -t1 -c16 -d5s -s "$work/random.lua" http://127.0.0.1:18082 >/dev/null
-taskset -c 1 wrk -t1 -c16 -d5s -s "$work/random.lua" http://127.0.0.1:18081 >/dev/null
+port() { case "$1" in nginx) echo 18081;; hlskit) echo 18082;; express) echo 18083;; esac; }
+
+# warm every server (JIT, page cache)
+for server in $servers; do
+  taskset -c 1 wrk -t1 -c16 -d5s -s "$work/random.lua" "http://127.0.0.1:$(port "$server")" >/dev/null
+done
 
 for c in 16 128; do
-  run nginx 18081 "$c" "$work/random.lua" segments
-  run hlskit 18082 "$c" "$work/random.lua" segments
+  for server in $servers; do
+    run "$server" "$(port "$server")" "$c" "$work/random.lua" segments
+  done
 done
 for c in 16 128; do
-  run nginx 18081 "$c" /streams/canal1/playlist.m3u8 playlist
-  run hlskit 18082 "$c" /streams/canal1/playlist.m3u8 playlist
+  for server in $servers; do
+    run "$server" "$(port "$server")" "$c" /streams/canal1/playlist.m3u8 playlist
+  done
 done
-for what in segments playlist; do
-  for c in 16 128; do
-    awk -v w="$what" -v c="$c" 'NR==1 {h=$1} NR==2 {n=$1} END {printf "ratio hlskit/nginx %-9s c=%-4s %.2f\n", w, c, h/n}' \
-      "$work/hlskit-$what-$c" "$work/nginx-$what-$c"
+for other in $servers; do
+  [ "$other" = hlskit ] && continue
+  for what in segments playlist; do
+    for c in 16 128; do
+      awk -v o="$other" -v w="$what" -v c="$c" 'NR==1 {h=$1} NR==2 {n=$1} END {printf "ratio hlskit/%-7s %-9s c=%-4s %.2f\n", o, w, c, h/n}' \
+        "$work/hlskit-$what-$c" "$work/$other-$what-$c"
+    done
   done
 done
