@@ -5,11 +5,13 @@
 # and npm (express and cors come from the npm registry into a temporary folder):
 #   ./mvnw -q package -DskipTests -pl benchmarks -am && benchmarks/serving.sh
 # Prints requests/s and latency percentiles for random 2 MB segments at 16 and 128 connections
-# and for a 6 KB playlist, each for DURATION seconds (default 15), and the ratios.
+# and for a 6 KB playlist, each for DURATION seconds (default 15) after WARMUP seconds (default
+# 30) of load on each server, and the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
 DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-30}
 SEGMENTS=${SEGMENTS:-64}
 work=$(mktemp -d /tmp/hlskit-serving.XXXXXX)
 chmod 755 "$work" # nginx workers run as an unprivileged user
@@ -138,9 +140,12 @@ run() { # name port connections script|path
 
 port() { case "$1" in nginx) echo 18081;; hlskit) echo 18082;; express) echo 18083;; esac; }
 
-# warm every server (JIT, page cache)
+# warm every server (page cache; the JIT of the JVM and of Node): C2 needs about half a minute
+# of load on one core to settle, and a compiler still at work steals the shared core 0 from
+# whichever server is being measured, so every server gets the same WARMUP seconds
 for server in $servers; do
-  taskset -c 1 wrk -t1 -c16 -d5s -s "$work/random.lua" "http://127.0.0.1:$(port "$server")" >/dev/null
+  taskset -c 1 wrk -t1 -c16 -d"${WARMUP}s" -s "$work/random.lua" "http://127.0.0.1:$(port "$server")" >/dev/null
+  taskset -c 1 wrk -t1 -c16 -d"$((WARMUP / 3))s" "http://127.0.0.1:$(port "$server")/streams/canal1/playlist.m3u8" >/dev/null
 done
 
 for c in 16 128; do
