@@ -58,7 +58,7 @@ final class Decimals {
     }
     if (i != n || (integerDigits == 0 && fractionDigits == 0)) {
       // unusual (more than 9 decimals, huge) or malformed: the exact path decides
-      return toDuration(parse(text, false, line, what));
+      return toDuration(parse(text, false, line, what), line, what);
     }
     for (int d = fractionDigits; d < 9; d++) {
       nanos *= 10;
@@ -66,12 +66,21 @@ final class Decimals {
     return Duration.ofSeconds(seconds, nanos);
   }
 
-  /** A duration from a number of seconds, to the nanosecond. */
-  static Duration toDuration(BigDecimal seconds) {
-    BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
-    long nanos = seconds.subtract(whole).movePointRight(9).setScale(0, RoundingMode.HALF_UP)
-        .longValueExact();
-    return Duration.ofSeconds(whole.longValueExact(), nanos);
+  /**
+   * A duration from a number of seconds, to the nanosecond.
+   *
+   * @throws PlaylistParseException when it lies beyond what a duration holds (~292 billion years)
+   */
+  static Duration toDuration(BigDecimal seconds, int line, String what) {
+    try {
+      BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+      long nanos = seconds.subtract(whole).movePointRight(9).setScale(0, RoundingMode.HALF_UP)
+          .longValueExact();
+      return Duration.ofSeconds(whole.longValueExact(), nanos);
+    } catch (ArithmeticException e) {
+      throw new PlaylistParseException(line, what + " " + seconds.toPlainString()
+          + " is too large to be a duration");
+    }
   }
 
   /** A duration in seconds as a plain decimal without trailing zeros, sign included. */

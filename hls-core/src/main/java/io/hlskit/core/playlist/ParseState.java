@@ -130,7 +130,8 @@ final class ParseState {
     AttributeList a = AttributeList.parse(value, Tag.START.name, line, strict);
     BigDecimal offset = a.decimal("TIME-OFFSET", true)
         .orElseThrow(() -> error("#EXT-X-START: the required attribute TIME-OFFSET is missing"));
-    start = new StartPoint(Decimals.toDuration(offset), a.yesNo("PRECISE"));
+    start = new StartPoint(Decimals.toDuration(offset, line, "#EXT-X-START TIME-OFFSET"),
+        a.yesNo("PRECISE"));
     checkNoOther(a, Tag.START);
   }
 

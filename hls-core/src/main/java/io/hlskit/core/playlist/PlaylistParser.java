@@ -137,6 +137,13 @@ public final class PlaylistParser {
           || Character.isWhitespace(line.charAt(line.length() - 1)))) {
         throw s.error("unexpected white space around '" + abbreviate(line.strip()) + "'");
       }
+      for (int i = 0; i < line.length(); i++) {
+        char c = line.charAt(i);
+        if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+          throw s.error(String.format("control character U+%04X at column %d; RFC 8216 allows"
+              + " none but the line ends", (int) c, i + 1));
+        }
+      }
     } else {
       line = line.strip();
     }

@@ -33,13 +33,27 @@ public final class PlaylistWriter {
 
   private PlaylistWriter() {}
 
-  /** The playlist as text. */
+  /**
+   * The playlist as text.
+   *
+   * @throws IllegalArgumentException when a value in it holds a control character, which RFC
+   *     8216 allows nowhere in a playlist
+   */
   public static String write(Playlist playlist) {
     StringBuilder out = new StringBuilder(estimateSize(playlist));
     if (playlist instanceof MediaPlaylist) {
       writeMedia((MediaPlaylist) playlist, out);
     } else {
       writeMultivariant((MultivariantPlaylist) playlist, out);
+    }
+    for (int i = 0; i < out.length(); i++) {
+      char c = out.charAt(i);
+      if (c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f) {
+        int lineStart = out.lastIndexOf("\n", i) + 1;
+        throw new IllegalArgumentException(String.format("control character U+%04X in '%s';"
+            + " RFC 8216 allows none in a playlist", (int) c,
+            out.substring(lineStart, Math.min(out.length(), lineStart + 80))));
+      }
     }
     return out.toString();
   }

@@ -25,11 +25,18 @@ final class PlaylistArbitraries {
     return Arbitraries.oneOf(relative, absolute);
   }
 
-  /** Text for quoted-strings: anything but a double quote and line breaks, unicode included. */
+  /**
+   * Text for quoted-strings: anything but a double quote and control characters (RFC 8216 4.1
+   * forbids them in a playlist), unicode included.
+   */
   static Arbitrary<String> quotable() {
     return Arbitraries.strings().all().ofMinLength(1).ofMaxLength(16)
-        .filter(s -> s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0)
+        .filter(s -> s.indexOf('"') < 0 && noControls(s))
         .filter(s -> s.chars().noneMatch(c -> Character.isSurrogate((char) c)));
+  }
+
+  static boolean noControls(String s) {
+    return s.chars().noneMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f);
   }
 
   static Arbitrary<Duration> durations() {
@@ -147,7 +154,7 @@ final class PlaylistArbitraries {
             Arbitraries.longs().between(0, 10_000_000).optional())
         .as(ByteRange::new).optional(0.3);
     Arbitrary<Optional<String>> titles = Arbitraries.strings().all().ofMaxLength(10)
-        .filter(s -> s.indexOf('\n') < 0 && s.indexOf('\r') < 0 && !s.isEmpty())
+        .filter(s -> noControls(s) && !s.isEmpty())
         .filter(s -> s.equals(s.stripTrailing()))
         .filter(s -> s.chars().noneMatch(c -> Character.isSurrogate((char) c)))
         .optional(0.2);

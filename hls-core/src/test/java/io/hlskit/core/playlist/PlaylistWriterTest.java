@@ -136,4 +136,15 @@ class PlaylistWriterTest {
         720p/index.m3u8
         """);
   }
+
+  @Test
+  void controlCharactersAreNeverWritten() {
+    MediaPlaylist playlist = MediaPlaylist.builder()
+        .addSegment(MediaSegment.builder("seg.ts", Duration.ofSeconds(6)).title("a\u0000b")
+            .build())
+        .build();
+    assertThatThrownBy(() -> PlaylistWriter.write(playlist))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("control character U+0000");
+  }
 }

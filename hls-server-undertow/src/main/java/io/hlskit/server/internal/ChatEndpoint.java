@@ -1,6 +1,5 @@
 package io.hlskit.server.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlskit.core.HlsException;
@@ -19,7 +18,6 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,8 +48,8 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
   private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
 
   static final int MAX_FRAME = 4096;
-  static final int MAX_USERNAME = 32;
-  static final int MAX_TEXT = 500;
+  static final int MAX_USERNAME = ChatFrames.MAX_USERNAME;
+  static final int MAX_TEXT = ChatFrames.MAX_TEXT;
   static final int RATE_MESSAGES = 5;
   static final long RATE_WINDOW_MS = 5000;
   static final int MAX_PENDING_SENDS = 256;
@@ -128,38 +126,21 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
 
     @Override
     protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
-      JsonNode frame;
-      try {
-        frame = Responses.JSON.readTree(message.getData());
-      } catch (IOException e) {
-        error("malformed_json", "frames are JSON objects such as"
-            + " {\"type\":\"chat_message\",\"text\":\"hola\"}");
-        return;
-      }
-      if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
-        error("bad_frame", "a frame is a JSON object with a \"type\"");
-        return;
-      }
-      switch (frame.get("type").asText()) {
-        case "join":
-          join(frame.path("username"));
-          break;
-        case "chat_message":
-          say(frame.path("text"));
-          break;
-        default:
-          error("unknown_type", "frame types are join and chat_message");
+      ChatFrames.Frame frame = ChatFrames.decode(message.getData());
+      boolean isMessage = frame instanceof ChatFrames.Say
+          || frame instanceof ChatFrames.Invalid i && i.code().equals("bad_text");
+      if (isMessage && session == null) {
+        error("not_joined", "send {\"type\":\"join\",\"username\":\"...\"} first");
+      } else if (frame instanceof ChatFrames.Join join) {
+        join(join.username());
+      } else if (frame instanceof ChatFrames.Say say) {
+        say(say.text());
+      } else if (frame instanceof ChatFrames.Invalid invalid) {
+        error(invalid.code(), invalid.message());
       }
     }
 
-    private void join(JsonNode username) {
-      String name = username.isTextual() ? username.asText().strip() : "";
-      int length = name.codePointCount(0, name.length());
-      if (length < 1 || length > MAX_USERNAME || hasControl(name)) {
-        error("bad_username", "a username has 1 to " + MAX_USERNAME
-            + " characters and no control characters");
-        return;
-      }
+    private void join(String name) {
       // never hold a lock of ours while calling the broker: the broker calls back into other
       // connections while holding its own (a lock cycle otherwise)
       ChatSession previous;
@@ -204,16 +185,10 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       onPresence(broker.presence(room));
     }
 
-    private void say(JsonNode textNode) {
+    private void say(String text) {
       ChatSession s = session;
       if (s == null) {
         error("not_joined", "send {\"type\":\"join\",\"username\":\"...\"} first");
-        return;
-      }
-      String text = textNode.isTextual() ? textNode.asText().strip() : "";
-      int length = text.codePointCount(0, text.length());
-      if (length < 1 || length > MAX_TEXT) {
-        error("bad_text", "a message has 1 to " + MAX_TEXT + " characters");
         return;
       }
       if (!allowedNow()) {
@@ -327,9 +302,5 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     node.put("text", m.text());
     node.put("ts", m.timestamp().toEpochMilli());
     return node;
-  }
-
-  private static boolean hasControl(String s) {
-    return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
   }
 }
