@@ -11,6 +11,7 @@ import io.hlskit.server.internal.Responses;
 import io.hlskit.server.internal.StaticSite;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.predicate.Predicate;
 import io.undertow.predicate.Predicates;
 import io.undertow.server.HttpHandler;
@@ -25,10 +26,12 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Options;
 
 /**
  * The embeddable HLS server: streams, the REST API and (when given) a static web page, on
@@ -111,8 +114,19 @@ public final class HlsServer implements AutoCloseable {
           "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
     }
     graceful = Handlers.gracefulShutdown(errorsAsJson(routes));
+    int idleMs = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout.toMillis());
     Undertow u = Undertow.builder()
         .addHttpListener(config.port, config.host)
+        // slow clients cannot hold the server: a request's head must arrive in time, an idle
+        // keep-alive connection is closed, and a client that stops reading (or sending an
+        // upload) is cut off once no byte has moved for the idle timeout; chat clients answer
+        // the server's pings every 20 s, so a live WebSocket is never idle that long
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
+            (int) Math.min(Integer.MAX_VALUE, config.headerTimeout.toMillis()))
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idleMs)
+        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 32 * 1024)
+        .setSocketOption(Options.READ_TIMEOUT, idleMs)
+        .setSocketOption(Options.WRITE_TIMEOUT, idleMs)
         .setHandler(graceful)
         .build();
     try {
@@ -223,6 +237,8 @@ public final class HlsServer implements AutoCloseable {
     private long maxUploadBytes = 2L * 1024 * 1024 * 1024;
     private Path uploadDirectory = Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads");
     private StaticSite site;
+    private Duration headerTimeout = Duration.ofSeconds(10);
+    private Duration idleTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -278,6 +294,32 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /** The largest upload taken, 2 GiB by default; larger ones get 413. */
+    /**
+     * How long a client may take to send a request's line and headers (default 10 s); slower
+     * ones (slowloris) are disconnected.
+     */
+    public Builder headerTimeout(Duration timeout) {
+      this.headerTimeout = positive(timeout, "headerTimeout");
+      return this;
+    }
+
+    /**
+     * How long a connection may go without a byte moving (default 60 s): an idle keep-alive
+     * connection, a client that stops reading a segment, an upload that stops arriving. Keep it
+     * above the chat's 20 s ping interval.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, not " + d);
+      }
+      return d;
+    }
+
     public Builder maxUploadBytes(long maxUploadBytes) {
       if (maxUploadBytes < 1) {
         throw new IllegalArgumentException("the upload limit must be positive");
