@@ -179,6 +179,8 @@ public final class HlsServer implements AutoCloseable {
 
   private static HttpHandler errorsAsJson(HttpHandler next) {
     return exchange -> {
+      // every answer is what its Content-Type says: browsers must not guess another
+      exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
       try {
         next.handleRequest(exchange);
       } catch (Exception e) {
