@@ -18,7 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +106,21 @@ class UploadTest {
       }
     });
     return job[0];
+  }
+
+  @Test
+  void uploadsAKilledServerLeftBehindAreRemovedWhenTheyAreOld() throws Exception {
+    Path old = Files.createTempFile(uploads, "upload-", ".bin");
+    Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(7))));
+    Path recent = Files.createTempFile(uploads, "upload-", ".bin"); // another instance's, queued
+    Path unrelated = Files.createFile(uploads.resolve("notes.txt"));
+    HlsServer.builder().mediaStore(store).ingest(ingest).adminToken(TOKEN)
+        .uploadDirectory(uploads).host("127.0.0.1").port(0).build().start().close();
+    assertThat(old).doesNotExist();
+    assertThat(recent).exists();
+    assertThat(unrelated).exists();
+    Files.delete(recent);
+    Files.delete(unrelated);
   }
 
   @Test

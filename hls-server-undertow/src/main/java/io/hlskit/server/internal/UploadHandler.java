@@ -16,10 +16,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class UploadHandler {
   private static final Logger LOG = LoggerFactory.getLogger(UploadHandler.class);
+  /** As for drafts: far longer than any upload takes to arrive and wait for its turn. */
+  static final Duration ABANDONED_UPLOAD_AGE = Duration.ofHours(6);
 
   private final IngestService ingest;
   private final ChannelCatalog catalog;
@@ -50,6 +55,28 @@ public final class UploadHandler {
     this.adminToken = adminToken == null ? null : adminToken.getBytes(StandardCharsets.UTF_8);
     this.maxBytes = maxBytes;
     this.uploads = uploads;
+    removeAbandonedUploads();
+  }
+
+  /**
+   * Spooled uploads that a server killed mid-upload or mid-queue left behind. Only old ones: the
+   * folder may be shared by other instances whose uploads are still in their queues.
+   */
+  private void removeAbandonedUploads() {
+    if (!Files.isDirectory(uploads)) {
+      return;
+    }
+    Instant cutoff = Instant.now().minus(ABANDONED_UPLOAD_AGE);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(uploads, "upload-*.bin")) {
+      for (Path f : files) {
+        if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+          LOG.info("removing the abandoned upload {}", f);
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not look for abandoned uploads in {}", uploads, e);
+    }
   }
 
   /** Checks the bearer token in constant time; answers 401/403 and returns false if wrong. */
