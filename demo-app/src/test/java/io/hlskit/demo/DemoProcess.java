@@ -85,6 +85,12 @@ final class DemoProcess implements AutoCloseable {
     return output.toString();
   }
 
+  /** Kills the process at once (SIGKILL): no shutdown hook runs, as in a crash. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy();

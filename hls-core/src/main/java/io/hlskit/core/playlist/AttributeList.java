@@ -62,6 +62,11 @@ final class AttributeList {
             throw new PlaylistParseException(line, tag + ": attribute " + name
                 + " has a stray double quote in an unquoted value");
           }
+          if (strict && Character.isWhitespace(text.charAt(i))) {
+            // RFC 8216 4.2: only a quoted-string may hold white space
+            throw new PlaylistParseException(line, tag + ": attribute " + name
+                + " has white space in an unquoted value at column " + (i + 1));
+          }
           i++;
         }
       }

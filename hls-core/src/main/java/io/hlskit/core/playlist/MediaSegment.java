@@ -43,6 +43,11 @@ public record MediaSegment(
     if (duration.isNegative()) {
       throw new IllegalArgumentException("segment duration must not be negative: " + duration);
     }
+    if (duration.compareTo(MAX_DURATION) > 0) {
+      // a target duration is an int of seconds, and sums of durations must not overflow
+      throw new IllegalArgumentException("segment duration must be at most " + MAX_DURATION
+          + ": " + duration);
+    }
     Objects.requireNonNull(title, "title").ifPresent(t -> {
       if (t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0 || !t.equals(t.stripTrailing())) {
         throw new IllegalArgumentException(
@@ -55,6 +60,9 @@ public record MediaSegment(
     Objects.requireNonNull(map, "map");
     unknownTags = UnknownTags.check(unknownTags);
   }
+
+  /** The longest a segment may last: {@code Integer.MAX_VALUE} seconds, some 68 years. */
+  public static final Duration MAX_DURATION = Duration.ofSeconds(Integer.MAX_VALUE);
 
   /** A plain segment: a URI and its duration. */
   public static MediaSegment of(String uri, Duration duration) {

@@ -118,7 +118,7 @@ final class ParseState {
 
   void version(String value) {
     once(Tag.VERSION);
-    version = Math.toIntExact(integer(Tag.VERSION, value));
+    version = smallInteger(Tag.VERSION, integer(Tag.VERSION, value));
     versionLine = line;
     if (version < 1) {
       throw error("#EXT-X-VERSION must be at least 1, found " + value);
@@ -140,10 +140,21 @@ final class ParseState {
     targetDurationLine = line;
     if (!strict && value.indexOf('.') >= 0) {
       BigDecimal d = Decimals.parse(value, false, line, Tag.TARGETDURATION.name);
-      targetDuration = d.setScale(0, RoundingMode.CEILING).intValueExact();
+      BigDecimal whole = d.setScale(0, RoundingMode.CEILING);
+      targetDuration = smallInteger(Tag.TARGETDURATION,
+          whole.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE
+              : whole.longValue());
       return;
     }
-    targetDuration = Math.toIntExact(integer(Tag.TARGETDURATION, value));
+    targetDuration = smallInteger(Tag.TARGETDURATION, integer(Tag.TARGETDURATION, value));
+  }
+
+  /** A value that must fit an int; RFC 8216 allows larger integers, no playlist needs them. */
+  private int smallInteger(Tag tag, long value) {
+    if (value > Integer.MAX_VALUE) {
+      throw error(tag.name + ":" + value + " is too large; at most " + Integer.MAX_VALUE);
+    }
+    return (int) value;
   }
 
   void mediaSequence(String value) {
@@ -181,6 +192,10 @@ final class ParseState {
       number = number.strip();
     }
     pendingDuration = Decimals.parseDuration(number, line, "#EXTINF duration");
+    if (pendingDuration.compareTo(MediaSegment.MAX_DURATION) > 0) {
+      throw error("#EXTINF duration " + number + " is too large; at most "
+          + Integer.MAX_VALUE + " s");
+    }
     String title = comma < 0 ? "" : value.substring(comma + 1);
     pendingTitle = title.isEmpty() ? null : title;
     pendingLine = line;
