@@ -57,13 +57,13 @@ class UploadSoakIT {
       long tempBefore = transcodeFolders();
 
       int round = 0;
-      for (; round < 3; round++) {
+      for (; round < 5; round++) {
         round(round, video, truncated, text); // warm-up: JIT, native libraries, arenas
       }
       System.gc();
       long rssBefore = NativeMemory.residentKb();
       long fdsBefore = NativeMemory.openFiles();
-      for (; round < 10; round++) {
+      for (; round < 20; round++) {
         round(round, video, truncated, text);
       }
       System.gc();

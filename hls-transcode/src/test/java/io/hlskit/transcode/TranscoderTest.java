@@ -3,23 +3,32 @@ package io.hlskit.transcode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hlskit.core.HlsException;
+import io.hlskit.core.StorageException;
 import io.hlskit.core.TranscodeException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
 import io.hlskit.core.playlist.MultivariantPlaylist;
-import io.hlskit.core.playlist.Variant;
 import io.hlskit.core.playlist.PlaylistParser;
+import io.hlskit.core.playlist.Variant;
+import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.InMemoryMediaStore;
+import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.ObjectInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -217,6 +226,52 @@ class TranscoderTest {
         .satisfies(e -> assertThat(((TranscodeException) e).libavError()).isPresent());
 
     assertThat(store.list("bad/")).isEmpty();
+  }
+
+  @Test
+  void aStoreThatRunsOutOfSpaceMidwayFailsTheTranscodeAndPublishesNothing() throws Exception {
+    long foldersBefore = transcodeFolders();
+    AtomicInteger writes = new AtomicInteger();
+    // the in-memory store, but its drafts take three objects and then report a full disk
+    MediaStore full = (MediaStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {MediaStore.class}, (proxy, method, args) -> {
+          Object result = invoke(method, store, args);
+          if (!method.getName().equals("draft")) {
+            return result;
+          }
+          ChannelDraft real = (ChannelDraft) result;
+          return Proxy.newProxyInstance(getClass().getClassLoader(),
+              new Class<?>[] {ChannelDraft.class}, (p, m, a) -> {
+                if (m.getName().equals("write") && writes.incrementAndGet() > 3) {
+                  throw new StorageException("cannot write " + a[0]
+                      + ": No space left on device");
+                }
+                return invoke(m, real, a);
+              });
+        });
+
+    assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(landscape, "full")
+        .segmentDuration(Duration.ofSeconds(1)).build(), full, ProgressListener.none()))
+        .isInstanceOf(HlsException.class)
+        .hasMessageContaining("No space left on device");
+    assertThat(writes.get()).as("it failed part-way, not at the start").isGreaterThan(3);
+    assertThat(store.list("full/")).isEmpty();
+    assertThat(store.channelMetadata("full")).isEmpty();
+    assertThat(transcodeFolders()).as("temporary folders left").isEqualTo(foldersBefore);
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static long transcodeFolders() throws IOException {
+    try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return tmp.filter(p -> p.getFileName().toString().startsWith("hlskit-transcode-")).count();
+    }
   }
 
   @Test
