@@ -275,6 +275,18 @@ class TranscoderTest {
   }
 
   @Test
+  void aPictureTooLargeToDecodeIsRefusedBeforeDecoding() {
+    Path huge = inputs.resolve("huge.mkv");
+    SampleVideo.write(huge, new SampleVideo.Spec(16_400, 16, 5, 0.2, 0, "matroska", "ffv1"));
+
+    assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(huge, "huge")
+        .build(), store, ProgressListener.none()))
+        .isInstanceOf(TranscodeException.class)
+        .hasMessageContaining("huge.mkv declares a picture of 16400x16");
+    assertThat(store.list("huge/")).isEmpty();
+  }
+
+  @Test
   void aTruncatedFileFailsClearly() throws Exception {
     byte[] whole = Files.readAllBytes(landscape);
     Path truncated = inputs.resolve("truncated.mp4");

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -185,11 +186,24 @@ public final class Encode implements AutoCloseable {
     Libav.openInput(name, opened -> in = opened);
   }
 
+  /** The largest picture taken: 16K on a side, and no more pixels than 8K UHD. */
+  static final int MAX_SIDE = 16_384;
+  static final long MAX_PIXELS = 7680L * 4320;
+
   private void openDecoders() {
     videoIndex = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
     if (videoIndex < 0) {
       throw new TranscodeException(name + " has no video stream; hlskit makes video channels"
           + " (audio-only input is not supported yet)");
+    }
+    AVCodecParameters declared = in.streams(videoIndex).codecpar();
+    int w = declared.width();
+    int h = declared.height();
+    if (w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
+      // a header can claim any size; decoding it would ask for that much memory per frame
+      throw new TranscodeException(name + " declares a picture of " + w + "x" + h
+          + ", more than hlskit takes (" + MAX_SIDE + " pixels on a side, 8K in all);"
+          + " is the file damaged?");
     }
     videoDecoder = openDecoder(in.streams(videoIndex), "video");
     audioIndex = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, videoIndex, (AVCodec) null, 0);
