@@ -27,7 +27,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -284,6 +287,40 @@ class TranscoderTest {
         .isInstanceOf(TranscodeException.class)
         .hasMessageContaining("huge.mkv declares a picture of 16400x16");
     assertThat(store.list("huge/")).isEmpty();
+  }
+
+  @Test
+  void interruptingTheThreadCancelsWithinASecondAndPublishesNothing() throws Exception {
+    Path longer = inputs.resolve("longer.mp4");
+    SampleVideo.write(longer, SampleVideo.Spec.mp4(640, 360, 20));
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch started = new CountDownLatch(1);
+    Thread worker = new Thread(() -> {
+      try {
+        transcoder.transcode(TranscodeRequest.builder(longer, "stopped")
+            .ladder(Ladder.ABR).build(), store, p -> {
+              if (p.fraction() > 0.1) {
+                started.countDown();
+              }
+            });
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    worker.start();
+    assertThat(started.await(60, TimeUnit.SECONDS)).as("the transcode got going").isTrue();
+    long interrupted = System.nanoTime();
+    worker.interrupt();
+    worker.join(10_000);
+    Duration took = Duration.ofNanos(System.nanoTime() - interrupted);
+    System.out.printf("cancelled in %d ms%n", took.toMillis());
+
+    assertThat(worker.isAlive()).isFalse();
+    assertThat(took).as("from the interrupt to the end").isLessThan(Duration.ofSeconds(1));
+    assertThat(failure.get()).isInstanceOf(TranscodeException.class)
+        .hasMessageContaining("cancelled");
+    assertThat(store.list("stopped/")).isEmpty();
+    assertThat(store.channelMetadata("stopped")).isEmpty();
   }
 
   @Test
