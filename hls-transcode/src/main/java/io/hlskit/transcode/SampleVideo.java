@@ -32,17 +32,28 @@ public final class SampleVideo {
   /**
    * What to make.
    *
-   * @param width picture width, even
-   * @param height picture height, even
-   * @param fps frames per second
+   * @param width picture width (even for libx264; other encoders such as ffv1 take odd sizes)
+   * @param height picture height
+   * @param fps frames per second (the average, when {@code variableFrameRate})
    * @param seconds length
    * @param toneHz the tone's frequency; 0 for no audio stream at all
    * @param container a libav muxer name: {@code mp4}, {@code matroska}, {@code mov}, ...
    * @param videoCodec a libav encoder name: {@code libx264}, {@code mpeg4}, ...
    * @param rotation display rotation metadata in degrees, as a phone writes it (0 for none)
+   * @param pixelFormat a libav pixel format name: {@code yuv420p}, {@code yuv420p10le}, ...
+   * @param audioChannels channels of the tone: 2, or 6 for 5.1
+   * @param variableFrameRate frames at uneven intervals (one and three ticks of 1/(2 fps) in
+   *     turn), as phones record
    */
   public record Spec(int width, int height, int fps, double seconds, int toneHz, String container,
-      String videoCodec, int rotation) {
+      String videoCodec, int rotation, String pixelFormat, int audioChannels,
+      boolean variableFrameRate) {
+    public Spec(int width, int height, int fps, double seconds, int toneHz, String container,
+        String videoCodec, int rotation) {
+      this(width, height, fps, seconds, toneHz, container, videoCodec, rotation, "yuv420p", 2,
+          false);
+    }
+
     public Spec(int width, int height, int fps, double seconds, int toneHz, String container,
         String videoCodec) {
       this(width, height, fps, seconds, toneHz, container, videoCodec, 0);
@@ -55,22 +66,43 @@ public final class SampleVideo {
 
     /** The same without an audio stream. */
     public Spec withoutAudio() {
-      return new Spec(width, height, fps, seconds, 0, container, videoCodec, rotation);
+      return withTone(0);
     }
 
     /** The same with a tone of {@code hz}. */
     public Spec withTone(int hz) {
-      return new Spec(width, height, fps, seconds, hz, container, videoCodec, rotation);
+      return new Spec(width, height, fps, seconds, hz, container, videoCodec, rotation,
+          pixelFormat, audioChannels, variableFrameRate);
     }
 
     /** The same in another container and video codec. */
     public Spec in(String container, String videoCodec) {
-      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation);
+      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation,
+          pixelFormat, audioChannels, variableFrameRate);
     }
 
     /** The same with display rotation metadata, as a phone held upright writes it (90). */
     public Spec rotated(int degrees) {
-      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, degrees);
+      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, degrees,
+          pixelFormat, audioChannels, variableFrameRate);
+    }
+
+    /** The same in another pixel format, such as {@code yuv420p10le}. */
+    public Spec withPixelFormat(String format) {
+      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation,
+          format, audioChannels, variableFrameRate);
+    }
+
+    /** The same with the tone on {@code channels} channels (6: 5.1). */
+    public Spec withAudioChannels(int channels) {
+      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation,
+          pixelFormat, channels, variableFrameRate);
+    }
+
+    /** The same with frames at uneven intervals. */
+    public Spec withVariableFrameRate() {
+      return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation,
+          pixelFormat, audioChannels, true);
     }
 
     boolean audio() {
@@ -98,8 +130,14 @@ public final class SampleVideo {
       video = avcodec_alloc_context3(vc);
       video.width(spec.width());
       video.height(spec.height());
-      video.pix_fmt(AV_PIX_FMT_YUV420P);
-      video.time_base(av_make_q(1, spec.fps()));
+      int pixelFormat = av_get_pix_fmt(spec.pixelFormat());
+      if (pixelFormat < 0) {
+        throw new io.hlskit.core.TranscodeException("unknown pixel format " + spec.pixelFormat());
+      }
+      video.pix_fmt(pixelFormat);
+      // variable frame rate: ticks of half a frame, frames one and three ticks apart in turn
+      int ticksPerFrame = spec.variableFrameRate() ? 2 : 1;
+      video.time_base(av_make_q(1, spec.fps() * ticksPerFrame));
       video.framerate(av_make_q(spec.fps(), 1));
       video.gop_size(spec.fps() * 2);
       video.bit_rate(400_000);
@@ -123,7 +161,7 @@ public final class SampleVideo {
         audio = avcodec_alloc_context3(ac);
         audio.sample_fmt(AV_SAMPLE_FMT_FLTP);
         audio.sample_rate(44_100);
-        av_channel_layout_default(audio.ch_layout(), 2);
+        av_channel_layout_default(audio.ch_layout(), spec.audioChannels());
         audio.bit_rate(96_000);
         audio.time_base(av_make_q(1, 44_100));
         if ((out.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
@@ -139,7 +177,7 @@ public final class SampleVideo {
       out.pb(pb);
       Libav.check(avformat_write_header(out, (AVDictionary) null), "header", name);
 
-      picture.format(AV_PIX_FMT_YUV420P);
+      picture.format(pixelFormat);
       picture.width(spec.width());
       picture.height(spec.height());
       av_frame_get_buffer(picture, 0);
@@ -149,7 +187,7 @@ public final class SampleVideo {
       for (int i = 0; i < frames; i++) {
         av_frame_make_writable(picture);
         paint(picture, i);
-        picture.pts(i);
+        picture.pts(spec.variableFrameRate() ? 2L * i + (i % 2) : i);
         encode(out, video, vs, picture, packet, name);
         while (audio != null && samples < Math.min(totalSamples, (long) (i + 1) * 44_100
             / spec.fps())) {
@@ -159,7 +197,7 @@ public final class SampleVideo {
           av_channel_layout_copy(sound.ch_layout(), audio.ch_layout());
           sound.nb_samples(audio.frame_size());
           av_frame_get_buffer(sound, 0);
-          for (int ch = 0; ch < 2; ch++) {
+          for (int ch = 0; ch < spec.audioChannels(); ch++) {
             FloatPointer data = new FloatPointer(sound.data(ch));
             for (int s = 0; s < audio.frame_size(); s++) {
               data.put(s, (float) (0.3 * Math.sin(2 * Math.PI * spec.toneHz() * (samples + s)

@@ -1,6 +1,7 @@
 package io.hlskit.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
@@ -106,5 +107,75 @@ class IndependentReaderTest {
             .isCloseTo(s.duration().toNanos() / 1e9, org.assertj.core.data.Offset.offset(0.05));
       }
     }
+  }
+
+  /** Transcodes {@code spec} with the low profile and copies the channel out for ffprobe. */
+  private Path transcodeToDisk(String id, SampleVideo.Spec spec, String container)
+      throws Exception {
+    Path input = dir.resolve(id + "." + container);
+    SampleVideo.write(input, spec);
+    try (InMemoryMediaStore store = new InMemoryMediaStore()) {
+      Transcoder.create().transcode(TranscodeRequest.builder(input, id).profile(Profile.LOW)
+          .segmentDuration(Duration.ofSeconds(2)).build(), store, ProgressListener.none());
+      for (var o : store.list(id + "/")) {
+        Path file = dir.resolve(o.key());
+        Files.createDirectories(file.getParent());
+        try (InputStream in = store.open(o.key()).orElseThrow().stream()) {
+          Files.write(file, in.readAllBytes());
+        }
+      }
+    }
+    return dir.resolve(id);
+  }
+
+  private static String streams(Path playlist) throws Exception {
+    return Ffprobe.run("-show_entries",
+        "stream=codec_name,profile,width,height,pix_fmt,sample_rate,channels",
+        "-of", "compact=nokey=0", playlist.toString());
+  }
+
+  @Test
+  void anOddSizedTenBitSourceComesOutEvenAnd8Bit() throws Exception {
+    Ffprobe.require();
+    Path channel = transcodeToDisk("odd", new SampleVideo.Spec(321, 181, 25, 3, 440,
+        "matroska", "ffv1").withPixelFormat("yuv420p10le"), "mkv");
+    String streams = streams(channel.resolve("playlist.m3u8"));
+    assertThat(streams).contains("codec_name=h264").contains("profile=High")
+        .contains("pix_fmt=yuv420p\n").doesNotContain("10le").contains("width=322")
+        .contains("height=182");
+  }
+
+  @Test
+  void fivePointOneIsDownmixedToStereoAt48kHz() throws Exception {
+    Ffprobe.require();
+    Path channel = transcodeToDisk("surround", SampleVideo.Spec.mp4(320, 180, 3)
+        .withAudioChannels(6), "mp4");
+    assertThat(streams(channel.resolve("playlist.m3u8"))).contains("codec_name=aac")
+        .contains("profile=LC").contains("sample_rate=48000").contains("channels=2");
+  }
+
+  @Test
+  void aSourceWithoutAudioGivesVideoOnly() throws Exception {
+    Ffprobe.require();
+    Path channel = transcodeToDisk("mute", SampleVideo.Spec.mp4(320, 180, 3).withoutAudio(),
+        "mp4");
+    String streams = streams(channel.resolve("playlist.m3u8"));
+    assertThat(streams).contains("codec_name=h264").doesNotContain("codec_name=aac");
+    assertThat(Files.readString(channel.resolve("channel.json"))).doesNotContain("mp4a");
+  }
+
+  @Test
+  void aVariableFrameRateSourceKeepsItsDuration() throws Exception {
+    Ffprobe.require();
+    Path channel = transcodeToDisk("vfr", new SampleVideo.Spec(320, 180, 25, 6, 440,
+        "matroska", "libx264").withVariableFrameRate(), "mkv");
+    MediaPlaylist playlist = PlaylistParser.strict().parseMedia(
+        Files.readString(channel.resolve("playlist.m3u8")));
+    double total = playlist.segments().stream()
+        .mapToDouble(s -> s.duration().toNanos() / 1e9).sum();
+    assertThat(total).as("EXTINF sum against the 6 s source").isCloseTo(6.0, within(0.08));
+    double probed = Double.parseDouble(Ffprobe.run("-show_entries", "format=duration",
+        "-of", "csv=p=0", channel.resolve("playlist.m3u8").toString()).strip());
+    assertThat(probed).isCloseTo(6.0, within(0.2));
   }
 }
