@@ -158,9 +158,15 @@ class StaticSiteTest {
         .hasMessageContaining("no/such/site/index.html");
     assertThatThrownBy(() -> HlsServer.builder().staticContent(dir))
         .isInstanceOf(HlsException.class).hasMessageContaining("no index.html in");
-    packaged();
-    HttpResponse<String> broken = get("/broken.html");
-    assertThat(broken.statusCode()).isEqualTo(500);
+    // a packaged page naming a WebJar that is not there fails the start, not a visitor
+    Path root = site("a {}");
+    Files.writeString(root.resolve("web/broken.html"), "<p>{{webjar:no-such-webjar/x.js}}");
+    assertThatThrownBy(() -> version(root)).isInstanceOf(HlsException.class)
+        .hasMessageContaining("no WebJar on the classpath has it: add the WebJar no-such-webjar");
+    // in development the page is read per request: that request gets the error
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
+        .staticContent(root.resolve("web")).build().start();
+    assertThat(get("/broken.html").statusCode()).isEqualTo(500);
     assertThat(get("/nope.js").statusCode()).isEqualTo(404);
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + server.port() + "/"))

@@ -57,14 +57,30 @@ public final class StaticSite implements HttpHandler {
       + " base-uri 'self'; frame-ancestors 'self'";
 
   private final Path folder;                   // development mode; null when packaged
-  private final Map<String, byte[]> packaged;  // relative path -> bytes; null in development
+  private final Map<String, Served> packaged;  // relative path -> answer; null in development
   private final String version;
   private final WebJarVersionLocator webjars = new WebJarVersionLocator();
 
-  private StaticSite(Path folder, Map<String, byte[]> packaged, String version) {
+  /** A file as it is sent: pages rendered; its strong ETag. */
+  private record Served(byte[] body, String etag) {}
+
+  private StaticSite(Path folder, Map<String, byte[]> files, String version) {
     this.folder = folder;
-    this.packaged = packaged;
     this.version = version;
+    if (files == null) {
+      this.packaged = null;
+    } else {
+      // render and tag everything once: a page naming a missing WebJar fails the start
+      Map<String, Served> served = new TreeMap<>();
+      files.forEach((name, bytes) -> served.put(name, serve(name, bytes)));
+      this.packaged = Map.copyOf(served);
+    }
+  }
+
+  private Served serve(String path, byte[] raw) {
+    byte[] body = !path.endsWith(".html") ? raw
+        : render(new String(raw, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    return new Served(body, "\"" + HexFormat.of().formatHex(sha256().digest(body), 0, 10) + "\"");
   }
 
   /** The files under {@code prefix} of {@code loader}, read now and fingerprinted. */
@@ -110,7 +126,7 @@ public final class StaticSite implements HttpHandler {
       all.update((byte) 0);
       all.update(bytes);
     });
-    return new StaticSite(null, Map.copyOf(files), HexFormat.of().formatHex(all.digest(), 0, 6));
+    return new StaticSite(null, files, HexFormat.of().formatHex(all.digest(), 0, 6));
   }
 
   /** The files in {@code folder}, read on every request and never cached. */
@@ -153,22 +169,20 @@ public final class StaticSite implements HttpHandler {
       path = path.equals("/") || path.isEmpty() ? "index.html" : path.substring(1);
       cache = folder != null ? "no-store" : "no-cache";
     }
-    Optional<byte[]> file = isSafe(path) ? read(path) : Optional.empty();
+    Optional<Served> file = isSafe(path) ? read(path) : Optional.empty();
     if (file.isEmpty()) {
       notFound(exchange, exchange.getRelativePath());
       return;
     }
-    byte[] body = file.get();
-    boolean page = path.endsWith(".html");
-    if (page) {
-      body = render(new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    byte[] body = file.get().body();
+    String etag = file.get().etag();
+    if (path.endsWith(".html")) {
       exchange.getResponseHeaders().put(Headers.CONTENT_SECURITY_POLICY, CSP);
       exchange.getResponseHeaders().put(Headers.X_FRAME_OPTIONS, "SAMEORIGIN");
       if (cache.equals(IMMUTABLE)) {
         cache = "no-cache";   // a page's URL never changes: it must be revalidated
       }
     }
-    String etag = "\"" + HexFormat.of().formatHex(sha256().digest(body), 0, 10) + "\"";
     exchange.getResponseHeaders()
         .put(Headers.CONTENT_TYPE, contentType(path))
         .put(Headers.CACHE_CONTROL, cache)
@@ -226,7 +240,7 @@ public final class StaticSite implements HttpHandler {
     return path.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == '%');
   }
 
-  private Optional<byte[]> read(String path) {
+  private Optional<Served> read(String path) {
     if (packaged != null) {
       return Optional.ofNullable(packaged.get(path));
     }
@@ -236,7 +250,7 @@ public final class StaticSite implements HttpHandler {
       if (!file.toRealPath().startsWith(folder.toRealPath()) || !Files.isRegularFile(file)) {
         return Optional.empty();
       }
-      return Optional.of(Files.readAllBytes(file));
+      return Optional.of(serve(path, Files.readAllBytes(file)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
