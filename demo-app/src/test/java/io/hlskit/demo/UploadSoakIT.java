@@ -82,7 +82,9 @@ class UploadSoakIT {
       assertThat(transcodeFolders()).as("temporary folders left").isEqualTo(tempBefore);
       assertThat(catalog.channels()).as("channels left after the deletes").isEmpty();
       assertThat(rssAfter - rssBefore).as("resident memory growth in KB").isLessThan(32 * 1024);
-      assertThat(fdsAfter).as("open files").isLessThanOrEqualTo(fdsBefore + 3);
+      // the JVM holds the test's own client connections and the server's keep-alive ones too,
+      // so a few come and go; a leak per upload would be 60 after these 15 rounds
+      assertThat(fdsAfter).as("open files").isLessThanOrEqualTo(fdsBefore + 10);
     }
   }
 

@@ -295,7 +295,6 @@ public final class HlsServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest upload taken, 2 GiB by default; larger ones get 413. */
     /**
      * How long a client may take to send a request's line and headers (default 10 s); slower
      * ones (slowloris) are disconnected.
@@ -322,6 +321,7 @@ public final class HlsServer implements AutoCloseable {
       return d;
     }
 
+    /** The largest upload taken, 2 GiB by default; larger ones get 413. */
     public Builder maxUploadBytes(long maxUploadBytes) {
       if (maxUploadBytes < 1) {
         throw new IllegalArgumentException("the upload limit must be positive");
@@ -351,7 +351,7 @@ public final class HlsServer implements AutoCloseable {
      * Serves a web page from the classpath at {@code /}: the resources under {@code prefix} of
      * {@code loader}, read once now, {@code index.html} as the welcome page. Pages are
      * revalidated on every load; assets are named by content: a page writes {@code
-     * {{assets}}/app.js}, which it is served as {@code /assets/<fingerprint>/app.js}, cached for
+     * {{assets}}/app.js}, which is served as {@code /assets/<fingerprint>/app.js}, cached for
      * a year. {@code {{webjar:hls.js/dist/hls.min.js}}} names a file of a WebJar on the
      * classpath by its versioned URL.
      *

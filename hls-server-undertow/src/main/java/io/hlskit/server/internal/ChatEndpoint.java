@@ -130,7 +130,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       boolean isMessage = frame instanceof ChatFrames.Say
           || frame instanceof ChatFrames.Invalid i && i.code().equals("bad_text");
       if (isMessage && session == null) {
-        error("not_joined", "send {\"type\":\"join\",\"username\":\"...\"} first");
+        notJoined(); // before judging the text: joining is what such a client must learn
       } else if (frame instanceof ChatFrames.Join join) {
         join(join.username());
       } else if (frame instanceof ChatFrames.Say say) {
@@ -188,7 +188,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     private void say(String text) {
       ChatSession s = session;
       if (s == null) {
-        error("not_joined", "send {\"type\":\"join\",\"username\":\"...\"} first");
+        notJoined(); // the session went away since the frame was judged
         return;
       }
       if (!allowedNow()) {
@@ -201,6 +201,10 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       } catch (HlsException e) {
         error("chat_unavailable", e.getMessage());
       }
+    }
+
+    private void notJoined() {
+      error("not_joined", "send {\"type\":\"join\",\"username\":\"...\"} first");
     }
 
     private synchronized boolean allowedNow() {
