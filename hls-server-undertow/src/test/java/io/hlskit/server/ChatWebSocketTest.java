@@ -138,7 +138,7 @@ class ChatWebSocketTest {
       out.write(("GET /ws/chat?channel=canal1 HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
           + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
           + "Sec-WebSocket-Key: c2xvdy1jb25zdW1lcg==\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(maskedText("{\"type\":\"join\",\"username\":\"slow\"}"));
+      out.write(RawFrames.text("{\"type\":\"join\",\"username\":\"slow\"}"));
       out.flush();
       ChatSession flood = broker.join("canal1", "flood", new ChatListener() {
         @Override
@@ -186,20 +186,6 @@ class ChatWebSocketTest {
       server.close();
       broker.close();
     }
-  }
-
-  /** A client-to-server text frame (masked, as RFC 6455 requires), for payloads under 126. */
-  private static byte[] maskedText(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    byte[] mask = {0x11, 0x22, 0x33, 0x44};
-    byte[] frame = new byte[6 + payload.length];
-    frame[0] = (byte) 0x81;
-    frame[1] = (byte) (0x80 | payload.length);
-    System.arraycopy(mask, 0, frame, 2, 4);
-    for (int i = 0; i < payload.length; i++) {
-      frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
-    }
-    return frame;
   }
 
   @Test

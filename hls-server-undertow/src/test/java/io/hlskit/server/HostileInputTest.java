@@ -190,26 +190,12 @@ class HostileInputTest {
     return s;
   }
 
-  /** A masked client frame with {@code opcode} and {@code payload} (under 126 bytes). */
-  private static byte[] frame(int opcode, byte[] payload) {
-    byte[] f = new byte[6 + payload.length];
-    f[0] = (byte) (0x80 | opcode);
-    f[1] = (byte) (0x80 | payload.length);
-    byte[] mask = {0x5a, 0x3c, 0x11, 0x7e};
-    System.arraycopy(mask, 0, f, 2, 4);
-    for (int i = 0; i < payload.length; i++) {
-      f[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
-    }
-    return f;
-  }
-
   @Test
   void invalidUtf8InAChatFrameClosesThatConnectionOnly() throws Exception {
     try (Socket s = openChat()) {
       OutputStream out = s.getOutputStream();
-      out.write(frame(1, "{\"type\":\"join\",\"username\":\"ana\"}"
-          .getBytes(StandardCharsets.UTF_8)));
-      out.write(frame(1, new byte[] {'{', '"', (byte) 0xc3, (byte) 0x28, '"', '}'}));
+      out.write(RawFrames.text("{\"type\":\"join\",\"username\":\"ana\"}"));
+      out.write(RawFrames.frame(1, new byte[] {'{', '"', (byte) 0xc3, (byte) 0x28, '"', '}'}));
       InputStream in = s.getInputStream();
       // frames until the close frame (opcode 8) or the end of the stream
       int closeCode = -1;
@@ -247,8 +233,8 @@ class HostileInputTest {
           while (opened.incrementAndGet() <= total) {
             try (Socket s = openChat()) {
               if (opened.get() % 2 == 0) {
-                s.getOutputStream().write(frame(1, "{\"type\":\"join\",\"username\":\"x\"}"
-                    .getBytes(StandardCharsets.UTF_8)));
+                s.getOutputStream()
+                    .write(RawFrames.text("{\"type\":\"join\",\"username\":\"x\"}"));
               }
               s.setSoLinger(true, 0); // dropped, not closed politely: a reset
             }
@@ -265,8 +251,7 @@ class HostileInputTest {
     Eventually.await(Duration.ofSeconds(20), "every dropped chat client gone from the counts",
         () -> chat.presence("canal1").online() == 0);
     try (Socket s = openChat()) {
-      s.getOutputStream().write(frame(1, "{\"type\":\"join\",\"username\":\"last\"}"
-          .getBytes(StandardCharsets.UTF_8)));
+      s.getOutputStream().write(RawFrames.text("{\"type\":\"join\",\"username\":\"last\"}"));
       Eventually.await(Duration.ofSeconds(5), "a new client counted",
           () -> chat.presence("canal1").online() == 1);
     }
