@@ -94,7 +94,8 @@ class PackagedJarIT {
 
       Files.writeString(web.resolve("style.css"), "body { background: hotpink; }\n");
       assertThat(get(http, css).body()).isEqualTo("body { background: hotpink; }\n");
-      Files.writeString(web.resolve("index.html"), page.body().replace("<main", "<!-- v2 --><main"));
+      Files.writeString(web.resolve("index.html"),
+          page.body().replace("<main", "<!-- v2 --><main"));
       assertThat(get(http, demo.baseUrl() + "/").body()).contains("<!-- v2 -->");
     }
   }

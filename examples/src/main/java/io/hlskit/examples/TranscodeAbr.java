@@ -15,7 +15,7 @@ public class TranscodeAbr {
     System.out.println(channel.id() + ": " + channel.renditions().size() + " renditions");
   }
 
-  /** Transcodes {@code input} into the channel {@code id} in {@code streams}, published at the end. */
+  /** Transcodes {@code input} into the channel {@code id} in {@code streams}. */
   public static ChannelMetadata transcode(Path input, String id, Path streams) {
     Transcoder transcoder = Transcoder.create();    // libx264 with the -gpl natives, else OpenH264
     TranscodeRequest request = TranscodeRequest.builder(input, id)

@@ -96,7 +96,8 @@ class SlowClientsTest {
   void aClientThatSendsItsHeadersSlowlyIsCutOff() throws Exception {
     Socket s = connect(0);
     OutputStream out = s.getOutputStream();
-    out.write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        .getBytes(StandardCharsets.US_ASCII));
     long start = System.nanoTime();
     boolean cut = false;
     // one more header byte a second, forever: the head never completes
