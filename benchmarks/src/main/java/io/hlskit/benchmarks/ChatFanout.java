@@ -1,7 +1,6 @@
 package io.hlskit.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.chat.redis.RedisChatBroker;
 import io.hlskit.chat.redis.testing.RedisTestServer;
 import io.hlskit.core.channel.ChannelMetadata;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,7 +44,6 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chat-fanout", mixinStandardHelpOptions = true)
 public final class ChatFanout implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** A little over a second: at exactly 1 s, scheduling jitter trips the 5-in-5-s limit. */
   private static final long PERIOD_MS = 1050;
 
@@ -187,9 +184,8 @@ public final class ChatFanout implements Callable<Integer> {
     return sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
   }
 
-  private final class Client implements WebSocket.Listener {
+  private final class Client extends JsonFrameListener {
     private final CountDownLatch joined;
-    private final StringBuilder partial = new StringBuilder();
     private boolean gotHistory;
     WebSocket ws;
 
@@ -198,36 +194,23 @@ public final class ChatFanout implements Callable<Integer> {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        String frame = partial.toString();
-        partial.setLength(0);
-        long now = System.nanoTime();
-        try {
-          JsonNode f = JSON.readTree(frame);
-          String type = f.path("type").asText();
-          if (type.equals("history") && !gotHistory) {
-            gotHistory = true;
-            joined.countDown();
-          } else if (type.equals("error") && measuring) {
-            refused.incrementAndGet();
-          } else if (type.equals("chat_message") && measuring) {
-            String text = f.path("text").asText();
-            if (text.startsWith("t=")) {
-              received.incrementAndGet();
-              int i = delayCount.getAndIncrement();
-              if (i < delays.length) {
-                delays[i] = now - Long.parseLong(text.substring(2));
-              }
-            }
+    void onFrame(JsonNode f, String text, long now) {
+      String type = f.path("type").asText();
+      if (type.equals("history") && !gotHistory) {
+        gotHistory = true;
+        joined.countDown();
+      } else if (type.equals("error") && measuring) {
+        refused.incrementAndGet();
+      } else if (type.equals("chat_message") && measuring) {
+        String message = f.path("text").asText();
+        if (message.startsWith("t=")) {
+          received.incrementAndGet();
+          int i = delayCount.getAndIncrement();
+          if (i < delays.length) {
+            delays[i] = now - Long.parseLong(message.substring(2));
           }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
         }
       }
-      webSocket.request(1);
-      return null;
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.hlskit.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -34,7 +33,6 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chat-load", mixinStandardHelpOptions = true)
 public final class ChatLoad implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long PERIOD_MS = 1050;
 
   @Option(names = "--port", required = true)
@@ -118,9 +116,8 @@ public final class ChatLoad implements Callable<Integer> {
         : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
   }
 
-  private final class Client implements WebSocket.Listener {
+  private final class Client extends JsonFrameListener {
     private final CountDownLatch joined;
-    private final StringBuilder partial = new StringBuilder();
     private boolean gotHistory;
     WebSocket ws;
 
@@ -129,43 +126,30 @@ public final class ChatLoad implements Callable<Integer> {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        String frame = partial.toString();
-        partial.setLength(0);
-        long now = System.nanoTime();
-        try {
-          JsonNode f = JSON.readTree(frame);
-          switch (f.path("type").asText()) {
-            case "history" -> {
-              if (!gotHistory) {
-                gotHistory = true;
-                joined.countDown();
-              }
-            }
-            case "error" -> {
-              errorFrames.incrementAndGet();
-              System.out.println("error frame: " + frame);
-            }
-            case "chat_message" -> {
-              String text = f.path("text").asText();
-              if (text.startsWith("t=")) {
-                received.incrementAndGet();
-                int i = delayCount.getAndIncrement();
-                if (i < delays.length) {
-                  delays[i] = now - Long.parseLong(text.substring(2));
-                }
-              }
-            }
-            default -> { }
+    void onFrame(JsonNode f, String text, long now) {
+      switch (f.path("type").asText()) {
+        case "history" -> {
+          if (!gotHistory) {
+            gotHistory = true;
+            joined.countDown();
           }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
         }
+        case "error" -> {
+          errorFrames.incrementAndGet();
+          System.out.println("error frame: " + text);
+        }
+        case "chat_message" -> {
+          String message = f.path("text").asText();
+          if (message.startsWith("t=")) {
+            received.incrementAndGet();
+            int i = delayCount.getAndIncrement();
+            if (i < delays.length) {
+              delays[i] = now - Long.parseLong(message.substring(2));
+            }
+          }
+        }
+        default -> { }
       }
-      webSocket.request(1);
-      return null;
     }
 
     @Override
