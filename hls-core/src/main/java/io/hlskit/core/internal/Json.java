@@ -15,6 +15,9 @@ import java.util.Map;
  * {@link BigDecimal}. Not part of the API.
  */
 public final class Json {
+  /** Digits a number may span before or after its decimal point, its exponent included. */
+  static final int MAX_MAGNITUDE = 100;
+
   private static final int MAX_DEPTH = 64;
 
   private final String text;
@@ -316,7 +319,14 @@ public final class Json {
       }
       digits();
     }
-    return new BigDecimal(text.substring(start, pos));
+    BigDecimal number = new BigDecimal(text.substring(start, pos));
+    // 1e10000000 parses at once, but any arithmetic on it then takes seconds: no value in a
+    // channel.json is anywhere near these bounds
+    if (Math.abs((long) number.precision() - number.scale()) > MAX_MAGNITUDE) {
+      pos = start;
+      throw error("a number of at most " + MAX_MAGNITUDE + " digits either side of the point");
+    }
+    return number;
   }
 
   private void digits() {

@@ -31,6 +31,16 @@ class JsonTest {
     assertThatThrownBy(() -> Json.parse("")).hasMessageContaining("a value");
   }
 
+  @Test
+  void numbersTooLargeOrSmallToComputeWithAreRefused() {
+    // found by fuzzing: parsed at once, then seconds of arithmetic in the reader
+    assertThatThrownBy(() -> Json.parse("{\"d\":12.1e10000005}"))
+        .hasMessageContaining("offset 5").hasMessageContaining("at most 100 digits");
+    assertThatThrownBy(() -> Json.parse("1e-10000005")).hasMessageContaining("at most 100");
+    assertThat((BigDecimal) Json.parse("1" + "0".repeat(99))).isEqualByComparingTo("1e99");
+    assertThat((BigDecimal) Json.parse("1.5e-90")).isEqualByComparingTo("1.5e-90");
+  }
+
   @Property(tries = 300)
   void stringsRoundTrip(@ForAll String s) {
     Map<String, Object> m = new LinkedHashMap<>();
