@@ -146,6 +146,10 @@ public final class StaticSite implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
+    if (folder != null && exchange.isInIoThread()) {
+      exchange.dispatch(this); // development reads files: never on the I/O thread
+      return;
+    }
     if (!exchange.getRequestMethod().equals(Methods.GET)
         && !exchange.getRequestMethod().equals(Methods.HEAD)) {
       exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
