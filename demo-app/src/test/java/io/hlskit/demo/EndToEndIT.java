@@ -33,6 +33,7 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.interactions.PointerInput;
 import org.openqa.selenium.interactions.Sequence;
@@ -303,6 +304,62 @@ class EndToEndIT {
       wait.until(d -> ((Number) js.executeScript("const v = document.querySelector("
           + "'section[data-id=subido] video'); return v && !v.paused ? v.currentTime : 0;"))
           .doubleValue() > 1.0);
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void aSoundFileUploadedBecomesAnAudioOnlyChannelThatPlays() throws Exception {
+    Path song = dir.resolve("song.m4a");
+    SampleVideo.write(song, SampleVideo.Spec.soundOnly(5).withCoverArt(320, 320));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base
+        + "/api/channels?id=radio&title=Radio&profile=medium"))
+        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "audio/mp4")
+        .POST(HttpRequest.BodyPublishers.ofFile(song)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+    ObjectMapper json = new ObjectMapper();
+    String job = base + posted.headers().firstValue("Location").orElseThrow();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    JsonNode state;
+    do {
+      Thread.sleep(200);
+      state = json.readTree(http.send(HttpRequest.newBuilder(URI.create(job)).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+    } while (!state.get("state").asText().matches("done|failed") && System.nanoTime() < deadline);
+    assertThat(state.get("state").asText()).as(state.toString()).isEqualTo("done");
+    demo.catalog.refresh();
+    JsonNode radio = null;
+    for (JsonNode c : json.readTree(http.send(HttpRequest.newBuilder(URI.create(base
+        + "/api/channels")).build(), HttpResponse.BodyHandlers.ofString()).body())) {
+      if (c.get("id").asText().equals("radio")) {
+        radio = c;
+      }
+    }
+    assertThat(radio).as("radio in /api/channels").isNotNull();
+    assertThat(radio.get("poster").isNull()).as("the cover art as poster").isFalse();
+    assertThat(radio.get("renditions")).singleElement().satisfies(r -> {
+      assertThat(r.get("name").asText()).isEqualTo("audio");
+      assertThat(r.get("width").isNull()).isTrue();
+      assertThat(r.get("codecs").asText()).isEqualTo("mp4a.40.2");
+    });
+
+    WebDriver browser = browser("profile-radio");
+    try {
+      browser.get(base + "/#radio");
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+      new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> ((Number) js.executeScript(
+          "const v = document.querySelector('section[data-id=radio] video');"
+          + " return v && !v.paused ? v.currentTime : 0;")).doubleValue() > 1.0);
+      // sound without pictures, the cover behind the player
+      assertThat(((Number) js.executeScript("return document.querySelector("
+          + "'section[data-id=radio] video').videoWidth")).intValue()).isZero();
+      WebElement section = browser.findElement(By.cssSelector("section[data-id=radio]"));
+      assertThat(section.getAttribute("class")).contains("audio-only");
+      assertThat(section.getCssValue("background-image")).contains("poster.jpg");
+      screenshot(browser, "feed-audio-only.png");
     } finally {
       browser.quit();
     }

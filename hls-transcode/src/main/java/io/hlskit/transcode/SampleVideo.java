@@ -38,20 +38,23 @@ public final class SampleVideo {
    * @param seconds length
    * @param toneHz the tone's frequency; 0 for no audio stream at all
    * @param container a libav muxer name: {@code mp4}, {@code matroska}, {@code mov}, ...
-   * @param videoCodec a libav encoder name: {@code libx264}, {@code mpeg4}, ...
+   * @param videoCodec a libav encoder name: {@code libx264}, {@code mpeg4}, ...; {@code none}
+   *     for a sound file
    * @param rotation display rotation metadata in degrees, as a phone writes it (0 for none)
    * @param pixelFormat a libav pixel format name: {@code yuv420p}, {@code yuv420p10le}, ...
    * @param audioChannels channels of the tone: 2, or 6 for 5.1
    * @param variableFrameRate frames at uneven intervals (one and three ticks of 1/(2 fps) in
    *     turn), as phones record
+   * @param coverArt the video is one still picture attached to the sound (album art, as music
+   *     files carry it) instead of moving pictures; {@code videoCodec} is then {@code mjpeg}
    */
   public record Spec(int width, int height, int fps, double seconds, int toneHz, String container,
       String videoCodec, int rotation, String pixelFormat, int audioChannels,
-      boolean variableFrameRate) {
+      boolean variableFrameRate, boolean coverArt) {
     public Spec(int width, int height, int fps, double seconds, int toneHz, String container,
         String videoCodec, int rotation) {
       this(width, height, fps, seconds, toneHz, container, videoCodec, rotation, "yuv420p", 2,
-          false);
+          false, false);
     }
 
     public Spec(int width, int height, int fps, double seconds, int toneHz, String container,
@@ -64,6 +67,21 @@ public final class SampleVideo {
       return new Spec(width, height, 25, seconds, 440, "mp4", "libx264");
     }
 
+    /** A sound file: a 440 Hz tone in AAC, in an MP4 (an {@code .m4a}), no pictures. */
+    public static Spec soundOnly(double seconds) {
+      return new Spec(0, 0, 25, seconds, 440, "mp4", "none");
+    }
+
+    /** The same sound with a {@code width x height} JPEG attached as its cover art. */
+    public Spec withCoverArt(int coverWidth, int coverHeight) {
+      return new Spec(coverWidth, coverHeight, fps, seconds, toneHz, container, "mjpeg", 0,
+          "yuvj420p", audioChannels, false, true);
+    }
+
+    boolean video() {
+      return !videoCodec.equals("none");
+    }
+
     /** The same without an audio stream. */
     public Spec withoutAudio() {
       return withTone(0);
@@ -72,37 +90,37 @@ public final class SampleVideo {
     /** The same with a tone of {@code hz}. */
     public Spec withTone(int hz) {
       return new Spec(width, height, fps, seconds, hz, container, videoCodec, rotation,
-          pixelFormat, audioChannels, variableFrameRate);
+          pixelFormat, audioChannels, variableFrameRate, coverArt);
     }
 
     /** The same in another container and video codec. */
     public Spec in(String container, String videoCodec) {
       return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation,
-          pixelFormat, audioChannels, variableFrameRate);
+          pixelFormat, audioChannels, variableFrameRate, coverArt);
     }
 
     /** The same with display rotation metadata, as a phone held upright writes it (90). */
     public Spec rotated(int degrees) {
       return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, degrees,
-          pixelFormat, audioChannels, variableFrameRate);
+          pixelFormat, audioChannels, variableFrameRate, coverArt);
     }
 
     /** The same in another pixel format, such as {@code yuv420p10le}. */
     public Spec withPixelFormat(String format) {
       return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation,
-          format, audioChannels, variableFrameRate);
+          format, audioChannels, variableFrameRate, coverArt);
     }
 
     /** The same with the tone on {@code channels} channels (6: 5.1). */
     public Spec withAudioChannels(int channels) {
       return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation,
-          pixelFormat, channels, variableFrameRate);
+          pixelFormat, channels, variableFrameRate, coverArt);
     }
 
     /** The same with frames at uneven intervals. */
     public Spec withVariableFrameRate() {
       return new Spec(width, height, fps, seconds, toneHz, container, videoCodec, rotation,
-          pixelFormat, audioChannels, true);
+          pixelFormat, audioChannels, true, coverArt);
     }
 
     boolean audio() {
@@ -126,33 +144,40 @@ public final class SampleVideo {
     try {
       Libav.check(avformat_alloc_output_context2(out, null, spec.container(), name), "muxer",
           name);
-      AVCodec vc = avcodec_find_encoder_by_name(spec.videoCodec());
-      video = avcodec_alloc_context3(vc);
-      video.width(spec.width());
-      video.height(spec.height());
+      AVStream vs = null;
       int pixelFormat = av_get_pix_fmt(spec.pixelFormat());
-      if (pixelFormat < 0) {
-        throw new io.hlskit.core.TranscodeException("unknown pixel format " + spec.pixelFormat());
-      }
-      video.pix_fmt(pixelFormat);
-      // variable frame rate: ticks of half a frame, frames one and three ticks apart in turn
-      int ticksPerFrame = spec.variableFrameRate() ? 2 : 1;
-      video.time_base(av_make_q(1, spec.fps() * ticksPerFrame));
-      video.framerate(av_make_q(spec.fps(), 1));
-      video.gop_size(spec.fps() * 2);
-      video.bit_rate(400_000);
-      if ((out.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
-        video.flags(video.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-      }
-      if (spec.videoCodec().equals("libx264")) {
-        av_opt_set(video.priv_data(), "preset", "ultrafast", 0);
-      }
-      Libav.check(avcodec_open2(video, vc, (AVDictionary) null), "video encoder", name);
-      AVStream vs = avformat_new_stream(out, null);
-      avcodec_parameters_from_context(vs.codecpar(), video);
-      vs.time_base(video.time_base());
-      if (spec.rotation() != 0) {
-        addDisplayMatrix(vs.codecpar(), spec.rotation());
+      if (spec.video()) {
+        AVCodec vc = avcodec_find_encoder_by_name(spec.videoCodec());
+        video = avcodec_alloc_context3(vc);
+        video.width(spec.width());
+        video.height(spec.height());
+        if (pixelFormat < 0) {
+          throw new io.hlskit.core.TranscodeException("unknown pixel format "
+              + spec.pixelFormat());
+        }
+        video.pix_fmt(pixelFormat);
+        // variable frame rate: ticks of half a frame, frames one and three ticks apart in turn
+        int ticksPerFrame = spec.variableFrameRate() ? 2 : 1;
+        video.time_base(av_make_q(1, spec.fps() * ticksPerFrame));
+        video.framerate(av_make_q(spec.fps(), 1));
+        video.gop_size(spec.fps() * 2);
+        video.bit_rate(400_000);
+        if ((out.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
+          video.flags(video.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+        }
+        if (spec.videoCodec().equals("libx264")) {
+          av_opt_set(video.priv_data(), "preset", "ultrafast", 0);
+        }
+        Libav.check(avcodec_open2(video, vc, (AVDictionary) null), "video encoder", name);
+        vs = avformat_new_stream(out, null);
+        avcodec_parameters_from_context(vs.codecpar(), video);
+        vs.time_base(video.time_base());
+        if (spec.rotation() != 0) {
+          addDisplayMatrix(vs.codecpar(), spec.rotation());
+        }
+        if (spec.coverArt()) {
+          vs.disposition(AV_DISPOSITION_ATTACHED_PIC);
+        }
       }
 
       AVStream as = null;
@@ -177,18 +202,30 @@ public final class SampleVideo {
       out.pb(pb);
       Libav.check(avformat_write_header(out, (AVDictionary) null), "header", name);
 
-      picture.format(pixelFormat);
-      picture.width(spec.width());
-      picture.height(spec.height());
-      av_frame_get_buffer(picture, 0);
+      if (video != null) {
+        picture.format(pixelFormat);
+        picture.width(spec.width());
+        picture.height(spec.height());
+        av_frame_get_buffer(picture, 0);
+      }
+      if (spec.coverArt()) {
+        // the one picture of the file, written before the sound as music files hold it
+        paint(picture, 0);
+        picture.pts(0);
+        encode(out, video, vs, picture, packet, name);
+        encode(out, video, vs, null, packet, name);
+      }
       int frames = (int) Math.round(spec.seconds() * spec.fps());
       long samples = 0;
       long totalSamples = Math.round(spec.seconds() * 44_100);
+      boolean moving = spec.video() && !spec.coverArt();
       for (int i = 0; i < frames; i++) {
-        av_frame_make_writable(picture);
-        paint(picture, i);
-        picture.pts(spec.variableFrameRate() ? 2L * i + (i % 2) : i);
-        encode(out, video, vs, picture, packet, name);
+        if (moving) {
+          av_frame_make_writable(picture);
+          paint(picture, i);
+          picture.pts(spec.variableFrameRate() ? 2L * i + (i % 2) : i);
+          encode(out, video, vs, picture, packet, name);
+        }
         while (audio != null && samples < Math.min(totalSamples, (long) (i + 1) * 44_100
             / spec.fps())) {
           av_frame_unref(sound);
@@ -209,7 +246,9 @@ public final class SampleVideo {
           encode(out, audio, as, sound, packet, name);
         }
       }
-      encode(out, video, vs, null, packet, name);
+      if (moving) {
+        encode(out, video, vs, null, packet, name);
+      }
       if (audio != null) {
         encode(out, audio, as, null, packet, name);
       }

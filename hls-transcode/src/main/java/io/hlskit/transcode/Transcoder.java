@@ -60,6 +60,9 @@ import org.slf4j.LoggerFactory;
  * ChannelDraft} and published at the end, so a failed or cancelled transcode leaves nothing that
  * readers can see. Interrupting the calling thread cancels.
  *
+ * <p>A sound file (audio and no video, cover art aside) becomes an audio-only channel: one
+ * AAC rendition in {@code <channel>/audio/} whatever the ladder, its cover art as the poster.
+ *
  * <p>H.264 comes from libx264 when the GPL natives are on the classpath and from OpenH264
  * otherwise (said once in the log). Thread-safe: transcodes may run concurrently, each on its
  * caller's thread.
@@ -72,6 +75,9 @@ public final class Transcoder {
 
   /** The poster's key in the channel. */
   static final String POSTER = "poster.jpg";
+
+  /** The rendition name of a channel made from a sound file: {@code <channel>/audio/}. */
+  static final String AUDIO_ONLY = "audio";
 
   private final String videoEncoder;
 
@@ -161,7 +167,7 @@ public final class Transcoder {
       int segmentCount = 0;
       for (Encode.RenditionResult r : result.renditions()) {
         // renditions are named by their short side: 360p is 640x360 and 360x640 alike
-        String name = Math.min(r.width(), r.height()) + "p";
+        String name = r.hasVideo() ? Math.min(r.width(), r.height()) + "p" : AUDIO_ONLY;
         MediaPlaylist produced = lastSegmentFixed(PlaylistParser.lenient()
             .parseMedia(Files.readString(r.playlist(), StandardCharsets.UTF_8)),
             result.durationSeconds());
@@ -193,17 +199,21 @@ public final class Transcoder {
         segmentCount = index.segments().size();
         long average = total.isZero() ? 0 : Math.round(bytes * 8 / (total.toNanos() / 1e9));
         List<String> codecs = new ArrayList<>();
-        codecs.add(Optional.ofNullable(r.videoCodecs()).orElse("avc1.640028"));
-        if (result.hasAudio()) {
-          codecs.add("mp4a.40.2");
+        if (r.hasVideo()) {
+          codecs.add(Optional.ofNullable(r.videoCodecs()).orElse("avc1.640028"));
         }
-        Resolution resolution = new Resolution(r.width(), r.height());
-        renditions.add(new RenditionInfo(name, name + "/index.m3u8", Optional.of(resolution),
+        result.audioCodecs().ifPresent(codecs::add);
+        Optional<Resolution> resolution = r.hasVideo()
+            ? Optional.of(new Resolution(r.width(), r.height())) : Optional.empty();
+        renditions.add(new RenditionInfo(name, name + "/index.m3u8", resolution,
             Math.max(peak, average), average, codecs));
-        variants.add(Variant.builder(name + "/index.m3u8", Math.max(peak, average))
-            .averageBandwidth(average).codecs(codecs).resolution(resolution)
-            .frameRate(BigDecimal.valueOf(result.frameRate()).setScale(3, RoundingMode.HALF_UP))
-            .build());
+        Variant.Builder variant = Variant.builder(name + "/index.m3u8", Math.max(peak, average))
+            .averageBandwidth(average).codecs(codecs);
+        if (r.hasVideo()) {
+          variant.resolution(resolution.get()).frameRate(BigDecimal.valueOf(result.frameRate())
+              .setScale(3, RoundingMode.HALF_UP));
+        }
+        variants.add(variant.build());
         single = index.toBuilder().segments(index.segments().stream()
             .map(s -> s.toBuilder().uri(name + "/" + s.uri())
                 .map(s.map().map(m -> new InitializationSection(name + "/" + m.uri(),

@@ -165,6 +165,23 @@ class IndependentReaderTest {
   }
 
   @Test
+  void aSoundFileWithCoverArtGivesAacOnlyAndTheCoverAsPoster() throws Exception {
+    Ffprobe.require();
+    Path channel = transcodeToDisk("song", SampleVideo.Spec.soundOnly(4).withCoverArt(300, 200),
+        "m4a");
+    String streams = streams(channel.resolve("playlist.m3u8"));
+    assertThat(streams).contains("codec_name=aac").contains("profile=LC")
+        .contains("sample_rate=48000").contains("channels=2").doesNotContain("h264")
+        .doesNotContain("mjpeg");
+    double probed = Double.parseDouble(Ffprobe.run("-show_entries", "format=duration",
+        "-of", "csv=p=0", channel.resolve("playlist.m3u8").toString()).strip());
+    assertThat(probed).isCloseTo(4.0, within(0.1));
+    assertThat(Ffprobe.run("-show_entries", "stream=codec_name,width,height", "-of", "compact",
+        channel.resolve("poster.jpg").toString()))
+        .contains("codec_name=mjpeg").contains("width=300").contains("height=200");
+  }
+
+  @Test
   void aVariableFrameRateSourceKeepsItsDuration() throws Exception {
     Ffprobe.require();
     Path channel = transcodeToDisk("vfr", new SampleVideo.Spec(320, 180, 25, 6, 440,

@@ -54,14 +54,17 @@ class NativeMemoryTest {
     Path truncated = dir.resolve("truncated.mp4");
     byte[] whole = Files.readAllBytes(good);
     Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
-    Path noVideo = dir.resolve("silence.mkv");
-    SampleVideo.write(noVideo, new SampleVideo.Spec(64, 64, 25, 1, 440, "matroska", "libx264"));
+    Path song = dir.resolve("song.m4a");
+    SampleVideo.write(song, SampleVideo.Spec.soundOnly(1).withCoverArt(640, 640));
     long foldersBefore = transcodeFolders();
 
     Runnable round = () -> {
       try (InMemoryMediaStore store = new InMemoryMediaStore()) {
         transcoder.transcode(TranscodeRequest.builder(good, "good").ladder(Ladder.ABR)
             .segmentDuration(Duration.ofSeconds(1)).build(), store, ProgressListener.none());
+        // audio only, with its cover art decoded into a poster
+        transcoder.transcode(TranscodeRequest.builder(song, "song").build(), store,
+            ProgressListener.none());
         for (Path bad : new Path[] {notMedia, truncated}) {
           assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(bad, "bad")
               .build(), store, ProgressListener.none())).isInstanceOf(TranscodeException.class);
@@ -91,7 +94,7 @@ class NativeMemoryTest {
 
     System.out.printf("native memory: RSS %d -> %d KB, fds %d -> %d%n", rssBefore, rssAfter,
         fdsBefore, fdsAfter);
-    // 25 rounds of 4 transcodes: a leak of one frame buffer per transcode would pass 8 MB
+    // 25 rounds of 5 transcodes: a leak of one frame buffer per transcode would pass 8 MB
     assertThat(rssAfter - rssBefore).as("resident memory growth in KB (%d -> %d)", rssBefore,
         rssAfter).isLessThan(24 * 1024);
     assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore + 2);

@@ -205,6 +205,89 @@ class TranscoderTest {
   }
 
   @Test
+  void aSoundFileBecomesAnAudioOnlyChannelWhateverTheLadder() throws Exception {
+    Path song = inputs.resolve("song.m4a");
+    SampleVideo.write(song, SampleVideo.Spec.soundOnly(5));
+    List<Progress> progress = new CopyOnWriteArrayList<>();
+
+    ChannelMetadata channel = transcoder.transcode(TranscodeRequest.builder(song, "radio")
+        .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(2)).build(), store, progress::add);
+
+    assertThat(channel.renditions()).singleElement().satisfies(r -> {
+      assertThat(r.name()).isEqualTo("audio");
+      assertThat(r.resolution()).isEmpty();
+      assertThat(r.codecs()).containsExactly("mp4a.40.2");
+      assertThat(r.playlist()).isEqualTo("audio/index.m3u8");
+      // AAC at the profile's 128 kb/s (low's first rung asks for 96-128)
+      assertThat(r.averageBandwidth()).isBetween(64_000L, 200_000L);
+    });
+    assertThat(channel.poster()).isEmpty();
+    assertThat(store.open("radio/poster.jpg")).isEmpty();
+    MediaPlaylist entry = PlaylistParser.strict().parseMedia(text("radio/playlist.m3u8"));
+    assertThat(entry.segments()).hasSizeBetween(2, 4).allSatisfy(s -> {
+      assertThat(s.uri()).startsWith("audio/seg_");
+      assertThat(s.duration().toMillis()).isLessThanOrEqualTo(2500);
+    });
+    assertThat(entry.totalDuration().toMillis()).isBetween(4950L, 5100L);
+    assertThat(progress.get(progress.size() - 1).fraction()).isEqualTo(1.0);
+    assertThat(progress).extracting(Progress::fraction).isSorted();
+  }
+
+  @Test
+  void aSoundFileWithCoverArtKeepsThePictureAsItsPoster() throws Exception {
+    Path song = inputs.resolve("album.m4a");
+    SampleVideo.write(song, SampleVideo.Spec.soundOnly(3).withCoverArt(1600, 1600));
+
+    ChannelMetadata channel = transcoder.transcode(TranscodeRequest.builder(song, "album")
+        .profile(Profile.MEDIUM).build(), store, ProgressListener.none());
+
+    // the still picture is not a video: no one-frame 720p rendition, the sound plays alone
+    assertThat(channel.renditions()).singleElement().satisfies(r -> {
+      assertThat(r.name()).isEqualTo("audio");
+      assertThat(r.codecs()).containsExactly("mp4a.40.2");
+    });
+    assertThat(channel.duration().toMillis()).isBetween(2950L, 3100L);
+    assertThat(channel.poster()).contains("poster.jpg");
+    try (InputStream in = store.open("album/poster.jpg").orElseThrow().stream()) {
+      byte[] jpeg = in.readAllBytes();
+      assertThat(jpeg[0] & 0xff).isEqualTo(0xff);
+      assertThat(jpeg[1] & 0xff).isEqualTo(0xd8);
+      // SOF0 holds the height then the width: scaled down to 1280 on the long side
+      int sof = indexOf(jpeg, (byte) 0xff, (byte) 0xc0);
+      assertThat(sof).isPositive();
+      assertThat(((jpeg[sof + 5] & 0xff) << 8) | (jpeg[sof + 6] & 0xff)).isEqualTo(1280);
+      assertThat(((jpeg[sof + 7] & 0xff) << 8) | (jpeg[sof + 8] & 0xff)).isEqualTo(1280);
+    }
+  }
+
+  private static int indexOf(byte[] data, byte a, byte b) {
+    for (int i = 0; i + 1 < data.length; i++) {
+      if (data[i] == a && data[i + 1] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void theSourceProfileCopiesASoundFileAsAudioOnly() throws Exception {
+    Path song = inputs.resolve("copy.m4a");
+    SampleVideo.write(song, SampleVideo.Spec.soundOnly(4).withCoverArt(64, 64));
+
+    ChannelMetadata channel = transcoder.transcode(TranscodeRequest.builder(song, "copied")
+        .ladder(Ladder.SOURCE).segmentDuration(Duration.ofSeconds(2)).build(), store,
+        ProgressListener.none());
+
+    assertThat(channel.renditions()).singleElement().satisfies(r -> {
+      assertThat(r.name()).isEqualTo("audio");
+      assertThat(r.resolution()).isEmpty();
+      assertThat(r.codecs()).containsExactly("mp4a.40.2");
+    });
+    MediaPlaylist entry = PlaylistParser.strict().parseMedia(text("copied/playlist.m3u8"));
+    assertThat(entry.totalDuration().toMillis()).isBetween(3900L, 4100L);
+  }
+
+  @Test
   void theSourceProfileRefusesCodecsPlayersCannotTake() {
     Path mpeg4 = inputs.resolve("mpeg4.avi");
     SampleVideo.write(mpeg4, SampleVideo.Spec.mp4(320, 180, 1).withoutAudio().in("avi", "mpeg4"));

@@ -70,6 +70,11 @@ function createEntry(channel) {
   section.dataset.id = channel.id;
   section.setAttribute('aria-label', channel.title);
   if (channel.poster) section.style.backgroundImage = `url("${encodeURI(channel.poster)}")`;
+  // a channel made from a sound file: no pictures; the cover art, or a note, fills the screen
+  if (channel.renditions.length > 0 && channel.renditions.every((r) => !r.width)) {
+    section.classList.add('audio-only');
+    if (!channel.poster) section.classList.add('no-poster');
+  }
 
   const entry = { channel, section, video, hls: null, sound, paused, quality };
   quality.addEventListener('click', (e) => e.stopPropagation());

@@ -6,9 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Tells from its first bytes whether a file is in a container a transcoder can read, so that an
- * upload of text or an image with a video extension is refused before any work is queued. It
- * only looks: whether libav can decode the streams is the transcoder's to find out.
+ * Tells from its first bytes whether a file is in a container a transcoder can read (video, or
+ * sound for an audio-only channel), so that an upload of text or an image with a video extension
+ * is refused before any work is queued. It only looks: whether libav can decode the streams is
+ * the transcoder's to find out.
  */
 final class MediaSniffer {
   private MediaSniffer() {}
@@ -36,6 +37,22 @@ final class MediaSniffer {
     }
     if (n >= 12 && ascii(head, 0, "RIFF") && ascii(head, 8, "AVI ")) {
       return "avi";
+    }
+    if (n >= 12 && ascii(head, 0, "RIFF") && ascii(head, 8, "WAVE")) {
+      return "wav";
+    }
+    if (n >= 4 && ascii(head, 0, "fLaC")) {
+      return "flac";
+    }
+    if (n >= 10 && ascii(head, 0, "ID3")) {
+      return "mp3"; // an ID3v2 tag leads MP3 files, and some AAC and FLAC ones
+    }
+    if (n >= 4 && (head[0] & 0xff) == 0xff && (head[1] & 0xf6) == 0xf0) {
+      return "aac"; // an ADTS header: 12 sync bits, layer 0
+    }
+    if (n >= 4 && (head[0] & 0xff) == 0xff && (head[1] & 0xe0) == 0xe0
+        && (head[1] & 0x06) != 0 && (head[2] & 0xf0) != 0xf0) {
+      return "mp3"; // an MPEG audio frame header: 11 sync bits, a layer, a valid bit rate
     }
     if (n >= 3 && ascii(head, 0, "FLV")) {
       return "flv";

@@ -129,7 +129,8 @@ public final class UploadHandler {
         if (f == null) {
           return;
         }
-      } else if (type.startsWith("video/") || type.startsWith("application/octet-stream")) {
+      } else if (type.startsWith("video/") || type.startsWith("audio/")
+          || type.startsWith("application/octet-stream")) {
         if (!copyLimited(exchange.getInputStream(), file)) {
           Responses.error(exchange, 413, "too_large", "the upload is over the limit of "
               + maxBytes + " bytes");
@@ -137,8 +138,8 @@ public final class UploadHandler {
         }
       } else {
         Responses.error(exchange, 415, "unsupported_media_type", "send the video as the body"
-            + " (Content-Type video/* or application/octet-stream) or as multipart/form-data"
-            + " with a file field");
+            + " (Content-Type video/*, audio/* or application/octet-stream) or as"
+            + " multipart/form-data with a file field");
         return;
       }
       String problem = check(f);
@@ -148,9 +149,9 @@ public final class UploadHandler {
         return;
       }
       if (Files.size(file) == 0 || MediaSniffer.container(file) == null) {
-        Responses.error(exchange, 415, "not_media", "the upload is not a video file (no known"
-            + " container: MP4, MOV, MKV, WebM, TS, AVI, FLV, Ogg); check that you sent the"
-            + " right file");
+        Responses.error(exchange, 415, "not_media", "the upload is not a video or sound file (no"
+            + " known container: MP4, MOV, MKV, WebM, TS, AVI, FLV, Ogg, M4A, MP3, AAC, FLAC,"
+            + " WAV); check that you sent the right file");
         return;
       }
       IngestJob job = ingest.submit(new IngestRequest(file, f.id(),

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * hls} muxer: video decoded, turned upright when the stream says so, scaled with libswscale for
  * each rendition and encoded with libx264 (or OpenH264) with keyframes forced at the same frames
  * in every rendition (segment boundaries align); audio resampled to 48 kHz stereo, encoded once
- * as AAC-LC and muxed into every rendition.
+ * as AAC-LC and muxed into every rendition. An input with audio and no video (a song, a podcast)
+ * gives one audio-only rendition, its cover art as the poster.
  *
  * <p>Every libav object it allocates is freed in {@link #close}, whatever happened before.
  */
@@ -57,13 +58,27 @@ public final class Encode implements AutoCloseable {
   public record Settings(List<RenditionSpec> renditions, boolean dropLarger, long audioBitrate,
       double segmentSeconds, String videoEncoder, boolean fmp4) {}
 
-  /** One rendition made: its picture size, RFC 6381 codec name and media playlist. */
+  /**
+   * One rendition made: its picture size (0 x 0 for audio only), RFC 6381 video codec name (null
+   * when unknown or audio only) and media playlist.
+   */
   public record RenditionResult(int width, int height, long videoBitrate, String videoCodecs,
-      Path playlist) {}
+      Path playlist) {
+    /** Whether the rendition has pictures; {@code false} for an audio-only channel. */
+    public boolean hasVideo() {
+      return width > 0 && height > 0;
+    }
+  }
 
-  /** What came out. */
-  public record Result(List<RenditionResult> renditions, boolean hasAudio, long frames,
-      double durationSeconds, double frameRate, Optional<byte[]> posterJpeg) {}
+  /**
+   * What came out.
+   *
+   * @param audioCodecs the RFC 6381 name of the audio every rendition carries; empty for none
+   * @param frames video frames, or for audio only the audio frames encoded
+   * @param frameRate frames per second of the video, 0 for audio only
+   */
+  public record Result(List<RenditionResult> renditions, Optional<String> audioCodecs,
+      long frames, double durationSeconds, double frameRate, Optional<byte[]> posterJpeg) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(Encode.class);
 
@@ -85,11 +100,14 @@ public final class Encode implements AutoCloseable {
 
   private int videoIndex = -1;
   private int audioIndex = -1;
+  private int coverIndex = -1;
   private AVRational timeBase;
   private AVRational frameRate;
   private long firstVideoPts = AV_NOPTS_VALUE;
   private long lastVideoPts = Long.MIN_VALUE;
   private long audioSamples;
+  private long audioFrames;
+  private LongConsumer onAudioTime;
   private int nextKeyframe;
   private long frames;
   private byte[] poster;
@@ -107,26 +125,37 @@ public final class Encode implements AutoCloseable {
   public Result run(Path workDir, Settings s, LongConsumer onVideoPts) {
     openInput();
     openDecoders();
-    AVStream stream = in.streams(videoIndex);
-    timeBase = stream.time_base();
-    frameRate = av_guess_frame_rate(in, stream, null);
-    if (frameRate.num() <= 0 || frameRate.den() <= 0) {
-      frameRate = av_make_q(25, 1);
-    }
-    int rotation = Rotator.degrees(stream.codecpar());
-    if (rotation != 0) {
-      rotator = new Rotator(rotation, timeBase, name);
+    if (videoDecoder != null) {
+      AVStream stream = in.streams(videoIndex);
+      timeBase = stream.time_base();
+      frameRate = av_guess_frame_rate(in, stream, null);
+      if (frameRate.num() <= 0 || frameRate.den() <= 0) {
+        frameRate = av_make_q(25, 1);
+      }
+      int rotation = Rotator.degrees(stream.codecpar());
+      if (rotation != 0) {
+        rotator = new Rotator(rotation, timeBase, name);
+      }
     }
     if (audioDecoder != null) {
       openAudio(s);
     }
-    for (int[] size : outputSizes(s)) {
-      Output o = new Output(size[2]);
-      outputs.add(o); // added first, so close() frees it whatever fails below
-      o.open(workDir.resolve("r" + outputs.size()).resolve("index.m3u8"), s, size[0], size[1]);
+    if (videoDecoder != null) {
+      for (int[] size : outputSizes(s)) {
+        Output o = new Output(size[2]);
+        outputs.add(o); // added first, so close() frees it whatever fails below
+        o.open(workDir.resolve("r" + outputs.size()).resolve("index.m3u8"), s, size[0], size[1]);
+      }
+      // the poster: a second in, past fades from black, or a tenth of a short clip
+      posterAt = Math.min(1.0, inputDurationMicros() / 1e6 / 10);
+    } else {
+      // audio only: one rendition, whatever the ladder; there are no pictures to scale
+      Output o = new Output(0);
+      outputs.add(o);
+      o.open(workDir.resolve("r1").resolve("index.m3u8"), s, 0, 0);
+      onAudioTime = onVideoPts;
+      poster = coverArt();
     }
-    // the poster: a second in, past fades from black, or a tenth of a short clip
-    posterAt = Math.min(1.0, inputDurationMicros() / 1e6 / 10);
 
     packet = av_packet_alloc();
     encodedPacket = av_packet_alloc();
@@ -154,7 +183,9 @@ public final class Encode implements AutoCloseable {
         av_packet_unref(packet);
       }
     }
-    decodeVideo(null, s, onVideoPts);
+    if (videoDecoder != null) {
+      decodeVideo(null, s, onVideoPts);
+    }
     if (audioDecoder != null) {
       decodeAudio(null);
       drainAudio(true);
@@ -162,10 +193,23 @@ public final class Encode implements AutoCloseable {
     }
     List<RenditionResult> results = new ArrayList<>();
     for (Output o : outputs) {
-      o.encode(null);
+      if (o.encoder != null) {
+        o.encode(null);
+      }
       Libav.check(av_write_trailer(o.out), "finishing the HLS output", name);
-      results.add(new RenditionResult(o.encoder.width(), o.encoder.height(), o.bitrate,
-          o.codecs, o.playlist));
+      results.add(o.encoder == null ? new RenditionResult(0, 0, 0, null, o.playlist)
+          : new RenditionResult(o.encoder.width(), o.encoder.height(), o.bitrate, o.codecs,
+              o.playlist));
+    }
+    Optional<byte[]> posterJpeg = Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0);
+    Optional<String> audioCodecs = Optional.ofNullable(audioEncoder).map(e -> "mp4a.40.2");
+    if (videoDecoder == null) {
+      if (audioSamples == 0) {
+        throw new TranscodeException(name + " has an audio stream but no sound could be"
+            + " decoded; the file is probably truncated or corrupt");
+      }
+      return new Result(results, audioCodecs, audioFrames, (double) audioSamples / AUDIO_RATE,
+          0, posterJpeg);
     }
     if (frames == 0) {
       throw new TranscodeException(name + " has a video stream but no frame could be decoded;"
@@ -173,8 +217,7 @@ public final class Encode implements AutoCloseable {
     }
     double duration = lastVideoPts == Long.MIN_VALUE ? 0
         : (lastVideoPts + frameDurationTicks()) * av_q2d(timeBase);
-    return new Result(results, audioEncoder != null, frames, duration, av_q2d(frameRate),
-        Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0));
+    return new Result(results, audioCodecs, frames, duration, av_q2d(frameRate), posterJpeg);
   }
 
   /** The input's duration in microseconds, 0 when unknown; valid after {@link #run} opened it. */
@@ -191,12 +234,24 @@ public final class Encode implements AutoCloseable {
   static final long MAX_PIXELS = 7680L * 4320;
 
   private void openDecoders() {
-    videoIndex = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
-    if (videoIndex < 0) {
-      throw new TranscodeException(name + " has no video stream; hlskit makes video channels"
-          + " (audio-only input is not supported yet)");
+    videoIndex = Libav.videoStream(in);
+    audioIndex = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, videoIndex, (AVCodec) null, 0);
+    if (videoIndex < 0 && audioIndex < 0) {
+      throw new TranscodeException(name + " has neither a video nor an audio stream; upload a"
+          + " video (MP4, MOV, MKV, WebM, TS) or a sound file");
     }
-    AVCodecParameters declared = in.streams(videoIndex).codecpar();
+    if (videoIndex >= 0) {
+      checkPictureSize(in.streams(videoIndex).codecpar());
+      videoDecoder = openDecoder(in.streams(videoIndex), "video");
+    } else {
+      coverIndex = Libav.coverArtStream(in);
+    }
+    if (audioIndex >= 0) {
+      audioDecoder = openDecoder(in.streams(audioIndex), "audio");
+    }
+  }
+
+  private void checkPictureSize(AVCodecParameters declared) {
     int w = declared.width();
     int h = declared.height();
     if (w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
@@ -205,10 +260,41 @@ public final class Encode implements AutoCloseable {
           + ", more than hlskit takes (" + MAX_SIDE + " pixels on a side, 8K in all);"
           + " is the file damaged?");
     }
-    videoDecoder = openDecoder(in.streams(videoIndex), "video");
-    audioIndex = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, videoIndex, (AVCodec) null, 0);
-    if (audioIndex >= 0) {
-      audioDecoder = openDecoder(in.streams(audioIndex), "audio");
+  }
+
+  /** The largest poster side made from cover art: album art comes at up to 3000 pixels. */
+  private static final int COVER_SIDE = 1280;
+
+  /**
+   * The audio file's cover art as a JPEG poster, at most {@link #COVER_SIDE} on its long side;
+   * null when there is none or it cannot be decoded (a song without its picture still plays).
+   */
+  private byte[] coverArt() {
+    if (coverIndex < 0) {
+      return null;
+    }
+    AVStream stream = in.streams(coverIndex);
+    AVCodecContext decoder = null;
+    AVFrame picture = av_frame_alloc();
+    try {
+      checkPictureSize(stream.codecpar());
+      decoder = openDecoder(stream, "cover art");
+      Libav.check(avcodec_send_packet(decoder, stream.attached_pic()), "decoding the cover art"
+          + " of", name);
+      Libav.check(avcodec_send_packet(decoder, null), "decoding the cover art of", name);
+      Libav.check(avcodec_receive_frame(decoder, picture), "decoding the cover art of", name);
+      double scale = Math.min(1.0, (double) COVER_SIDE
+          / Math.max(picture.width(), picture.height()));
+      return Poster.jpeg(picture, even(picture.width() * scale), even(picture.height() * scale),
+          name);
+    } catch (TranscodeException e) {
+      LOG.warn("no poster from the cover art of {}: {}", name, e.getMessage());
+      return null;
+    } finally {
+      av_frame_free(picture);
+      if (decoder != null) {
+        avcodec_free_context(decoder);
+      }
     }
   }
 
@@ -462,7 +548,11 @@ public final class Encode implements AutoCloseable {
           + " for", name);
       audioOut.pts(audioSamples);
       audioSamples += n;
+      audioFrames++;
       encodeAudio(audioOut);
+      if (onAudioTime != null) {
+        onAudioTime.accept(audioSamples * 1_000_000 / AUDIO_RATE);
+      }
     }
   }
 
@@ -499,6 +589,7 @@ public final class Encode implements AutoCloseable {
       this.bitrate = bitrate;
     }
 
+    /** Opens the rendition; {@code width} 0 for audio only. */
     void open(Path playlistFile, Settings s, int width, int height) {
       playlist = playlistFile;
       try {
@@ -506,6 +597,32 @@ public final class Encode implements AutoCloseable {
       } catch (java.io.IOException e) {
         throw new TranscodeException("cannot create " + playlistFile.getParent(), e);
       }
+      if (width > 0) {
+        openVideo(s, width, height);
+      }
+      out = new AVFormatContext(null);
+      int ret = avformat_alloc_output_context2(out, null, "hls", playlistFile.toString());
+      if (ret < 0) {
+        out = null;
+        Libav.check(ret, "setting up the HLS muxer for", name);
+      }
+      if (encoder != null) {
+        videoStream = avformat_new_stream(out, null);
+        Libav.check(avcodec_parameters_from_context(videoStream.codecpar(), encoder),
+            "describing the video stream for", name);
+        videoStream.time_base(encoder.time_base());
+      }
+      if (audioEncoder != null) {
+        audioStream = avformat_new_stream(out, null);
+        Libav.check(avcodec_parameters_from_context(audioStream.codecpar(), audioEncoder),
+            "describing the audio stream for", name);
+        audioStream.time_base(audioEncoder.time_base());
+      }
+      muxOptions = Libav.hlsOptions(playlistFile, s.segmentSeconds(), s.fmp4());
+      Libav.check(avformat_write_header(out, muxOptions), "starting the HLS output for", name);
+    }
+
+    private void openVideo(Settings s, int width, int height) {
       AVCodec codec = avcodec_find_encoder_by_name(s.videoEncoder());
       if (codec == null) {
         throw new TranscodeException("the H.264 encoder " + s.videoEncoder()
@@ -556,25 +673,6 @@ public final class Encode implements AutoCloseable {
       scaled.width(width);
       scaled.height(height);
       Libav.check(av_frame_get_buffer(scaled, 0), "allocating a picture for", name);
-
-      out = new AVFormatContext(null);
-      int ret = avformat_alloc_output_context2(out, null, "hls", playlistFile.toString());
-      if (ret < 0) {
-        out = null;
-        Libav.check(ret, "setting up the HLS muxer for", name);
-      }
-      videoStream = avformat_new_stream(out, null);
-      Libav.check(avcodec_parameters_from_context(videoStream.codecpar(), encoder),
-          "describing the video stream for", name);
-      videoStream.time_base(encoder.time_base());
-      if (audioEncoder != null) {
-        audioStream = avformat_new_stream(out, null);
-        Libav.check(avcodec_parameters_from_context(audioStream.codecpar(), audioEncoder),
-            "describing the audio stream for", name);
-        audioStream.time_base(audioEncoder.time_base());
-      }
-      muxOptions = Libav.hlsOptions(playlistFile, s.segmentSeconds(), s.fmp4());
-      Libav.check(avformat_write_header(out, muxOptions), "starting the HLS output for", name);
     }
 
     void encode(AVFrame frame) {

@@ -1,13 +1,25 @@
 package io.hlskit.transcode.internal;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AC3;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_EAC3;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MP3;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PROFILE_AAC_HE;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PROFILE_AAC_HE_V2;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import io.hlskit.core.TranscodeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.javacpp.PointerPointer;
@@ -68,5 +80,60 @@ public final class Libav {
       throw new TranscodeException(stage + " failed for " + input, error(code));
     }
     return code;
+  }
+
+  /**
+   * The input's best moving-picture stream, -1 when it has none. A still picture attached to an
+   * audio file (cover art, {@code AV_DISPOSITION_ATTACHED_PIC}) is not one: libav lists it as
+   * a video stream, and taking it would make a song a one-frame video.
+   */
+  public static int videoStream(AVFormatContext in) {
+    int best = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
+    if (best < 0 || !isCoverArt(in, best)) {
+      return best < 0 ? -1 : best;
+    }
+    for (int i = 0; i < in.nb_streams(); i++) {
+      if (in.streams(i).codecpar().codec_type() == AVMEDIA_TYPE_VIDEO && !isCoverArt(in, i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The input's cover art stream (a still picture attached to audio), -1 when it has none. */
+  public static int coverArtStream(AVFormatContext in) {
+    for (int i = 0; i < in.nb_streams(); i++) {
+      if (in.streams(i).codecpar().codec_type() == AVMEDIA_TYPE_VIDEO && isCoverArt(in, i)
+          && in.streams(i).attached_pic().size() > 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isCoverArt(AVFormatContext in, int stream) {
+    return (in.streams(stream).disposition() & AV_DISPOSITION_ATTACHED_PIC) != 0;
+  }
+
+  /**
+   * The RFC 6381 name HLS gives an audio codec ({@code mp4a.40.2} for AAC-LC), empty for codecs
+   * HLS does not carry.
+   */
+  public static Optional<String> audioCodecs(AVCodecParameters audio) {
+    int id = audio.codec_id();
+    if (id == AV_CODEC_ID_AAC) {
+      return Optional.of(switch (audio.profile()) {
+        case AV_PROFILE_AAC_HE -> "mp4a.40.5";
+        case AV_PROFILE_AAC_HE_V2 -> "mp4a.40.29";
+        default -> "mp4a.40.2";
+      });
+    } else if (id == AV_CODEC_ID_MP3) {
+      return Optional.of("mp4a.40.34");
+    } else if (id == AV_CODEC_ID_AC3) {
+      return Optional.of("ac-3");
+    } else if (id == AV_CODEC_ID_EAC3) {
+      return Optional.of("ec-3");
+    }
+    return Optional.empty();
   }
 }

@@ -22,7 +22,8 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 /**
  * The {@code source} profile: the input's video and audio copied into HLS segments without
  * re-encoding, cut at the input's own keyframes. Only codecs that HLS players take in MPEG-TS
- * qualify (H.264 or HEVC, AAC, MP3, AC-3 or E-AC-3); anything else is refused with advice.
+ * qualify (H.264 or HEVC, AAC, MP3, AC-3 or E-AC-3); anything else is refused with advice. A
+ * file with audio and no video is copied as an audio-only channel.
  *
  * <p>Every libav object it allocates is freed in {@link #close}, whatever happened before.
  */
@@ -45,17 +46,17 @@ public final class Remux implements AutoCloseable {
   public Encode.Result run(Path workDir, double segmentSeconds, boolean fmp4,
       LongConsumer onVideoPts) {
     Libav.openInput(name, opened -> in = opened);
-    int video = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
-    if (video < 0) {
-      throw new TranscodeException(name + " has no video stream to copy");
+    int video = Libav.videoStream(in);
+    int audio = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, video, (AVCodec) null, 0);
+    if (video < 0 && audio < 0) {
+      throw new TranscodeException(name + " has neither a video nor an audio stream to copy");
     }
-    AVStream videoIn = in.streams(video);
-    if (!VIDEO.contains(videoIn.codecpar().codec_id())) {
+    AVStream videoIn = video >= 0 ? in.streams(video) : null;
+    if (videoIn != null && !VIDEO.contains(videoIn.codecpar().codec_id())) {
       throw new TranscodeException("the video of " + name + " is "
           + avcodec_get_name(videoIn.codecpar().codec_id()).getString() + ", which HLS players"
           + " do not take as it is; use a profile (low, medium, high or abr) to re-encode it");
     }
-    int audio = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, video, (AVCodec) null, 0);
     if (audio >= 0 && !AUDIO.contains(in.streams(audio).codecpar().codec_id())) {
       throw new TranscodeException("the audio of " + name + " is "
           + avcodec_get_name(in.streams(audio).codecpar().codec_id()).getString()
@@ -75,7 +76,9 @@ public final class Remux implements AutoCloseable {
     }
     int[] map = new int[in.nb_streams()];
     java.util.Arrays.fill(map, -1);
-    for (int index : audio >= 0 ? new int[] {video, audio} : new int[] {video}) {
+    int[] copied = video < 0 ? new int[] {audio}
+        : audio < 0 ? new int[] {video} : new int[] {video, audio};
+    for (int index : copied) {
       AVStream s = avformat_new_stream(out, null);
       Libav.check(avcodec_parameters_copy(s.codecpar(), in.streams(index).codecpar()),
           "copying the streams of", name);
@@ -90,8 +93,10 @@ public final class Remux implements AutoCloseable {
     long frames = 0;
     long first = AV_NOPTS_VALUE;
     long last = 0;
-    String codecs = codecsFromExtradata(videoIn);
-    AVRational videoTb = videoIn.time_base();
+    String codecs = videoIn == null ? null : codecsFromExtradata(videoIn);
+    // the stream that times the channel: the video, or the audio of a sound file
+    int primary = video >= 0 ? video : audio;
+    AVRational primaryTb = in.streams(primary).time_base();
     while (true) {
       if (Thread.currentThread().isInterrupted()) {
         throw new TranscodeException("the transcode of " + name + " was cancelled");
@@ -106,16 +111,17 @@ public final class Remux implements AutoCloseable {
         if (target < 0) {
           continue;
         }
-        if (packet.stream_index() == video) {
+        if (packet.stream_index() == primary) {
           frames++;
           if (packet.pts() != AV_NOPTS_VALUE) {
             if (first == AV_NOPTS_VALUE) {
               first = packet.pts();
             }
             last = Math.max(last, packet.pts() - first + Math.max(packet.duration(), 0));
-            onVideoPts.accept(Math.round((packet.pts() - first) * av_q2d(videoTb) * 1e6));
+            onVideoPts.accept(Math.round((packet.pts() - first) * av_q2d(primaryTb) * 1e6));
           }
-          if (codecs == null && videoIn.codecpar().codec_id() == AV_CODEC_ID_H264) {
+          if (codecs == null && videoIn != null
+              && videoIn.codecpar().codec_id() == AV_CODEC_ID_H264) {
             codecs = H264.codecsString(packet.data(), packet.size()).orElse(null);
           }
         }
@@ -131,7 +137,15 @@ public final class Remux implements AutoCloseable {
     }
     Libav.check(av_write_trailer(out), "finishing the HLS output", name);
     if (frames == 0) {
-      throw new TranscodeException(name + " has no video packet to copy");
+      throw new TranscodeException(name + " has no " + (videoIn != null ? "video" : "audio")
+          + " packet to copy");
+    }
+    Optional<String> audioCodecs = audio < 0 ? Optional.empty()
+        : Libav.audioCodecs(in.streams(audio).codecpar());
+    double duration = last * av_q2d(primaryTb);
+    if (videoIn == null) {
+      return new Encode.Result(List.of(new Encode.RenditionResult(0, 0, 0, null, playlist)),
+          audioCodecs, frames, duration, 0, Optional.empty());
     }
     double frameRate = av_q2d(av_guess_frame_rate(in, videoIn, null));
     if (videoIn.codecpar().codec_id() == AV_CODEC_ID_HEVC) {
@@ -139,8 +153,7 @@ public final class Remux implements AutoCloseable {
     }
     return new Encode.Result(List.of(new Encode.RenditionResult(videoIn.codecpar().width(),
         videoIn.codecpar().height(), videoIn.codecpar().bit_rate(), codecs, playlist)),
-        audio >= 0, frames, last * av_q2d(videoTb), frameRate > 0 ? frameRate : 25,
-        Optional.empty());
+        audioCodecs, frames, duration, frameRate > 0 ? frameRate : 25, Optional.empty());
   }
 
   /** The input's duration in microseconds, 0 when unknown; valid once {@link #run} opened it. */
