@@ -1,6 +1,5 @@
 package io.hlskit.benchmarks;
 
-import io.hlskit.core.store.InMemoryMediaStore;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.Profile;
@@ -10,10 +9,14 @@ import io.hlskit.transcode.Transcoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Loader;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,6 +31,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * hlskit's in-process transcode against the ffmpeg CLI binary that ships inside the same
@@ -55,6 +59,9 @@ public class TranscodeBenchmark {
   private String ffmpeg;
   private Transcoder transcoder;
   private Path out;
+  private boolean ssimMeasured;
+  private static final boolean SSIM =
+      Boolean.parseBoolean(System.getProperty("hlskit.bench.ssim", "true"));
 
   @Setup(Level.Trial)
   public void makeInput() throws Exception {
@@ -82,9 +89,55 @@ public class TranscodeBenchmark {
     out = Files.createDirectories(dir.resolve("out-" + System.nanoTime()));
   }
 
+  /**
+   * After the first invocation of a trial (untimed), the SSIM of each rendition against the
+   * source scaled to its height, so that speed is compared at known quality: printed and
+   * appended to {@code hlskit-bench-ssim.tsv} in the temp folder.
+   */
   @TearDown(Level.Invocation)
-  public void dropOutput() throws IOException {
+  public void dropOutput(BenchmarkParams params) throws Exception {
+    String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+    if (!ssimMeasured && SSIM) {
+      ssimMeasured = true;
+      Path tsv = Path.of(System.getProperty("java.io.tmpdir"), "hlskit-bench-ssim.tsv");
+      for (Map.Entry<Integer, Path> r : renditions(method).entrySet()) {
+        String ssim = ssim(r.getValue(), r.getKey());
+        String line = method + "\t" + r.getKey() + "p\t" + ssim + "\n";
+        System.out.print("SSIM " + line);
+        Files.writeString(tsv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
+    }
     delete(out);
+  }
+
+  /** Where each benchmark left each rendition's playlist, by height. */
+  private Map<Integer, Path> renditions(String method) {
+    Path hlskit = out.resolve("bench");
+    return switch (method) {
+      case "mediumHlskit" -> Map.of(720, hlskit.resolve("playlist.m3u8"));
+      case "mediumCli" -> Map.of(720, out.resolve("index.m3u8"));
+      case "abrHlskit" -> Map.of(360, hlskit.resolve("360p/index.m3u8"),
+          720, hlskit.resolve("720p/index.m3u8"), 1080, hlskit.resolve("1080p/index.m3u8"));
+      case "abrCliOneCommand" -> Map.of(360, out.resolve("v0/index.m3u8"),
+          720, out.resolve("v1/index.m3u8"), 1080, out.resolve("v2/index.m3u8"));
+      case "abrCliThreeRuns" -> Map.of(360, out.resolve("360/index.m3u8"),
+          720, out.resolve("720/index.m3u8"), 1080, out.resolve("1080/index.m3u8"));
+      default -> Map.of(); // source: the same bits as the input
+    };
+  }
+
+  private static final Pattern SSIM_ALL = Pattern.compile("SSIM .*All:([0-9.]+)");
+
+  /** libav's ssim filter: the rendition against the source scaled to its height. */
+  private String ssim(Path rendition, int height) throws Exception {
+    String log = run(ffmpeg, "-nostats", "-i", rendition.toString(), "-i", input.toString(),
+        "-lavfi", "[1:v]scale=-2:" + height + ":flags=bicubic[ref];[0:v][ref]ssim",
+        "-f", "null", "-");
+    Matcher m = SSIM_ALL.matcher(log);
+    if (!m.find()) {
+      throw new IllegalStateException("no SSIM in the output of ffmpeg: " + log);
+    }
+    return m.group(1);
   }
 
   @TearDown(Level.Trial)
@@ -161,12 +214,10 @@ public class TranscodeBenchmark {
     cliSingle(1080, 3000, Files.createDirectories(out.resolve("1080")).resolve("index.m3u8"));
   }
 
+  /** Into a folder, as the CLI writes one: the segments are moved in, not copied. */
   @Benchmark
   public void sourceHlskit() {
-    try (InMemoryMediaStore store = new InMemoryMediaStore()) {
-      transcoder.transcode(TranscodeRequest.builder(input, "bench").ladder(Ladder.SOURCE)
-          .build(), store, ProgressListener.none());
-    }
+    hlskit(Ladder.SOURCE);
   }
 
   @Benchmark
@@ -177,13 +228,14 @@ public class TranscodeBenchmark {
     run(cmd.toArray(String[]::new));
   }
 
-  private static void run(String... command) throws Exception {
+  /** Runs a command; returns what it printed, or throws with it when it fails. */
+  private static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] output = p.getInputStream().readAllBytes();
+    String output = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: "
-          + new String(output));
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
     }
+    return output;
   }
 
   private static void delete(Path path) throws IOException {

@@ -181,11 +181,11 @@ public final class Transcoder {
           if (seconds > 0.5) {
             peak = Math.max(peak, Math.round(size * 8 / seconds));
           }
-          draft.write(name + "/" + s.uri(), file);
+          draft.moveIn(name + "/" + s.uri(), file); // the working folder's: moved, not copied
         }
         Optional<InitializationSection> init = produced.segments().get(0).map();
         if (init.isPresent()) {
-          draft.write(name + "/" + init.get().uri(),
+          draft.moveIn(name + "/" + init.get().uri(),
               r.playlist().resolveSibling(init.get().uri()));
         }
         MediaPlaylist index = MediaPlaylist.builder()

@@ -328,7 +328,8 @@ class TranscoderTest {
           ChannelDraft real = (ChannelDraft) result;
           return Proxy.newProxyInstance(getClass().getClassLoader(),
               new Class<?>[] {ChannelDraft.class}, (p, m, a) -> {
-                if (m.getName().equals("write") && writes.incrementAndGet() > 3) {
+                if ((m.getName().equals("write") || m.getName().equals("moveIn"))
+                    && writes.incrementAndGet() > 3) {
                   throw new StorageException("cannot write " + a[0]
                       + ": No space left on device");
                 }

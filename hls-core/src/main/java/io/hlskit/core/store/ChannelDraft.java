@@ -24,6 +24,16 @@ public interface ChannelDraft extends AutoCloseable {
   /** Writes an object of the draft from a local file, which is left in place. */
   ObjectInfo write(String relativeKey, Path file);
 
+  /**
+   * Takes a local file into the draft, for producers whose files are temporary anyway (the
+   * transcoder's segments): a store on the file's own file system moves it there instead of
+   * copying. Afterwards the file may be gone or still in place; the caller must not rely on
+   * either, and still deletes its own working folder.
+   */
+  default ObjectInfo moveIn(String relativeKey, Path file) {
+    return write(relativeKey, file);
+  }
+
   /** Writes an object of the draft from memory. */
   default ObjectInfo write(String relativeKey, byte[] content) {
     return write(relativeKey, new ByteArrayInputStream(content));

@@ -281,6 +281,24 @@ public abstract class MediaStoreContract {
   }
 
   @Test
+  void aDraftTakesFilesInByMovingOrCopying() throws IOException {
+    byte[] content = randomBytes(200_000, 11);
+    Path file = tempDir.resolve("seg_00000.ts");
+    Files.write(file, content);
+    try (ChannelDraft draft = store.draft("moved")) {
+      assertThatThrownBy(() -> draft.moveIn("../escape.ts", file))
+          .isInstanceOf(StorageException.class);
+      ObjectInfo info = draft.moveIn("360p/seg_00000.ts", file);
+      assertThat(info.key()).isEqualTo("moved/360p/seg_00000.ts");
+      assertThat(info.length()).isEqualTo(content.length);
+      assertThat(store.open("moved/360p/seg_00000.ts")).isEmpty();
+      draft.publish(metadata("moved"));
+    }
+    assertThat(read(store.open("moved/360p/seg_00000.ts").orElseThrow().stream()))
+        .isEqualTo(content);
+  }
+
+  @Test
   void anAbandonedDraftLeavesNothing() {
     try (ChannelDraft draft = store.draft("canal2")) {
       draft.write("360p/seg_00000.ts", randomBytes(1000, 5));

@@ -343,6 +343,25 @@ public final class FileSystemMediaStore implements MediaStore {
           tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
 
+    /** A rename when the file is on the store's file system: no byte is copied. */
+    @Override
+    public ObjectInfo moveIn(String relativeKey, Path source) {
+      Path target = target(relativeKey);
+      String key = channelId() + "/" + relativeKey;
+      try {
+        Files.createDirectories(target.getParent());
+        requireInsideRoot(target.getParent(), key);
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+        return info(key, target);
+      } catch (AtomicMoveNotSupportedException e) {
+        return write(relativeKey, source); // another file system: copied instead
+      } catch (IOException e) {
+        throw new StorageException("could not move " + source + " into " + key + " under " + root
+            + ": " + e, e);
+      }
+    }
+
     @Override
     public synchronized void publish(ChannelMetadata metadata) {
       requirePublishable(metadata);

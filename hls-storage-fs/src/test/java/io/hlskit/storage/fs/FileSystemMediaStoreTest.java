@@ -9,6 +9,7 @@ import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -49,6 +50,21 @@ class FileSystemMediaStoreTest extends MediaStoreContract {
         .isInstanceOf(StorageException.class);
     assertThat(outside.resolve("new.ts")).doesNotExist();
     assertThat(store.list("")).extracting(o -> o.key()).doesNotContain("escape/secret.ts");
+  }
+
+  @Test
+  void aFileOnTheSameFileSystemIsMovedIntoADraftNotCopied() throws Exception {
+    Path segment = Files.writeString(tempDir.resolve("seg_00000.ts"), "segment");
+    Object inode = Files.readAttributes(segment, BasicFileAttributes.class).fileKey();
+    try (ChannelDraft draft = store.draft("canal1")) {
+      draft.moveIn("360p/seg_00000.ts", segment);
+      draft.publish(io.hlskit.core.channel.ChannelMetadata.builder("canal1").build());
+    }
+    Path published = root.resolve("canal1/360p/seg_00000.ts");
+    assertThat(segment).doesNotExist();
+    assertThat(published).hasContent("segment");
+    assertThat(Files.readAttributes(published, BasicFileAttributes.class).fileKey())
+        .as("the same inode: renamed").isEqualTo(inode);
   }
 
   @Test
