@@ -62,6 +62,9 @@ class NativeMemoryTest {
       try (InMemoryMediaStore store = new InMemoryMediaStore()) {
         transcoder.transcode(TranscodeRequest.builder(good, "good").ladder(Ladder.ABR)
             .segmentDuration(Duration.ofSeconds(1)).build(), store, ProgressListener.none());
+        // copied, with one keyframe decoded into a poster
+        transcoder.transcode(TranscodeRequest.builder(good, "copy").ladder(Ladder.SOURCE)
+            .segmentDuration(Duration.ofSeconds(1)).build(), store, ProgressListener.none());
         // audio only, with its cover art decoded into a poster
         transcoder.transcode(TranscodeRequest.builder(song, "song").build(), store,
             ProgressListener.none());
@@ -94,7 +97,7 @@ class NativeMemoryTest {
 
     System.out.printf("native memory: RSS %d -> %d KB, fds %d -> %d%n", rssBefore, rssAfter,
         fdsBefore, fdsAfter);
-    // 25 rounds of 5 transcodes: a leak of one frame buffer per transcode would pass 8 MB
+    // 25 rounds of 6 transcodes: a leak of one frame buffer per transcode would pass 8 MB
     assertThat(rssAfter - rssBefore).as("resident memory growth in KB (%d -> %d)", rssBefore,
         rssAfter).isLessThan(24 * 1024);
     assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore + 2);

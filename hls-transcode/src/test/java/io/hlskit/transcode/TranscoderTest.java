@@ -202,6 +202,15 @@ class TranscoderTest {
     // the source has a keyframe every 2 s (gop 50 at 25 fps): segments follow it
     assertThat(entry.segments()).hasSizeBetween(2, 3);
     assertThat(entry.totalDuration().toMillis()).isBetween(4800L, 5100L);
+    // a poster from the keyframe at 2 s, the one keyframe decoded, at the source's size
+    assertThat(channel.poster()).contains("poster.jpg");
+    try (InputStream in = store.open("copy/poster.jpg").orElseThrow().stream()) {
+      byte[] jpeg = in.readAllBytes();
+      int sof = indexOf(jpeg, (byte) 0xff, (byte) 0xc0);
+      assertThat(sof).isPositive();
+      assertThat(((jpeg[sof + 5] & 0xff) << 8) | (jpeg[sof + 6] & 0xff)).isEqualTo(270);
+      assertThat(((jpeg[sof + 7] & 0xff) << 8) | (jpeg[sof + 8] & 0xff)).isEqualTo(480);
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.swscale.*;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -14,6 +15,43 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 /** One decoded picture as a JPEG, through libswscale and libav's MJPEG encoder. */
 final class Poster {
   private Poster() {}
+
+  /**
+   * The picture in one packet that holds a whole one (a keyframe, the cover art of a song) as a
+   * JPEG, scaled down to at most {@code maxLongSide} on its long side.
+   *
+   * @throws io.hlskit.core.TranscodeException when libav cannot decode or encode it
+   */
+  static byte[] fromPacket(AVCodecParameters codecpar, AVPacket packet, int maxLongSide,
+      String name) {
+    AVCodec codec = avcodec_find_decoder(codecpar.codec_id());
+    if (codec == null) {
+      throw new io.hlskit.core.TranscodeException("no decoder in libav for the picture of "
+          + name);
+    }
+    AVCodecContext decoder = avcodec_alloc_context3(codec);
+    AVFrame picture = av_frame_alloc();
+    try {
+      Libav.check(avcodec_parameters_to_context(decoder, codecpar), "reading the picture of",
+          name);
+      decoder.thread_count(1); // one picture: threads would only add their start-up
+      Libav.check(avcodec_open2(decoder, codec, (AVDictionary) null), "reading the picture of",
+          name);
+      Libav.check(avcodec_send_packet(decoder, packet), "decoding the picture of", name);
+      Libav.check(avcodec_send_packet(decoder, null), "decoding the picture of", name);
+      Libav.check(avcodec_receive_frame(decoder, picture), "decoding the picture of", name);
+      double scale = Math.min(1.0,
+          (double) maxLongSide / Math.max(picture.width(), picture.height()));
+      return jpeg(picture, even(picture.width() * scale), even(picture.height() * scale), name);
+    } finally {
+      av_frame_free(picture);
+      avcodec_free_context(decoder);
+    }
+  }
+
+  private static int even(double v) {
+    return Math.max(2, (int) Math.round(v / 2.0) * 2);
+  }
 
   /**
    * The picture scaled to {@code width x height} as JPEG bytes.

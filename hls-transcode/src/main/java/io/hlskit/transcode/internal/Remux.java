@@ -18,12 +18,16 @@ import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code source} profile: the input's video and audio copied into HLS segments without
  * re-encoding, cut at the input's own keyframes. Only codecs that HLS players take in MPEG-TS
  * qualify (H.264 or HEVC, AAC, MP3, AC-3 or E-AC-3); anything else is refused with advice. A
- * file with audio and no video is copied as an audio-only channel.
+ * file with audio and no video is copied as an audio-only channel. The poster is the first
+ * keyframe a second in (or the first of all in a short clip), decoded on its own: nothing else
+ * is decoded.
  *
  * <p>Every libav object it allocates is freed in {@link #close}, whatever happened before.
  */
@@ -32,11 +36,17 @@ public final class Remux implements AutoCloseable {
   private static final Set<Integer> AUDIO =
       Set.of(AV_CODEC_ID_AAC, AV_CODEC_ID_MP3, AV_CODEC_ID_AC3, AV_CODEC_ID_EAC3);
 
+  private static final Logger LOG = LoggerFactory.getLogger(Remux.class);
+
   private final String name;
   private AVFormatContext in;
   private AVFormatContext out;
   private AVDictionary options;
   private AVPacket packet;
+  private AVPacket firstKeyframe;
+
+  /** A poster's long side at most: a 1080p picture. */
+  private static final int POSTER_SIDE = 1920;
 
   public Remux(Path input) {
     this.name = input.toString();
@@ -90,6 +100,8 @@ public final class Remux implements AutoCloseable {
     Libav.check(avformat_write_header(out, options), "starting the HLS output for", name);
 
     packet = av_packet_alloc();
+    double posterAt = Math.min(1.0, inputDurationMicros() / 1e6 / 10);
+    byte[] poster = null;
     long frames = 0;
     long first = AV_NOPTS_VALUE;
     long last = 0;
@@ -120,6 +132,15 @@ public final class Remux implements AutoCloseable {
             last = Math.max(last, packet.pts() - first + Math.max(packet.duration(), 0));
             onVideoPts.accept(Math.round((packet.pts() - first) * av_q2d(primaryTb) * 1e6));
           }
+          if (videoIn != null && poster == null && (packet.flags() & AV_PKT_FLAG_KEY) != 0) {
+            double at = packet.pts() == AV_NOPTS_VALUE || first == AV_NOPTS_VALUE ? 0
+                : (packet.pts() - first) * av_q2d(primaryTb);
+            if (at + 1e-6 >= posterAt) {
+              poster = poster(videoIn, packet);
+            } else if (firstKeyframe == null) {
+              firstKeyframe = av_packet_clone(packet); // for a clip with no keyframe after it
+            }
+          }
           if (codecs == null && videoIn != null
               && videoIn.codecpar().codec_id() == AV_CODEC_ID_H264) {
             codecs = H264.codecsString(packet.data(), packet.size()).orElse(null);
@@ -147,13 +168,27 @@ public final class Remux implements AutoCloseable {
       return new Encode.Result(List.of(new Encode.RenditionResult(0, 0, 0, null, playlist)),
           audioCodecs, frames, duration, 0, Optional.empty());
     }
+    if (poster == null && firstKeyframe != null) {
+      poster = poster(videoIn, firstKeyframe);
+    }
     double frameRate = av_q2d(av_guess_frame_rate(in, videoIn, null));
     if (videoIn.codecpar().codec_id() == AV_CODEC_ID_HEVC) {
       codecs = "hvc1"; // the full HEVC string needs the VPS; players accept the short form
     }
     return new Encode.Result(List.of(new Encode.RenditionResult(videoIn.codecpar().width(),
         videoIn.codecpar().height(), videoIn.codecpar().bit_rate(), codecs, playlist)),
-        audioCodecs, frames, duration, frameRate > 0 ? frameRate : 25, Optional.empty());
+        audioCodecs, frames, duration, frameRate > 0 ? frameRate : 25,
+        Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0));
+  }
+
+  /** The keyframe in {@code key} as a JPEG; empty (and a warning) when it cannot be made. */
+  private byte[] poster(AVStream video, AVPacket key) {
+    try {
+      return Poster.fromPacket(video.codecpar(), key, POSTER_SIDE, name);
+    } catch (TranscodeException e) {
+      LOG.warn("no poster for {}: {}", name, e.getMessage());
+      return new byte[0];
+    }
   }
 
   /** The input's duration in microseconds, 0 when unknown; valid once {@link #run} opened it. */
@@ -173,6 +208,9 @@ public final class Remux implements AutoCloseable {
   public void close() {
     if (packet != null) {
       av_packet_free(packet);
+    }
+    if (firstKeyframe != null) {
+      av_packet_free(firstKeyframe);
     }
     if (options != null) {
       av_dict_free(options);
