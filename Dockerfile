@@ -10,6 +10,7 @@ WORKDIR /src
 # the wrapper and POMs first, so that dependencies are a cached layer of their own
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
+COPY bom/pom.xml bom/
 COPY hls-core/pom.xml hls-core/
 COPY hls-transcode/pom.xml hls-transcode/
 COPY hls-storage-fs/pom.xml hls-storage-fs/
@@ -17,6 +18,7 @@ COPY hls-storage-s3/pom.xml hls-storage-s3/
 COPY hls-chat-redis/pom.xml hls-chat-redis/
 COPY hls-server-undertow/pom.xml hls-server-undertow/
 COPY demo-app/pom.xml demo-app/
+COPY examples/pom.xml examples/
 COPY benchmarks/pom.xml benchmarks/
 RUN ./mvnw -B -ntp -q -pl demo-app -am -Djavacpp.platform=${JAVACPP_PLATFORM} \
       dependency:go-offline || true
@@ -35,7 +37,10 @@ RUN apt-get update \
 COPY --from=build /src/demo-app/target/hlskit-demo.jar /app/hlskit-demo.jar
 USER hlskit
 WORKDIR /data
-ENV HLS_PORT=8080 \
+# two malloc arenas: the libav threads (one per rendition, x264's own) would otherwise each
+# get one of up to 8 per core, and resident memory grows with them (RELIABILITY.md)
+ENV MALLOC_ARENA_MAX=2 \
+    HLS_PORT=8080 \
     HLS_STREAMS=/data/streams \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 VOLUME /data

@@ -23,14 +23,15 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code convert}: the seed's {@code npm run convert video.mp4 canal1 medium}, in-process. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-    description = {"Transcodes a video into an HLS channel in the streams folder (or a bucket).",
+    description = {"Transcodes a video (or a sound file, into an audio-only channel) into an HLS",
+        "channel in the streams folder (or a bucket).",
         "The seed's form works too: convert video.mp4 canal1 medium.",
         "Every option also reads from the environment variable named in its description."})
 final class ConvertCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "<input>", description = "the video file")
+  @Parameters(index = "0", paramLabel = "<input>", description = "the video or sound file")
   Path input;
 
   @Parameters(index = "1", paramLabel = "<channel>",
@@ -92,7 +93,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      spec.commandLine().getOut().printf("converted %s into channel %s (%s, %.1f s of video) in"
+      spec.commandLine().getOut().printf("converted %s into channel %s (%s, %.1f s) in"
           + " %.1f s: %s%n", input, published.id(), published.renditions().stream()
               .map(r -> r.name()).collect(java.util.stream.Collectors.joining(" + ")),
           published.duration().toMillis() / 1000.0,
