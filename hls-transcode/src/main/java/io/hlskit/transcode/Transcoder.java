@@ -170,7 +170,7 @@ public final class Transcoder {
         String name = r.hasVideo() ? Math.min(r.width(), r.height()) + "p" : AUDIO_ONLY;
         MediaPlaylist produced = lastSegmentFixed(PlaylistParser.lenient()
             .parseMedia(Files.readString(r.playlist(), StandardCharsets.UTF_8)),
-            result.durationSeconds());
+            result.durationSeconds(), !r.hasVideo());
         long peak = 0;
         long bytes = 0;
         for (MediaSegment s : produced.segments()) {
@@ -260,9 +260,12 @@ public final class Transcoder {
   /**
    * The hls muxer gives the last segment the span of its time stamps, one frame (or more) short
    * of what it holds; every other segment starts on a forced keyframe and is exact. The last one
-   * gets what is left of the decoded duration, so the EXTINF sum matches the video.
+   * gets what is left of the decoded duration, so the EXTINF sum matches the video. Audio alone
+   * goes the other way: AAC's priming frame and the padding of its last frame make the muxer's
+   * sum some 30 ms long, so there the last segment is also trimmed to what is left.
    */
-  private static MediaPlaylist lastSegmentFixed(MediaPlaylist produced, double durationSeconds) {
+  private static MediaPlaylist lastSegmentFixed(MediaPlaylist produced, double durationSeconds,
+      boolean audioOnly) {
     List<MediaSegment> segments = new ArrayList<>(produced.segments());
     if (segments.isEmpty()) {
       throw new TranscodeException("the transcode produced no segment");
@@ -275,7 +278,7 @@ public final class Transcoder {
     // to the millisecond, as the playlist writes it
     rest = Duration.ofMillis(Math.max(1, Math.round(rest.toNanos() / 1e6)));
     MediaSegment last = segments.get(segments.size() - 1);
-    if (rest.compareTo(last.duration()) > 0) {
+    if (rest.compareTo(last.duration()) > 0 || audioOnly) {
       segments.set(segments.size() - 1, last.toBuilder().duration(rest).build());
     }
     return produced.toBuilder().segments(segments).build();

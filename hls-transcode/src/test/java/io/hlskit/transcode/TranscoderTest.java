@@ -237,7 +237,8 @@ class TranscoderTest {
       assertThat(s.uri()).startsWith("audio/seg_");
       assertThat(s.duration().toMillis()).isLessThanOrEqualTo(2500);
     });
-    assertThat(entry.totalDuration().toMillis()).isBetween(4950L, 5100L);
+    // within one AAC frame (21 ms) of the 5 s of sound, priming and padding left out
+    assertThat(entry.totalDuration().toMillis()).isBetween(4979L, 5021L);
     assertThat(progress.get(progress.size() - 1).fraction()).isEqualTo(1.0);
     assertThat(progress).extracting(Progress::fraction).isSorted();
   }
@@ -293,7 +294,9 @@ class TranscoderTest {
       assertThat(r.codecs()).containsExactly("mp4a.40.2");
     });
     MediaPlaylist entry = PlaylistParser.strict().parseMedia(text("copied/playlist.m3u8"));
-    assertThat(entry.totalDuration().toMillis()).isBetween(3900L, 4100L);
+    // a copy keeps the AAC priming and padding frames it was given (as the CLI's copy does):
+    // up to two frames over the 4 s
+    assertThat(entry.totalDuration().toMillis()).isBetween(3979L, 4050L);
   }
 
   @Test
