@@ -294,6 +294,7 @@ class TranscoderTest {
       assertThat(r.codecs()).containsExactly("mp4a.40.2");
     });
     MediaPlaylist entry = PlaylistParser.strict().parseMedia(text("copied/playlist.m3u8"));
+    assertThat(channel.poster()).as("the cover art").contains("poster.jpg");
     // a copy keeps the AAC priming and padding frames it was given (as the CLI's copy does):
     // up to two frames over the 4 s
     assertThat(entry.totalDuration().toMillis()).isBetween(3979L, 4050L);

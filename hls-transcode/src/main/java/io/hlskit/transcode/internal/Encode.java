@@ -290,7 +290,6 @@ public final class Encode implements AutoCloseable {
     }
     AVStream stream = in.streams(coverIndex);
     try {
-      checkPictureSize(stream.codecpar());
       return Poster.fromPacket(stream.codecpar(), stream.attached_pic(), COVER_SIDE, name);
     } catch (TranscodeException e) {
       LOG.warn("no poster from the cover art of {}: {}", name, e.getMessage());

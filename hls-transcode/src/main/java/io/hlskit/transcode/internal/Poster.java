@@ -24,6 +24,12 @@ final class Poster {
    */
   static byte[] fromPacket(AVCodecParameters codecpar, AVPacket packet, int maxLongSide,
       String name) {
+    if (codecpar.width() > Encode.MAX_SIDE || codecpar.height() > Encode.MAX_SIDE
+        || (long) codecpar.width() * codecpar.height() > Encode.MAX_PIXELS) {
+      // a header can claim any size; decoding would ask for that much memory
+      throw new io.hlskit.core.TranscodeException("the picture of " + name + " declares "
+          + codecpar.width() + "x" + codecpar.height() + ", more than hlskit decodes");
+    }
     AVCodec codec = avcodec_find_decoder(codecpar.codec_id());
     if (codec == null) {
       throw new io.hlskit.core.TranscodeException("no decoder in libav for the picture of "

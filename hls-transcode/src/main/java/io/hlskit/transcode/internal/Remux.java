@@ -165,8 +165,11 @@ public final class Remux implements AutoCloseable {
         : Libav.audioCodecs(in.streams(audio).codecpar());
     double duration = last * av_q2d(primaryTb);
     if (videoIn == null) {
+      // a song: its cover art, if it has one, is the poster
+      int cover = Libav.coverArtStream(in);
+      byte[] art = cover < 0 ? null : poster(in.streams(cover), in.streams(cover).attached_pic());
       return new Encode.Result(List.of(new Encode.RenditionResult(0, 0, 0, null, playlist)),
-          audioCodecs, frames, duration, 0, Optional.empty());
+          audioCodecs, frames, duration, 0, Optional.ofNullable(art).filter(j -> j.length > 0));
     }
     if (poster == null && firstKeyframe != null) {
       poster = poster(videoIn, firstKeyframe);
@@ -181,7 +184,10 @@ public final class Remux implements AutoCloseable {
         Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0));
   }
 
-  /** The keyframe in {@code key} as a JPEG; empty (and a warning) when it cannot be made. */
+  /**
+   * The picture in {@code key} (a keyframe of {@code video}, or cover art) as a JPEG; empty (and
+   * a warning) when it cannot be made.
+   */
   private byte[] poster(AVStream video, AVPacket key) {
     try {
       return Poster.fromPacket(video.codecpar(), key, POSTER_SIDE, name);
