@@ -277,12 +277,9 @@ public final class Encode implements AutoCloseable {
     }
   }
 
-  /** The largest poster side made from cover art: album art comes at up to 3000 pixels. */
-  private static final int COVER_SIDE = 1280;
-
   /**
-   * The audio file's cover art as a JPEG poster, at most {@link #COVER_SIDE} on its long side;
-   * null when there is none or it cannot be decoded (a song without its picture still plays).
+   * The audio file's cover art as a JPEG poster, at most {@link Poster#COVER_SIDE} on its long
+   * side; null when there is none or it cannot be decoded (a song without its picture plays).
    */
   private byte[] coverArt() {
     if (coverIndex < 0) {
@@ -290,7 +287,8 @@ public final class Encode implements AutoCloseable {
     }
     AVStream stream = in.streams(coverIndex);
     try {
-      return Poster.fromPacket(stream.codecpar(), stream.attached_pic(), COVER_SIDE, name);
+      return Poster.fromPacket(stream.codecpar(), stream.attached_pic(), Poster.COVER_SIDE,
+          name);
     } catch (TranscodeException e) {
       LOG.warn("no poster from the cover art of {}: {}", name, e.getMessage());
       return null;
@@ -354,7 +352,8 @@ public final class Encode implements AutoCloseable {
     return sizes;
   }
 
-  private static int even(double v) {
+  /** {@code v} rounded to an even number of pixels, 2 at least (what 4:2:0 needs). */
+  static int even(double v) {
     int i = (int) Math.round(v / 2.0) * 2;
     return Math.max(2, i);
   }

@@ -16,6 +16,12 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 final class Poster {
   private Poster() {}
 
+  /** The largest long side of a poster made from cover art: album art comes at 3000 px. */
+  static final int COVER_SIDE = 1280;
+
+  /** The largest long side of a poster made from a keyframe: a 1080p picture. */
+  static final int FRAME_SIDE = 1920;
+
   /**
    * The picture in one packet that holds a whole one (a keyframe, the cover art of a song) as a
    * JPEG, scaled down to at most {@code maxLongSide} on its long side.
@@ -48,15 +54,12 @@ final class Poster {
       Libav.check(avcodec_receive_frame(decoder, picture), "decoding the picture of", name);
       double scale = Math.min(1.0,
           (double) maxLongSide / Math.max(picture.width(), picture.height()));
-      return jpeg(picture, even(picture.width() * scale), even(picture.height() * scale), name);
+      return jpeg(picture, Encode.even(picture.width() * scale),
+          Encode.even(picture.height() * scale), name);
     } finally {
       av_frame_free(picture);
       avcodec_free_context(decoder);
     }
-  }
-
-  private static int even(double v) {
-    return Math.max(2, (int) Math.round(v / 2.0) * 2);
   }
 
   /**

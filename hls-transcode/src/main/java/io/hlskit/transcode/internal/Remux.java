@@ -45,9 +45,6 @@ public final class Remux implements AutoCloseable {
   private AVPacket packet;
   private AVPacket firstKeyframe;
 
-  /** A poster's long side at most: a 1080p picture. */
-  private static final int POSTER_SIDE = 1920;
-
   public Remux(Path input) {
     this.name = input.toString();
   }
@@ -136,7 +133,7 @@ public final class Remux implements AutoCloseable {
             double at = packet.pts() == AV_NOPTS_VALUE || first == AV_NOPTS_VALUE ? 0
                 : (packet.pts() - first) * av_q2d(primaryTb);
             if (at + 1e-6 >= posterAt) {
-              poster = poster(videoIn, packet);
+              poster = poster(videoIn, packet, Poster.FRAME_SIDE);
             } else if (firstKeyframe == null) {
               firstKeyframe = av_packet_clone(packet); // for a clip with no keyframe after it
             }
@@ -167,12 +164,13 @@ public final class Remux implements AutoCloseable {
     if (videoIn == null) {
       // a song: its cover art, if it has one, is the poster
       int cover = Libav.coverArtStream(in);
-      byte[] art = cover < 0 ? null : poster(in.streams(cover), in.streams(cover).attached_pic());
+      byte[] art = cover < 0 ? null : poster(in.streams(cover), in.streams(cover).attached_pic(),
+          Poster.COVER_SIDE);
       return new Encode.Result(List.of(new Encode.RenditionResult(0, 0, 0, null, playlist)),
           audioCodecs, frames, duration, 0, Optional.ofNullable(art).filter(j -> j.length > 0));
     }
     if (poster == null && firstKeyframe != null) {
-      poster = poster(videoIn, firstKeyframe);
+      poster = poster(videoIn, firstKeyframe, Poster.FRAME_SIDE);
     }
     double frameRate = av_q2d(av_guess_frame_rate(in, videoIn, null));
     if (videoIn.codecpar().codec_id() == AV_CODEC_ID_HEVC) {
@@ -188,9 +186,9 @@ public final class Remux implements AutoCloseable {
    * The picture in {@code key} (a keyframe of {@code video}, or cover art) as a JPEG; empty (and
    * a warning) when it cannot be made.
    */
-  private byte[] poster(AVStream video, AVPacket key) {
+  private byte[] poster(AVStream video, AVPacket key, int maxSide) {
     try {
-      return Poster.fromPacket(video.codecpar(), key, POSTER_SIDE, name);
+      return Poster.fromPacket(video.codecpar(), key, maxSide, name);
     } catch (TranscodeException e) {
       LOG.warn("no poster for {}: {}", name, e.getMessage());
       return new byte[0];
