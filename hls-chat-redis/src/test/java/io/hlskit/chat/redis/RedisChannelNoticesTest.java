@@ -72,8 +72,9 @@ class RedisChannelNoticesTest {
 
       Eventually.await(Duration.ofSeconds(2), "B refreshed", () -> onB.refreshes.get() >= 1);
 
-      onA.deleteChannel("canal1");
+      // Read before deleting: the notice can reach B before the next line runs.
       int before = onB.refreshes.get();
+      onA.deleteChannel("canal1");
       Eventually.await(Duration.ofSeconds(2), "B refreshed again",
           () -> onB.refreshes.get() > before);
     }
