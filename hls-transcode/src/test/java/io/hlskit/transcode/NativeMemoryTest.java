@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Many transcodes in one JVM, good inputs and bad ones (failing before and after the output is
- * started): native memory and file descriptors must settle, and no temporary folder may be left.
- * Every libav object is freed on every path, or this grows.
+ * started, and in a rendition's own thread): native memory and file descriptors must settle, and
+ * no temporary folder may be left. Every libav object is freed on every path, or this grows.
  */
 class NativeMemoryTest {
   @TempDir
@@ -38,12 +38,6 @@ class NativeMemoryTest {
     }
   }
 
-  private static long transcodeFolders() throws IOException {
-    try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return tmp.filter(p -> p.getFileName().toString().startsWith("hlskit-transcode-")).count();
-    }
-  }
-
   @Test
   void residentMemoryAndDescriptorsSettleOverManyTranscodes() throws Exception {
     Transcoder transcoder = Transcoder.create();
@@ -56,7 +50,7 @@ class NativeMemoryTest {
     Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
     Path song = dir.resolve("song.m4a");
     SampleVideo.write(song, SampleVideo.Spec.soundOnly(1).withCoverArt(640, 640));
-    long foldersBefore = transcodeFolders();
+    long foldersBefore = WorkFolders.count();
 
     Runnable round = () -> {
       try (InMemoryMediaStore store = new InMemoryMediaStore()) {
@@ -78,8 +72,14 @@ class NativeMemoryTest {
             p -> Thread.currentThread().interrupt()))
             .isInstanceOf(TranscodeException.class).hasMessageContaining("cancelled");
         Thread.interrupted(); // clear the flag the listener set
+        // a rendition's muxer fails on its own thread mid-stream (its folder taken away)
+        assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(good, "fault")
+            .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(1)).build(), store,
+            WorkFolders.removingRendition(1, 0)))
+            .isInstanceOf(TranscodeException.class).hasMessageContaining("writing a segment");
         assertThat(store.list("bad/")).isEmpty();
         assertThat(store.list("cancelled/")).isEmpty();
+        assertThat(store.list("fault/")).isEmpty();
       }
     };
     for (int i = 0; i < 5; i++) {
@@ -97,10 +97,10 @@ class NativeMemoryTest {
 
     System.out.printf("native memory: RSS %d -> %d KB, fds %d -> %d%n", rssBefore, rssAfter,
         fdsBefore, fdsAfter);
-    // 25 rounds of 6 transcodes: a leak of one frame buffer per transcode would pass 8 MB
+    // 25 rounds of 7 transcodes: a leak of one frame buffer per transcode would pass 8 MB
     assertThat(rssAfter - rssBefore).as("resident memory growth in KB (%d -> %d)", rssBefore,
         rssAfter).isLessThan(24 * 1024);
     assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore + 2);
-    assertThat(transcodeFolders()).as("temporary folders left").isEqualTo(foldersBefore);
+    assertThat(WorkFolders.count()).as("temporary folders left").isEqualTo(foldersBefore);
   }
 }

@@ -31,7 +31,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -329,7 +328,7 @@ class TranscoderTest {
 
   @Test
   void aStoreThatRunsOutOfSpaceMidwayFailsTheTranscodeAndPublishesNothing() throws Exception {
-    long foldersBefore = transcodeFolders();
+    long foldersBefore = WorkFolders.count();
     AtomicInteger writes = new AtomicInteger();
     // the in-memory store, but its drafts take three objects and then report a full disk
     MediaStore full = (MediaStore) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -357,7 +356,31 @@ class TranscoderTest {
     assertThat(writes.get()).as("it failed part-way, not at the start").isGreaterThan(3);
     assertThat(store.list("full/")).isEmpty();
     assertThat(store.channelMetadata("full")).isEmpty();
-    assertThat(transcodeFolders()).as("temporary folders left").isEqualTo(foldersBefore);
+    assertThat(WorkFolders.count()).as("temporary folders left").isEqualTo(foldersBefore);
+  }
+
+  @Test
+  void aRenditionWhoseOutputFailsMidStreamFailsTheLadderAndPublishesNothing() throws Exception {
+    Path source = inputs.resolve("720p-fault.mp4");
+    SampleVideo.write(source, SampleVideo.Spec.mp4(1280, 720, 4));
+    long foldersBefore = WorkFolders.count();
+    AtomicReference<Double> last = new AtomicReference<>(0.0);
+    ProgressListener removing = WorkFolders.removingRendition(2, 0.25);
+
+    // the 720p rendition's thread fails writing a segment; the 360p one must stop with it
+    assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(source, "fault")
+        .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(1)).build(), store, p -> {
+          last.set(p.fraction());
+          removing.onProgress(p);
+        }))
+        .isInstanceOf(TranscodeException.class)
+        .hasMessageContaining("writing a segment of")
+        .hasMessageContaining("720p-fault.mp4")
+        .satisfies(e -> assertThat(((TranscodeException) e).libavError()).isPresent());
+    assertThat(last.get()).as("it failed part-way, not at the start").isGreaterThan(0.25);
+    assertThat(store.list("fault/")).isEmpty();
+    assertThat(store.channelMetadata("fault")).isEmpty();
+    assertThat(WorkFolders.count()).as("temporary folders left").isEqualTo(foldersBefore);
   }
 
   private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
@@ -365,12 +388,6 @@ class TranscoderTest {
       return method.invoke(target, args);
     } catch (InvocationTargetException e) {
       throw e.getCause();
-    }
-  }
-
-  private static long transcodeFolders() throws IOException {
-    try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return tmp.filter(p -> p.getFileName().toString().startsWith("hlskit-transcode-")).count();
     }
   }
 
