@@ -76,7 +76,8 @@ final class ConvertCommand implements Callable<Integer> {
           .segmentDuration(Duration.ofSeconds(segmentSeconds))
           .format(SegmentFormat.of(format))
           .build();
-      Transcoder transcoder = Transcoder.create();
+      Transcoder transcoder = Transcoder.builder().workDirectory(storage.workDirectory())
+          .build();
       long started = System.nanoTime();
       ChannelMetadata published;
       try (MediaStore store = storage.openStore()) {

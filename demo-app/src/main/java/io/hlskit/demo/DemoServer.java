@@ -39,12 +39,14 @@ final class DemoServer implements AutoCloseable {
    * What the demo is started with besides its storage.
    *
    * @param uploadDirectory where uploads are spooled before they are transcoded
+   * @param workDirectory where transcodes write segments before they go into the store
    * @param allowedOrigins other sites' pages allowed to use the server (CORS, the chat)
    * @param webDirectory the web page's source folder, served uncached (development); null for
    *     the page packaged in the jar
    */
   record Options(String host, int port, String adminToken, long maxUploadBytes,
-      Path uploadDirectory, List<String> allowedOrigins, Path webDirectory) {}
+      Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
+      Path webDirectory) {}
 
   /** Builds and starts the demo on {@code storage} with in-memory chat. */
   static DemoServer start(StorageOptions.Storage storage, Options o) {
@@ -61,7 +63,8 @@ final class DemoServer implements AutoCloseable {
     try {
       // uploads are transcoded one at a time: the encoder already uses every core
       ingest = QueuedIngestService.builder(
-              new TranscodingIngester(Transcoder.create(), storage.store(),
+              new TranscodingIngester(
+                  Transcoder.builder().workDirectory(o.workDirectory()).build(), storage.store(),
                   storage.catalog()))
           .profiles(TranscodingIngester.PROFILES)
           .build();

@@ -83,9 +83,6 @@ final class ServeCommand implements Callable<Integer> {
           + " index.html: run from the repository root or give --web-dir");
     }
     StorageOptions.Storage storage = storageOptions.open();
-    Path uploads = storageOptions.isS3()
-        ? Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads")
-        : storageOptions.streams.resolve(".hlskit-uploads");
     ChatBroker chat;
     List<AutoCloseable> notices;
     try {
@@ -101,8 +98,8 @@ final class ServeCommand implements Callable<Integer> {
       throw e;
     }
     DemoServer demo = DemoServer.start(storage, chat, notices, new DemoServer.Options(host,
-        port, adminToken, maxUploadMegabytes * 1024 * 1024, uploads,
-        allowedOrigins == null ? List.of() : allowedOrigins, dev ? webDirectory : null));
+        port, adminToken, maxUploadMegabytes * 1024 * 1024, storageOptions.uploadDirectory(),
+        storageOptions.workDirectory(), allowedOrigins == null ? List.of() : allowedOrigins, dev ? webDirectory : null));
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());

@@ -75,6 +75,25 @@ final class StorageOptions {
     throw new HlsException("unknown storage '" + storage + "': use fs or s3");
   }
 
+  /**
+   * Where uploads are spooled: beside the channels in a folder store, else in the system's
+   * temporary folder.
+   */
+  Path uploadDirectory() {
+    return isS3() ? Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads")
+        : streams.resolve(".hlskit-uploads");
+  }
+
+  /**
+   * Where transcodes write before publishing: beside the channels in a folder store (the same
+   * file system, so segments are renamed into the channel, not copied), else the system's
+   * temporary folder.
+   */
+  Path workDirectory() {
+    return isS3() ? Path.of(System.getProperty("java.io.tmpdir"))
+        : streams.resolve(".hlskit-work");
+  }
+
   /** Opens the store alone (for {@code convert}). */
   MediaStore openStore() {
     if (!isS3()) {

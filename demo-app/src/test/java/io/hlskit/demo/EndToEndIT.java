@@ -67,7 +67,7 @@ class EndToEndIT {
     demo = DemoServer.start(new StorageOptions.Storage(store, catalog, catalog::close,
         streams.toString()),
         new DemoServer.Options("127.0.0.1", 0, TOKEN, 50_000_000, dir.resolve("uploads"),
-            List.of(), null));
+            dir.resolve("work"), List.of(), null));
     base = "http://127.0.0.1:" + demo.server.port();
     // canal1: an adaptive ladder from a 720p source (720p + 360p); canal2: portrait, one
     // rendition in fragmented MP4
@@ -322,13 +322,7 @@ class EndToEndIT {
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
     ObjectMapper json = new ObjectMapper();
     String job = base + posted.headers().firstValue("Location").orElseThrow();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    JsonNode state;
-    do {
-      Thread.sleep(200);
-      state = json.readTree(http.send(HttpRequest.newBuilder(URI.create(job)).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-    } while (!state.get("state").asText().matches("done|failed") && System.nanoTime() < deadline);
+    JsonNode state = Tools.awaitJobEnd(http, job, Duration.ofSeconds(60));
     assertThat(state.get("state").asText()).as(state.toString()).isEqualTo("done");
     demo.catalog.refresh();
     JsonNode radio = null;

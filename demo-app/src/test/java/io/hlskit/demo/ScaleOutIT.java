@@ -124,23 +124,14 @@ class ScaleOutIT {
         HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  private JsonNode awaitJson(String url, Predicate<JsonNode> done, Duration timeout,
+  /** {@link Tools#awaitJson}, with the instance's output in the failure. */
+  private JsonNode awaitJson(String url, Predicate<JsonNode> until, Duration timeout,
       DemoProcess demo) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() == 200) {
-        last = JSON.readTree(r.body());
-        if (done.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(200);
+    try {
+      return Tools.awaitJson(http, url, until, timeout);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; output:\n" + demo.output(), e);
     }
-    throw new AssertionError(url + " never got there; last: " + last + "; output:\n"
-        + demo.output());
   }
 
   /** A chat client over the JDK's WebSocket, queueing the frames it receives. */

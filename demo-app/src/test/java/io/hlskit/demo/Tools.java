@@ -1,20 +1,29 @@
 package io.hlskit.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * The outside tools the end-to-end tests read the demo with: Debian's ffprobe and Chromium with
  * its chromedriver. CI installs them; elsewhere the tests skip, but under {@code CI=true} a
- * missing tool fails them.
+ * missing tool fails them. And the one way the tests wait on the demo's JSON API.
  */
 final class Tools {
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
@@ -52,5 +61,38 @@ final class Tools {
       throw new AssertionError("ffprobe " + String.join(" ", args) + " failed: " + err);
     }
     return new String(out, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads the JSON at {@code url} every 100 ms until {@code until} holds for it, and returns it;
+   * fails with the last answer seen when {@code timeout} passes first. Answers other than 200 are
+   * waited through (a listing not yet there, an instance still starting).
+   */
+  static JsonNode awaitJson(HttpClient http, String url, Predicate<JsonNode> until,
+      Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "nothing";
+    while (true) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      last = r.statusCode() + " " + r.body();
+      if (r.statusCode() == 200) {
+        JsonNode json = JSON.readTree(r.body());
+        if (until.test(json)) {
+          return json;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(url + " did not get there within " + timeout.toSeconds()
+            + " s; last answer: " + last);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Waits for the upload job at {@code url} to end, done or failed, and returns its state. */
+  static JsonNode awaitJobEnd(HttpClient http, String url, Duration timeout)
+      throws IOException, InterruptedException {
+    return awaitJson(http, url, j -> j.path("state").asText().matches("done|failed"), timeout);
   }
 }

@@ -43,18 +43,18 @@ class UploadSoakIT {
   void dozensOfUploadsGoodAndBadLeaveNothingBehind() throws Exception {
     Path streams = dir.resolve("streams");
     Path uploads = dir.resolve("uploads");
+    Path work = dir.resolve("work");
     FileSystemMediaStore store = FileSystemMediaStore.at(streams);
     FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(store);
     try (DemoServer demo = DemoServer.start(new StorageOptions.Storage(store, catalog,
         catalog::close, streams.toString()), new DemoServer.Options("127.0.0.1", 0, TOKEN,
-        20_000_000, uploads, List.of(), null))) {
+        20_000_000, uploads, work, List.of(), null))) {
       base = "http://127.0.0.1:" + demo.server.port();
       Path good = dir.resolve("good.mp4");
       SampleVideo.write(good, SampleVideo.Spec.mp4(320, 180, 1));
       byte[] video = Files.readAllBytes(good);
       byte[] truncated = Arrays.copyOf(video, video.length / 2);
       byte[] text = "a text file with a video's name".getBytes();
-      long tempBefore = transcodeFolders();
 
       int round = 0;
       for (; round < 5; round++) {
@@ -79,7 +79,9 @@ class UploadSoakIT {
       try (Stream<Path> left = Files.list(uploads)) {
         assertThat(left).as("spooled uploads left").isEmpty();
       }
-      assertThat(transcodeFolders()).as("temporary folders left").isEqualTo(tempBefore);
+      try (Stream<Path> left = Files.list(work)) {
+        assertThat(left).as("transcodes' working folders left").isEmpty();
+      }
       assertThat(catalog.channels()).as("channels left after the deletes").isEmpty();
       assertThat(rssAfter - rssBefore).as("resident memory growth in KB").isLessThan(32 * 1024);
       // the JVM holds the test's own client connections and the server's keep-alive ones too,
@@ -119,15 +121,7 @@ class UploadSoakIT {
   }
 
   private JsonNode await(String job) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode j = get("/api/jobs/" + job);
-      if (j.get("state").asText().equals("done") || j.get("state").asText().equals("failed")) {
-        return j;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + job + " did not end within 60 s");
+    return Tools.awaitJobEnd(http, base + "/api/jobs/" + job, Duration.ofSeconds(60));
   }
 
   private JsonNode get(String path) throws Exception {
@@ -135,12 +129,6 @@ class UploadSoakIT {
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
-  }
-
-  private static long transcodeFolders() throws IOException {
-    try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return tmp.filter(p -> p.getFileName().toString().startsWith("hlskit-transcode-")).count();
-    }
   }
 
   /** This JVM's resident memory and open files, from /proc. */

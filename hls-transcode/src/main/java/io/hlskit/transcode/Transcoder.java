@@ -23,16 +23,20 @@ import io.hlskit.transcode.internal.Encode;
 import io.hlskit.transcode.internal.LibavLog;
 import io.hlskit.transcode.internal.Remux;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -79,18 +83,76 @@ public final class Transcoder {
   /** The rendition name of a channel made from a sound file: {@code <channel>/audio/}. */
   static final String AUDIO_ONLY = "audio";
 
-  private final String videoEncoder;
+  /** The prefix of a transcode's working folder. */
+  static final String WORK_PREFIX = "hlskit-transcode-";
 
-  private Transcoder(String videoEncoder) {
+  /**
+   * A working folder nothing has written into for this long was left by a process killed
+   * mid-transcode (a live one writes a segment every few seconds); as for drafts and uploads.
+   */
+  static final Duration ABANDONED_WORK_AGE = Duration.ofHours(6);
+
+  private final String videoEncoder;
+  private final Path workDirectory;
+
+  private Transcoder(String videoEncoder, Path workDirectory) {
     this.videoEncoder = videoEncoder;
+    this.workDirectory = workDirectory;
   }
 
   /**
-   * A transcoder on the libav natives found on the classpath.
+   * A transcoder on the libav natives found on the classpath, working in the system's temporary
+   * directory.
    *
    * @throws TranscodeException when the natives cannot be loaded or have no H.264 encoder
    */
   public static Transcoder create() {
+    return builder().build();
+  }
+
+  /** A builder, for a transcoder that works in a folder of your choice. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Transcoder}. */
+  public static final class Builder {
+    private Path workDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+
+    private Builder() {}
+
+    /**
+     * Where each transcode writes its segments before they go into the store (default: {@code
+     * java.io.tmpdir}). Give a folder on the file system of a {@code FileSystemMediaStore} and
+     * the segments are renamed into the channel instead of copied; a few gigabytes may pass
+     * through for a long video. Working folders there that nothing has written into for six
+     * hours, left by a process killed mid-transcode, are removed when the transcoder is built.
+     */
+    public Builder workDirectory(Path directory) {
+      this.workDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * The transcoder.
+     *
+     * @throws TranscodeException when the natives cannot be loaded or have no H.264 encoder, or
+     *     the working folder cannot be created
+     */
+    public Transcoder build() {
+      String encoder = loadEncoder();
+      try {
+        Files.createDirectories(workDirectory);
+      } catch (IOException e) {
+        throw new TranscodeException("cannot create the transcoder's working folder "
+            + workDirectory + " (" + e + "); give a writable folder", e);
+      }
+      removeAbandonedWork(workDirectory);
+      return new Transcoder(encoder, workDirectory);
+    }
+  }
+
+  private static String loadEncoder() {
     String encoder;
     try {
       // libav's log goes to SLF4J, kept to errors (they reach us as return codes as well)
@@ -113,7 +175,42 @@ public final class Transcoder {
       LOG.info("H.264 encoder: {}{}", encoder, encoder.equals("libx264") ? ""
           : " (the GPL natives with libx264 are not on the classpath)");
     }
-    return new Transcoder(encoder);
+    return encoder;
+  }
+
+  /**
+   * Removes the working folders in {@code dir} that nothing has written into for {@link
+   * #ABANDONED_WORK_AGE}. Only those: other processes may be transcoding in the same folder.
+   */
+  private static void removeAbandonedWork(Path dir) {
+    Instant cutoff = Instant.now().minus(ABANDONED_WORK_AGE);
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(dir, WORK_PREFIX + "*")) {
+      for (Path folder : folders) {
+        if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+            && lastWritten(folder).isBefore(cutoff)) {
+          LOG.info("removing {}, left by a transcode that did not finish", folder);
+          deleteTree(folder);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not look for abandoned working folders in {}: {}", dir, e.toString());
+    }
+  }
+
+  /** When anything in {@code folder} was last written; now when it cannot be read. */
+  private static Instant lastWritten(Path folder) {
+    try (Stream<Path> files = Files.walk(folder)) {
+      Instant newest = Instant.EPOCH;
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Instant t = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toInstant();
+        if (t.isAfter(newest)) {
+          newest = t;
+        }
+      }
+      return newest;
+    } catch (IOException | UncheckedIOException e) {
+      return Instant.now(); // changing under us (another process at work): leave it be
+    }
   }
 
   /** The H.264 encoder in use: {@code libx264} or {@code libopenh264}. */
@@ -134,9 +231,10 @@ public final class Transcoder {
     }
     Path work;
     try {
-      work = Files.createTempDirectory("hlskit-transcode-");
+      work = Files.createTempDirectory(workDirectory, WORK_PREFIX);
     } catch (IOException e) {
-      throw new TranscodeException("cannot create a working folder for the transcode", e);
+      throw new TranscodeException("cannot create a working folder for the transcode in "
+          + workDirectory + " (" + e + "); is it writable, is the disk full?", e);
     }
     Ladder ladder = request.ladder();
     double segmentSeconds = request.segmentDuration().toMillis() / 1000.0;

@@ -18,19 +18,25 @@ import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.ObjectInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -381,6 +387,45 @@ class TranscoderTest {
     assertThat(store.list("fault/")).isEmpty();
     assertThat(store.channelMetadata("fault")).isEmpty();
     assertThat(WorkFolders.count()).as("temporary folders left").isEqualTo(foldersBefore);
+  }
+
+  @Test
+  void worksInTheFolderItIsGivenAndRemovesWhatKilledTranscodesLeftThere(@TempDir Path root)
+      throws Exception {
+    FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofHours(7)));
+    Path abandoned = root.resolve(Transcoder.WORK_PREFIX + "1");
+    Path live = root.resolve(Transcoder.WORK_PREFIX + "2");
+    Path notOurs = root.resolve("someone-elses");
+    for (Path folder : List.of(abandoned, live, notOurs)) {
+      Files.createDirectories(folder.resolve("r1"));
+      Files.write(folder.resolve("r1/seg_00000.ts"), new byte[188]);
+      for (Path p : List.of(folder.resolve("r1/seg_00000.ts"), folder.resolve("r1"), folder)) {
+        Files.setLastModifiedTime(p, longAgo);
+      }
+    }
+    // a long transcode: its folder is old, but a segment was written a moment ago
+    Files.write(live.resolve("r1/seg_00001.ts"), new byte[188]);
+
+    Transcoder inRoot = Transcoder.builder().workDirectory(root).build();
+
+    assertThat(abandoned).as("untouched for 7 hours: left by a killed process").doesNotExist();
+    assertThat(live.resolve("r1/seg_00000.ts")).as("still being written").exists();
+    assertThat(notOurs).exists();
+    Set<Path> during = new HashSet<>();
+    inRoot.transcode(TranscodeRequest.builder(landscape, "here").build(), store, p -> {
+      try (Stream<Path> folders = Files.list(root)) {
+        folders.forEach(during::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    assertThat(during).as("the working folder was in the given folder")
+        .anyMatch(p -> p.getFileName().toString().startsWith(Transcoder.WORK_PREFIX)
+            && !p.equals(live));
+    try (Stream<Path> after = Files.list(root)) {
+      assertThat(after).containsExactlyInAnyOrder(live, notOurs);
+    }
+    assertThat(store.channelMetadata("here")).isPresent();
   }
 
   private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
