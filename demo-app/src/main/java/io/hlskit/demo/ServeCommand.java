@@ -99,7 +99,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     DemoServer demo = DemoServer.start(storage, chat, notices, new DemoServer.Options(host,
         port, adminToken, maxUploadMegabytes * 1024 * 1024, storageOptions.uploadDirectory(),
-        storageOptions.workDirectory(), allowedOrigins == null ? List.of() : allowedOrigins, dev ? webDirectory : null));
+        storageOptions.workDirectory(), allowedOrigins == null ? List.of() : allowedOrigins,
+        dev ? webDirectory : null));
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());
