@@ -38,8 +38,11 @@ COPY --from=build /src/demo-app/target/hlskit-demo.jar /app/hlskit-demo.jar
 USER hlskit
 WORKDIR /data
 # two malloc arenas: the libav threads (one per rendition, x264's own) would otherwise each
-# get one of up to 8 per core, and resident memory grows with them (RELIABILITY.md)
+# get one of up to 8 per core, and resident memory grows with them; a fixed mmap threshold:
+# glibc's sliding one moves x264's large buffers into the arenas, where they fragment
+# (RELIABILITY.md)
 ENV MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     HLS_PORT=8080 \
     HLS_STREAMS=/data/streams \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"

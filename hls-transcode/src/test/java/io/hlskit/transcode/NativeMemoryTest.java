@@ -48,6 +48,9 @@ class NativeMemoryTest {
     Path truncated = dir.resolve("truncated.mp4");
     byte[] whole = Files.readAllBytes(good);
     Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
+    // 720p: a ladder of two renditions, each on a thread of its own (a lone one runs inline)
+    Path ladder = dir.resolve("ladder.mp4");
+    SampleVideo.write(ladder, SampleVideo.Spec.mp4(1280, 720, 2));
     Path song = dir.resolve("song.m4a");
     SampleVideo.write(song, SampleVideo.Spec.soundOnly(1).withCoverArt(640, 640));
     long foldersBefore = WorkFolders.count();
@@ -67,16 +70,19 @@ class NativeMemoryTest {
               .build(), store, ProgressListener.none())).isInstanceOf(TranscodeException.class);
         }
         // cancelled mid-stream, with every output open and segments written: the error path
-        assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(good, "cancelled")
-            .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(1)).build(), store,
-            p -> Thread.currentThread().interrupt()))
+        assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(ladder,
+            "cancelled").ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(1)).build(),
+            store, p -> Thread.currentThread().interrupt()))
             .isInstanceOf(TranscodeException.class).hasMessageContaining("cancelled");
         Thread.interrupted(); // clear the flag the listener set
-        // a rendition's muxer fails on its own thread mid-stream (its folder taken away)
-        assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(good, "fault")
-            .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(1)).build(), store,
-            WorkFolders.removingRendition(1, 0)))
-            .isInstanceOf(TranscodeException.class).hasMessageContaining("writing a segment");
+        // a rendition's muxer fails mid-stream (its folder taken away): inline, and on its own
+        // thread while the other rendition's thread goes on
+        for (Path input : new Path[] {good, ladder}) {
+          assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(input, "fault")
+              .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(1)).build(), store,
+              WorkFolders.removingRendition(1, 0)))
+              .isInstanceOf(TranscodeException.class).hasMessageContaining("writing a segment");
+        }
         assertThat(store.list("bad/")).isEmpty();
         assertThat(store.list("cancelled/")).isEmpty();
         assertThat(store.list("fault/")).isEmpty();
@@ -97,7 +103,7 @@ class NativeMemoryTest {
 
     System.out.printf("native memory: RSS %d -> %d KB, fds %d -> %d%n", rssBefore, rssAfter,
         fdsBefore, fdsAfter);
-    // 25 rounds of 7 transcodes: a leak of one frame buffer per transcode would pass 8 MB
+    // 25 rounds of 8 transcodes: a leak of one frame buffer per transcode would pass 8 MB
     assertThat(rssAfter - rssBefore).as("resident memory growth in KB (%d -> %d)", rssBefore,
         rssAfter).isLessThan(24 * 1024);
     assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore + 2);

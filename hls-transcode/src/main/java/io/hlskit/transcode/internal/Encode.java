@@ -174,7 +174,7 @@ public final class Encode implements AutoCloseable {
     encodedPacket = av_packet_alloc();
     decoded = av_frame_alloc();
     for (Output o : outputs) {
-      o.start();
+      o.start(outputs.size() == 1);
     }
     while (true) {
       if (Thread.currentThread().isInterrupted()) {
@@ -611,6 +611,7 @@ public final class Encode implements AutoCloseable {
     final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE);
     final CountDownLatch done = new CountDownLatch(1);
     boolean started;
+    boolean inline;
     volatile boolean stopping;
     volatile Throwable failure;
     int width;
@@ -719,13 +720,21 @@ public final class Encode implements AutoCloseable {
       Libav.check(av_frame_get_buffer(scaled, 0), "allocating a picture for", name);
     }
 
-    void start() {
+    /**
+     * Starts the rendition's thread; with {@code inline}, the rendition runs on the caller's
+     * thread instead, each submitted item handled at once (a lone rendition gains nothing from
+     * a hand-off: there is no other rendition to keep going meanwhile).
+     */
+    void start(boolean inline) {
       started = true;
-      WORKERS.execute(this::work);
+      this.inline = inline;
+      if (!inline) {
+        WORKERS.execute(this::work);
+      }
     }
 
     private boolean running() {
-      return done.getCount() > 0;
+      return !inline && done.getCount() > 0;
     }
 
     private void awaitDone() {
@@ -748,6 +757,14 @@ public final class Encode implements AutoCloseable {
      * rendition's failure instead once it has failed (the work is freed then).
      */
     void submit(Work w) {
+      if (inline) {
+        try {
+          handle(w);
+        } finally {
+          w.free();
+        }
+        return;
+      }
       boolean queued;
       try {
         while (!(queued = queue.offer(w, 50, TimeUnit.MILLISECONDS))) {
@@ -771,7 +788,9 @@ public final class Encode implements AutoCloseable {
 
     /** Waits for the thread to write the trailer; throws what went wrong there. */
     void finish() {
-      awaitDone();
+      if (!inline) {
+        awaitDone();
+      }
       throwFailure();
     }
 
@@ -793,18 +812,8 @@ public final class Encode implements AutoCloseable {
         while (true) {
           Work w = queue.take();
           try {
-            if (w == Work.STOP || stopping) {
+            if (w == Work.STOP || stopping || handle(w)) {
               return;
-            } else if (w == Work.END) {
-              if (encoder != null) {
-                encode(null);
-              }
-              Libav.check(av_write_trailer(out), "finishing the HLS output", name);
-              return;
-            } else if (w.picture() != null) {
-              encodePicture(w);
-            } else {
-              write(w.audio(), audioEncoder, audioStream);
             }
           } finally {
             w.free();
@@ -817,6 +826,22 @@ public final class Encode implements AutoCloseable {
       } finally {
         done.countDown();
       }
+    }
+
+    /** Does one item of work; true after {@link Work#END}, when the rendition is finished. */
+    private boolean handle(Work w) {
+      if (w == Work.END) {
+        if (encoder != null) {
+          encode(null);
+        }
+        Libav.check(av_write_trailer(out), "finishing the HLS output", name);
+        return true;
+      } else if (w.picture() != null) {
+        encodePicture(w);
+      } else {
+        write(w.audio(), audioEncoder, audioStream);
+      }
+      return false;
     }
 
     private void encodePicture(Work w) {
