@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * rendition scales, encodes and muxes on a thread of its own, fed through a short queue of
  * reference-counted frames (no picture is copied to hand it over). An encoder that waits for
  * its own threads then holds up neither the decoder nor the other renditions, which is what
- * makes a ladder from one decode cheaper than its renditions one after another.
+ * makes a ladder from one decode cheaper than its renditions one after another. A lone
+ * rendition runs on the caller's thread: with nothing else to keep going, the hand-off only
+ * cost time (about 3 % of a 720p transcode).
  *
  * <p>Every libav object it allocates is freed in {@link #close}, whatever happened before.
  */
