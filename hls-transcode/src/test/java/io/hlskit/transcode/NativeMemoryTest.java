@@ -40,7 +40,8 @@ class NativeMemoryTest {
 
   @Test
   void residentMemoryAndDescriptorsSettleOverManyTranscodes() throws Exception {
-    Transcoder transcoder = Transcoder.create();
+    Path work = dir.resolve("work");
+    Transcoder transcoder = Transcoder.builder().workDirectory(work).build();
     Path good = dir.resolve("good.mp4");
     SampleVideo.write(good, SampleVideo.Spec.mp4(320, 180, 2));
     Path notMedia = dir.resolve("text.mp4");
@@ -53,7 +54,6 @@ class NativeMemoryTest {
     SampleVideo.write(ladder, SampleVideo.Spec.mp4(1280, 720, 2));
     Path song = dir.resolve("song.m4a");
     SampleVideo.write(song, SampleVideo.Spec.soundOnly(1).withCoverArt(640, 640));
-    long foldersBefore = WorkFolders.count();
 
     Runnable round = () -> {
       try (InMemoryMediaStore store = new InMemoryMediaStore()) {
@@ -80,7 +80,7 @@ class NativeMemoryTest {
         for (Path input : new Path[] {good, ladder}) {
           assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(input, "fault")
               .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(1)).build(), store,
-              WorkFolders.removingRendition(1, 0)))
+              WorkFolders.removingRendition(work, 1, 0)))
               .isInstanceOf(TranscodeException.class).hasMessageContaining("writing a segment");
         }
         assertThat(store.list("bad/")).isEmpty();
@@ -107,6 +107,6 @@ class NativeMemoryTest {
     assertThat(rssAfter - rssBefore).as("resident memory growth in KB (%d -> %d)", rssBefore,
         rssAfter).isLessThan(24 * 1024);
     assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore + 2);
-    assertThat(WorkFolders.count()).as("temporary folders left").isEqualTo(foldersBefore);
+    assertThat(WorkFolders.list(work)).as("working folders left").isEmpty();
   }
 }

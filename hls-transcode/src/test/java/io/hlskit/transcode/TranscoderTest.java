@@ -50,7 +50,9 @@ class TranscoderTest {
   static Path landscape;
 
   private InMemoryMediaStore store;
-  private final Transcoder transcoder = Transcoder.create();
+  /** The transcoder's own work directory: empty whenever no transcode runs. */
+  private final Path work = inputs.resolve("work");
+  private final Transcoder transcoder = Transcoder.builder().workDirectory(work).build();
 
   @BeforeAll
   static void makeInputs() {
@@ -334,7 +336,6 @@ class TranscoderTest {
 
   @Test
   void aStoreThatRunsOutOfSpaceMidwayFailsTheTranscodeAndPublishesNothing() throws Exception {
-    long foldersBefore = WorkFolders.count();
     AtomicInteger writes = new AtomicInteger();
     // the in-memory store, but its drafts take three objects and then report a full disk
     MediaStore full = (MediaStore) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -362,16 +363,15 @@ class TranscoderTest {
     assertThat(writes.get()).as("it failed part-way, not at the start").isGreaterThan(3);
     assertThat(store.list("full/")).isEmpty();
     assertThat(store.channelMetadata("full")).isEmpty();
-    assertThat(WorkFolders.count()).as("temporary folders left").isEqualTo(foldersBefore);
+    assertThat(WorkFolders.list(work)).as("working folders left").isEmpty();
   }
 
   @Test
   void aRenditionWhoseOutputFailsMidStreamFailsTheLadderAndPublishesNothing() throws Exception {
     Path source = inputs.resolve("720p-fault.mp4");
     SampleVideo.write(source, SampleVideo.Spec.mp4(1280, 720, 4));
-    long foldersBefore = WorkFolders.count();
     AtomicReference<Double> last = new AtomicReference<>(0.0);
-    ProgressListener removing = WorkFolders.removingRendition(2, 0.25);
+    ProgressListener removing = WorkFolders.removingRendition(work, 2, 0.25);
 
     // the 720p rendition's thread fails writing a segment; the 360p one must stop with it
     assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.builder(source, "fault")
@@ -386,7 +386,7 @@ class TranscoderTest {
     assertThat(last.get()).as("it failed part-way, not at the start").isGreaterThan(0.25);
     assertThat(store.list("fault/")).isEmpty();
     assertThat(store.channelMetadata("fault")).isEmpty();
-    assertThat(WorkFolders.count()).as("temporary folders left").isEqualTo(foldersBefore);
+    assertThat(WorkFolders.list(work)).as("working folders left").isEmpty();
   }
 
   @Test
