@@ -2,9 +2,7 @@ package io.hlskit.benchmarks;
 
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.store.MediaStore;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
-import io.hlskit.storage.s3.S3ChannelCatalog;
 import io.hlskit.storage.s3.S3MediaStore;
 import io.hlskit.storage.s3.testing.S3TestServer;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +33,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * What one look at the storage for channels costs with 1,000 channels (each a {@code
- * channel.json}, a playlist and three segments): the S3 catalog's full refresh (one delimited
- * listing, then a conditional GET per channel that the store answers 304) and its scheduled
- * light one (the delimited listing alone), against the naive way (list every key of the bucket
- * and pick the {@code channel.json}s, whose cost grows with the segments, here only three per
- * channel), and the file-system catalog's rescan of a folder with the same channels. The
- * S3 server is S3Proxy in this JVM, sharing the cores with the client.
+ * channel.json}, a playlist and three segments): the S3 store's full scan of its channel list
+ * (one delimited listing, then a conditional GET per channel that the store answers 304),
+ * against the naive way (list every key of the bucket and pick the {@code channel.json}s, whose
+ * cost grows with the segments, here only three per channel), and the folder store's scan of a
+ * folder with the same channels. The S3 server is S3Proxy in this JVM, sharing the cores with
+ * the client.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,20 +51,20 @@ public class ChannelListingBenchmark {
 
   private Path root;
   private FileSystemMediaStore fs;
-  private FileSystemChannelCatalog fsCatalog;
   private S3TestServer s3Server;
   private S3MediaStore s3;
-  private S3ChannelCatalog s3Catalog;
   private S3Client rawS3;
   private String bucket;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     root = Files.createTempDirectory("hlskit-bench-list-");
-    fs = FileSystemMediaStore.at(root);
+    // long intervals: the benchmark refreshes the lists itself
+    fs = FileSystemMediaStore.builder(root).scanInterval(Duration.ofHours(1)).build();
     s3Server = S3TestServer.create();
     bucket = s3Server.newBucket();
-    s3 = s3Server.storeBuilder(bucket).parallelism(16).build();
+    s3 = s3Server.storeBuilder(bucket).parallelism(16).scanInterval(Duration.ofHours(1))
+        .build();
     rawS3 = s3Server.client();
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
@@ -84,12 +82,9 @@ public class ChannelListingBenchmark {
     } finally {
       pool.shutdown();
     }
-    // long intervals: the benchmark calls refresh() itself
-    fsCatalog = FileSystemChannelCatalog.of(fs, Duration.ofHours(1));
-    s3Catalog = S3ChannelCatalog.of(s3, Duration.ofHours(1));
-    if (s3Catalog.channels().size() != CHANNELS || fsCatalog.channels().size() != CHANNELS) {
-      throw new IllegalStateException("catalogs list " + s3Catalog.channels().size() + " and "
-          + fsCatalog.channels().size() + " channels, not " + CHANNELS);
+    if (s3.channels().list().size() != CHANNELS || fs.channels().list().size() != CHANNELS) {
+      throw new IllegalStateException("the stores list " + s3.channels().list().size() + " and "
+          + fs.channels().list().size() + " channels, not " + CHANNELS);
     }
   }
 
@@ -106,14 +101,8 @@ public class ChannelListingBenchmark {
 
   @Benchmark
   public int s3CatalogRefresh() {
-    s3Catalog.refresh();
-    return s3Catalog.channels().size();
-  }
-
-  @Benchmark
-  public int s3CatalogNewAndRemoved() {
-    s3Catalog.refreshNewAndRemoved();
-    return s3Catalog.channels().size();
+    s3.channels().refresh();
+    return s3.channels().list().size();
   }
 
   @Benchmark
@@ -129,14 +118,12 @@ public class ChannelListingBenchmark {
 
   @Benchmark
   public int fsCatalogRefresh() {
-    fsCatalog.refresh();
-    return fsCatalog.channels().size();
+    fs.channels().refresh();
+    return fs.channels().list().size();
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    fsCatalog.close();
-    s3Catalog.close();
     rawS3.close();
     s3.close();
     s3Server.close();

@@ -96,9 +96,6 @@ public final class ChatFanout implements Callable<Integer> {
         try (ChannelDraft d = store.draft("canal1")) {
           d.publish(ChannelMetadata.builder("canal1").build());
         }
-        while (store.channels().isEmpty()) {
-          Thread.sleep(10);
-        }
         brokers.add(b);
         stores.add(store);
         servers.add(HlsServer.builder().mediaStore(store).chatBroker(b).host("127.0.0.1")

@@ -1,7 +1,6 @@
 package io.hlskit.benchmarks;
 
 import io.hlskit.server.HlsServer;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -15,13 +14,12 @@ public final class ServeFolder {
 
   public static void main(String[] args) throws InterruptedException {
     FileSystemMediaStore store = FileSystemMediaStore.at(Path.of(args[0]));
-    FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(store);
-    HlsServer server = HlsServer.builder().mediaStore(store).catalog(catalog)
+    HlsServer server = HlsServer.builder().mediaStore(store)
         .host("127.0.0.1").port(Integer.parseInt(args[1])).build().start();
     System.out.println("serving " + args[0] + " on " + server.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
-      catalog.close();
+      store.close();
     }));
     new CountDownLatch(1).await();
   }

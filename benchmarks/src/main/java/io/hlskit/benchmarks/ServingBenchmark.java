@@ -3,7 +3,6 @@ package io.hlskit.benchmarks;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.server.HlsServer;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.resource.PathResourceManager;
@@ -51,7 +50,6 @@ public class ServingBenchmark {
 
   private Path root;
   private FileSystemMediaStore store;
-  private FileSystemChannelCatalog catalog;
   private HlsServer hlskit;
   private Undertow stock;
   private String hlskitBase;
@@ -77,8 +75,7 @@ public class ServingBenchmark {
       }
       d.publish(ChannelMetadata.builder("canal1").created(Instant.now()).build());
     }
-    catalog = FileSystemChannelCatalog.of(store);
-    hlskit = HlsServer.builder().mediaStore(store).catalog(catalog).host("127.0.0.1").port(0)
+    hlskit = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
         .build().start();
     hlskitBase = "http://127.0.0.1:" + hlskit.port() + "/streams/canal1/";
     stock = Undertow.builder().addHttpListener(0, "127.0.0.1")
@@ -131,7 +128,6 @@ public class ServingBenchmark {
   public void tearDown() throws Exception {
     hlskit.close();
     stock.stop();
-    catalog.close();
     store.close();
     TempFolders.delete(root);
   }

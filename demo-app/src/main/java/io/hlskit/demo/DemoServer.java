@@ -1,6 +1,5 @@
 package io.hlskit.demo;
 
-import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.QueuedIngestService;
@@ -12,13 +11,12 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's assembly: a store of channels (a folder or a bucket), its catalog and the server
+ * The demo's assembly: a store of channels (a folder or a bucket) and the server
  * with the web page. One place for the wiring, used by {@code serve} and by the end-to-end tests.
  */
 final class DemoServer implements AutoCloseable {
   final StorageOptions.Storage storage;
   final MediaStore store;
-  final ChannelCatalog catalog;
   final ChatBroker chat;
   final QueuedIngestService ingest;
   final HlsServer server;
@@ -28,7 +26,6 @@ final class DemoServer implements AutoCloseable {
       HlsServer server, List<AutoCloseable> extras) {
     this.storage = storage;
     this.store = storage.store();
-    this.catalog = storage.catalog();
     this.chat = chat;
     this.ingest = ingest;
     this.server = server;
@@ -64,13 +61,12 @@ final class DemoServer implements AutoCloseable {
       // uploads are transcoded one at a time: the encoder already uses every core
       ingest = QueuedIngestService.builder(
               new TranscodingIngester(
-                  Transcoder.builder().workDirectory(o.workDirectory()).build(), storage.store(),
-                  storage.catalog()))
+                  Transcoder.builder().workDirectory(o.workDirectory()).build(),
+                  storage.store()))
           .profiles(TranscodingIngester.PROFILES)
           .build();
       HlsServer.Builder builder = HlsServer.builder()
           .mediaStore(storage.store())
-          .catalog(storage.catalog())
           .chatBroker(chat)
           .ingest(ingest)
           .adminToken(o.adminToken())
@@ -79,11 +75,9 @@ final class DemoServer implements AutoCloseable {
           .allowedOrigins(o.allowedOrigins())
           .host(o.host())
           .port(o.port());
-      if (o.webDirectory() != null) {
-        builder.staticContent(o.webDirectory());
-      } else {
-        builder.staticContent(DemoServer.class.getClassLoader(), "io/hlskit/demo/web");
-      }
+      (o.webDirectory() != null ? StaticSite.development(o.webDirectory())
+          : StaticSite.packaged(DemoServer.class.getClassLoader(), "io/hlskit/demo/web"))
+          .mountOn(builder);
       HlsServer server = builder.build().start();
       return new DemoServer(storage, chat, ingest, server, extras);
     } catch (RuntimeException e) {

@@ -1,7 +1,7 @@
 package io.hlskit.demo;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The hlskit demo: the IPTV system of the seed project, assembled from the hlskit modules.

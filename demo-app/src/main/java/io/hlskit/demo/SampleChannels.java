@@ -1,7 +1,6 @@
 package io.hlskit.demo;
 
 import io.hlskit.core.HlsException;
-import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.Profile;
 import io.hlskit.transcode.ProgressListener;
@@ -32,9 +31,9 @@ final class SampleChannels {
 
   private SampleChannels() {}
 
-  /** Makes the samples when {@code catalog} lists no channel; logs progress; never throws. */
-  static void createIfEmpty(MediaStore store, ChannelCatalog catalog) {
-    if (!catalog.channels().isEmpty()) {
+  /** Makes the samples when {@code store} lists no channel; logs progress; never throws. */
+  static void createIfEmpty(MediaStore store) {
+    if (!store.channels().list().isEmpty()) {
       return;
     }
     LOG.info("the streams folder has no channel: making {} short sample channels", SAMPLES.size());
@@ -51,7 +50,6 @@ final class SampleChannels {
             ProgressListener.none());
         Files.deleteIfExists(file);
         LOG.info("sample channel {}/{} ready: {}", ++n, SAMPLES.size(), s.id());
-        catalog.refresh();
       }
     } catch (HlsException | IOException e) {
       LOG.warn("could not make the sample channels ({}); convert a video with: java -jar"

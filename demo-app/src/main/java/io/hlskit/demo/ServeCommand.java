@@ -1,6 +1,5 @@
 package io.hlskit.demo;
 
-import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.store.MediaStore;
 import java.nio.file.Files;
@@ -10,10 +9,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code serve}: the web page, the channel API and the streams of a folder of channels. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -88,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       chat = chatOptions.openBroker();
       try {
-        notices = chatOptions.attachNotices(storage.catalog()).stream().toList();
+        notices = chatOptions.attachNotices(storage.store().channels()).stream().toList();
       } catch (RuntimeException e) {
         chat.close();
         throw e;
@@ -106,17 +105,16 @@ final class ServeCommand implements Callable<Integer> {
           webDirectory.toAbsolutePath());
     }
     MediaStore store = demo.store;
-    ChannelCatalog catalog = demo.catalog;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       demo.close();
       stopped.countDown();
     }, "hlskit-shutdown"));
-    int channels = catalog.channels().size();
+    int channels = store.channels().list().size();
     LOG.info("{} channel{} in {}; chat in {}", channels, channels == 1 ? "" : "s",
         storage.where(), chatOptions.describe());
     if (channels == 0 && samples) {
-      Thread maker = new Thread(() -> SampleChannels.createIfEmpty(store, catalog),
+      Thread maker = new Thread(() -> SampleChannels.createIfEmpty(store),
           "hlskit-samples");
       maker.setDaemon(true);
       maker.start();

@@ -1,11 +1,8 @@
 package io.hlskit.demo;
 
 import io.hlskit.core.HlsException;
-import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.store.MediaStore;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
-import io.hlskit.storage.s3.S3ChannelCatalog;
 import io.hlskit.storage.s3.S3MediaStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -102,34 +99,24 @@ final class StorageOptions {
     if (bucket == null || bucket.isBlank()) {
       throw new HlsException("--storage s3 needs a bucket: set --s3-bucket or HLS_S3_BUCKET");
     }
+    if (refreshSeconds < 1) {
+      throw new HlsException("--s3-refresh-seconds must be at least 1: " + refreshSeconds);
+    }
     S3MediaStore.Builder b = S3MediaStore.builder().bucket(bucket).endpoint(endpoint)
-        .region(region).pathStyle(pathStyle).publicBaseUrl(publicUrl);
+        .region(region).pathStyle(pathStyle).publicBaseUrl(publicUrl)
+        .scanInterval(Duration.ofSeconds(refreshSeconds));
     if (prefix != null && !prefix.isBlank()) {
       b.prefix(prefix);
     }
     return b.build();
   }
 
-  /** Opens the store and a catalog of it (for {@code serve}). */
+  /** Opens the store, and says where it is (for {@code serve}). */
   Storage open() {
     MediaStore store = openStore();
-    try {
-      if (store instanceof S3MediaStore s3) {
-        if (refreshSeconds < 1) {
-          throw new HlsException("--s3-refresh-seconds must be at least 1: " + refreshSeconds);
-        }
-        S3ChannelCatalog catalog = S3ChannelCatalog.of(s3,
-            Duration.ofSeconds(refreshSeconds));
-        return new Storage(store, catalog, catalog::close, "bucket " + s3.bucket()
-            + (s3.prefix().isEmpty() ? "" : "/" + s3.prefix()));
-      }
-      FileSystemMediaStore fs = (FileSystemMediaStore) store;
-      FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(fs);
-      return new Storage(store, catalog, catalog::close, fs.root().toString());
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
+    return new Storage(store, store instanceof S3MediaStore s3 ? "bucket " + s3.bucket()
+        + (s3.prefix().isEmpty() ? "" : "/" + s3.prefix())
+        : ((FileSystemMediaStore) store).root().toString());
   }
 
   /** Where a converted channel's entry playlist is, for the message after {@code convert}. */
@@ -139,12 +126,10 @@ final class StorageOptions {
         : streams.resolve(channelId).resolve("playlist.m3u8").toString();
   }
 
-  /** A store and its catalog, closed together. */
-  record Storage(MediaStore store, ChannelCatalog catalog, Runnable closeCatalog, String where)
-      implements AutoCloseable {
+  /** A store and where it is, for the log. */
+  record Storage(MediaStore store, String where) implements AutoCloseable {
     @Override
     public void close() {
-      closeCatalog.run();
       store.close();
     }
   }

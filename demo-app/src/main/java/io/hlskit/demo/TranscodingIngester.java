@@ -2,8 +2,6 @@ package io.hlskit.demo;
 
 import io.hlskit.core.ingest.IngestRequest;
 import io.hlskit.core.ingest.Ingester;
-import io.hlskit.core.HlsException;
-import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.Profile;
@@ -28,12 +26,10 @@ final class TranscodingIngester implements Ingester {
 
   private final Transcoder transcoder;
   private final MediaStore store;
-  private final ChannelCatalog catalog;
 
-  TranscodingIngester(Transcoder transcoder, MediaStore store, ChannelCatalog catalog) {
+  TranscodingIngester(Transcoder transcoder, MediaStore store) {
     this.transcoder = transcoder;
     this.store = store;
-    this.catalog = catalog;
   }
 
   @Override
@@ -43,13 +39,5 @@ final class TranscodingIngester implements Ingester {
         .ladder(Ladder.parse(request.profile()));
     request.originalFilename().ifPresent(b::sourceName);
     transcoder.transcode(b.build(), store, p -> progress.accept(p.fraction()));
-    // list it now rather than at the catalog's next look at the store (a bucket's is slow), so
-    // the feed, and other instances through their notices, have it at once
-    try {
-      catalog.refresh();
-    } catch (HlsException e) {
-      LOG.warn("{} is published; it is listed at the catalog's next look ({})",
-          request.channelId(), e.getMessage());
-    }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.Profile;
@@ -17,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,24 +25,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.nio.file.Files;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.interactions.PointerInput;
-import org.openqa.selenium.interactions.Sequence;
-import org.openqa.selenium.interactions.WheelInput;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.interactions.PointerInput;
+import org.openqa.selenium.interactions.Sequence;
+import org.openqa.selenium.interactions.WheelInput;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -63,9 +61,7 @@ class EndToEndIT {
     Transcoder transcoder = Transcoder.create();
     Path streams = dir.resolve("streams");
     FileSystemMediaStore store = FileSystemMediaStore.at(streams);
-    FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(store);
-    demo = DemoServer.start(new StorageOptions.Storage(store, catalog, catalog::close,
-        streams.toString()),
+    demo = DemoServer.start(new StorageOptions.Storage(store, streams.toString()),
         new DemoServer.Options("127.0.0.1", 0, TOKEN, 50_000_000, dir.resolve("uploads"),
             dir.resolve("work"), List.of(), null));
     base = "http://127.0.0.1:" + demo.server.port();
@@ -81,7 +77,6 @@ class EndToEndIT {
     transcoder.transcode(TranscodeRequest.builder(portrait, "canal2").title("Canal canal2")
         .profile(Profile.LOW).format(SegmentFormat.FMP4).segmentDuration(Duration.ofSeconds(2))
         .build(), demo.store, ProgressListener.none());
-    demo.catalog.refresh();
   }
 
   @AfterAll
@@ -324,7 +319,6 @@ class EndToEndIT {
     String job = base + posted.headers().firstValue("Location").orElseThrow();
     JsonNode state = Tools.awaitJobEnd(http, job, Duration.ofSeconds(60));
     assertThat(state.get("state").asText()).as(state.toString()).isEqualTo("done");
-    demo.catalog.refresh();
     JsonNode radio = null;
     for (JsonNode c : json.readTree(http.send(HttpRequest.newBuilder(URI.create(base
         + "/api/channels")).build(), HttpResponse.BodyHandlers.ofString()).body())) {

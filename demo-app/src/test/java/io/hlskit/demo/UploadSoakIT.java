@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.transcode.SampleVideo;
 import java.io.IOException;
@@ -45,9 +44,8 @@ class UploadSoakIT {
     Path uploads = dir.resolve("uploads");
     Path work = dir.resolve("work");
     FileSystemMediaStore store = FileSystemMediaStore.at(streams);
-    FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(store);
-    try (DemoServer demo = DemoServer.start(new StorageOptions.Storage(store, catalog,
-        catalog::close, streams.toString()), new DemoServer.Options("127.0.0.1", 0, TOKEN,
+    try (DemoServer demo = DemoServer.start(new StorageOptions.Storage(store,
+        streams.toString()), new DemoServer.Options("127.0.0.1", 0, TOKEN,
         20_000_000, uploads, work, List.of(), null))) {
       base = "http://127.0.0.1:" + demo.server.port();
       Path good = dir.resolve("good.mp4");
@@ -82,7 +80,7 @@ class UploadSoakIT {
       try (Stream<Path> left = Files.list(work)) {
         assertThat(left).as("transcodes' working folders left").isEmpty();
       }
-      assertThat(catalog.channels()).as("channels left after the deletes").isEmpty();
+      assertThat(store.channels().list()).as("channels left after the deletes").isEmpty();
       assertThat(rssAfter - rssBefore).as("resident memory growth in KB").isLessThan(32 * 1024);
       // the JVM holds the test's own client connections and the server's keep-alive ones too,
       // so a few come and go; a leak per upload would be 60 after these 15 rounds

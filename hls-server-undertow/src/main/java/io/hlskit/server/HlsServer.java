@@ -1,46 +1,47 @@
 package io.hlskit.server;
 
 import io.hlskit.core.HlsException;
-import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.store.MediaStore;
+import io.hlskit.server.internal.ApiHandler;
 import io.hlskit.server.internal.Cors;
 import io.hlskit.server.internal.Responses;
-import io.hlskit.server.internal.StaticSite;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.predicate.Predicate;
 import io.undertow.predicate.Predicates;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.encoding.ContentEncodingRepository;
 import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
-import io.undertow.server.handlers.resource.ClassPathResourceManager;
-import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
 
 /**
- * The embeddable HLS server: streams, the REST API and (when given) a static web page, on
- * Undertow.
+ * The embeddable HLS server on Undertow: the channels of one {@link MediaStore}, their chat and
+ * the REST API, plus any handlers of your own mounted next to them.
  *
  * <pre>{@code
  * HlsServer server = HlsServer.builder()
- *     .mediaStore(store)
- *     .catalog(catalog)
+ *     .mediaStore(FileSystemMediaStore.at(Path.of("streams")))
+ *     .mount("/hello", exchange -> exchange.getResponseSender().send("hello"))
  *     .port(0)                       // 0 picks a free port
  *     .build()
  *     .start();
@@ -49,12 +50,18 @@ import org.xnio.Options;
  * }</pre>
  *
  * <p>Routes: {@code /streams/{channel}/...} ({@link HlsHandlers#streams}), {@code /api/...}
- * ({@link HlsHandlers#api}), {@code /ws/chat} ({@link HlsHandlers#chat}), {@code /webjars/...} (WebJars on the classpath) and {@code /} (the
- * static content, when configured). Thread-safe; {@link #close} drains requests in flight for up
- * to five seconds, then stops, and may be called any number of times.
+ * ({@link HlsHandlers#api}), {@code /ws/chat} ({@link HlsHandlers#chat}) and what {@link
+ * Builder#mount} adds. Every route gets the same treatment: gzip for text, CORS for the allowed
+ * origins, errors as JSON, the timeouts against slow clients, and a graceful shutdown. Who may
+ * upload, delete, watch and chat is the {@link AccessPolicy}'s to say.
+ *
+ * <p>Thread-safe; {@link #close} drains requests in flight for up to five seconds, then stops,
+ * and may be called any number of times. It closes what the server made itself (the default
+ * chat broker), never the store or a broker it was given.
  */
 public final class HlsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HlsServer.class);
+  private static final List<String> OWN_ROUTES = List.of("/streams", "/api", "/ws/chat");
 
   private final Builder config;
   private final ChatBroker chat;
@@ -89,30 +96,20 @@ public final class HlsServer implements AutoCloseable {
     }
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", new Cors(config.allowedOrigins, "GET, HEAD",
-            gzip(HlsHandlers.streams(config.store, config.catalog),
+            gzip(HlsHandlers.streams(config.store, config.access),
                 Predicates.suffixes(".m3u8"))))
         .addPrefixPath("/api", new Cors(config.allowedOrigins, "GET, HEAD, POST, DELETE",
-            gzip(HlsHandlers.api(config.catalog, chat, "/streams", config.store, config.ingest,
-                config.adminToken, config.maxUploadBytes, config.uploadDirectory),
+            gzip(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
+                    config.ingest, config.access, config.maxUploadBytes,
+                    config.uploadDirectory)),
                 Predicates.truePredicate())))
-        .addExactPath("/ws/chat", HlsHandlers.chat(chat, config.catalog, config.allowedOrigins));
-    ClassLoader loader = HlsServer.class.getClassLoader();
-    // WebJar paths carry their version, so what they name never changes
-    HttpHandler webjars = new ResourceHandler(
-        new ClassPathResourceManager(loader, "META-INF/resources/webjars"));
-    routes.addPrefixPath("/webjars", exchange -> {
-      exchange.getResponseHeaders()
-          .put(Headers.CACHE_CONTROL, "public, max-age=31536000, immutable")
-          .put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
-      webjars.handleRequest(exchange);
-    });
-    if (config.site != null) {
-      routes.addPrefixPath("/", gzip(config.site, exchange -> StaticSite.isText(
-          exchange.getRelativePath())));
-    } else {
-      routes.addPrefixPath("/", exchange -> Responses.error(exchange, 404, "not_found",
-          "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
-    }
+        .addExactPath("/ws/chat", HlsHandlers.chat(chat, config.store, config.access,
+            config.allowedOrigins));
+    routes.addPrefixPath("/", exchange -> Responses.error(exchange, 404, "not_found",
+        "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
+    config.mounts.forEach((prefix, handler) -> routes.addPrefixPath(prefix,
+        new Cors(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
+            gzip(handler, HlsServer::textResponse))));
     graceful = Handlers.gracefulShutdown(errorsAsJson(routes));
     int idleMs = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout.toMillis());
     Undertow u = Undertow.builder()
@@ -174,6 +171,18 @@ public final class HlsServer implements AutoCloseable {
     };
   }
 
+  /** Whether the response is text worth compressing, by its Content-Type (asked when it starts). */
+  private static boolean textResponse(HttpServerExchange exchange) {
+    String type = exchange.getResponseHeaders().getFirst(Headers.CONTENT_TYPE);
+    if (type == null) {
+      return false;
+    }
+    String t = type.toLowerCase(java.util.Locale.ROOT);
+    return t.startsWith("text/") || t.startsWith("application/json")
+        || t.startsWith("application/javascript") || t.startsWith("image/svg+xml")
+        || t.startsWith("application/vnd.apple.mpegurl") || t.startsWith("application/xml");
+  }
+
   /** What the ETag of a gzipped representation carries at its end. */
   private static final String GZIP_ETAG = "-gz";
 
@@ -229,33 +238,72 @@ public final class HlsServer implements AutoCloseable {
   /** Builds an {@link HlsServer}; not thread-safe. */
   public static final class Builder {
     private MediaStore store;
-    private ChannelCatalog catalog;
     private ChatBroker chat;
+    private AccessPolicy access = AccessPolicy.readOnly();
+    private final Map<String, HttpHandler> mounts = new LinkedHashMap<>();
     private String host = "0.0.0.0";
     private int port = 8080;
     private List<String> allowedOrigins = List.of();
     private IngestService ingest;
-    private String adminToken;
     private long maxUploadBytes = 2L * 1024 * 1024 * 1024;
     private Path uploadDirectory = Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads");
-    private StaticSite site;
     private Duration headerTimeout = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
 
-    /** Where channels are read from (required). */
+    /**
+     * The channels to serve and list (required): those of {@code store} and its {@link
+     * MediaStore#channels() channel list}. The server does not close it.
+     */
     public Builder mediaStore(MediaStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
     /**
-     * Which channels exist; optional when the store is itself a {@link ChannelCatalog} (the
-     * in-memory store).
+     * Who may upload, delete, watch and chat; {@link AccessPolicy#readOnly()} (anyone watches
+     * and chats, nobody writes) by default.
      */
-    public Builder catalog(ChannelCatalog catalog) {
-      this.catalog = Objects.requireNonNull(catalog, "catalog");
+    public Builder access(AccessPolicy access) {
+      this.access = Objects.requireNonNull(access, "access");
+      return this;
+    }
+
+    /**
+     * Uploads and deletes with one bearer token (compared in constant time), anyone watching and
+     * chatting: {@code access(AccessPolicy.adminToken(adminToken))}. A null or blank token turns
+     * uploads and deletes off.
+     */
+    public Builder adminToken(String adminToken) {
+      return access(AccessPolicy.adminToken(adminToken));
+    }
+
+    /**
+     * Serves {@code handler} at every path below {@code prefix} ({@code "/"} for everything the
+     * server's own routes leave), with the server's gzip (for text responses), CORS, JSON errors
+     * for what it throws, timeouts and graceful shutdown. The handler reads the path below the
+     * prefix from {@code exchange.getRelativePath()}. Mounting again at a prefix replaces the
+     * earlier handler.
+     *
+     * @throws IllegalArgumentException when {@code prefix} does not start with {@code /} or is
+     *     one of the server's own routes ({@code /streams}, {@code /api}, {@code /ws/chat})
+     */
+    public Builder mount(String prefix, HttpHandler handler) {
+      Objects.requireNonNull(prefix, "prefix");
+      Objects.requireNonNull(handler, "handler");
+      String p = prefix.length() > 1 && prefix.endsWith("/")
+          ? prefix.substring(0, prefix.length() - 1) : prefix;
+      if (!p.startsWith("/")) {
+        throw new IllegalArgumentException("prefix must start with '/': " + prefix);
+      }
+      for (String own : OWN_ROUTES) {
+        if (p.equals(own) || p.startsWith(own + "/")) {
+          throw new IllegalArgumentException("prefix " + prefix + " is the server's own route "
+              + own + "; mount elsewhere");
+        }
+      }
+      mounts.put(p, handler);
       return this;
     }
 
@@ -280,18 +328,12 @@ public final class HlsServer implements AutoCloseable {
       return this;
     }
 
-    /** Where uploads go to be transcoded; without one, uploads answer 503. */
+    /**
+     * Where uploads go to be transcoded; without one, uploads answer 503. The server does not
+     * close it.
+     */
     public Builder ingest(IngestService ingest) {
       this.ingest = Objects.requireNonNull(ingest, "ingest");
-      return this;
-    }
-
-    /**
-     * The bearer token that uploads and deletes need (compared in constant time); without one
-     * they are off (403).
-     */
-    public Builder adminToken(String adminToken) {
-      this.adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken;
       return this;
     }
 
@@ -348,45 +390,33 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
-     * Serves a web page from the classpath at {@code /}: the resources under {@code prefix} of
-     * {@code loader}, read once now, {@code index.html} as the welcome page. Pages are
-     * revalidated on every load; assets are named by content: a page writes {@code
-     * {{assets}}/app.js}, which is served as {@code /assets/<fingerprint>/app.js}, cached for
-     * a year. {@code {{webjar:hls.js/dist/hls.min.js}}} names a file of a WebJar on the
-     * classpath by its versioned URL.
+     * The server, configured as this builder is now; later changes to the builder do not reach
+     * it.
      *
-     * @throws HlsException when there is no {@code index.html} under {@code prefix}
+     * @throws IllegalStateException when no {@link #mediaStore} was given
      */
-    public Builder staticContent(ClassLoader loader, String prefix) {
-      this.site = StaticSite.packaged(Objects.requireNonNull(loader, "loader"),
-          Objects.requireNonNull(prefix, "prefix"));
-      return this;
-    }
-
-    /**
-     * Serves a web page from a folder at {@code /} for development: every request reads the
-     * file again and nothing is cached, so an edit shows on the next reload. Pages use the same
-     * tokens as with {@link #staticContent(ClassLoader, String)}.
-     *
-     * @throws HlsException when {@code folder} holds no {@code index.html}
-     */
-    public Builder staticContent(Path folder) {
-      this.site = StaticSite.development(Objects.requireNonNull(folder, "folder"));
-      return this;
-    }
-
     public HlsServer build() {
       if (store == null) {
-        throw new IllegalStateException("an HlsServer needs a mediaStore");
+        throw new IllegalStateException("an HlsServer needs a mediaStore(store)");
       }
-      if (catalog == null) {
-        if (!(store instanceof ChannelCatalog)) {
-          throw new IllegalStateException("give the server a catalog(): this store does not"
-              + " list its channels itself");
-        }
-        catalog = (ChannelCatalog) store;
-      }
-      return new HlsServer(this);
+      return new HlsServer(copy());
+    }
+
+    private Builder copy() {
+      Builder c = new Builder();
+      c.store = store;
+      c.chat = chat;
+      c.access = access;
+      c.mounts.putAll(mounts);
+      c.host = host;
+      c.port = port;
+      c.allowedOrigins = allowedOrigins;
+      c.ingest = ingest;
+      c.maxUploadBytes = maxUploadBytes;
+      c.uploadDirectory = uploadDirectory;
+      c.headerTimeout = headerTimeout;
+      c.idleTimeout = idleTimeout;
+      return c;
     }
   }
 }

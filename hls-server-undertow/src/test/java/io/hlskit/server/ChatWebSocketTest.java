@@ -11,8 +11,8 @@ import io.hlskit.core.chat.ChatMessage;
 import io.hlskit.core.chat.ChatSession;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.chat.Presence;
-import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.contract.Eventually;
+import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.InMemoryMediaStore;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,8 +52,7 @@ class ChatWebSocketTest {
     try (ChannelDraft d = store.draft("canal2")) {
       d.publish(ChannelMetadata.builder("canal2").build());
     }
-    Eventually.await(Duration.ofSeconds(5), "channels listed",
-        () -> store.channels().size() == 2);
+    assertThat(store.channels().list()).hasSize(2);
     server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0).build().start();
   }
 

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.store.ChannelDraft;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +44,6 @@ class HlsServerTest {
 
   private Path root;
   private FileSystemMediaStore store;
-  private FileSystemChannelCatalog catalog;
   private HlsServer server;
   private final HttpClient http = HttpClient.newHttpClient();
   private byte[] segment;
@@ -64,8 +62,7 @@ class HlsServerTest {
           .duration(Duration.ofSeconds(6)).created(Instant.parse("2026-11-25T10:00:00Z"))
           .build());
     }
-    catalog = FileSystemChannelCatalog.of(store);
-    server = HlsServer.builder().mediaStore(store).catalog(catalog).host("127.0.0.1").port(0)
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
         .build().start();
   }
 
@@ -73,7 +70,6 @@ class HlsServerTest {
   void stop() {
     server.close();
     server.close(); // idempotent
-    catalog.close();
   }
 
   private HttpResponse<byte[]> get(String path, String... headers) throws Exception {
@@ -167,7 +163,7 @@ class HlsServerTest {
     }
     Files.createDirectories(root.resolve("notes"));
     Files.writeString(root.resolve("notes/readme.txt"), "not a channel");
-    catalog.refresh();
+    store.channels().refresh();
 
     HttpResponse<byte[]> r = get("/streams/notes/readme.txt");
     assertThat(r.statusCode()).isEqualTo(404);
@@ -235,7 +231,7 @@ class HlsServerTest {
 
   @Test
   void aBusyPortIsAClearError() {
-    HlsServer second = HlsServer.builder().mediaStore(store).catalog(catalog)
+    HlsServer second = HlsServer.builder().mediaStore(store)
         .host("127.0.0.1").port(server.port()).build();
     assertThatThrownBy(second::start).isInstanceOf(HlsException.class)
         .hasMessageContaining("cannot listen on 127.0.0.1:" + server.port());
@@ -301,7 +297,6 @@ class HlsServerTest {
           }
         });
     store.deleteChannel("canal1");
-    catalog.refresh();
     assertThat(get("/streams/canal1/playlist.m3u8").statusCode())
         .as("a deleted channel's playlist is gone at once, cached or not").isEqualTo(404);
   }
@@ -314,7 +309,7 @@ class HlsServerTest {
 
   @Test
   void crossOriginReadsFollowTheAllowList() throws Exception {
-    try (HlsServer cors = HlsServer.builder().mediaStore(store).catalog(catalog)
+    try (HlsServer cors = HlsServer.builder().mediaStore(store)
         .allowedOrigins(List.of("https://tv.example.com")).host("127.0.0.1").port(0).build()
         .start()) {
       String base = "http://127.0.0.1:" + cors.port();

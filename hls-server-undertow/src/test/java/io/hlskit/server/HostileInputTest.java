@@ -6,7 +6,6 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.contract.Eventually;
 import io.hlskit.core.store.ChannelDraft;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,7 +39,6 @@ class HostileInputTest {
   Path dir;
 
   private FileSystemMediaStore store;
-  private FileSystemChannelCatalog catalog;
   private InMemoryChatBroker chat;
   private HlsServer server;
 
@@ -51,9 +49,8 @@ class HostileInputTest {
       d.write("seg_00000.ts", new byte[188 * 100]);
       d.publish(ChannelMetadata.builder("canal1").build());
     }
-    catalog = FileSystemChannelCatalog.of(store);
     chat = new InMemoryChatBroker();
-    server = HlsServer.builder().mediaStore(store).catalog(catalog).chatBroker(chat)
+    server = HlsServer.builder().mediaStore(store).chatBroker(chat)
         .host("127.0.0.1").port(0).build().start();
   }
 
@@ -62,7 +59,6 @@ class HostileInputTest {
     assertHealthy();
     server.close();
     chat.close();
-    catalog.close();
     store.close();
   }
 

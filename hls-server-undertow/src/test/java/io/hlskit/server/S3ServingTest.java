@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.store.ChannelDraft;
-import io.hlskit.storage.s3.S3ChannelCatalog;
 import io.hlskit.storage.s3.S3MediaStore;
 import io.hlskit.storage.s3.testing.S3TestServer;
 import java.net.URI;
@@ -30,7 +29,6 @@ class S3ServingTest {
 
   private S3TestServer s3;
   private S3MediaStore store;
-  private S3ChannelCatalog catalog;
   private HlsServer server;
   private final HttpClient http = HttpClient.newHttpClient();
   private byte[] segment;
@@ -38,7 +36,7 @@ class S3ServingTest {
   @BeforeEach
   void start() throws Exception {
     s3 = S3TestServer.create();
-    store = s3.storeBuilder(s3.newBucket()).build();
+    store = s3.storeBuilder(s3.newBucket()).scanInterval(Duration.ofMillis(500)).build();
     segment = new byte[12 * 1024 * 1024 + 17]; // larger than a multipart part
     new Random(7).nextBytes(segment);
     try (ChannelDraft d = store.draft("canal1")) {
@@ -48,15 +46,13 @@ class S3ServingTest {
           .duration(Duration.ofSeconds(6)).created(Instant.parse("2026-11-25T10:00:00Z"))
           .build());
     }
-    catalog = S3ChannelCatalog.of(store, Duration.ofMillis(500));
-    server = HlsServer.builder().mediaStore(store).catalog(catalog).host("127.0.0.1").port(0)
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
         .build().start();
   }
 
   @AfterEach
   void stop() throws Exception {
     server.close();
-    catalog.close();
     store.close();
     s3.close();
   }
@@ -136,7 +132,7 @@ class S3ServingTest {
   void redirectsMediaToThePublicUrlWhenTheStoreHasOne() throws Exception {
     try (S3MediaStore cdn = s3.storeBuilder(store.bucket())
         .publicBaseUrl(URI.create("https://cdn.example.com/media/")).build();
-        HlsServer direct = HlsServer.builder().mediaStore(cdn).catalog(catalog)
+        HlsServer direct = HlsServer.builder().mediaStore(cdn)
             .host("127.0.0.1").port(0).build().start()) {
       HttpClient noFollow = HttpClient.newBuilder()
           .followRedirects(HttpClient.Redirect.NEVER).build();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.store.ChannelDraft;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +37,6 @@ class SlowClientsTest {
   Path dir;
 
   private FileSystemMediaStore store;
-  private FileSystemChannelCatalog catalog;
   private HlsServer server;
   private final List<Socket> sockets = new ArrayList<>();
 
@@ -49,8 +47,7 @@ class SlowClientsTest {
       d.write("big.ts", new byte[12 * 1024 * 1024]); // more than any socket buffers hold
       d.publish(ChannelMetadata.builder("canal1").build());
     }
-    catalog = FileSystemChannelCatalog.of(store);
-    server = HlsServer.builder().mediaStore(store).catalog(catalog).host("127.0.0.1").port(0)
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
         .headerTimeout(HEADER_TIMEOUT).idleTimeout(IDLE_TIMEOUT).build().start();
   }
 
@@ -60,7 +57,6 @@ class SlowClientsTest {
       s.close();
     }
     server.close();
-    catalog.close();
     store.close();
   }
 

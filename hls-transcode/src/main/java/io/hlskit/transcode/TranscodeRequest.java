@@ -1,6 +1,6 @@
 package io.hlskit.transcode;
 
-import io.hlskit.core.store.StorageKeys;
+import io.hlskit.core.StorageKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -4,20 +4,23 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The channels there are, kept current: what {@code GET /api/channels} lists and what the web
- * page's feed shows. Backends discover channels their own way (watching a folder, listing a
- * bucket, notices over Redis) and tell listeners; reads are answered from memory, never by
+ * The channels a {@link io.hlskit.core.store.MediaStore} holds, kept current: what {@code GET
+ * /api/channels} lists and what the web page's feed shows. A store's catalog is {@code
+ * store.channels()}: channels published or deleted through the store are in it (or gone from it)
+ * when the call returns; changes made outside it (a folder copied in, another instance's upload
+ * to a shared bucket) are found by the store's own scan. Reads are answered from memory, never by
  * scanning storage per request.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. Listeners are called on one thread of the catalog's, one event at a time, in
+ * the order the changes happened.
  */
 public interface ChannelCatalog {
 
-  /** Every published channel, newest first. */
-  List<ChannelMetadata> channels();
+  /** Every listed channel, newest first. */
+  List<ChannelMetadata> list();
 
-  /** One channel, when published. */
-  Optional<ChannelMetadata> channel(String id);
+  /** One channel, when listed. */
+  Optional<ChannelMetadata> get(String id);
 
   /**
    * Registers a listener for channel events from now on.
@@ -26,7 +29,13 @@ public interface ChannelCatalog {
    */
   Registration addListener(ChannelListener listener);
 
-  /** Re-reads storage now rather than at the next interval; returns when done. */
+  /**
+   * Looks at storage now for changes made outside the store (rather than at the next scan) and
+   * returns when the list is current.
+   *
+   * @throws io.hlskit.core.StorageException when storage cannot be read; the channels listed
+   *     before stay listed
+   */
   void refresh();
 
   /** A registration that ends when closed; idempotent. */

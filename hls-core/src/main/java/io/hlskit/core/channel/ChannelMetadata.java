@@ -1,13 +1,9 @@
 package io.hlskit.core.channel;
 
 import io.hlskit.core.StorageException;
+import io.hlskit.core.StorageKeys;
 import io.hlskit.core.internal.Json;
-import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.Resolution;
-import io.hlskit.core.store.StorageKeys;
-import io.hlskit.core.store.StoredObject;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,15 +53,6 @@ public record ChannelMetadata(String id, String title, Duration duration,
   /** A builder for channel {@code id}, titled with the id until told otherwise. */
   public static Builder builder(String id) {
     return new Builder(id);
-  }
-
-  /**
-   * Metadata derived from a lone media playlist, for a folder that holds a {@code playlist.m3u8}
-   * but no {@code channel.json} (what the seed's {@code npm run convert} wrote).
-   */
-  public static ChannelMetadata fromMediaPlaylist(String id, MediaPlaylist playlist,
-      Instant created) {
-    return builder(id).duration(playlist.totalDuration()).created(created).build();
   }
 
   /** The JSON of {@code channel.json}. */
@@ -155,15 +142,6 @@ public record ChannelMetadata(String id, String title, Duration duration,
         | StorageException e) {
       throw new StorageException("invalid channel.json: " + e.getMessage()
           + "; rewrite it or delete it to derive the metadata from the playlist", e);
-    }
-  }
-
-  /** Reads {@code channel.json} from a stored object. */
-  public static ChannelMetadata read(StoredObject object) {
-    try (InputStream in = object.stream()) {
-      return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new StorageException("could not read " + object.info().key(), e);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.hlskit.core.channel;
 
+import io.hlskit.core.StorageKeys;
 import io.hlskit.core.playlist.Resolution;
-import io.hlskit.core.store.StorageKeys;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

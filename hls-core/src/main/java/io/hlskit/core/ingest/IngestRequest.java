@@ -1,6 +1,6 @@
 package io.hlskit.core.ingest;
 
-import io.hlskit.core.store.StorageKeys;
+import io.hlskit.core.StorageKeys;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package io.hlskit.core.store;
 
 import io.hlskit.core.StorageException;
+import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelMetadata;
 
 /**

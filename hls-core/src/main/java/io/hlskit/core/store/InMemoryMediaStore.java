@@ -1,8 +1,9 @@
 package io.hlskit.core.store;
 
+import io.hlskit.core.HlsException;
 import io.hlskit.core.StorageException;
+import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelCatalog;
-import io.hlskit.core.channel.ChannelListener;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.ChannelRegistry;
 import java.io.ByteArrayInputStream;
@@ -21,28 +22,21 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link MediaStore} and {@link ChannelCatalog} in the heap: for tests, examples and small
- * embeddings where nothing needs to outlive the process. Objects are byte arrays; keep them small.
+ * A {@link MediaStore} in the heap: for tests, examples and small embeddings where nothing needs
+ * to outlive the process. Objects are byte arrays; keep them small. Every change goes through
+ * this object, so its channel list is always current and never scans.
  *
- * <p>Thread-safe. Listeners are called on one daemon thread of the store's, in event order.
+ * <p>Thread-safe.
  */
-public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
+public final class InMemoryMediaStore implements MediaStore {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryMediaStore.class);
 
   private final NavigableMap<String, Entry> objects = new TreeMap<>();
-  private final ChannelRegistry registry = new ChannelRegistry();
-  private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "hlskit-memory-store-events");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ChannelRegistry registry = ChannelRegistry.withoutScan();
   private final Clock clock;
 
   private record Entry(byte[] bytes, ObjectInfo info) {}
@@ -78,9 +72,7 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
     synchronized (objects) {
       objects.put(key, new Entry(bytes, info));
     }
-    if (key.endsWith("/" + CHANNEL_JSON) && key.indexOf('/') == key.lastIndexOf('/')) {
-      channelJsonChanged(key.substring(0, key.indexOf('/')));
-    }
+    listingMayChange(key).ifPresent(this::relist);
     return info;
   }
 
@@ -150,12 +142,10 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
         }
         it.remove();
         count++;
-        if (key.endsWith("/" + CHANNEL_JSON) && key.indexOf('/') == key.lastIndexOf('/')) {
-          channelsTouched.add(key.substring(0, key.indexOf('/')));
-        }
+        listingMayChange(key).ifPresent(channelsTouched::add);
       }
     }
-    channelsTouched.forEach(this::channelJsonChanged);
+    channelsTouched.stream().distinct().forEach(this::relist);
     return count;
   }
 
@@ -205,7 +195,7 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
       }
       finish();
       staged.clear();
-      channelJsonChanged(channelId);
+      registry.published(metadata);
     }
 
     @Override
@@ -215,50 +205,53 @@ public final class InMemoryMediaStore implements MediaStore, ChannelCatalog {
     }
   }
 
-  // ChannelCatalog
+  // the channel list
 
-  private synchronized void channelJsonChanged(String channelId) {
+  /** The channel whose listing a write or delete of {@code key} may change. */
+  private static Optional<String> listingMayChange(String key) {
+    int slash = key.indexOf('/');
+    boolean relevant = key.endsWith("/" + CHANNEL_JSON) && slash == key.lastIndexOf('/')
+        || key.endsWith(".m3u8");
+    return relevant ? Optional.of(key.substring(0, slash)) : Optional.empty();
+  }
+
+  /** Lists a channel as its channel.json (or its plain HLS playlists) now say. */
+  private synchronized void relist(String channelId) {
+    if (!StorageKeys.isValidChannelId(channelId)) {
+      return;
+    }
     Optional<ChannelMetadata> now;
     try {
-      now = channelMetadata(channelId);
-    } catch (StorageException e) {
-      LOG.warn("channel {} has an unreadable channel.json and is not listed: {}", channelId,
-          e.getMessage());
+      now = channelMetadata(channelId).or(() -> PlainHlsFolder.derive(this, channelId));
+    } catch (HlsException e) {
+      LOG.warn("channel {} is not listed: {}", channelId, e.getMessage());
       now = Optional.empty();
     }
-    Optional<ChannelMetadata> change = now;
-    try {
-      // listeners hear of it on the store's event thread, in the order changes happened
-      events.execute(() -> change.ifPresentOrElse(registry::put,
-          () -> registry.remove(channelId)));
-    } catch (RejectedExecutionException e) {
-      LOG.debug("store closed; change of {} not delivered", channelId);
+    now.ifPresentOrElse(registry::published, () -> registry.removed(channelId));
+  }
+
+  @Override
+  public ChannelCatalog channels() {
+    return registry;
+  }
+
+  /** Removes the channel's objects in one step: no reader sees a part of it. */
+  @Override
+  public boolean deleteChannel(String channelId) {
+    StorageKeys.requireChannelId(channelId);
+    boolean existed;
+    synchronized (objects) {
+      Map<String, Entry> channel = objects.subMap(channelId + "/", true, channelId + "0", false);
+      existed = !channel.isEmpty();
+      channel.clear();
     }
-  }
-
-  @Override
-  public List<ChannelMetadata> channels() {
-    return registry.channels();
-  }
-
-  @Override
-  public Optional<ChannelMetadata> channel(String id) {
-    return registry.channel(id);
-  }
-
-  @Override
-  public Registration addListener(ChannelListener listener) {
-    return registry.addListener(listener);
-  }
-
-  @Override
-  public void refresh() {
-    // always current: every change goes through this object
+    registry.removed(channelId);
+    return existed;
   }
 
   @Override
   public void close() {
-    events.shutdown();
+    registry.close();
   }
 
   private static byte[] readAll(InputStream content, String key) {

@@ -1,9 +1,14 @@
 package io.hlskit.core.store;
 
+import io.hlskit.core.StorageException;
+import io.hlskit.core.StorageKeys;
+import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -13,13 +18,16 @@ import java.util.Optional;
  * channel in storage").
  *
  * <p>A channel is the prefix {@code <channel id>/}; it exists for readers once its {@code
- * channel.json} does. Producers publish a channel through a {@link ChannelDraft} so that a failed
- * or cancelled transcode leaves nothing readers can see. Keys follow {@link StorageKeys}; a bad
- * key is a {@link io.hlskit.core.StorageException}, never an access outside the store.
+ * channel.json} does, or, for a plain HLS folder (an entry {@code playlist.m3u8} and its segments,
+ * no {@code channel.json}), once its entry playlist does ({@link PlainHlsFolder}). Producers
+ * publish a channel through a {@link ChannelDraft} so that a failed or cancelled transcode leaves
+ * nothing readers can see. The store owns its channel list, {@link #channels()}. Keys follow
+ * {@link StorageKeys}; a bad key is a {@link io.hlskit.core.StorageException}, never an access
+ * outside the store.
  *
  * <p>Implementations are thread-safe. Every write is atomic: a reader sees the old object or the
  * new one whole, never a part. Every backend runs the contract suite {@code MediaStoreContract}
- * from hls-core's test-jar.
+ * and {@code ChannelCatalogContract} from hls-core's test-jar.
  */
 public interface MediaStore extends AutoCloseable {
 
@@ -72,16 +80,40 @@ public interface MediaStore extends AutoCloseable {
    */
   ChannelDraft draft(String channelId);
 
-  /** The metadata of a published channel, read from its {@code channel.json}. */
+  /**
+   * The channels this store holds, kept current: those published and deleted through this store
+   * at once, those changed outside it (another process, another instance on the same bucket)
+   * after the store's next scan. The same object on every call; closing the store closes it.
+   */
+  ChannelCatalog channels();
+
+  /**
+   * The metadata of a published channel, read from its {@code channel.json}.
+   *
+   * @throws StorageException when {@code channel.json} is there but unreadable or invalid
+   */
   default Optional<ChannelMetadata> channelMetadata(String channelId) {
     StorageKeys.requireChannelId(channelId);
-    return open(channelId + "/" + CHANNEL_JSON).map(ChannelMetadata::read);
+    return open(channelId + "/" + CHANNEL_JSON).map(o -> {
+      try (InputStream in = o.stream()) {
+        return ChannelMetadata.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new StorageException("could not read " + o.info().key() + ": " + e, e);
+      }
+    });
   }
 
-  /** Deletes a channel, its {@code channel.json} first so that readers stop seeing it at once. */
+  /**
+   * Deletes a channel and every object under it, and takes it off {@link #channels()}. The entry
+   * playlist goes first, then {@code channel.json}, then the rest, so that no reader ever finds a
+   * channel whose segments are going, nor mistakes it for a plain HLS folder.
+   *
+   * @return whether there was anything to delete
+   */
   default boolean deleteChannel(String channelId) {
     StorageKeys.requireChannelId(channelId);
-    boolean existed = deletePrefix(channelId + "/" + CHANNEL_JSON) > 0;
+    boolean existed = deletePrefix(channelId + "/" + ChannelMetadata.ENTRY_PLAYLIST) > 0;
+    existed |= deletePrefix(channelId + "/" + CHANNEL_JSON) > 0;
     return deletePrefix(channelId + "/") > 0 || existed;
   }
 
@@ -102,7 +134,7 @@ public interface MediaStore extends AutoCloseable {
    */
   default void checkHealth() {}
 
-  /** Releases what the store holds (clients, watchers); idempotent. */
+  /** Releases what the store holds (clients, its channel list's scan); idempotent. */
   @Override
   void close();
 }

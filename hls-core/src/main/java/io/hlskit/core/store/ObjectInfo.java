@@ -1,5 +1,6 @@
 package io.hlskit.core.store;
 
+import io.hlskit.core.StorageKeys;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hlskit.core.StorageException;
-import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.Resolution;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,21 +52,5 @@ class ChannelMetadataTest {
         .isInstanceOf(StorageException.class).hasMessageContaining("absolute");
     assertThatThrownBy(() -> ChannelMetadata.fromJson("{\"id\":\"a\"}"))
         .isInstanceOf(StorageException.class).hasMessageContaining("\"title\" must be a string");
-  }
-
-  @Test
-  void derivesMetadataForASeedFolder() {
-    MediaPlaylist seed = MediaPlaylist.builder()
-        .addSegment("playlist0.ts", Duration.ofSeconds(10))
-        .addSegment("playlist1.ts", Duration.ofSeconds(10))
-        .addSegment("playlist2.ts", Duration.ofMillis(5_040))
-        .endList(true).build();
-
-    ChannelMetadata m = ChannelMetadata.fromMediaPlaylist("canal1", seed, Instant.EPOCH);
-
-    assertThat(m.title()).isEqualTo("canal1");
-    assertThat(m.duration()).isEqualTo(Duration.ofMillis(25_040));
-    assertThat(m.playlist()).isEqualTo("playlist.m3u8");
-    assertThat(m.renditions()).isEmpty();
   }
 }

@@ -236,7 +236,7 @@ public abstract class MediaStoreContract {
       "a//b", "a/", "a\\b", "..\\..\\b", "a\u0000b", "a\nb", "%2e%2e/x/../../y",
       "%2e%2e%2fetc%2fpasswd", "a/\ud800"})
   void refusesHostileKeys(String key) {
-    boolean valid = io.hlskit.core.store.StorageKeys.isValidKey(key);
+    boolean valid = io.hlskit.core.StorageKeys.isValidKey(key);
     if (valid) {
       // percent signs are plain characters in a key: such a key stays inside the store
       store.write(key, bytes("x"));

@@ -1,20 +1,24 @@
 package io.hlskit.server.internal;
 
+import io.hlskit.core.StorageException;
+import io.hlskit.core.StorageKeys;
+import io.hlskit.core.access.AccessPolicy;
+import io.hlskit.core.access.AccessRequest;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
-import io.hlskit.core.StorageException;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.ingest.IngestJob;
 import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.store.MediaStore;
-import io.hlskit.core.store.StorageKeys;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,123 +28,140 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API: {@code /health}, {@code /channels} (list, upload), {@code /channels/{id}} (read,
- * delete) and {@code /jobs/{id}}.
+ * The REST API below its mount point: {@code /health}, {@code /channels} (list, upload), {@code
+ * /channels/{id}} (read, delete) and {@code /jobs/{id}}, routed by Undertow's {@link
+ * RoutingHandler}. Storage and uploads block, so those routes leave the I/O thread.
  */
 public final class ApiHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+  private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
 
+  /**
+   * What the API serves.
+   *
+   * @param streamsPath where streams are served, such as {@code /streams}, for the URL paths in
+   *     channel objects
+   * @param chat the chat, for health; null when there is none
+   * @param ingest where uploads go; null when this server takes none (503)
+   * @param uploadDirectory where uploads are spooled before the ingest service takes them
+   */
+  public record Settings(MediaStore store, ChatBroker chat, String streamsPath,
+      IngestService ingest, AccessPolicy access, long maxUploadBytes, Path uploadDirectory) {}
+
+  private final MediaStore store;
   private final ChannelCatalog catalog;
   private final ChatBroker chat;
   private final String streamsPrefix;
-  private final MediaStore store;
-  private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
-  private Probe lastProbe;
   private final IngestService ingest;
+  private final AccessPolicy access;
   private final UploadHandler uploads;
+  private final HttpHandler routes;
+  private Probe lastProbe;
 
-  /**
-   * @param streamsPrefix where streams are served, such as {@code /streams}, for the URL paths in
-   *     channel objects
-   * @param store the store channels are deleted from; null to refuse deletes
-   * @param ingest where uploads go; null when this server takes none
-   * @param uploads the upload handler holding the token and limits; null to refuse uploads
-   */
-  public ApiHandler(ChannelCatalog catalog, ChatBroker chat, String streamsPrefix,
-      MediaStore store, IngestService ingest, UploadHandler uploads) {
-    this.catalog = catalog;
-    this.chat = chat;
-    this.streamsPrefix = streamsPrefix;
-    this.store = store;
-    this.ingest = ingest;
-    this.uploads = uploads;
+  public ApiHandler(Settings s) {
+    this.store = s.store();
+    this.catalog = s.store().channels();
+    this.chat = s.chat();
+    this.streamsPrefix = s.streamsPath();
+    this.ingest = s.ingest();
+    this.access = s.access();
+    this.uploads = new UploadHandler(s.ingest(), catalog, s.access(), s.maxUploadBytes(),
+        s.uploadDirectory());
+    RoutingHandler r = new RoutingHandler(false);
+    getAndHead(r, "/health", blocking(this::health)); // the storage probe may block
+    getAndHead(r, "/channels", this::list);
+    getAndHead(r, "/channels/{id}", this::one);
+    getAndHead(r, "/jobs/{id}", this::job);
+    r.post("/channels", blocking(uploads::upload));
+    r.delete("/channels/{id}", blocking(this::delete));
+    r.setInvalidMethodHandler(ApiHandler::methodNotAllowed);
+    r.setFallbackHandler(exchange -> Responses.error(exchange, 404, "not_found",
+        "no API at /api" + abbreviate(exchange.getRelativePath())));
+    this.routes = r;
   }
 
   @Override
-  public void handleRequest(HttpServerExchange exchange) {
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    routes.handleRequest(exchange);
+  }
+
+  private static void getAndHead(RoutingHandler r, String template, HttpHandler h) {
+    r.get(template, h).add(Methods.HEAD, template, h);
+  }
+
+  private static void methodNotAllowed(HttpServerExchange exchange) {
     String path = exchange.getRelativePath();
-    HttpString method = exchange.getRequestMethod();
-    if (method.equals(Methods.POST) && (path.equals("/channels") || path.equals("/channels/"))) {
-      exchange.dispatch(() -> run(exchange, () -> {
-        if (uploads == null) {
-          Responses.error(exchange, 403, "uploads_disabled", "this server takes no uploads");
-        } else {
-          uploads.upload(exchange);
-        }
-      }));
-      return;
-    }
-    if (method.equals(Methods.DELETE) && path.startsWith("/channels/")) {
-      exchange.dispatch(() -> run(exchange, () -> delete(exchange,
-          path.substring("/channels/".length()))));
-      return;
-    }
-    if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
-      exchange.getResponseHeaders().put(Headers.ALLOW, path.startsWith("/channels")
-          ? "GET, HEAD, POST, DELETE" : "GET, HEAD");
-      Responses.error(exchange, 405, "method_not_allowed",
-          method + " is not supported on /api" + abbreviate(path));
-      return;
-    }
-    if (path.startsWith("/jobs/")) {
-      String id = path.substring("/jobs/".length());
-      Optional<IngestJob> job = ingest == null ? Optional.empty() : ingest.job(id);
-      if (job.isEmpty()) {
-        Responses.error(exchange, 404, "not_found", "no job " + abbreviate(id));
-      } else {
-        Responses.json(exchange, 200, job(job.get()));
-      }
-      return;
-    }
-    if (path.equals("/health")) {
-      exchange.dispatch(() -> run(exchange, () -> health(exchange))); // the probe may block
-    } else if (path.equals("/channels") || path.equals("/channels/")) {
-      List<Object> list = new ArrayList<>();
-      for (ChannelMetadata m : catalog.channels()) {
+    exchange.getResponseHeaders().put(Headers.ALLOW, path.startsWith("/channels")
+        ? "GET, HEAD, POST, DELETE" : "GET, HEAD");
+    Responses.error(exchange, 405, "method_not_allowed",
+        exchange.getRequestMethod() + " is not supported on /api" + abbreviate(path));
+  }
+
+  /** A parameter of the route's template, such as {@code id} of {@code /channels/{id}}. */
+  private static String pathParam(HttpServerExchange exchange, String name) {
+    PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+    return match == null ? "" : match.getParameters().getOrDefault(name, "");
+  }
+
+  private void list(HttpServerExchange exchange) {
+    AccessRequest request = ExchangeAccess.of(exchange);
+    List<Object> list = new ArrayList<>();
+    for (ChannelMetadata m : catalog.list()) {
+      if (access.mayWatch(request, m).allowed()) {
         list.add(channel(m));
       }
-      Responses.json(exchange, 200, list);
-    } else if (path.startsWith("/channels/")) {
-      String id = path.substring("/channels/".length());
-      Optional<ChannelMetadata> m = StorageKeys.isValidChannelId(id) ? catalog.channel(id)
-          : Optional.empty();
-      if (m.isEmpty()) {
-        Responses.error(exchange, 404, "not_found", "no channel " + abbreviate(id));
-      } else {
-        Responses.json(exchange, 200, channel(m.get()));
-      }
+    }
+    Responses.json(exchange, 200, list);
+  }
+
+  private void one(HttpServerExchange exchange) {
+    String id = pathParam(exchange, "id");
+    Optional<ChannelMetadata> m = StorageKeys.isValidChannelId(id) ? catalog.get(id)
+        : Optional.empty();
+    if (m.isEmpty()) {
+      Responses.error(exchange, 404, "not_found", "no channel " + abbreviate(id));
+    } else if (!Responses.refused(exchange, access.mayWatch(ExchangeAccess.of(exchange),
+        m.get()))) {
+      Responses.json(exchange, 200, channel(m.get()));
+    }
+  }
+
+  private void job(HttpServerExchange exchange) {
+    String id = pathParam(exchange, "id");
+    Optional<IngestJob> job = ingest == null ? Optional.empty() : ingest.job(id);
+    if (job.isEmpty()) {
+      Responses.error(exchange, 404, "not_found", "no job " + abbreviate(id));
     } else {
-      Responses.error(exchange, 404, "not_found", "no API at /api" + abbreviate(path));
+      Responses.json(exchange, 200, job(job.get()));
     }
   }
 
   private interface Blocking {
-    void run() throws IOException;
+    void handle(HttpServerExchange exchange) throws IOException;
   }
 
-  private static void run(HttpServerExchange exchange, Blocking work) {
-    try {
-      work.run();
-    } catch (IOException | RuntimeException e) {
-      LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
-      Responses.error(exchange, 500, "internal_error", "the server failed; see its log");
-    }
+  /** Runs {@code work} on a worker thread, where it may block. */
+  private static HttpHandler blocking(Blocking work) {
+    return exchange -> exchange.dispatch(() -> {
+      try {
+        work.handle(exchange);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+        Responses.error(exchange, 500, "internal_error", "the server failed; see its log");
+      }
+    });
   }
 
-  private void delete(HttpServerExchange exchange, String id) {
-    if (uploads == null || store == null) {
-      Responses.error(exchange, 403, "deletes_disabled", "this server takes no deletes");
+  private void delete(HttpServerExchange exchange) {
+    String id = pathParam(exchange, "id");
+    if (Responses.refused(exchange, access.mayDelete(ExchangeAccess.of(exchange), id))) {
       return;
     }
-    if (!uploads.authorized(exchange)) {
-      return;
-    }
-    if (!StorageKeys.isValidChannelId(id) || catalog.channel(id).isEmpty()) {
+    if (!StorageKeys.isValidChannelId(id) || catalog.get(id).isEmpty()) {
       Responses.error(exchange, 404, "not_found", "no channel " + abbreviate(id));
       return;
     }
     store.deleteChannel(id);
-    catalog.refresh();
     exchange.setStatusCode(204);
     exchange.endExchange();
   }
@@ -164,7 +185,7 @@ public final class ApiHandler implements HttpHandler {
       Responses.json(exchange, 200, Map.of("status", "UP"));
       return;
     }
-    boolean chatUp = chat.isAvailable();
+    boolean chatUp = chat == null || chat.isAvailable();
     String storageProblem = storageProblem();
     boolean up = chatUp && storageProblem == null;
     Map<String, Object> body = new LinkedHashMap<>();
@@ -173,16 +194,15 @@ public final class ApiHandler implements HttpHandler {
     if (storageProblem != null) {
       body.put("storageError", storageProblem);
     }
-    body.put("chat", chatUp ? "UP" : "DOWN");
-    body.put("channels", catalog.channels().size());
+    if (chat != null) {
+      body.put("chat", chatUp ? "UP" : "DOWN");
+    }
+    body.put("channels", catalog.list().size());
     Responses.json(exchange, up ? 200 : 503, body);
   }
 
   /** What is wrong with the store, null when it answers; probed at most once a second. */
   private String storageProblem() {
-    if (store == null) {
-      return null;
-    }
     synchronized (this) {
       long now = System.nanoTime();
       if (lastProbe == null || now - lastProbe.at() > PROBE_INTERVAL_NANOS) {

@@ -3,13 +3,17 @@ package io.hlskit.server.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlskit.core.HlsException;
+import io.hlskit.core.StorageKeys;
+import io.hlskit.core.access.AccessDecision;
+import io.hlskit.core.access.AccessPolicy;
+import io.hlskit.core.access.AccessRequest;
 import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.ChatListener;
 import io.hlskit.core.chat.ChatMessage;
 import io.hlskit.core.chat.ChatSession;
 import io.hlskit.core.chat.Presence;
-import io.hlskit.core.store.StorageKeys;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedTextMessage;
@@ -23,8 +27,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -34,7 +39,7 @@ import org.xnio.XnioExecutor;
 
 /**
  * {@code /ws/chat?channel={id}}: the chat of one channel over a {@link ChatBroker}, in the JSON
- * frames of ARCHITECTURE.md, with the limits a public chat needs: names of 1-32 and messages of
+ * JSON frames of the chat protocol, with the limits a public chat needs: names of 1-32 and messages of
  * 1-500 characters, frames of at most 4 KB, {@value #RATE_MESSAGES} messages per {@value
  * #RATE_WINDOW_MS} ms, a bounded send queue (a client that cannot keep up is dropped rather than
  * slowing the room) and pings to find dead peers.
@@ -59,19 +64,32 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
 
   private final ChatBroker broker;
   private final ChannelCatalog catalog;
-  public ChatEndpoint(ChatBroker broker, ChannelCatalog catalog) {
+  private final AccessPolicy access;
+
+  public ChatEndpoint(ChatBroker broker, ChannelCatalog catalog, AccessPolicy access) {
     this.broker = broker;
     this.catalog = catalog;
+    this.access = access;
   }
 
   @Override
   public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
     String room = first(exchange.getRequestParameters(), "channel");
-    Connection c = new Connection(channel, room);
-    if (room == null || !StorageKeys.isValidChannelId(room) || catalog.channel(room).isEmpty()) {
+    Optional<ChannelMetadata> published = room == null || !StorageKeys.isValidChannelId(room)
+        ? Optional.empty() : catalog.get(room);
+    AccessRequest request = ExchangeAccess.of(exchange, channel);
+    Connection c = new Connection(channel, room, access.chatName(request));
+    if (published.isEmpty()) {
       c.error("unknown_channel", "no published channel " + (room == null ? "(none given)"
           : "'" + abbreviate(room) + "'") + "; connect to /ws/chat?channel={id}");
       WebSockets.sendClose(CloseMessage.NORMAL_CLOSURE, "unknown channel", channel, null);
+      return;
+    }
+    AccessDecision decision = access.mayChat(request, published.get());
+    if (!decision.allowed()) {
+      c.error(decision.outcome() == AccessDecision.Outcome.UNAUTHENTICATED ? "unauthorized"
+          : "forbidden", decision.reason());
+      WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "not allowed", channel, null);
       return;
     }
     // pings on the connection's own I/O thread; a peer silent for three of them is dropped
@@ -82,8 +100,8 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     channel.addCloseTask(ch -> {
       pings.remove();
       // Undertow runs close tasks holding the channel's lock, and a broker may hold its own
-      // lock while sending to this channel: leaving from here would close that cycle (CI saw
-      // the deadlock at shutdown), so leave on another thread
+      // lock while sending to this channel: leaving from here would close that cycle (a
+      // deadlock at shutdown), so leave on another thread
       CompletableFuture.runAsync(c::leave);
     });
     channel.getReceiveSetter().set(c);
@@ -103,6 +121,8 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
   private final class Connection extends AbstractReceiveListener implements ChatListener {
     private final WebSocketChannel channel;
     private final String room;
+    /** The name the caller's credentials fix, which a join frame cannot change. */
+    private final Optional<String> fixedName;
     private final AtomicInteger pending = new AtomicInteger();
     /** When a frame was last written, or the queue last started from empty. */
     private volatile long progressNanos = System.nanoTime();
@@ -114,9 +134,10 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     private final Object earlyLock = new Object();
     private boolean closed;
 
-    Connection(WebSocketChannel channel, String room) {
+    Connection(WebSocketChannel channel, String room, Optional<String> fixedName) {
       this.channel = channel;
       this.room = room;
+      this.fixedName = fixedName;
     }
 
     @Override
@@ -132,7 +153,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       if (isMessage && session == null) {
         notJoined(); // before judging the text: joining is what such a client must learn
       } else if (frame instanceof ChatFrames.Join join) {
-        join(join.username());
+        join(fixedName.orElse(join.username()));
       } else if (frame instanceof ChatFrames.Say say) {
         say(say.text());
       } else if (frame instanceof ChatFrames.Invalid invalid) {

@@ -2,6 +2,7 @@ package io.hlskit.server.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hlskit.core.access.AccessDecision;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.util.LinkedHashMap;
@@ -46,6 +47,24 @@ public final class Responses {
       }
     }
     return false;
+  }
+
+  /**
+   * Answers a refusal of the access policy: 401 with a {@code WWW-Authenticate} challenge for
+   * {@code UNAUTHENTICATED}, 403 for {@code FORBIDDEN}. Returns whether it refused.
+   */
+  public static boolean refused(HttpServerExchange exchange, AccessDecision decision) {
+    switch (decision.outcome()) {
+      case ALLOWED:
+        return false;
+      case UNAUTHENTICATED:
+        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"hlskit\"");
+        error(exchange, 401, "unauthorized", decision.reason());
+        return true;
+      default:
+        error(exchange, 403, "forbidden", decision.reason());
+        return true;
+    }
   }
 
   /** Sends {@code {"error": code, "message": message}} with {@code status}. */

@@ -1,6 +1,6 @@
 package io.hlskit.server.internal;
 
-import io.hlskit.core.store.StorageKeys;
+import io.hlskit.core.StorageKeys;
 import java.util.Optional;
 
 /**

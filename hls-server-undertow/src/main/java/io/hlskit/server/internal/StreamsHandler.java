@@ -2,7 +2,9 @@ package io.hlskit.server.internal;
 
 import io.hlskit.core.HlsException;
 import io.hlskit.core.StorageException;
+import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
@@ -42,8 +44,7 @@ public final class StreamsHandler implements HttpHandler {
   /**
    * Playlists are read by every player every few seconds and are small: they are kept in memory
    * for a second and answered on the I/O thread, with no storage access and no hand-off to a
-   * worker thread. A republished playlist is seen at most a second late (the file store's
-   * catalog rescans every second anyway).
+   * worker thread. A republished playlist is seen at most a second late.
    */
   private static final long SMALL_FOR_NANOS = 1_000_000_000L;
   private static final int SMALL_MAX_BYTES = 256 * 1024;
@@ -53,11 +54,13 @@ public final class StreamsHandler implements HttpHandler {
 
   private final MediaStore store;
   private final ChannelCatalog catalog;
+  private final AccessPolicy access;
   private final Map<String, Small> small = new ConcurrentHashMap<>();
 
-  public StreamsHandler(MediaStore store, ChannelCatalog catalog) {
+  public StreamsHandler(MediaStore store, AccessPolicy access) {
     this.store = store;
-    this.catalog = catalog;
+    this.catalog = store.channels();
+    this.access = access;
   }
 
   @Override
@@ -100,9 +103,14 @@ public final class StreamsHandler implements HttpHandler {
       return false;
     }
     String channel = key.get().substring(0, key.get().indexOf('/'));
-    if (catalog.channel(channel).isEmpty()) {
+    Optional<ChannelMetadata> published = catalog.get(channel);
+    if (published.isEmpty()) {
       small.remove(key.get());
       return false; // the normal path says why
+    }
+    if (Responses.refused(exchange, access.mayWatch(ExchangeAccess.of(exchange),
+        published.get()))) {
+      return true;
     }
     serveSmall(exchange, cached, head);
     return true;
@@ -160,8 +168,13 @@ public final class StreamsHandler implements HttpHandler {
       return;
     }
     String channel = key.get().substring(0, key.get().indexOf('/'));
-    if (catalog.channel(channel).isEmpty()) {
+    Optional<ChannelMetadata> published = catalog.get(channel);
+    if (published.isEmpty()) {
       Responses.error(exchange, 404, "not_found", "no published channel " + channel);
+      return;
+    }
+    if (Responses.refused(exchange, access.mayWatch(ExchangeAccess.of(exchange),
+        published.get()))) {
       return;
     }
     if (MediaTypes.cacheControl(key.get()).equals(MediaTypes.CACHE_IMMUTABLE)) {

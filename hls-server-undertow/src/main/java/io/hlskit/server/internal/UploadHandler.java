@@ -1,11 +1,12 @@
 package io.hlskit.server.internal;
 
 import io.hlskit.core.HlsException;
+import io.hlskit.core.StorageKeys;
+import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.ingest.IngestJob;
 import io.hlskit.core.ingest.IngestRequest;
 import io.hlskit.core.ingest.IngestService;
-import io.hlskit.core.store.StorageKeys;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.form.FormData;
 import io.undertow.server.handlers.form.FormDataParser;
@@ -20,7 +21,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
@@ -41,18 +41,19 @@ public final class UploadHandler {
 
   private final IngestService ingest;
   private final ChannelCatalog catalog;
-  private final byte[] adminToken;
+  private final AccessPolicy access;
   private final long maxBytes;
   private final Path uploads;
 
   /**
-   * @param adminToken the bearer token that allows uploads; null turns uploads off (403)
+   * @param ingest where uploads go; null answers 503
+   * @param access who may upload
    */
-  public UploadHandler(IngestService ingest, ChannelCatalog catalog, String adminToken,
+  public UploadHandler(IngestService ingest, ChannelCatalog catalog, AccessPolicy access,
       long maxBytes, Path uploads) {
     this.ingest = ingest;
     this.catalog = catalog;
-    this.adminToken = adminToken == null ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+    this.access = access;
     this.maxBytes = maxBytes;
     this.uploads = uploads;
     removeAbandonedUploads();
@@ -79,25 +80,6 @@ public final class UploadHandler {
     }
   }
 
-  /** Checks the bearer token in constant time; answers 401/403 and returns false if wrong. */
-  public boolean authorized(HttpServerExchange exchange) {
-    if (adminToken == null) {
-      Responses.error(exchange, 403, "uploads_disabled", "no admin token is configured on this"
-          + " server; set HLS_ADMIN_TOKEN to enable uploads and deletes");
-      return false;
-    }
-    String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-    byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
-    if (!MessageDigest.isEqual(given, adminToken)) {
-      exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"hlskit\"");
-      Responses.error(exchange, 401, "unauthorized", header == null
-          ? "send the admin token as Authorization: Bearer <token>" : "the admin token is wrong");
-      return false;
-    }
-    return true;
-  }
-
   /** Handles the upload; runs on a worker thread. */
   public void upload(HttpServerExchange exchange) throws IOException {
     if (ingest == null) {
@@ -105,7 +87,7 @@ public final class UploadHandler {
           + " wired in; uploads cannot be processed");
       return;
     }
-    if (!authorized(exchange)) {
+    if (Responses.refused(exchange, access.mayUpload(ExchangeAccess.of(exchange)))) {
       return;
     }
     long declared = exchange.getRequestContentLength();
@@ -121,7 +103,7 @@ public final class UploadHandler {
     boolean handedOver = false;
     try {
       Fields f = new Fields(param(exchange, "id"), param(exchange, "title"),
-          param(exchange, "profile"), null);
+          param(exchange, "profile"), null, "true".equals(param(exchange, "replace")));
       exchange.setMaxEntitySize(maxBytes);
       exchange.startBlocking();
       if (type.startsWith("multipart/form-data")) {
@@ -174,7 +156,8 @@ public final class UploadHandler {
     }
   }
 
-  private record Fields(String id, String title, String profile, String filename) {}
+  private record Fields(String id, String title, String profile, String filename,
+      boolean replace) {}
 
   private String check(Fields f) {
     if (f.id() == null || !StorageKeys.isValidChannelId(f.id())) {
@@ -187,8 +170,9 @@ public final class UploadHandler {
         && !ingest.profiles().contains(f.profile())) {
       return "unknown profile '" + f.profile() + "': use one of " + ingest.profiles();
     }
-    if (catalog.channel(f.id()).isPresent()) {
-      return "channel " + f.id() + " exists already; delete it first or choose another id";
+    if (!f.replace() && catalog.get(f.id()).isPresent()) {
+      return "channel " + f.id() + " exists already; send replace=true to replace it, or choose"
+          + " another id";
     }
     return null;
   }
@@ -215,7 +199,8 @@ public final class UploadHandler {
         Files.move(item.getFile(), file, StandardCopyOption.REPLACE_EXISTING);
       }
       return new Fields(value(form, "id", query.id()), value(form, "title", query.title()),
-          value(form, "profile", query.profile()), upload.getFileName());
+          value(form, "profile", query.profile()), upload.getFileName(),
+          query.replace() || "true".equals(value(form, "replace", null)));
     }
   }
 

@@ -1,14 +1,17 @@
 package io.hlskit.storage.fs;
 
 import io.hlskit.core.StorageException;
+import io.hlskit.core.StorageKeys;
+import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.ChannelRegistry;
 import io.hlskit.core.store.AbstractChannelDraft;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
-import io.hlskit.core.store.StorageKeys;
 import io.hlskit.core.store.StoredObject;
+import io.hlskit.storage.fs.internal.FolderScan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -48,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * segments starting with {@code .} are reserved for the store, and a key never reaches a file
  * outside the root, symbolic links included.
  *
+ * <p>{@link #channels()} lists the channels in the root: those published or deleted through this
+ * store at once, and, from its first read on, those changed by anything else (copied in,
+ * converted by another process, deleted by hand) within a scan interval, one second by default.
+ * Plain HLS folders ({@link io.hlskit.core.store.PlainHlsFolder}) are channels too.
+ *
  * <p>Thread-safe; several processes may share one root (a {@code serve} and a {@code convert}).
  */
 public final class FileSystemMediaStore implements MediaStore {
@@ -61,10 +70,14 @@ public final class FileSystemMediaStore implements MediaStore {
 
   private final Path root;
   private final Path realRoot;
+  private final ChannelRegistry channels;
 
-  private FileSystemMediaStore(Path root) {
+  private FileSystemMediaStore(Path root, Duration scanInterval) {
     try {
-      Files.createDirectories(root);
+      if (!Files.exists(root)) {
+        Files.createDirectories(root);
+        LOG.info("created the streams folder {}", root.toAbsolutePath());
+      }
       this.root = root.toAbsolutePath().normalize();
       this.realRoot = root.toRealPath();
       Files.createDirectories(this.root.resolve(DRAFTS));
@@ -73,11 +86,23 @@ public final class FileSystemMediaStore implements MediaStore {
           + "; check that it is a writable directory", e);
     }
     removeAbandonedDrafts();
+    this.channels = ChannelRegistry.scanning(new FolderScan(this, this.root))
+        .name(this.root.toString()).interval(scanInterval).build();
   }
 
-  /** A store on {@code root}, created when missing. */
+  /**
+   * A store on {@code root}, which is created (and the creation logged) when missing; its channel
+   * list is rescanned every second.
+   *
+   * @throws StorageException when {@code root} cannot be created or is not a writable folder
+   */
   public static FileSystemMediaStore at(Path root) {
-    return new FileSystemMediaStore(root);
+    return builder(root).build();
+  }
+
+  /** A builder of a store on {@code root}, for settings beyond {@link #at}. */
+  public static Builder builder(Path root) {
+    return new Builder(Objects.requireNonNull(root, "root"));
   }
 
   /** The folder this store keeps its objects in. */
@@ -383,6 +408,7 @@ public final class FileSystemMediaStore implements MediaStore {
           throw e;
         }
         finish();
+        channels.published(metadata);
         if (replacing) {
           deleteTree(old);
         }
@@ -461,7 +487,51 @@ public final class FileSystemMediaStore implements MediaStore {
   }
 
   @Override
+  public ChannelCatalog channels() {
+    return channels;
+  }
+
+  @Override
+  public boolean deleteChannel(String channelId) {
+    StorageKeys.requireChannelId(channelId);
+    return channels.removing(channelId, () -> MediaStore.super.deleteChannel(channelId));
+  }
+
+  /** Stops the channel list's scan; reads and writes need nothing closed. Idempotent. */
+  @Override
   public void close() {
-    // nothing held open: every read and write opens and closes its own file
+    channels.close();
+  }
+
+  /** Settings of a {@link FileSystemMediaStore}; not thread-safe. */
+  public static final class Builder {
+    private final Path root;
+    private Duration scanInterval = Duration.ofSeconds(1);
+
+    private Builder(Path root) {
+      this.root = root;
+    }
+
+    /**
+     * How often {@link FileSystemMediaStore#channels()} looks for channels changed outside the
+     * store, once it is first read; 1 s by default. A scan stats one or two files per channel.
+     */
+    public Builder scanInterval(Duration scanInterval) {
+      Objects.requireNonNull(scanInterval, "scanInterval");
+      if (scanInterval.isNegative() || scanInterval.isZero()) {
+        throw new IllegalArgumentException("scanInterval must be positive: " + scanInterval);
+      }
+      this.scanInterval = scanInterval;
+      return this;
+    }
+
+    /**
+     * Opens the store.
+     *
+     * @throws StorageException when the root cannot be created or is not a writable folder
+     */
+    public FileSystemMediaStore build() {
+      return new FileSystemMediaStore(root, scanInterval);
+    }
   }
 }

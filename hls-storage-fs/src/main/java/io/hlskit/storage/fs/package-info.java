@@ -1,5 +1,5 @@
 /**
- * A {@code MediaStore} on a local folder: atomic publish, channel discovery and hot reload.
- * Filled in by the storage issue.
+ * A {@code MediaStore} on a local folder, {@link io.hlskit.storage.fs.FileSystemMediaStore}:
+ * atomic writes and publishes, and a channel list that follows what is copied into the folder.
  */
 package io.hlskit.storage.fs;

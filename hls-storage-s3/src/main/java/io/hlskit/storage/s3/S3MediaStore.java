@@ -1,16 +1,20 @@
 package io.hlskit.storage.s3;
 
 import io.hlskit.core.StorageException;
+import io.hlskit.core.StorageKeys;
+import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.ChannelRegistry;
 import io.hlskit.core.store.AbstractChannelDraft;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
 import io.hlskit.core.store.ObjectStream;
-import io.hlskit.core.store.StorageKeys;
 import io.hlskit.core.store.StoredObject;
 import io.hlskit.storage.s3.internal.AbortingInputStream;
+import io.hlskit.storage.s3.internal.Bucket;
+import io.hlskit.storage.s3.internal.BucketScan;
 import io.hlskit.storage.s3.internal.S3Errors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -31,7 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,14 +55,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
@@ -98,8 +97,8 @@ public final class S3MediaStore implements MediaStore {
 
   private static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
   private static final Duration ABANDONED_DRAFT_AGE = Duration.ofHours(6);
-  /** S3 deletes at most this many keys per request. */
-  private static final int DELETE_BATCH = 1000;
+  /** Timed scans of the bucket between two that revalidate every known channel. */
+  private static final int REVALIDATE_EVERY = 6;
 
   private final S3Client s3;
   private final boolean ownsClient;
@@ -109,8 +108,9 @@ public final class S3MediaStore implements MediaStore {
   private final Optional<URI> publicBaseUrl;
   private final S3Errors errors;
   private final ExecutorService workers;
+  private final Bucket objects;
+  private final ChannelRegistry channels;
   private final AtomicInteger closed = new AtomicInteger();
-  private volatile boolean batchDeletes = true;
 
   private S3MediaStore(Builder b, S3Client s3, boolean ownsClient) {
     this.s3 = s3;
@@ -125,6 +125,10 @@ public final class S3MediaStore implements MediaStore {
       t.setDaemon(true);
       return t;
     });
+    this.objects = new Bucket(s3, bucket, prefix, errors, workers);
+    this.channels = ChannelRegistry.scanning(new BucketScan(objects, this))
+        .name("bucket " + bucket + (prefix.isEmpty() ? "" : "/" + prefix))
+        .interval(b.scanInterval).thoroughEvery(REVALIDATE_EVERY).build();
   }
 
   /** A builder; {@link Builder#bucket} is the one setting that is required. */
@@ -142,21 +146,19 @@ public final class S3MediaStore implements MediaStore {
     return prefix;
   }
 
-  /** The S3 client, for the channel catalog of this store. */
-  S3Client client() {
-    return s3;
-  }
-
-  S3Errors errors() {
-    return errors;
-  }
-
-  ExecutorService workers() {
-    return workers;
+  /**
+   * The channels in the bucket: those published and deleted through this store at once, those
+   * of other instances sharing the bucket within a scan interval ({@link
+   * Builder#scanInterval}); plain HLS folders too. The scan starts at the first read: a store
+   * opened only to write never lists the bucket.
+   */
+  @Override
+  public ChannelCatalog channels() {
+    return channels;
   }
 
   private String objectKey(String key) {
-    return prefix + key;
+    return objects.objectKey(key);
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -299,16 +301,7 @@ public final class S3MediaStore implements MediaStore {
   }
 
   private static ObjectInfo info(String key, long length, String etag, Instant modified) {
-    return new ObjectInfo(key, length, unquote(etag), modified, MediaTypes.forKey(key));
-  }
-
-  static String unquote(String etag) {
-    if (etag == null || etag.isEmpty()) {
-      throw new StorageException("the store sent no ETag; hlskit needs an S3-compatible store"
-          + " that sends one with every object");
-    }
-    String e = etag.startsWith("W/") ? etag.substring(2) : etag;
-    return e.replace("\"", "");
+    return new ObjectInfo(key, length, Bucket.unquote(etag), modified, MediaTypes.forKey(key));
   }
 
   // ---- reads ---------------------------------------------------------------------------------
@@ -438,34 +431,8 @@ public final class S3MediaStore implements MediaStore {
     return found;
   }
 
-  /** Every object under an object-key prefix, following continuation tokens. */
-  List<S3Object> listObjects(String objectPrefix, String action) {
-    try {
-      List<S3Object> all = new ArrayList<>();
-      s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(objectPrefix)).contents()
-          .forEach(all::add);
-      return all;
-    } catch (SdkException e) {
-      throw errors.translate(action, e);
-    }
-  }
-
-  /** The channel ids that have a folder in the bucket, from one delimited listing. */
-  List<String> channelFolders() {
-    try {
-      List<String> ids = new ArrayList<>();
-      ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
-          .delimiter("/").build();
-      for (CommonPrefix p : s3.listObjectsV2Paginator(request).commonPrefixes()) {
-        String id = p.prefix().substring(prefix.length(), p.prefix().length() - 1);
-        if (StorageKeys.isValidChannelId(id)) {
-          ids.add(id);
-        }
-      }
-      return ids;
-    } catch (SdkException e) {
-      throw errors.translate("listing the channels", e);
-    }
+  private List<S3Object> listObjects(String objectPrefix, String action) {
+    return objects.listObjects(objectPrefix, action);
   }
 
   private static String quoted(String keyPrefix) {
@@ -485,81 +452,8 @@ public final class S3MediaStore implements MediaStore {
     return keys.size();
   }
 
-  /**
-   * Deletes object keys in batches of 1,000, one request per batch; one request per key on a
-   * store that does not implement batch deletes (S3Proxy and some older stores refuse the
-   * checksum headers that current SDKs send with them).
-   */
-  void deleteObjects(List<String> objectKeys, String action) {
-    for (int from = 0; from < objectKeys.size(); from += DELETE_BATCH) {
-      List<String> batch = objectKeys.subList(from, Math.min(objectKeys.size(), from + DELETE_BATCH));
-      if (batchDeletes) {
-        try {
-          deleteBatch(batch, action);
-          continue;
-        } catch (S3Exception e) {
-          if (e.statusCode() != 501) {
-            throw errors.translate(action, e);
-          }
-          batchDeletes = false;
-          LOG.warn("the store at bucket '{}' does not implement batch deletes ({}); deleting one"
-              + " object per request from now on", bucket, e.getMessage());
-        } catch (SdkException e) {
-          throw errors.translate(action, e);
-        }
-      }
-      deleteOneByOne(batch, action);
-    }
-  }
-
-  private void deleteBatch(List<String> keys, String action) {
-    List<ObjectIdentifier> ids = new ArrayList<>();
-    for (String k : keys) {
-      ids.add(ObjectIdentifier.builder().key(k).build());
-    }
-    DeleteObjectsResponse r =
-        s3.deleteObjects(d -> d.bucket(bucket).delete(x -> x.objects(ids).quiet(true)));
-    if (r.hasErrors() && !r.errors().isEmpty()) {
-      var first = r.errors().get(0);
-      throw new StorageException(action + " failed for " + r.errors().size() + " objects in"
-          + " bucket '" + bucket + "', first " + first.key() + ": " + first.code() + " "
-          + first.message() + "; check that the credentials may delete objects");
-    }
-  }
-
-  private void deleteOneByOne(List<String> keys, String action) {
-    List<Future<?>> deletes = new ArrayList<>();
-    for (String k : keys) {
-      deletes.add(workers.submit(() -> {
-        try {
-          s3.deleteObject(d -> d.bucket(bucket).key(k));
-        } catch (SdkException e) {
-          throw errors.translate(action, e);
-        }
-      }));
-    }
-    awaitAll(deletes, action);
-  }
-
-  /** Waits for every task; rethrows the first failure after all have ended. */
-  private static void awaitAll(List<Future<?>> tasks, String action) {
-    RuntimeException failure = null;
-    for (Future<?> f : tasks) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        if (failure == null) {
-          failure = e.getCause() instanceof RuntimeException r ? r
-              : new StorageException(action + " failed: " + e.getCause(), e);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure = new StorageException(action + " was interrupted", e);
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+  private void deleteObjects(List<String> objectKeys, String action) {
+    objects.deleteObjects(objectKeys, action);
   }
 
   // ---- drafts --------------------------------------------------------------------------------
@@ -625,32 +519,44 @@ public final class S3MediaStore implements MediaStore {
       } catch (RuntimeException e) {
         // a new channel leaves nothing behind; a replaced one keeps its channel.json
         copied.removeAll(before);
-        deleteQuietly(new ArrayList<>(copied));
+        objects.deleteQuietly(new ArrayList<>(copied));
         throw e;
       }
       finish();
+      channels.published(metadata);
       Set<String> stale = new HashSet<>(before);
       stale.removeAll(copied);
       stale.remove(target + CHANNEL_JSON);
-      deleteQuietly(new ArrayList<>(stale));
+      objects.deleteQuietly(new ArrayList<>(stale));
       discard();
     }
 
+    /**
+     * Copies the draft into place, the entry playlist after everything else: until it lands, no
+     * scan can take a new channel's folder for a plain HLS folder whose segments are missing.
+     */
     private void copyAll(String target, Set<String> copied) {
       List<Future<?>> copies = new ArrayList<>();
       for (String relativeKey : written.keySet()) {
-        copies.add(workers.submit(() -> {
-          String to = target + relativeKey;
-          try {
-            s3.copyObject(c -> c.sourceBucket(bucket).sourceKey(staging + relativeKey)
-                .destinationBucket(bucket).destinationKey(to));
-          } catch (SdkException e) {
-            throw errors.translate("publishing " + channelId() + "/" + relativeKey, e);
-          }
-          copied.add(to);
-        }));
+        if (!relativeKey.equals(ChannelMetadata.ENTRY_PLAYLIST)) {
+          copies.add(workers.submit(() -> copy(relativeKey, target, copied)));
+        }
       }
-      awaitAll(copies, "publishing " + channelId());
+      Bucket.awaitAll(copies, "publishing " + channelId());
+      if (written.containsKey(ChannelMetadata.ENTRY_PLAYLIST)) {
+        copy(ChannelMetadata.ENTRY_PLAYLIST, target, copied);
+      }
+    }
+
+    private void copy(String relativeKey, String target, Set<String> copied) {
+      String to = target + relativeKey;
+      try {
+        s3.copyObject(c -> c.sourceBucket(bucket).sourceKey(staging + relativeKey)
+            .destinationBucket(bucket).destinationKey(to));
+      } catch (SdkException e) {
+        throw errors.translate("publishing " + channelId() + "/" + relativeKey, e);
+      }
+      copied.add(to);
     }
 
     private void discard() {
@@ -674,14 +580,6 @@ public final class S3MediaStore implements MediaStore {
     }
   }
 
-  private void deleteQuietly(List<String> objectKeys) {
-    try {
-      deleteObjects(objectKeys, "cleaning up");
-    } catch (StorageException e) {
-      LOG.warn("could not delete {} objects: {}", objectKeys.size(), e.getMessage());
-    }
-  }
-
   private void removeAbandonedDrafts() {
     Instant cutoff = Instant.now().minus(ABANDONED_DRAFT_AGE);
     Map<String, Instant> newest = new java.util.HashMap<>();
@@ -695,7 +593,7 @@ public final class S3MediaStore implements MediaStore {
     for (Map.Entry<String, Instant> e : newest.entrySet()) {
       if (e.getValue().isBefore(cutoff)) {
         LOG.info("removing the abandoned draft {}{}{}", prefix, DRAFTS, e.getKey());
-        deleteQuietly(keys.get(e.getKey()));
+        objects.deleteQuietly(keys.get(e.getKey()));
       }
     }
   }
@@ -730,8 +628,15 @@ public final class S3MediaStore implements MediaStore {
   }
 
   @Override
+  public boolean deleteChannel(String channelId) {
+    StorageKeys.requireChannelId(channelId);
+    return channels.removing(channelId, () -> MediaStore.super.deleteChannel(channelId));
+  }
+
+  @Override
   public void close() {
     if (closed.getAndIncrement() == 0) {
+      channels.close();
       workers.shutdownNow();
       if (ownsClient) {
         s3.close();
@@ -757,6 +662,7 @@ public final class S3MediaStore implements MediaStore {
     private int parallelism = 8;
     private S3Client client;
     private boolean checkOnBuild = true;
+    private Duration scanInterval = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -831,6 +737,20 @@ public final class S3MediaStore implements MediaStore {
             + " bytes (S3's minimum): " + bytes);
       }
       this.partSize = bytes;
+      return this;
+    }
+
+    /**
+     * How often {@link S3MediaStore#channels()} lists the bucket for channels of other instances,
+     * once it is first read; 10 s by default. A scan costs one listing per 1,000 channels, and
+     * every sixth one a conditional GET per channel (a 304 when it is unchanged).
+     */
+    public Builder scanInterval(Duration scanInterval) {
+      Objects.requireNonNull(scanInterval, "scanInterval");
+      if (scanInterval.isNegative() || scanInterval.isZero()) {
+        throw new IllegalArgumentException("scanInterval must be positive: " + scanInterval);
+      }
+      this.scanInterval = scanInterval;
       return this;
     }
 

@@ -1,11 +1,11 @@
-package io.hlskit.server;
+package io.hlskit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hlskit.core.HlsException;
 import io.hlskit.core.store.InMemoryMediaStore;
-import io.hlskit.server.internal.StaticSite;
+import io.hlskit.server.HlsServer;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The web page at {@code /}: fingerprinted when packaged, live from a folder in development. */
 class StaticSiteTest {
-  private static final String PREFIX = "io/hlskit/server/site";
+  private static final String PREFIX = "io/hlskit/demo/site";
   private static final Pattern ASSET = Pattern.compile("/assets/([0-9a-f]{12})/site\\.css");
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -43,7 +43,7 @@ class StaticSiteTest {
 
   private HlsServer packaged() {
     return server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
-        .staticContent(getClass().getClassLoader(), PREFIX).build().start();
+        .mount("/", StaticSite.packaged(getClass().getClassLoader(), PREFIX)).build().start();
   }
 
   private HttpResponse<String> get(String path, String... headers) throws Exception {
@@ -122,7 +122,7 @@ class StaticSiteTest {
     Files.writeString(web.resolve("index.html"), "<link href=\"{{assets}}/site.css\">v1");
     Files.writeString(web.resolve("site.css"), "a {}");
     server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
-        .staticContent(web).build().start();
+        .mount("/", StaticSite.development(web)).build().start();
 
     HttpResponse<String> page = get("/");
     assertThat(page.body()).isEqualTo("<link href=\"/assets/dev/site.css\">v1");
@@ -153,10 +153,10 @@ class StaticSiteTest {
 
   @Test
   void mistakesAreNamed() throws Exception {
-    assertThatThrownBy(() -> HlsServer.builder().staticContent(getClass().getClassLoader(),
+    assertThatThrownBy(() -> StaticSite.packaged(getClass().getClassLoader(),
         "no/such/site")).isInstanceOf(HlsException.class)
         .hasMessageContaining("no/such/site/index.html");
-    assertThatThrownBy(() -> HlsServer.builder().staticContent(dir))
+    assertThatThrownBy(() -> StaticSite.development(dir))
         .isInstanceOf(HlsException.class).hasMessageContaining("no index.html in");
     // a packaged page naming a WebJar that is not there fails the start, not a visitor
     Path root = site("a {}");
@@ -165,7 +165,7 @@ class StaticSiteTest {
         .hasMessageContaining("no WebJar on the classpath has it: add the WebJar no-such-webjar");
     // in development the page is read per request: that request gets the error
     server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
-        .staticContent(root.resolve("web")).build().start();
+        .mount("/", StaticSite.development(root.resolve("web"))).build().start();
     assertThat(get("/broken.html").statusCode()).isEqualTo(500);
     assertThat(get("/nope.js").statusCode()).isEqualTo(404);
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(

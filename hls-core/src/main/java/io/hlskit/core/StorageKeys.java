@@ -1,11 +1,11 @@
-package io.hlskit.core.store;
+package io.hlskit.core;
 
-import io.hlskit.core.StorageException;
 import java.util.regex.Pattern;
 
 /**
- * The rules for object keys and channel ids, checked by every {@link MediaStore}: a key is a
- * relative path of {@code /}-separated segments that cannot leave the store, whatever the backend.
+ * The rules for object keys and channel ids, checked by every {@link
+ * io.hlskit.core.store.MediaStore}: a key is a relative path of {@code /}-separated segments that
+ * cannot leave the store, whatever the backend.
  */
 public final class StorageKeys {
   /** Channel ids: lower-case letters, digits, {@code _} and {@code -}, 1 to 64 characters. */

@@ -1,4 +1,4 @@
-package io.hlskit.examples;
+package io.hlskit.demo.examples;
 
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.playlist.MediaPlaylist;

@@ -1,8 +1,12 @@
-package io.hlskit.server.internal;
+package io.hlskit.demo;
 
 import io.hlskit.core.HlsException;
+import io.hlskit.server.HlsHandlers;
+import io.hlskit.server.HlsServer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.resource.ClassPathResourceManager;
+import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.io.IOException;
@@ -46,7 +50,7 @@ import org.webjars.WebJarVersionLocator;
  * the classpath ({@code /webjars/NAME/VERSION/PATH}), so pages never hard-code a version. Pages
  * get a Content-Security-Policy that allows scripts from this server only (no inline script).
  */
-public final class StaticSite implements HttpHandler {
+final class StaticSite implements HttpHandler {
   /** Where fingerprinted assets live; pages write {@code {{assets}}/app.js}. */
   public static final String ASSETS = "/assets/";
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -83,13 +87,26 @@ public final class StaticSite implements HttpHandler {
     return new Served(body, "\"" + HexFormat.of().formatHex(sha256().digest(body), 0, 10) + "\"");
   }
 
+  /** WebJar files by their versioned path: what they name never changes. */
+  private static final HttpHandler WEBJARS = new ResourceHandler(new ClassPathResourceManager(
+      StaticSite.class.getClassLoader(), "META-INF/resources/webjars"));
+
+  /** Mounts this site at {@code /} and the WebJars it names at {@code /webjars} on a server. */
+  HlsServer.Builder mountOn(HlsServer.Builder server) {
+    return server.mount("/webjars", exchange -> {
+      exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, IMMUTABLE)
+          .put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+      WEBJARS.handleRequest(exchange);
+    }).mount("/", this);
+  }
+
   /** The files under {@code prefix} of {@code loader}, read now and fingerprinted. */
   public static StaticSite packaged(ClassLoader loader, String prefix) {
     String base = prefix.endsWith("/") ? prefix : prefix + "/";
     URL index = loader.getResource(base + "index.html");
     if (index == null) {
       throw new HlsException("no " + base + "index.html on the classpath: the web page must"
-          + " have an index.html under the prefix given to staticContent()");
+          + " have an index.html under the prefix given to packaged()");
     }
     Map<String, byte[]> files = new TreeMap<>();
     try {
@@ -113,7 +130,7 @@ public final class StaticSite implements HttpHandler {
         }
       } else {
         throw new HlsException("cannot list the web page at " + index + " (" + index.getProtocol()
-            + " URLs are not supported); give it as a folder with staticContent(Path)");
+            + " URLs are not supported); give it as a folder with development(Path)");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the web page at " + index, e);
@@ -153,7 +170,7 @@ public final class StaticSite implements HttpHandler {
     if (!exchange.getRequestMethod().equals(Methods.GET)
         && !exchange.getRequestMethod().equals(Methods.HEAD)) {
       exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
-      Responses.error(exchange, 405, "method_not_allowed", "the web page is read-only");
+      HlsHandlers.sendError(exchange, 405, "method_not_allowed", "the web page is read-only");
       return;
     }
     String path = exchange.getRelativePath();
@@ -192,7 +209,7 @@ public final class StaticSite implements HttpHandler {
         .put(Headers.CACHE_CONTROL, cache)
         .put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff")
         .put(Headers.ETAG, etag);
-    if (!cache.equals("no-store") && Responses.matchesIfNoneMatch(exchange, etag)) {
+    if (!cache.equals("no-store") && HlsHandlers.ifNoneMatch(exchange, etag)) {
       exchange.setStatusCode(304);
       exchange.endExchange();
       return;
@@ -263,7 +280,7 @@ public final class StaticSite implements HttpHandler {
   }
 
   private static void notFound(HttpServerExchange exchange, String path) {
-    Responses.error(exchange, 404, "not_found", "nothing at " + path
+    HlsHandlers.sendError(exchange, 404, "not_found", "nothing at " + path
         + "; the page is at /, channels at /api/channels");
   }
 

@@ -1,8 +1,6 @@
-package io.hlskit.examples;
+package io.hlskit.demo.examples;
 
-import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.server.HlsServer;
-import io.hlskit.storage.fs.FileSystemChannelCatalog;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import java.nio.file.Path;
 
@@ -16,21 +14,16 @@ public class ServeFolder {
 
   /** Starts serving {@code folder} on {@code port}; running the result stops it all. */
   public static Runnable start(Path folder, int port) {
-    FileSystemMediaStore store = FileSystemMediaStore.at(folder);
-    FileSystemChannelCatalog catalog = FileSystemChannelCatalog.of(store); // rescans each second
-    InMemoryChatBroker chat = new InMemoryChatBroker();  // one process; RedisChatBroker for more
+    FileSystemMediaStore store = FileSystemMediaStore.at(folder); // plain HLS folders too
     HlsServer server = HlsServer.builder()
-        .mediaStore(store)      // GET /streams/{channel}/playlist.m3u8 and its segments
-        .catalog(catalog)       // GET /api/channels
-        .chatBroker(chat)       // WebSocket /ws/chat?channel={channel}
+        .mediaStore(store)      // /streams/{channel}/..., /api/channels, /ws/chat?channel=...
+        .mount("/hello", exchange -> exchange.getResponseSender().send("hello"))
         .port(port)             // 0 picks a free port: server.port() tells which
         .build()
         .start();
     return () -> {
       server.close();           // drains requests in flight first; safe to call twice
-      chat.close();
-      catalog.close();
-      store.close();
+      store.close();            // stops the folder's scan for new channels
     };
   }
 }

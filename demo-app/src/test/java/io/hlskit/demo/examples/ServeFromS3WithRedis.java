@@ -1,12 +1,10 @@
-package io.hlskit.examples;
+package io.hlskit.demo.examples;
 
 import io.hlskit.chat.redis.RedisChannelNotices;
 import io.hlskit.chat.redis.RedisChatBroker;
 import io.hlskit.server.HlsServer;
-import io.hlskit.storage.s3.S3ChannelCatalog;
 import io.hlskit.storage.s3.S3MediaStore;
 import java.net.URI;
-import java.time.Duration;
 
 /**
  * One of several identical instances: channels in an S3 bucket, chat and presence in Redis.
@@ -27,14 +25,14 @@ public class ServeFromS3WithRedis {
         .pathStyle(true)                // what MinIO and other self-hosted stores need
         .region("us-east-1")
         .build();                       // credentials: the AWS SDK's default chain
-    S3ChannelCatalog catalog = S3ChannelCatalog.of(store, Duration.ofSeconds(10));
     RedisChatBroker chat = RedisChatBroker.builder(redisUri).build();
-    // an upload or delete through any instance reaches this one's catalog at once
-    RedisChannelNotices notices = RedisChannelNotices.attach(redisUri, "hlskit", catalog);
+    // an upload or delete through any instance reaches the others' channel lists at once
+    RedisChannelNotices notices = RedisChannelNotices.attach(redisUri, "hlskit",
+        store.channels());
     HlsServer server = HlsServer.builder()
         .mediaStore(store)
-        .catalog(catalog)
         .chatBroker(chat)
+        .mount("/hello", exchange -> exchange.getResponseSender().send("hello"))
         .port(port)
         .build()
         .start();
@@ -42,7 +40,6 @@ public class ServeFromS3WithRedis {
       server.close();
       notices.close();
       chat.close();
-      catalog.close();
       store.close();
     };
   }

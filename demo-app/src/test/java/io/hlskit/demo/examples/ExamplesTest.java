@@ -1,4 +1,4 @@
-package io.hlskit.examples;
+package io.hlskit.demo.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,11 +63,18 @@ class ExamplesTest {
     try (FileSystemMediaStore store = FileSystemMediaStore.at(dir)) {
       WritePlaylists.publish(store, WritePlaylists.write(), SEGMENT, SEGMENT);
     }
+    // a plain HLS folder, as ffmpeg writes one: a playlist and its segments, no channel.json
+    Files.createDirectories(dir.resolve("plain"));
+    Files.writeString(dir.resolve("plain/playlist.m3u8"), WritePlaylists.write());
+    Files.write(dir.resolve("plain/seg_00000.ts"), SEGMENT);
     int port = freePort();
     Runnable stop = ServeFolder.start(dir, port);
     try {
-      assertThat(get(port, "/api/channels")).contains("\"id\":\"canal1\"");
+      assertThat(get(port, "/api/channels")).contains("\"id\":\"canal1\"")
+          .contains("\"id\":\"plain\"");
       assertThat(get(port, "/streams/canal1/playlist.m3u8")).isEqualTo(WritePlaylists.write());
+      assertThat(get(port, "/streams/plain/playlist.m3u8")).isEqualTo(WritePlaylists.write());
+      assertThat(get(port, "/hello")).isEqualTo("hello");
       Chat ana = Chat.open(http, port, "canal1", "ana");
       Chat ben = Chat.open(http, port, "canal1", "ben");
       ana.say("hola");
@@ -106,6 +113,9 @@ class ExamplesTest {
       String bucket = s3.newBucket();
       try (S3MediaStore store = s3.storeBuilder(bucket).build()) {
         WritePlaylists.publish(store, WritePlaylists.write(), SEGMENT, SEGMENT);
+        store.write("plain/playlist.m3u8", WritePlaylists.write().getBytes(
+            StandardCharsets.UTF_8));   // a plain HLS folder: no channel.json
+        store.write("plain/seg_00000.ts", SEGMENT);
       }
       // the example takes its credentials from the SDK's chain, as an application would
       System.setProperty("aws.accessKeyId", s3.accessKey());
@@ -115,9 +125,13 @@ class ExamplesTest {
       Runnable a = ServeFromS3WithRedis.start(s3.endpoint(), bucket, redis.uri(), portA);
       Runnable b = ServeFromS3WithRedis.start(s3.endpoint(), bucket, redis.uri(), portB);
       try {
-        assertThat(get(portA, "/api/channels")).contains("\"id\":\"canal1\"");
+        assertThat(get(portA, "/api/channels")).contains("\"id\":\"canal1\"")
+            .contains("\"id\":\"plain\"");
         assertThat(get(portB, "/streams/canal1/playlist.m3u8"))
             .isEqualTo(WritePlaylists.write());
+        assertThat(get(portB, "/streams/plain/playlist.m3u8"))
+            .isEqualTo(WritePlaylists.write());
+        assertThat(get(portA, "/hello")).isEqualTo("hello");
         Chat ana = Chat.open(http, portA, "canal1", "ana");
         Chat ben = Chat.open(http, portB, "canal1", "ben");
         ana.say("across instances");

@@ -1,0 +1,54 @@
+package io.hlskit.core.access;
+
+import io.hlskit.core.channel.ChannelMetadata;
+import java.util.Optional;
+
+/**
+ * Decides who may upload, delete, watch and chat. A server asks it before each of these and
+ * answers a refusal with 401 or 403 and the decision's reason ({@link AccessDecision}).
+ *
+ * <p>Implementations must be thread-safe and quick: {@link #mayWatch} is asked on every playlist
+ * and segment request, on the server's I/O threads. Two come with hlskit: {@link #adminToken}, the
+ * default (anyone watches and chats; uploads and deletes need one bearer token), and {@link
+ * #readOnly}. A policy of your own (JWT, sessions, an API gateway's headers) implements the
+ * same methods.
+ */
+public interface AccessPolicy {
+
+  /** Whether the request may upload a new channel. */
+  AccessDecision mayUpload(AccessRequest request);
+
+  /** Whether the request may delete channel {@code channelId}. */
+  AccessDecision mayDelete(AccessRequest request, String channelId);
+
+  /**
+   * Whether the request may see {@code channel}: in the channel list, and its playlists,
+   * segments and poster.
+   */
+  AccessDecision mayWatch(AccessRequest request, ChannelMetadata channel);
+
+  /** Whether the request may join the chat of {@code channel}. */
+  AccessDecision mayChat(AccessRequest request, ChannelMetadata channel);
+
+  /**
+   * The name the request must chat under, when its credentials fix one (a token's name claim);
+   * empty lets the client choose its own.
+   */
+  default Optional<String> chatName(AccessRequest request) {
+    return Optional.empty();
+  }
+
+  /**
+   * Anyone may watch and chat; uploads and deletes need {@code Authorization: Bearer <token>}
+   * with this token (compared in constant time). A null or blank token turns uploads and deletes
+   * off (403), as {@link #readOnly()} does.
+   */
+  static AccessPolicy adminToken(String token) {
+    return token == null || token.isBlank() ? readOnly() : new AdminTokenPolicy(token);
+  }
+
+  /** Anyone may watch and chat; nobody may upload or delete (403). */
+  static AccessPolicy readOnly() {
+    return AdminTokenPolicy.READ_ONLY;
+  }
+}
