@@ -1,5 +1,5 @@
 # hlskit demo: build with Maven, run on a JRE. The image serves ./streams-like storage from the
-# volume /data (or S3 and Redis through HLS_* variables, see deploy/compose.yaml).
+# volume /data (or S3 and Redis through HLS_* variables, see demo-app/deploy/compose.yaml).
 #   docker build -t hlskit .
 #   docker run -p 8080:8080 -v hlskit-data:/data hlskit
 # Other CPUs: --build-arg JAVACPP_PLATFORM=linux-arm64 (the libav natives bundled in the jar).
@@ -10,7 +10,6 @@ WORKDIR /src
 # the wrapper and POMs first, so that dependencies are a cached layer of their own
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
-COPY bom/pom.xml bom/
 COPY hls-core/pom.xml hls-core/
 COPY hls-transcode/pom.xml hls-transcode/
 COPY hls-storage-fs/pom.xml hls-storage-fs/
@@ -18,7 +17,6 @@ COPY hls-storage-s3/pom.xml hls-storage-s3/
 COPY hls-chat-redis/pom.xml hls-chat-redis/
 COPY hls-server-undertow/pom.xml hls-server-undertow/
 COPY demo-app/pom.xml demo-app/
-COPY examples/pom.xml examples/
 COPY benchmarks/pom.xml benchmarks/
 RUN ./mvnw -B -ntp -q -pl demo-app -am -Djavacpp.platform=${JAVACPP_PLATFORM} \
       dependency:go-offline || true
@@ -40,7 +38,7 @@ WORKDIR /data
 # two malloc arenas: the libav threads (one per rendition, x264's own) would otherwise each
 # get one of up to 8 per core, and resident memory grows with them; a fixed mmap threshold:
 # glibc's sliding one moves x264's large buffers into the arenas, where they fragment
-# (RELIABILITY.md)
+# (benchmarks/RELIABILITY.md)
 ENV MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072 \
     HLS_PORT=8080 \

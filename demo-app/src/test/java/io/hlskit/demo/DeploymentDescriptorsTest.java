@@ -71,7 +71,7 @@ class DeploymentDescriptorsTest {
   @SuppressWarnings("unchecked")
   void theComposeFileSetsOnlyWhatTheDemoReads() throws IOException {
     Map<String, Object> compose;
-    try (var in = Files.newInputStream(ROOT.resolve("deploy/compose.yaml"))) {
+    try (var in = Files.newInputStream(ROOT.resolve("demo-app/deploy/compose.yaml"))) {
       compose = new Yaml().load(in);
     }
     Map<String, Object> services = (Map<String, Object>) compose.get("services");
@@ -80,7 +80,7 @@ class DeploymentDescriptorsTest {
     for (String name : List.of("hlskit-a", "hlskit-b")) {
       Map<String, Object> service = (Map<String, Object>) services.get(name);
       assertThat(service).as(name).isNotNull();
-      assertThat((Map<String, Object>) service.get("build")).containsEntry("context", "..");
+      assertThat((Map<String, Object>) service.get("build")).containsEntry("context", "../..");
       Map<String, Object> env = (Map<String, Object>) service.get("environment");
       for (String variable : env.keySet()) {
         if (!variable.startsWith("AWS_")) { // the AWS SDK's own
@@ -126,12 +126,26 @@ class DeploymentDescriptorsTest {
           .contains("COPY " + module + "/pom.xml " + module + "/");
       count++;
     }
-    assertThat(count).as("modules in the root POM").isGreaterThanOrEqualTo(9);
+    assertThat(count).as("modules in the root POM").isEqualTo(8);
+  }
+
+  @Test
+  void theTopLevelHoldsTheModulesAndWhatToolsNeedThere() throws IOException {
+    Set<String> allowed = Set.of("hls-core", "hls-transcode", "hls-storage-fs", "hls-storage-s3",
+        "hls-chat-redis", "hls-server-undertow", "demo-app", "benchmarks", "pom.xml",
+        "README.md", "mvnw", "mvnw.cmd", ".mvn", ".ci", ".gitignore", "LICENSE", "Dockerfile",
+        ".dockerignore", "render.yaml");
+    // what a build, a run or an editor leaves, and git's own folder
+    Set<String> local = Set.of(".git", "target", "streams", ".idea", ".vscode", ".DS_Store");
+    try (var entries = Files.list(ROOT)) {
+      assertThat(entries.map(p -> p.getFileName().toString()).filter(n -> !local.contains(n)))
+          .as("the top level of the repository").allSatisfy(n -> assertThat(allowed).contains(n));
+    }
   }
 
   @Test
   void theLoadBalancerPassesTheChatWebSocketAndTheHostWithItsPort() throws IOException {
-    String nginx = Files.readString(ROOT.resolve("deploy/nginx.conf"));
+    String nginx = Files.readString(ROOT.resolve("demo-app/deploy/nginx.conf"));
     assertThat(nginx).contains("server hlskit-a:8080").contains("server hlskit-b:8080")
         .contains("location /ws/").contains("proxy_set_header Upgrade $http_upgrade")
         .contains("proxy_set_header Host $http_host");
@@ -166,7 +180,7 @@ class DeploymentDescriptorsTest {
   @SuppressWarnings("unchecked")
   void theKubernetesManifestsProbeHealthAndSetOnlyWhatTheDemoReads() throws IOException {
     Map<String, Map<String, Object>> byKind = new java.util.HashMap<>();
-    try (var in = Files.newInputStream(ROOT.resolve("deploy/k8s/hlskit.yaml"))) {
+    try (var in = Files.newInputStream(ROOT.resolve("demo-app/deploy/k8s/hlskit.yaml"))) {
       for (Object doc : new Yaml().loadAll(in)) {
         Map<String, Object> m = (Map<String, Object>) doc;
         byKind.put((String) m.get("kind"), m);

@@ -11,13 +11,13 @@ import java.util.Locale;
  * upscaled); a single profile on a smaller source keeps the source's size.
  *
  * <p>{@link #SOURCE} re-encodes nothing: the input's H.264 or HEVC video and its audio are
- * remuxed into segments cut at the source's own keyframes (the seed's {@code source} profile).
+ * remuxed into segments cut at the source's own keyframes.
  *
  * @param profiles the renditions, lowest first; empty for {@link #SOURCE}
  * @param remux whether the input is copied as it is instead of encoded
  */
 public record Ladder(List<Profile> profiles, boolean remux) {
-  /** low, medium and high from one decode, keyframes aligned: the seed's future work. */
+  /** low, medium and high from one decode, keyframes aligned: adaptive bitrate. */
   public static final Ladder ABR =
       new Ladder(List.of(Profile.LOW, Profile.MEDIUM, Profile.HIGH), false);
 

@@ -3,14 +3,13 @@ package io.hlskit.transcode;
 import java.util.Locale;
 
 /**
- * The seed's conversion profiles (ARCHITECTURE.md, "Profiles"). Sizes name the short side of the
- * picture and keep the source's display aspect; a source smaller than the profile keeps its own
- * size (never upscaled).
+ * The conversion profiles. Sizes name the short side of the picture and keep the source's display
+ * aspect; a source smaller than the profile keeps its own size (never upscaled).
  */
 public enum Profile {
   /** 360p, 500 kb/s video, AAC 128 kb/s. */
   LOW(360, 500_000, 128_000),
-  /** 720p, 1,500 kb/s video, AAC 128 kb/s; the seed's default. */
+  /** 720p, 1,500 kb/s video, AAC 128 kb/s; the usual default. */
   MEDIUM(720, 1_500_000, 128_000),
   /** 1080p, 3,000 kb/s video, AAC 128 kb/s. */
   HIGH(1080, 3_000_000, 128_000);

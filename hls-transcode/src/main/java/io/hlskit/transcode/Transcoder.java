@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,6 +153,15 @@ public final class Transcoder {
     }
   }
 
+  /** What to say when the natives of {@code platform} cannot be loaded. */
+  static String nativesMissing(String platform, String why) {
+    return "cannot load the libav natives for " + platform + " (" + why + "); put"
+        + " org.bytedeco:ffmpeg with the classifier " + platform + "-gpl (libx264) or "
+        + platform + " (OpenH264), and org.bytedeco:javacpp with the classifier " + platform
+        + ", on the classpath, at the versions hlskit-bom manages; building hlskit's demo"
+        + " for another machine: -Djavacpp.platform=" + platform;
+  }
+
   private static String loadEncoder() {
     String encoder;
     try {
@@ -167,9 +177,7 @@ public final class Transcoder {
             + " org.bytedeco:ffmpeg natives for this platform on the classpath");
       }
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      throw new TranscodeException("cannot load the libav natives (" + e.getMessage() + "); add"
-          + " org.bytedeco:ffmpeg with the classifier of this platform, such as"
-          + " linux-x86_64-gpl", e);
+      throw new TranscodeException(nativesMissing(Loader.getPlatform(), e.getMessage()), e);
     }
     if (ENCODER_LOGGED.compareAndSet(false, true)) {
       LOG.info("H.264 encoder: {}{}", encoder, encoder.equals("libx264") ? ""
@@ -317,7 +325,8 @@ public final class Transcoder {
                 .map(s.map().map(m -> new InitializationSection(name + "/" + m.uri(),
                     m.byteRange())).orElse(null)).build()).toList()).build();
       }
-      // one rendition: the entry playlist is its media playlist (as the seed had it); several:
+      // one rendition: the entry playlist is its media playlist (what players given a lone
+      // playlist.m3u8 expect); several:
       // a multivariant playlist, lowest first
       String entry = renditions.size() == 1 ? PlaylistWriter.write(single)
           : PlaylistWriter.write(variantsPlaylist(variants));

@@ -77,6 +77,16 @@ class TranscoderTest {
   }
 
   @Test
+  void missingNativesSayWhichPlatformWasLookedForAndWhatToAdd() {
+    String message = Transcoder.nativesMissing("macosx-arm64", "no jniavutil in java.library.path");
+
+    assertThat(message).contains("for macosx-arm64", "no jniavutil",
+        "org.bytedeco:ffmpeg with the classifier macosx-arm64-gpl",
+        "org.bytedeco:javacpp with the classifier macosx-arm64",
+        "-Djavacpp.platform=macosx-arm64");
+  }
+
+  @Test
   void transcodesAFileIntoAPublishedChannel() throws Exception {
     List<Progress> progress = new CopyOnWriteArrayList<>();
     TranscodeRequest request = TranscodeRequest.builder(landscape, "canal1")

@@ -33,7 +33,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     List<RenditionInfo> renditions, String playlist, Optional<String> poster,
     Optional<String> source, Instant created) {
 
-  /** The seed-compatible name of a channel's entry playlist. */
+  /** The name of a channel's entry playlist, as most HLS packagers write it. */
   public static final String ENTRY_PLAYLIST = "playlist.m3u8";
 
   public ChannelMetadata {

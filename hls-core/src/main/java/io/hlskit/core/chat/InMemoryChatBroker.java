@@ -16,8 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The default {@link ChatBroker}: rooms in this process's memory, as the seed's Socket.IO server
- * kept them. History is lost on restart and not shared between server instances; use
+ * The default {@link ChatBroker}: rooms in this process's memory. History is lost on restart and not shared between server instances; use
  * {@code hls-chat-redis} for that.
  *
  * <p>Thread-safe. One lock orders every join, leave and message, so each listener sees events in

@@ -14,8 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where channels live: objects by key, in a folder, a bucket or memory (ARCHITECTURE.md, "A
- * channel in storage").
+ * Where channels live: objects by key, in a folder, a bucket or memory.
  *
  * <p>A channel is the prefix {@code <channel id>/}; it exists for readers once its {@code
  * channel.json} does, or, for a plain HLS folder (an entry {@code playlist.m3u8} and its segments,

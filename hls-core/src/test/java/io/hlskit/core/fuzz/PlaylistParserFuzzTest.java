@@ -15,7 +15,7 @@ import io.hlskit.core.playlist.PlaylistWriter;
  * parser accepts, the writer writes and the strict parser reads back to the same playlist.
  *
  * <p>Replayed on {@code PlaylistParserFuzzTestInputs} with the unit tests; fuzzed with {@code
- * JAZZER_FUZZ=1} (see RELIABILITY.md).
+ * JAZZER_FUZZ=1} (see benchmarks/RELIABILITY.md).
  */
 class PlaylistParserFuzzTest {
   @FuzzTest(maxDuration = "30s")

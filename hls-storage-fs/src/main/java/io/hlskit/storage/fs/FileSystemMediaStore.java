@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link MediaStore} on a local folder: the key {@code canal1/720p/seg_00000.ts} is the file
- * {@code <root>/canal1/720p/seg_00000.ts}, so the folder is also what the seed served and what a
- * person can copy channels into.
+ * {@code <root>/canal1/720p/seg_00000.ts}, so the folder is also what any static web server can
+ * serve and what a person can copy channels into.
  *
  * <p>Every write goes to a temporary file in the target's folder and is renamed over the target,
  * so readers see the old file or the new one whole. Drafts are written under {@code
