@@ -6,7 +6,9 @@
 #   ./mvnw -q package -DskipTests -pl benchmarks -am && benchmarks/serving.sh
 # Prints requests/s and latency percentiles for random 2 MB segments at 16 and 128 connections
 # and for a 6 KB playlist, each for DURATION seconds (default 15) after WARMUP seconds (default
-# 30) of load on each server, and the ratios.
+# 30) of load on each server, and the ratios. BASELINE_JAR=/path/to/an/older/benchmarks.jar adds
+# that build's server ("baseline", port 18084) to the same run, measured in turn with the others:
+# how a change moved hlskit, against the same nginx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
@@ -17,6 +19,7 @@ work=$(mktemp -d /tmp/hlskit-serving.XXXXXX)
 chmod 755 "$work" # nginx workers run as an unprivileged user
 cleanup() {
   [ -n "${hlskit_pid:-}" ] && kill "$hlskit_pid" 2>/dev/null || true
+  [ -n "${baseline_pid:-}" ] && kill "$baseline_pid" 2>/dev/null || true
   [ -n "${express_pid:-}" ] && kill "$express_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
@@ -78,10 +81,23 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 curl -fsS -o /dev/null http://127.0.0.1:18081/streams/canal1/playlist.m3u8
+servers="nginx hlskit"
+
+# an older build of hlskit, when given, on port 18084 and core 0 as well
+if [ -n "${BASELINE_JAR:-}" ]; then
+  taskset -c 0 java -cp "$BASELINE_JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
+    > "$work/baseline.log" 2>&1 &
+  baseline_pid=$!
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null http://127.0.0.1:18084/streams/canal1/playlist.m3u8 2>/dev/null && break
+    sleep 0.2
+  done
+  curl -fsS -o /dev/null http://127.0.0.1:18084/streams/canal1/playlist.m3u8
+  servers="$servers baseline"
+fi
 
 # the seed's server.js, as its report shows it: Express 4 static with CORS and its HLS headers,
 # on port 18083 and core 0 (Node serves from one thread, as the others do here)
-servers="nginx hlskit"
 if command -v node >/dev/null && command -v npm >/dev/null; then
   mkdir -p "$work/express"
   (cd "$work/express" && npm install --silent --no-audit --no-fund express@4 cors@2 >/dev/null)
@@ -138,7 +154,9 @@ run() { # name port connections script|path
   echo "$rps" > "$work/$1-$5-$3"
 }
 
-port() { case "$1" in nginx) echo 18081;; hlskit) echo 18082;; express) echo 18083;; esac; }
+port() {
+  case "$1" in nginx) echo 18081;; hlskit) echo 18082;; express) echo 18083;; baseline) echo 18084;; esac
+}
 
 # warm every server (page cache; the JIT of the JVM and of Node): C2 needs about half a minute
 # of load on one core to settle, and a compiler still at work steals the shared core 0 from

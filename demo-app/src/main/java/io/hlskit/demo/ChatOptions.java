@@ -11,7 +11,7 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * Where the chat lives: this process's memory (the default, as the seed had it) or Redis, which
+ * Where the chat lives: this process's memory (the default) or Redis, which
  * every instance of a scale-out shares; with Redis, channel changes are announced to the other
  * instances too.
  */

@@ -21,11 +21,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convert}: the seed's {@code npm run convert video.mp4 canal1 medium}, in-process. */
+/** {@code convert}: a video file into a channel, in-process ({@code convert video.mp4 canal1}). */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-    description = {"Transcodes a video (or a sound file, into an audio-only channel) into an HLS",
-        "channel in the streams folder (or a bucket).",
-        "The seed's form works too: convert video.mp4 canal1 medium.",
+    description = {"Transcodes a video (or a sound file, into an audio-only channel) into an HLS"
+        + " channel in the streams folder (or a bucket). The profile may also come third:"
+        + " convert video.mp4 canal1 medium.",
         "Every option also reads from the environment variable named in its description."})
 final class ConvertCommand implements Callable<Integer> {
   @Spec
@@ -39,7 +39,7 @@ final class ConvertCommand implements Callable<Integer> {
   String channel;
 
   @Parameters(index = "2", arity = "0..1", paramLabel = "<profile>",
-      description = "low, medium, high, abr or source, as in the seed (or use --profile)")
+      description = "low, medium, high, abr or source (the same as --profile)")
   String positionalProfile;
 
   @Option(names = "--profile", defaultValue = "${env:HLS_PROFILE:-medium}",
@@ -61,10 +61,21 @@ final class ConvertCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE})")
   int segmentSeconds;
 
+  @Option(names = "--replace", defaultValue = "${env:HLS_REPLACE:-false}",
+      description = "replace the channel when it exists already (HLS_REPLACE); without it, an"
+          + " existing channel is left alone and the convert fails")
+  boolean replace;
+
   @Option(names = "--format", defaultValue = "${env:HLS_FORMAT:-ts}",
       description = "segment container: ts (MPEG-TS, every player) or fmp4 (fragmented MP4 /"
           + " CMAF); HLS_FORMAT; default ${DEFAULT-VALUE}")
   String format;
+
+  /** Whether {@code id} is a channel: published, or a plain HLS folder. */
+  private static boolean exists(MediaStore store, String id) {
+    return store.channelMetadata(id).isPresent()
+        || store.open(id + "/" + ChannelMetadata.ENTRY_PLAYLIST).isPresent();
+  }
 
   @Override
   public Integer call() {
@@ -81,6 +92,12 @@ final class ConvertCommand implements Callable<Integer> {
       long started = System.nanoTime();
       ChannelMetadata published;
       try (MediaStore store = storage.openStore()) {
+        if (!replace && exists(store, channel)) {
+          spec.commandLine().getErr().println("convert failed: channel " + channel + " exists"
+              + " already in " + storage.describe(channel).replace("/playlist.m3u8", "")
+              + "; add --replace to replace it, or choose another channel id");
+          return 1;
+        }
         if (System.console() != null) {
           try (ProgressBar bar = new ProgressBarBuilder().setTaskName(channel).setInitialMax(1000)
               .setStyle(ProgressBarStyle.ASCII).setUnit("%", 10).build()) {
@@ -101,7 +118,7 @@ final class ConvertCommand implements Callable<Integer> {
           seconds, storage.describe(published.id()));
       return 0;
     } catch (HlsException | IllegalArgumentException e) {
-      spec.commandLine().getErr().println("convert failed: " + e.getMessage());
+      spec.commandLine().getErr().println("convert failed: " + Main.withOptions(e.getMessage()));
       return 1;
     }
   }

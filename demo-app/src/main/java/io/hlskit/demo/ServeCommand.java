@@ -2,8 +2,10 @@ package io.hlskit.demo;
 
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.store.MediaStore;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -16,9 +18,9 @@ import picocli.CommandLine;
 
 /** {@code serve}: the web page, the channel API and the streams of a folder of channels. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Serves the channels in the streams folder (or an S3 bucket) with the web page",
-        "at /. A channel is a folder with a playlist.m3u8 (and its segments): what `convert`",
-        "writes, or what the seed's `npm run convert` wrote with the ffmpeg CLI.",
+    description = {"Serves the channels in the streams folder (or an S3 bucket) with the web page"
+        + " at /. A channel is a folder with a playlist.m3u8 and its segments: what `convert`"
+        + " writes, or a plain HLS folder as the ffmpeg CLI writes one.",
         "Several instances on one bucket (--storage s3) serve the same channels.",
         "Every option also reads from the environment variable named in its description."})
 final class ServeCommand implements Callable<Integer> {
@@ -40,6 +42,16 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin
   StorageOptions storageOptions;
+
+  @Option(names = "--s3-refresh-seconds", defaultValue = "${env:HLS_S3_REFRESH_SECONDS:-10}",
+      description = "how often the bucket is listed for channels published by other instances"
+          + " (HLS_S3_REFRESH_SECONDS; default ${DEFAULT-VALUE})")
+  int refreshSeconds;
+
+  @Option(names = "--s3-public-url", defaultValue = "${env:HLS_S3_PUBLIC_URL}",
+      description = "public address of the bucket or a CDN in front of it; segments are"
+          + " redirected there (HLS_S3_PUBLIC_URL)")
+  URI publicUrl;
 
   @Mixin
   ChatOptions chatOptions;
@@ -81,7 +93,12 @@ final class ServeCommand implements Callable<Integer> {
           + " page from its source, but " + webDirectory.toAbsolutePath() + " has no"
           + " index.html: run from the repository root or give --web-dir");
     }
-    StorageOptions.Storage storage = storageOptions.open();
+    if (refreshSeconds < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--s3-refresh-seconds must be at least 1: " + refreshSeconds);
+    }
+    StorageOptions.Storage storage = storageOptions.open(Duration.ofSeconds(refreshSeconds),
+        publicUrl);
     ChatBroker chat;
     List<AutoCloseable> notices;
     try {

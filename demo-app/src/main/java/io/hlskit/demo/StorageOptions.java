@@ -50,16 +50,6 @@ final class StorageOptions {
       description = "a folder inside the bucket for every channel (HLS_S3_PREFIX)")
   String prefix;
 
-  @Option(names = "--s3-public-url", defaultValue = "${env:HLS_S3_PUBLIC_URL}",
-      description = "public address of the bucket or a CDN in front of it; segments are"
-          + " redirected there (HLS_S3_PUBLIC_URL)")
-  URI publicUrl;
-
-  @Option(names = "--s3-refresh-seconds", defaultValue = "${env:HLS_S3_REFRESH_SECONDS:-10}",
-      description = "how often the bucket is listed for channels published by other instances"
-          + " (HLS_S3_REFRESH_SECONDS; default ${DEFAULT-VALUE})")
-  int refreshSeconds;
-
   /** Whether channels live in a bucket. */
   boolean isS3() {
     String s = storage == null ? "fs" : storage.strip().toLowerCase(Locale.ROOT);
@@ -91,29 +81,35 @@ final class StorageOptions {
         : streams.resolve(".hlskit-work");
   }
 
-  /** Opens the store alone (for {@code convert}). */
+  /** Opens the store to write (for {@code convert}): its channel list is never read. */
   MediaStore openStore() {
+    return openStore(Duration.ofSeconds(10), null);
+  }
+
+  private MediaStore openStore(Duration scanInterval, URI publicUrl) {
     if (!isS3()) {
       return FileSystemMediaStore.at(streams);
     }
     if (bucket == null || bucket.isBlank()) {
       throw new HlsException("--storage s3 needs a bucket: set --s3-bucket or HLS_S3_BUCKET");
     }
-    if (refreshSeconds < 1) {
-      throw new HlsException("--s3-refresh-seconds must be at least 1: " + refreshSeconds);
-    }
     S3MediaStore.Builder b = S3MediaStore.builder().bucket(bucket).endpoint(endpoint)
         .region(region).pathStyle(pathStyle).publicBaseUrl(publicUrl)
-        .scanInterval(Duration.ofSeconds(refreshSeconds));
+        .scanInterval(scanInterval);
     if (prefix != null && !prefix.isBlank()) {
       b.prefix(prefix);
     }
     return b.build();
   }
 
-  /** Opens the store, and says where it is (for {@code serve}). */
-  Storage open() {
-    MediaStore store = openStore();
+  /**
+   * Opens the store, and says where it is (for {@code serve}).
+   *
+   * @param scanInterval how often a bucket is listed for other instances' channels
+   * @param publicUrl where players fetch a bucket's segments from, null to serve them
+   */
+  Storage open(Duration scanInterval, URI publicUrl) {
+    MediaStore store = openStore(scanInterval, publicUrl);
     return new Storage(store, store instanceof S3MediaStore s3 ? "bucket " + s3.bucket()
         + (s3.prefix().isEmpty() ? "" : "/" + s3.prefix())
         : ((FileSystemMediaStore) store).root().toString());

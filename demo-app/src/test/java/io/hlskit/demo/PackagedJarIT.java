@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hlskit.transcode.internal.SampleVideo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,6 +106,40 @@ class PackagedJarIT {
     try (DemoProcess demo = DemoProcess.start(dir, Map.of(), "serve", "--dev", "--port", "0")) {
       assertThat(demo.waitFor(60)).isNotZero();
       assertThat(demo.output()).contains("run from the repository root or give --web-dir");
+    }
+  }
+
+  @Test
+  void convertKeepsAnExistingChannelUnlessToldToReplaceIt() throws Exception {
+    Path video = dir.resolve("v.mp4");
+    SampleVideo.write(video, SampleVideo.Spec.mp4(320, 180, 1));
+    try (DemoProcess first = DemoProcess.start(dir, Map.of(), "convert", video.toString(),
+        "canal1", "low")) {
+      assertThat(first.waitFor(120)).as(first.output()).isZero();
+    }
+    try (DemoProcess again = DemoProcess.start(dir, Map.of(), "convert", video.toString(),
+        "canal1", "low")) {
+      assertThat(again.waitFor(120)).as(again.output()).isNotZero();
+      assertThat(again.output()).contains("channel canal1 exists already", "--replace");
+    }
+    try (DemoProcess replaced = DemoProcess.start(dir, Map.of(), "convert", video.toString(),
+        "canal1", "low", "--replace", "--title", "Replaced")) {
+      assertThat(replaced.waitFor(120)).as(replaced.output()).isZero();
+    }
+    assertThat(Files.readString(dir.resolve("streams/canal1/channel.json")))
+        .contains("\"title\":\"Replaced\"");
+  }
+
+  @Test
+  void aStoreThatCannotBeReachedIsNamedInTheDemosOwnOptionsWithoutAStackTrace()
+      throws Exception {
+    try (DemoProcess demo = DemoProcess.start(dir, Map.of("AWS_ACCESS_KEY_ID", "x",
+        "AWS_SECRET_ACCESS_KEY", "y"), "serve", "--port", "0", "--storage", "s3",
+        "--s3-bucket", "hls", "--s3-endpoint", "http://127.0.0.1:9", "--s3-region",
+        "us-east-1")) {
+      assertThat(demo.waitFor(120)).as(demo.output()).isNotZero();
+      assertThat(demo.output()).contains("cannot reach the S3 endpoint http://127.0.0.1:9")
+          .contains("--s3-endpoint or HLS_S3_ENDPOINT").doesNotContain("\tat io.hlskit");
     }
   }
 

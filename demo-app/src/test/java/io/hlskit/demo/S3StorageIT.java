@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.storage.s3.testing.S3TestServer;
-import io.hlskit.transcode.SampleVideo;
+import io.hlskit.transcode.internal.SampleVideo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

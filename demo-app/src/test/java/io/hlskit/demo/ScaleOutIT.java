@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.chat.redis.testing.RedisTestServer;
 import io.hlskit.storage.s3.testing.S3TestServer;
-import io.hlskit.transcode.SampleVideo;
+import io.hlskit.transcode.internal.SampleVideo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.storage.fs.FileSystemMediaStore;
-import io.hlskit.transcode.SampleVideo;
+import io.hlskit.transcode.internal.SampleVideo;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -19,13 +19,13 @@ public final class StorageKeys {
   /**
    * Returns {@code key} when it is a valid object key, else throws.
    *
-   * @throws StorageException when the key is empty, too long, absolute, has empty, {@code .} or
-   *     {@code ..} segments, a backslash, a control character or broken UTF-16
+   * @throws IllegalArgumentException when the key is empty, too long, absolute, has empty,
+   *     {@code .} or {@code ..} segments, a backslash, a control character or broken UTF-16
    */
   public static String requireKey(String key) {
     String problem = keyProblem(key);
     if (problem != null) {
-      throw new StorageException("invalid object key '" + printable(key) + "': " + problem);
+      throw new IllegalArgumentException("invalid key '" + printable(key) + "': " + problem);
     }
     return key;
   }
@@ -36,7 +36,7 @@ public final class StorageKeys {
    */
   public static String requirePrefix(String prefix) {
     if (prefix == null) {
-      throw new StorageException("a prefix must not be null; use \"\" for every key");
+      throw new NullPointerException("prefix must not be null; use \"\" for every key");
     }
     if (prefix.isEmpty()) {
       return prefix;
@@ -44,7 +44,8 @@ public final class StorageKeys {
     String key = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     String problem = keyProblem(key);
     if (problem != null) {
-      throw new StorageException("invalid key prefix '" + printable(prefix) + "': " + problem);
+      throw new IllegalArgumentException("invalid prefix '" + printable(prefix) + "': "
+          + problem);
     }
     return prefix;
   }
@@ -62,20 +63,28 @@ public final class StorageKeys {
     return key.startsWith(".") || key.contains("/.");
   }
 
-  /** Returns {@code key} when it is a valid key that is not {@linkplain #isReserved reserved}. */
+  /**
+   * Returns {@code key} when it is a valid key that is not {@linkplain #isReserved reserved}.
+   *
+   * @throws IllegalArgumentException when it is not
+   */
   public static String requireUserKey(String key) {
     requireKey(key);
     if (isReserved(key)) {
-      throw new StorageException("invalid object key '" + printable(key) + "': segments"
+      throw new IllegalArgumentException("invalid key '" + printable(key) + "': segments"
           + " starting with '.' are reserved for the store's temporary files");
     }
     return key;
   }
 
-  /** Returns {@code id} when it is a valid channel id, else throws with the rule. */
+  /**
+   * Returns {@code id} when it is a valid channel id.
+   *
+   * @throws IllegalArgumentException saying the rule, when it is not
+   */
   public static String requireChannelId(String id) {
     if (id == null || !CHANNEL_ID.matcher(id).matches()) {
-      throw new StorageException("invalid channel id '" + printable(id) + "': use 1 to 64"
+      throw new IllegalArgumentException("invalid channel id '" + printable(id) + "': use 1 to 64"
           + " lower-case letters, digits, '_' and '-', starting with a letter or digit");
     }
     return id;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.playlist.Resolution;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,6 +155,42 @@ class HlsServerTest {
         HttpResponse.BodyHandlers.discarding());
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.headers().firstValue("content-length")).contains("188000");
+  }
+
+  @Test
+  void aChannelInTheApiHasTheNamesAndTypesOfItsChannelJson() throws Exception {
+    ChannelMetadata full = ChannelMetadata.builder("full").title("Full")
+        .duration(Duration.ofMillis(25_040)).poster("poster.jpg").source("talk.mp4")
+        .addRendition(new RenditionInfo("720p", "720p/index.m3u8",
+            Optional.of(new Resolution(1280, 720)), 1_650_000, 1_500_000,
+            List.of("avc1.640028", "mp4a.40.2")))
+        .created(Instant.parse("2026-11-25T12:00:00Z")).build();
+    try (ChannelDraft d = store.draft("full")) {
+      d.write("playlist.m3u8", PLAYLIST.getBytes(StandardCharsets.UTF_8));
+      d.publish(full);
+    }
+
+    JsonNode api = JSON.readTree(get("/api/channels/full").body());
+    JsonNode stored = JSON.readTree(Files.readString(root.resolve("full/channel.json")));
+
+    for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) stored::fields) {
+      assertThat(api.get(field.getKey())).as(field.getKey()).isNotNull();
+      assertThat(api.get(field.getKey()).getNodeType()).as(field.getKey())
+          .isEqualTo(field.getValue().getNodeType());
+    }
+    assertThat(api.get("durationSeconds").decimalValue())
+        .isEqualByComparingTo(stored.get("durationSeconds").decimalValue());
+    assertThat(api.get("playlist").asText()).isEqualTo("/streams/full/playlist.m3u8");
+    assertThat(api.get("poster").asText()).isEqualTo("/streams/full/poster.jpg");
+    JsonNode rendition = api.get("renditions").get(0);
+    assertThat(rendition.get("playlist").asText()).isEqualTo("/streams/full/720p/index.m3u8");
+    assertThat(rendition.get("codecs")).extracting(JsonNode::asText)
+        .containsExactly("avc1.640028", "mp4a.40.2");
+    for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>)
+        stored.get("renditions").get(0)::fields) {
+      assertThat(rendition.get(field.getKey()).getNodeType()).as("rendition " + field.getKey())
+          .isEqualTo(field.getValue().getNodeType());
+    }
   }
 
   @Test

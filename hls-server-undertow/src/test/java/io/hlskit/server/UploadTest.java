@@ -227,7 +227,14 @@ class UploadTest {
     Eventually.await(Duration.ofSeconds(5), "canal3 listed",
         () -> store.channels().get("canal3").isPresent());
 
-    assertThat(post("?id=canal3", "video/mp4", MP4, TOKEN).statusCode()).isEqualTo(409);
+    HttpResponse<String> conflict = post("?id=canal3", "video/mp4", MP4, TOKEN);
+    assertThat(conflict.statusCode()).isEqualTo(409);
+    assertThat(conflict.body()).contains("replace=true");
+    HttpResponse<String> replaced = post("?id=canal3&title=Again&replace=true", "video/mp4",
+        MP4, TOKEN);
+    assertThat(replaced.statusCode()).isEqualTo(202);
+    awaitJob(replaced.headers().firstValue("location").orElseThrow());
+    assertThat(store.channels().get("canal3").orElseThrow().title()).isEqualTo("Again");
 
     HttpRequest delete = HttpRequest.newBuilder(uri("/api/channels/canal3")).DELETE()
         .header("Authorization", "Bearer " + TOKEN).build();

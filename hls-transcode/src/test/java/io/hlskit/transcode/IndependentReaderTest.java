@@ -7,6 +7,7 @@ import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
 import io.hlskit.core.playlist.PlaylistParser;
 import io.hlskit.core.store.InMemoryMediaStore;
+import io.hlskit.transcode.internal.SampleVideo;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

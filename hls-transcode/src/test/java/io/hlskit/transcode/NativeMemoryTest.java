@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hlskit.core.TranscodeException;
 import io.hlskit.core.store.InMemoryMediaStore;
+import io.hlskit.transcode.internal.SampleVideo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

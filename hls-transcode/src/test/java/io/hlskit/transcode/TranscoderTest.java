@@ -16,6 +16,7 @@ import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.InMemoryMediaStore;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.ObjectInfo;
+import io.hlskit.transcode.internal.SampleVideo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

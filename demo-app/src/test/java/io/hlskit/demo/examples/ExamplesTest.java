@@ -12,7 +12,7 @@ import io.hlskit.core.store.InMemoryMediaStore;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.storage.s3.S3MediaStore;
 import io.hlskit.storage.s3.testing.S3TestServer;
-import io.hlskit.transcode.SampleVideo;
+import io.hlskit.transcode.internal.SampleVideo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

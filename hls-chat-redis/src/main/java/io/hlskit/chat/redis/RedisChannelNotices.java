@@ -53,7 +53,7 @@ public final class RedisChannelNotices implements AutoCloseable {
     } catch (RedisException e) {
       client.shutdown();
       throw new io.hlskit.core.ChatException("cannot reach Redis at " + uri + " for channel"
-          + " notices (" + e.getMessage() + "); check the Redis URL (HLS_REDIS_URL)", e);
+          + " notices (" + e.getMessage() + "); check the Redis URL given to attach()", e);
     }
     this.refresher = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "hlskit-channel-notices");

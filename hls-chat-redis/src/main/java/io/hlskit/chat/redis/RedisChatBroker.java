@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlskit.chat.redis.internal.LuaScripts;
 import io.hlskit.chat.redis.internal.StreamIds;
 import io.hlskit.core.ChatException;
 import io.hlskit.core.chat.ChatBroker;
@@ -73,40 +74,11 @@ public final class RedisChatBroker implements ChatBroker {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** XADD and PUBLISH in one step: KEYS[1] the stream, ARGV: channel, room, user, text, time. */
-  private static final String SEND = String.join("\n",
-      "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[6], '*',",
-      "  'user', ARGV[3], 'text', ARGV[4], 'ts', ARGV[5])",
-      "redis.call('PUBLISH', ARGV[1], cjson.encode({t='msg', room=ARGV[2], id=id,",
-      "  user=ARGV[3], text=ARGV[4], ts=ARGV[5]}))",
-      "return id");
-
+  private static final String SEND = LuaScripts.load("send");
   /** Rewrites an instance's counts: KEYS[1] its hash, KEYS[2] the instance set. */
-  private static final String HEARTBEAT = String.join("\n",
-      "redis.call('DEL', KEYS[1])",
-      "if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end",
-      "redis.call('HSET', KEYS[1], 'online', ARGV[2])",
-      "redis.call('PEXPIRE', KEYS[1], ARGV[1])",
-      "redis.call('SADD', KEYS[2], KEYS[1])",
-      "return 1");
-
-  /**
-   * Sums the live instances' counts: KEYS[1] the instance set; ARGV the rooms. Returns online,
-   * then watching per room; forgets instances whose hash expired.
-   */
-  private static final String COUNT = String.join("\n",
-      "local totals = {0}",
-      "for i = 1, #ARGV do totals[i + 1] = 0 end",
-      "for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do",
-      "  local online = redis.call('HGET', key, 'online')",
-      "  if online then",
-      "    totals[1] = totals[1] + tonumber(online)",
-      "    for i = 1, #ARGV do",
-      "      local n = redis.call('HGET', key, 'r:' .. ARGV[i])",
-      "      if n then totals[i + 1] = totals[i + 1] + tonumber(n) end",
-      "    end",
-      "  else redis.call('SREM', KEYS[1], key) end",
-      "end",
-      "return totals");
+  private static final String HEARTBEAT = LuaScripts.load("heartbeat");
+  /** Sums the live instances' counts: online, then watching per room. */
+  private static final String COUNT = LuaScripts.load("count");
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
@@ -149,7 +121,7 @@ public final class RedisChatBroker implements ChatBroker {
     } catch (RedisException e) {
       client.shutdown();
       throw new ChatException("cannot reach Redis at " + where + " (" + rootMessage(e)
-          + "); check the Redis URL (HLS_REDIS_URL) and that Redis is running", e);
+          + "); check the Redis URL given to the builder and that Redis is running", e);
     }
     this.delivery = Executors.newSingleThreadExecutor(daemon("hlskit-redis-chat"));
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("hlskit-redis-presence"));

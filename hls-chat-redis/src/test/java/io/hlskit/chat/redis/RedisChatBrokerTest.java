@@ -61,7 +61,7 @@ class RedisChatBrokerTest extends ChatBrokerContract {
     assertThatThrownBy(() -> RedisChatBroker.builder(nowhere).build())
         .isInstanceOf(ChatException.class)
         .hasMessageContaining("cannot reach Redis at 127.0.0.1:" + port)
-        .hasMessageContaining("HLS_REDIS_URL");
+        .hasMessageContaining("check the Redis URL");
   }
 
   @Test

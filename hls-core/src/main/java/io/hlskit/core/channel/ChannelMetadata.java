@@ -57,6 +57,18 @@ public record ChannelMetadata(String id, String title, Duration duration,
 
   /** The JSON of {@code channel.json}. */
   public String toJson() {
+    return Json.write(toJsonMap());
+  }
+
+  /**
+   * The fields of {@code channel.json}, in its order, as JSON values (strings, numbers, lists and
+   * maps of them), for an API that answers a channel in the same shape: {@code id}, {@code
+   * title}, {@code durationSeconds} (a decimal number of seconds), {@code renditions} (each with
+   * {@code name}, {@code playlist}, {@code width} and {@code height} when known, {@code
+   * bandwidth}, {@code averageBandwidth} and {@code codecs}, a list), {@code playlist}, {@code
+   * poster} and {@code source} when known, and {@code created} (ISO 8601). A new map each call.
+   */
+  public Map<String, Object> toJsonMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);
     m.put("title", title);
@@ -80,7 +92,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     poster.ifPresent(p -> m.put("poster", p));
     source.ifPresent(s -> m.put("source", s));
     m.put("created", created.toString());
-    return Json.write(m);
+    return m;
   }
 
   /** The JSON of {@code channel.json} as UTF-8 bytes. */

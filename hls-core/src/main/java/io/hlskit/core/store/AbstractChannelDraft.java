@@ -1,13 +1,14 @@
 package io.hlskit.core.store;
 
-import io.hlskit.core.StorageException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelMetadata;
+import java.util.Objects;
 
 /**
  * The checks every store's {@link ChannelDraft} makes, so that they refuse the same things with
- * the same words: writes after the draft is closed, {@code channel.json} written by hand, keys
- * that leave the channel, metadata of another channel.
+ * the same words: writes after the draft is closed ({@link IllegalStateException}), {@code
+ * channel.json} written by hand, keys that leave the channel and metadata of another channel
+ * ({@link IllegalArgumentException}).
  */
 public abstract class AbstractChannelDraft implements ChannelDraft {
   private final String channelId;
@@ -26,25 +27,24 @@ public abstract class AbstractChannelDraft implements ChannelDraft {
   /**
    * The store key of an object of this draft ({@code <channel>/<relativeKey>}).
    *
-   * @throws StorageException when the draft is closed, the key is {@code channel.json}, or it is
-   *     not a valid key inside the channel
+   * @throws IllegalStateException when the draft is closed
+   * @throws IllegalArgumentException when the key is {@code channel.json} or not a valid key
+   *     inside the channel
    */
   protected final String keyOf(String relativeKey) {
     requireOpen();
+    Objects.requireNonNull(relativeKey, "relativeKey");
     if (MediaStore.CHANNEL_JSON.equals(relativeKey)) {
-      throw new StorageException(MediaStore.CHANNEL_JSON
+      throw new IllegalArgumentException(MediaStore.CHANNEL_JSON
           + " is written by publish(), not by write()");
-    }
-    if (relativeKey == null) {
-      throw new StorageException("a draft's key must not be null");
     }
     return StorageKeys.requireKey(channelId + "/" + relativeKey);
   }
 
-  /** Throws when this draft was published or closed. */
+  /** Throws {@link IllegalStateException} when this draft was published or closed. */
   protected final void requireOpen() {
     if (done) {
-      throw new StorageException("the draft of " + channelId + " is already closed");
+      throw new IllegalStateException("the draft of " + channelId + " is already closed");
     }
   }
 
@@ -52,7 +52,7 @@ public abstract class AbstractChannelDraft implements ChannelDraft {
   protected final void requirePublishable(ChannelMetadata metadata) {
     requireOpen();
     if (!metadata.id().equals(channelId)) {
-      throw new StorageException("metadata for channel " + metadata.id()
+      throw new IllegalArgumentException("metadata for channel " + metadata.id()
           + " cannot publish the draft of " + channelId);
     }
   }

@@ -48,7 +48,7 @@ public final class PlainHlsFolder {
     int i = 0;
     for (Variant v : ((MultivariantPlaylist) playlist).variants()) {
       String key = channelId + "/" + v.uri();
-      if (!StorageKeys.isValidKey(key)) {
+      if (!StorageKeys.isValidKey(key) || StorageKeys.isReserved(key)) {
         throw new HlsException("variant " + v.uri() + " is not a playlist inside the channel");
       }
       if (duration.isZero()) {

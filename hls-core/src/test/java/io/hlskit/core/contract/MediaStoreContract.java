@@ -134,7 +134,7 @@ public abstract class MediaStoreContract {
     }
     assertThat(read(store.open("canal1/360p/seg_00001.ts").orElseThrow().stream()))
         .isEqualTo(content);
-    assertThatThrownBy(() -> store.read("../x.ts")).isInstanceOf(StorageException.class);
+    assertThatThrownBy(() -> store.read("../x.ts")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -243,20 +243,26 @@ public abstract class MediaStoreContract {
       assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly(key);
       return;
     }
-    assertThatThrownBy(() -> store.write(key, bytes("x"))).isInstanceOf(StorageException.class)
-        .hasMessageContaining("invalid object key");
-    assertThatThrownBy(() -> store.open(key)).isInstanceOf(StorageException.class);
+    assertThatThrownBy(() -> store.write(key, bytes("x")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid key");
+    assertThatThrownBy(() -> store.open(key)).isInstanceOf(IllegalArgumentException.class);
     assertThat(store.list("")).isEmpty();
   }
 
   @Test
   void refusesHostilePrefixesAndChannelIds() {
-    assertThatThrownBy(() -> store.list("../")).isInstanceOf(StorageException.class);
-    assertThatThrownBy(() -> store.deletePrefix("/")).isInstanceOf(StorageException.class);
-    assertThatThrownBy(() -> store.draft("../etc")).isInstanceOf(StorageException.class)
+    assertThatThrownBy(() -> store.list("../")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.list(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("prefix");
+    assertThatThrownBy(() -> store.deletePrefix("/"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.draft("../etc")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("invalid channel id");
-    assertThatThrownBy(() -> store.draft("Canal1")).isInstanceOf(StorageException.class);
-    assertThatThrownBy(() -> store.channelMetadata("a/b")).isInstanceOf(StorageException.class);
+    assertThatThrownBy(() -> store.draft("Canal1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.channelMetadata("a/b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.deleteChannel("a/b"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -287,7 +293,7 @@ public abstract class MediaStoreContract {
     Files.write(file, content);
     try (ChannelDraft draft = store.draft("moved")) {
       assertThatThrownBy(() -> draft.moveIn("../escape.ts", file))
-          .isInstanceOf(StorageException.class);
+          .isInstanceOf(IllegalArgumentException.class);
       ObjectInfo info = draft.moveIn("360p/seg_00000.ts", file);
       assertThat(info.key()).isEqualTo("moved/360p/seg_00000.ts");
       assertThat(info.length()).isEqualTo(content.length);
@@ -335,11 +341,13 @@ public abstract class MediaStoreContract {
     try (ChannelDraft draft = store.draft("canal4")) {
       assertThat(draft.channelId()).isEqualTo("canal4");
       assertThatThrownBy(() -> draft.write("channel.json", bytes("{}")))
-          .isInstanceOf(StorageException.class);
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("publish()");
       assertThatThrownBy(() -> draft.write("../canal5/x.ts", bytes("x")))
-          .isInstanceOf(StorageException.class);
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> draft.write(null, bytes("x")))
+          .isInstanceOf(NullPointerException.class).hasMessageContaining("relativeKey");
       assertThatThrownBy(() -> draft.publish(metadata("canal5")))
-          .isInstanceOf(StorageException.class).hasMessageContaining("canal5");
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("canal5");
     }
     assertThat(store.list("")).isEmpty();
   }

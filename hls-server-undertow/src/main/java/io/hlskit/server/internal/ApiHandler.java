@@ -6,7 +6,6 @@ import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.access.AccessRequest;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
-import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.ingest.IngestJob;
 import io.hlskit.core.ingest.IngestService;
@@ -221,27 +220,20 @@ public final class ApiHandler implements HttpHandler {
   /** The last storage probe, so that a load balancer polling health does not load the store. */
   private record Probe(long at, String problem) {}
 
-  /** A channel as the API shows it: URL paths instead of keys. */
+  /**
+   * A channel as the API shows it: its {@code channel.json}, names and types alike, with URL
+   * paths instead of keys for the playlists and the poster ({@code null} when it has none).
+   */
+  @SuppressWarnings("unchecked")
   private Map<String, Object> channel(ChannelMetadata m) {
     String base = streamsPrefix + "/" + m.id() + "/";
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("id", m.id());
-    c.put("title", m.title());
+    Map<String, Object> c = m.toJsonMap();
     c.put("playlist", base + m.playlist());
     c.put("poster", m.poster().map(p -> base + p).orElse(null));
-    c.put("durationSeconds", m.duration().toMillis() / 1000.0);
-    List<Object> renditions = new ArrayList<>();
-    for (RenditionInfo r : m.renditions()) {
-      Map<String, Object> rm = new LinkedHashMap<>();
-      rm.put("name", r.name());
-      rm.put("width", r.resolution().map(x -> x.width()).orElse(null));
-      rm.put("height", r.resolution().map(x -> x.height()).orElse(null));
-      rm.put("bandwidth", r.bandwidth());
-      rm.put("codecs", String.join(",", r.codecs()));
-      renditions.add(rm);
+    for (Object r : (List<Object>) c.get("renditions")) {
+      Map<String, Object> rendition = (Map<String, Object>) r;
+      rendition.put("playlist", base + rendition.get("playlist"));
     }
-    c.put("renditions", renditions);
-    c.put("created", m.created().toString());
     return c;
   }
 

@@ -242,7 +242,7 @@ public final class StreamsHandler implements HttpHandler {
     String ifRange = exchange.getRequestHeaders().getFirst(Headers.IF_RANGE);
     String rangeHeader = ifRange == null || ifRange.equals(etag)
         ? exchange.getRequestHeaders().getFirst(Headers.RANGE) : null;
-    ByteRange.Parsed range = ByteRange.parse(rangeHeader, info.length());
+    HttpRange.Parsed range = HttpRange.parse(rangeHeader, info.length());
     long start = 0;
     long length = info.length();
     switch (range.kind()) {
@@ -252,7 +252,7 @@ public final class StreamsHandler implements HttpHandler {
             + info.length() + " bytes of " + info.key());
         return;
       case PARTIAL:
-        ByteRange r = range.range().orElseThrow();
+        HttpRange r = range.range().orElseThrow();
         start = r.start();
         length = r.length();
         exchange.setStatusCode(206);

@@ -70,8 +70,9 @@ class FileSystemMediaStoreTest extends MediaStoreContract {
   @Test
   void dotSegmentsAreReservedForTheStore() {
     assertThatThrownBy(() -> store.write(".hlskit-drafts/x.ts", bytes("x")))
-        .isInstanceOf(StorageException.class).hasMessageContaining("reserved");
-    assertThatThrownBy(() -> store.open("canal1/.hidden")).isInstanceOf(StorageException.class);
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
+    assertThatThrownBy(() -> store.open("canal1/.hidden"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -787,8 +787,7 @@ public final class S3MediaStore implements MediaStore {
      */
     public S3MediaStore build() {
       if (bucket == null || bucket.isBlank()) {
-        throw new StorageException("no bucket given for the S3 store; set one (HLS_S3_BUCKET in"
-            + " the demo)");
+        throw new IllegalStateException("an S3MediaStore needs a bucket(name)");
       }
       boolean owns = client == null;
       S3Client s3 = owns ? newClient() : client;

@@ -30,7 +30,7 @@ public final class S3Errors {
       int status = s.statusCode();
       if ("NoSuchBucket".equals(code) || (status == 404 && code == null)) {
         return "the bucket '" + bucket + "' does not exist at " + endpoint + "; create it, or"
-            + " set the bucket name (HLS_S3_BUCKET) to an existing one";
+            + " give the store an existing one (bucket)";
       }
       if (status == 403 || "InvalidAccessKeyId".equals(code)
           || "SignatureDoesNotMatch".equals(code) || "AccessDenied".equals(code)) {
@@ -41,7 +41,7 @@ public final class S3Errors {
       if (status == 301 || "PermanentRedirect".equals(code)
           || "AuthorizationHeaderMalformed".equals(code)) {
         return "the bucket '" + bucket + "' is in another region (" + describe(code, status)
-            + "); set the region (HLS_S3_REGION) to the bucket's";
+            + "); give the store the bucket's region (region)";
       }
       if (status == 503 || "SlowDown".equals(code)) {
         return "the store at " + endpoint + " is overloaded or unavailable ("
@@ -52,7 +52,7 @@ public final class S3Errors {
     }
     if (e instanceof SdkClientException) {
       return "cannot reach the S3 endpoint " + endpoint + " (" + rootCause(e) + "); check the"
-          + " endpoint (HLS_S3_ENDPOINT) and that the store is running and reachable";
+          + " endpoint (endpoint) and that the store is running and reachable";
     }
     return e.getMessage();
   }

@@ -1,10 +1,9 @@
-package io.hlskit.transcode;
+package io.hlskit.transcode.internal;
 
 import static org.bytedeco.ffmpeg.global.avcodec.*;
 import static org.bytedeco.ffmpeg.global.avformat.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
-import io.hlskit.transcode.internal.Libav;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -24,7 +23,7 @@ import org.bytedeco.javacpp.PointerPointer;
 /**
  * Writes a synthetic video with libav: a moving gradient with a square crossing it and a tone,
  * so that a first run of the demo has something to show and tests make their own inputs instead
- * of committing media files.
+ * of committing media files. Not part of the API: the demo, the tests and the benchmarks use it.
  */
 public final class SampleVideo {
   private SampleVideo() {}
