@@ -8,6 +8,7 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.TranscodeException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.internal.Folders;
 import io.hlskit.core.playlist.InitializationSection;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
@@ -23,24 +24,19 @@ import io.hlskit.transcode.internal.Encode;
 import io.hlskit.transcode.internal.LibavLog;
 import io.hlskit.transcode.internal.Remux;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,34 +187,8 @@ public final class Transcoder {
    * #ABANDONED_WORK_AGE}. Only those: other processes may be transcoding in the same folder.
    */
   private static void removeAbandonedWork(Path dir) {
-    Instant cutoff = Instant.now().minus(ABANDONED_WORK_AGE);
-    try (DirectoryStream<Path> folders = Files.newDirectoryStream(dir, WORK_PREFIX + "*")) {
-      for (Path folder : folders) {
-        if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
-            && lastWritten(folder).isBefore(cutoff)) {
-          LOG.info("removing {}, left by a transcode that did not finish", folder);
-          deleteTree(folder);
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("could not look for abandoned working folders in {}: {}", dir, e.toString());
-    }
-  }
-
-  /** When anything in {@code folder} was last written; now when it cannot be read. */
-  private static Instant lastWritten(Path folder) {
-    try (Stream<Path> files = Files.walk(folder)) {
-      Instant newest = Instant.EPOCH;
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Instant t = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toInstant();
-        if (t.isAfter(newest)) {
-          newest = t;
-        }
-      }
-      return newest;
-    } catch (IOException | UncheckedIOException e) {
-      return Instant.now(); // changing under us (another process at work): leave it be
-    }
+    Folders.removeAbandoned(dir, WORK_PREFIX + "*", ABANDONED_WORK_AGE,
+        "working folder");
   }
 
   /** The H.264 encoder in use: {@code libx264} or {@code libopenh264}. */
@@ -360,7 +330,7 @@ public final class Transcoder {
       throw new TranscodeException("the transcode of " + request.input() + " failed: "
           + e.getMessage(), e);
     } finally {
-      deleteTree(work);
+      Folders.deleteTree(work);
     }
   }
 
@@ -399,20 +369,6 @@ public final class Transcoder {
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          LOG.warn("could not delete {}", p, e);
-        }
-      });
-    } catch (IOException e) {
-      LOG.warn("could not clean up {}", dir, e);
-    }
   }
 
   /** Turns decoded-frame times into at most five progress reports a second. */

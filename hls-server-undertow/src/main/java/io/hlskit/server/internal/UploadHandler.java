@@ -7,6 +7,7 @@ import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.ingest.IngestJob;
 import io.hlskit.core.ingest.IngestRequest;
 import io.hlskit.core.ingest.IngestService;
+import io.hlskit.core.internal.Folders;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.form.FormData;
 import io.undertow.server.handlers.form.FormDataParser;
@@ -17,12 +18,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Optional;
@@ -64,20 +63,7 @@ public final class UploadHandler {
    * folder may be shared by other instances whose uploads are still in their queues.
    */
   private void removeAbandonedUploads() {
-    if (!Files.isDirectory(uploads)) {
-      return;
-    }
-    Instant cutoff = Instant.now().minus(ABANDONED_UPLOAD_AGE);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(uploads, "upload-*.bin")) {
-      for (Path f : files) {
-        if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
-          LOG.info("removing the abandoned upload {}", f);
-          Files.deleteIfExists(f);
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("could not look for abandoned uploads in {}", uploads, e);
-    }
+    Folders.removeAbandoned(uploads, "upload-*.bin", ABANDONED_UPLOAD_AGE, "upload");
   }
 
   /** Handles the upload; runs on a worker thread. */

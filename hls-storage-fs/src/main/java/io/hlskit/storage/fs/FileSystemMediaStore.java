@@ -5,6 +5,7 @@ import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.ChannelRegistry;
+import io.hlskit.core.internal.Folders;
 import io.hlskit.core.store.AbstractChannelDraft;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
@@ -18,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -115,7 +115,7 @@ public final class FileSystemMediaStore implements MediaStore {
     StorageKeys.requireUserKey(key);
     Path path = root.resolve(key).normalize();
     if (!path.startsWith(root) || path.equals(root)) {
-      throw new StorageException("invalid object key '" + key + "': it leaves the store");
+      throw new StorageException("key '" + key + "' leaves the store");
     }
     return path;
   }
@@ -410,7 +410,7 @@ public final class FileSystemMediaStore implements MediaStore {
         finish();
         channels.published(metadata);
         if (replacing) {
-          deleteTree(old);
+          Folders.deleteTree(old);
         }
       } catch (IOException e) {
         throw new StorageException("could not publish channel " + channelId + " under " + root
@@ -421,59 +421,13 @@ public final class FileSystemMediaStore implements MediaStore {
     @Override
     public synchronized void close() {
       if (finish()) {
-        deleteTree(dir);
+        Folders.deleteTree(dir);
       }
     }
   }
 
   private void removeAbandonedDrafts() {
-    Instant cutoff = Instant.now().minus(ABANDONED_DRAFT_AGE);
-    try (DirectoryStream<Path> drafts = Files.newDirectoryStream(root.resolve(DRAFTS))) {
-      for (Path d : drafts) {
-        if (newestModification(d).isBefore(cutoff)) {
-          LOG.info("removing the abandoned draft {}", d);
-          deleteTree(d);
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("could not look for abandoned drafts under {}", root, e);
-    }
-  }
-
-  private static Instant newestModification(Path dir) throws IOException {
-    Instant newest = Files.getLastModifiedTime(dir).toInstant();
-    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-      for (Path c : children) {
-        Instant t = Files.getLastModifiedTime(c, LinkOption.NOFOLLOW_LINKS).toInstant();
-        if (t.isAfter(newest)) {
-          newest = t;
-        }
-      }
-    }
-    return newest;
-  }
-
-  static void deleteTree(Path dir) {
-    if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.deleteIfExists(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      LOG.warn("could not delete {}", dir, e);
-    }
+    Folders.removeAbandoned(root.resolve(DRAFTS), "*", ABANDONED_DRAFT_AGE, "draft");
   }
 
   private static void deleteQuietly(Path file) {
