@@ -8,7 +8,7 @@
 # and for a 6 KB playlist, each for DURATION seconds (default 15) after WARMUP seconds (default
 # 30) of load on each server, and the ratios. BASELINE_JAR=/path/to/an/older/benchmarks.jar adds
 # that build's server ("baseline", port 18084) to the same run, measured in turn with the others:
-# how a change moved hlskit, against the same nginx.
+# how a change moved hlskit, against the same nginx. EXPRESS=0 leaves Express out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
@@ -98,7 +98,7 @@ fi
 
 # the seed's server.js, as its report shows it: Express 4 static with CORS and its HLS headers,
 # on port 18083 and core 0 (Node serves from one thread, as the others do here)
-if command -v node >/dev/null && command -v npm >/dev/null; then
+if [ "${EXPRESS:-1}" = 1 ] && command -v node >/dev/null && command -v npm >/dev/null; then
   mkdir -p "$work/express"
   (cd "$work/express" && npm install --silent --no-audit --no-fund express@4 cors@2 >/dev/null)
   cat > "$work/express/server.js" <<JS
@@ -128,7 +128,7 @@ JS
   servers="$servers express"
   echo "express $(node -p "require('$work/express/node_modules/express/package.json').version") on node $(node --version)"
 else
-  echo "no node/npm: the Express comparison is skipped"
+  echo "no node/npm (or EXPRESS=0): the Express comparison is skipped"
 fi
 
 cat > "$work/random.lua" <<LUA

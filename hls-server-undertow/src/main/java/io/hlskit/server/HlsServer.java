@@ -97,19 +97,19 @@ public final class HlsServer implements AutoCloseable {
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", new Cors(config.allowedOrigins, "GET, HEAD",
             gzip(HlsHandlers.streams(config.store, config.access),
-                Predicates.suffixes(".m3u8"))))
+                Predicates.suffixes(".m3u8"), Predicates.truePredicate())))
         .addPrefixPath("/api", new Cors(config.allowedOrigins, "GET, HEAD, POST, DELETE",
             gzip(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
                     config.ingest, config.access, config.maxUploadBytes,
                     config.uploadDirectory)),
-                Predicates.truePredicate())))
+                Predicates.truePredicate(), Predicates.truePredicate())))
         .addExactPath("/ws/chat", HlsHandlers.chat(chat, config.store, config.access,
             config.allowedOrigins));
     routes.addPrefixPath("/", exchange -> Responses.error(exchange, 404, "not_found",
         "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
     config.mounts.forEach((prefix, handler) -> routes.addPrefixPath(prefix,
         new Cors(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
-            gzip(handler, HlsServer::textResponse))));
+            gzip(handler, Predicates.truePredicate(), HlsServer::textResponse))));
     graceful = Handlers.gracefulShutdown(errorsAsJson(routes));
     int idleMs = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout.toMillis());
     Undertow u = Undertow.builder()
@@ -144,12 +144,15 @@ public final class HlsServer implements AutoCloseable {
    * to about a tenth. Never for ranges, whose offsets are of the plain bytes. The two forms are
    * two representations: {@code Vary: Accept-Encoding}, and the gzipped one's ETag gets {@code
    * -gz} (taken off again when a client revalidates with it, so it still earns a 304).
+   *
+   * @param which the requests whose answers may be gzipped, known from the request alone
+   * @param text asked when the answer starts: whether it is worth gzipping (by its type)
    */
-  private static HttpHandler gzip(HttpHandler next, Predicate which) {
+  private static HttpHandler gzip(HttpHandler next, Predicate which, Predicate text) {
     Predicate noRange = exchange -> !exchange.getRequestHeaders().contains(Headers.RANGE);
     HttpHandler encoding = new EncodingHandler(next, new ContentEncodingRepository()
         .addEncodingHandler("gzip", new GzipEncodingProvider(), 50,
-            Predicates.and(which, noRange)));
+            Predicates.and(which, text, noRange)));
     return exchange -> {
       if (which.resolve(exchange)) {
         exchange.getResponseHeaders().add(Headers.VARY, "Accept-Encoding");

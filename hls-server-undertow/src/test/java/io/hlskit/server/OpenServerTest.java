@@ -78,7 +78,12 @@ class OpenServerTest {
           if (exchange.getRelativePath().equals("/boom")) {
             throw new IllegalStateException("a bug in the embedder's handler");
           }
-          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain")
+              .put(Headers.ETAG, "\"v1\"");
+          if (HlsHandlers.ifNoneMatch(exchange, "\"v1\"")) {
+            exchange.setStatusCode(304);
+            return;
+          }
           exchange.getResponseSender().send(text + exchange.getRelativePath());
         })
         .build().start();
@@ -89,6 +94,12 @@ class OpenServerTest {
     HttpResponse<byte[]> zipped = get("/hello", "Accept-Encoding", "gzip",
         "Origin", "https://tv.example.com");
     assertThat(zipped.headers().firstValue("content-encoding")).contains("gzip");
+    // two representations: the gzipped one says so in its ETag, and caches keep them apart
+    assertThat(zipped.headers().firstValue("etag")).contains("\"v1-gz\"");
+    assertThat(zipped.headers().allValues("vary")).contains("Accept-Encoding");
+    assertThat(get("/hello", "Accept-Encoding", "gzip", "If-None-Match", "\"v1-gz\"")
+        .statusCode()).isEqualTo(304);
+    assertThat(plain.headers().firstValue("etag")).contains("\"v1\"");
     assertThat(zipped.headers().firstValue("access-control-allow-origin"))
         .contains("https://tv.example.com");
     try (GZIPInputStream in = new GZIPInputStream(

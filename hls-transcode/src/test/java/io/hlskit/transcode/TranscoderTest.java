@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hlskit.core.HlsException;
 import io.hlskit.core.StorageException;
+import io.hlskit.core.TranscodeCancelledException;
 import io.hlskit.core.TranscodeException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.playlist.MediaPlaylist;
@@ -487,7 +488,7 @@ class TranscoderTest {
 
     assertThat(worker.isAlive()).isFalse();
     assertThat(took).as("from the interrupt to the end").isLessThan(Duration.ofSeconds(1));
-    assertThat(failure.get()).isInstanceOf(TranscodeException.class)
+    assertThat(failure.get()).isInstanceOf(TranscodeCancelledException.class)
         .hasMessageContaining("cancelled");
     assertThat(store.list("stopped/")).isEmpty();
     assertThat(store.channelMetadata("stopped")).isEmpty();

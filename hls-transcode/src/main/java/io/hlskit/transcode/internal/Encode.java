@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.*;
 import static org.bytedeco.ffmpeg.global.swresample.*;
 import static org.bytedeco.ffmpeg.global.swscale.*;
 
+import io.hlskit.core.TranscodeCancelledException;
 import io.hlskit.core.TranscodeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,7 +181,7 @@ public final class Encode implements AutoCloseable {
     }
     while (true) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new TranscodeException("the transcode of " + name + " was cancelled");
+        throw new TranscodeCancelledException("the transcode of " + name + " was cancelled");
       }
       int ret = av_read_frame(in, packet);
       if (ret == AVERROR_EOF()) {
@@ -777,7 +778,7 @@ public final class Encode implements AutoCloseable {
       } catch (InterruptedException e) {
         w.free();
         Thread.currentThread().interrupt();
-        throw new TranscodeException("the transcode of " + name + " was cancelled");
+        throw new TranscodeCancelledException("the transcode of " + name + " was cancelled");
       }
       if (!queued) {
         w.free();

@@ -4,6 +4,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.*;
 import static org.bytedeco.ffmpeg.global.avformat.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
+import io.hlskit.core.TranscodeCancelledException;
 import io.hlskit.core.TranscodeException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ public final class Remux implements AutoCloseable {
     AVRational primaryTb = in.streams(primary).time_base();
     while (true) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new TranscodeException("the transcode of " + name + " was cancelled");
+        throw new TranscodeCancelledException("the transcode of " + name + " was cancelled");
       }
       ret = av_read_frame(in, packet);
       if (ret == AVERROR_EOF()) {
