@@ -72,15 +72,21 @@ http {
 NGINX
 nginx -c "$work/nginx.conf"
 
+# waits until the server on port $1 answers the playlist
+await_server() {
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$1/streams/canal1/playlist.m3u8" 2>/dev/null && return
+    sleep 0.2
+  done
+  curl -fsS -o /dev/null "http://127.0.0.1:$1/streams/canal1/playlist.m3u8"
+}
+
 # hlskit on port 18082, its JVM on core 0 too
 taskset -c 0 java -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18082 \
   > "$work/hlskit.log" 2>&1 &
 hlskit_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS -o /dev/null http://127.0.0.1:18082/streams/canal1/playlist.m3u8 2>/dev/null && break
-  sleep 0.2
-done
-curl -fsS -o /dev/null http://127.0.0.1:18081/streams/canal1/playlist.m3u8
+await_server 18082
+await_server 18081
 servers="nginx hlskit"
 
 # an older build of hlskit, when given, on port 18084 and core 0 as well
@@ -88,11 +94,7 @@ if [ -n "${BASELINE_JAR:-}" ]; then
   taskset -c 0 java -cp "$BASELINE_JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
     > "$work/baseline.log" 2>&1 &
   baseline_pid=$!
-  for _ in $(seq 1 100); do
-    curl -fsS -o /dev/null http://127.0.0.1:18084/streams/canal1/playlist.m3u8 2>/dev/null && break
-    sleep 0.2
-  done
-  curl -fsS -o /dev/null http://127.0.0.1:18084/streams/canal1/playlist.m3u8
+  await_server 18084
   servers="$servers baseline"
 fi
 
@@ -120,11 +122,7 @@ app.listen(18083, '127.0.0.1');
 JS
   (cd "$work/express" && NODE_ENV=production exec taskset -c 0 node server.js > "$work/express.log" 2>&1) &
   express_pid=$!
-  for _ in $(seq 1 50); do
-    curl -fsS -o /dev/null http://127.0.0.1:18083/streams/canal1/playlist.m3u8 2>/dev/null && break
-    sleep 0.2
-  done
-  curl -fsS -o /dev/null http://127.0.0.1:18083/streams/canal1/playlist.m3u8
+  await_server 18083
   servers="$servers express"
   echo "express $(node -p "require('$work/express/node_modules/express/package.json').version") on node $(node --version)"
 else
