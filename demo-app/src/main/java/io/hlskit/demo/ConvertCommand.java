@@ -87,8 +87,6 @@ final class ConvertCommand implements Callable<Integer> {
           .segmentDuration(Duration.ofSeconds(segmentSeconds))
           .format(SegmentFormat.of(format))
           .build();
-      Transcoder transcoder = Transcoder.builder().workDirectory(storage.workDirectory())
-          .build();
       long started = System.nanoTime();
       ChannelMetadata published;
       try (MediaStore store = storage.openStore()) {
@@ -98,6 +96,8 @@ final class ConvertCommand implements Callable<Integer> {
               + "; add --replace to replace it, or choose another channel id");
           return 1;
         }
+        Transcoder transcoder = Transcoder.builder().workDirectory(storage.workDirectory())
+            .build();
         if (System.console() != null) {
           try (ProgressBar bar = new ProgressBarBuilder().setTaskName(channel).setInitialMax(1000)
               .setStyle(ProgressBarStyle.ASCII).setUnit("%", 10).build()) {
