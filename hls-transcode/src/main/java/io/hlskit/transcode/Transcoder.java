@@ -21,6 +21,8 @@ import io.hlskit.core.playlist.Variant;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.internal.Encode;
+import io.hlskit.transcode.internal.EncodeResult;
+import io.hlskit.transcode.internal.EncodeSettings;
 import io.hlskit.transcode.internal.LibavLog;
 import io.hlskit.transcode.internal.Remux;
 import java.io.IOException;
@@ -223,14 +225,14 @@ public final class Transcoder {
       long started = System.nanoTime();
       ProgressReporter reporter = new ProgressReporter(listener, ladder.remux()
           ? remux::inputDurationMicros : encode::inputDurationMicros, started);
-      Encode.Result result;
+      EncodeResult result;
       if (ladder.remux()) {
         result = remux.run(work, segmentSeconds, request.format() == SegmentFormat.FMP4,
             reporter::videoAt);
       } else {
-        List<Encode.RenditionSpec> specs = ladder.profiles().stream()
-            .map(p -> new Encode.RenditionSpec(p.shortSide(), p.videoBitrate())).toList();
-        result = encode.run(work, new Encode.Settings(specs, ladder.isAdaptive(),
+        List<EncodeSettings.Rendition> specs = ladder.profiles().stream()
+            .map(p -> new EncodeSettings.Rendition(p.shortSide(), p.videoBitrate())).toList();
+        result = encode.run(work, new EncodeSettings(specs, ladder.isAdaptive(),
             ladder.profiles().get(0).audioBitrate(), segmentSeconds, videoEncoder,
             request.format() == SegmentFormat.FMP4),
             reporter::videoAt);
@@ -241,7 +243,7 @@ public final class Transcoder {
       MediaPlaylist single = null;
       Duration total = Duration.ZERO;
       int segmentCount = 0;
-      for (Encode.RenditionResult r : result.renditions()) {
+      for (EncodeResult.Rendition r : result.renditions()) {
         // renditions are named by their short side: 360p is 640x360 and 360x640 alike
         String name = r.hasVideo() ? Math.min(r.width(), r.height()) + "p" : AUDIO_ONLY;
         MediaPlaylist produced = lastSegmentFixed(PlaylistParser.lenient()

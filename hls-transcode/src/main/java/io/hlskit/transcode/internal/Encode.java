@@ -18,8 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -60,42 +60,6 @@ public final class Encode implements AutoCloseable {
   /** The frame size of the AAC encoder. */
   private static final int AAC_FRAME = 1024;
   private static final int AUDIO_RATE = 48_000;
-
-  /** One rendition asked for: the short side of its picture and its video bit rate. */
-  public record RenditionSpec(int shortSide, long videoBitrate) {}
-
-  /**
-   * Everything the caller chose.
-   *
-   * @param renditions what to make, lowest first
-   * @param dropLarger for a ladder: leave out renditions larger than the source instead of
-   *     making them at the source's size
-   * @param fmp4 fragmented MP4 segments with an init section instead of MPEG-TS
-   */
-  public record Settings(List<RenditionSpec> renditions, boolean dropLarger, long audioBitrate,
-      double segmentSeconds, String videoEncoder, boolean fmp4) {}
-
-  /**
-   * One rendition made: its picture size (0 x 0 for audio only), RFC 6381 video codec name (null
-   * when unknown or audio only) and media playlist.
-   */
-  public record RenditionResult(int width, int height, long videoBitrate, String videoCodecs,
-      Path playlist) {
-    /** Whether the rendition has pictures; {@code false} for an audio-only channel. */
-    public boolean hasVideo() {
-      return width > 0 && height > 0;
-    }
-  }
-
-  /**
-   * What came out.
-   *
-   * @param audioCodecs the RFC 6381 name of the audio every rendition carries; empty for none
-   * @param frames video frames, or for audio only the audio frames encoded
-   * @param frameRate frames per second of the video, 0 for audio only
-   */
-  public record Result(List<RenditionResult> renditions, Optional<String> audioCodecs,
-      long frames, double durationSeconds, double frameRate, Optional<byte[]> posterJpeg) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(Encode.class);
 
@@ -138,7 +102,7 @@ public final class Encode implements AutoCloseable {
    *
    * @param onVideoPts called with each decoded video frame's time in microseconds from the start
    */
-  public Result run(Path workDir, Settings s, LongConsumer onVideoPts) {
+  public EncodeResult run(Path workDir, EncodeSettings s, LongConsumer onVideoPts) {
     openInput();
     openDecoders();
     if (videoDecoder != null) {
@@ -212,12 +176,12 @@ public final class Encode implements AutoCloseable {
     for (Output o : outputs) {
       o.submit(Work.END); // each flushes its encoder and writes its trailer
     }
-    List<RenditionResult> results = new ArrayList<>();
+    List<EncodeResult.Rendition> results = new ArrayList<>();
     for (Output o : outputs) {
       o.finish();
-      results.add(o.encoder == null ? new RenditionResult(0, 0, 0, null, o.playlist)
-          : new RenditionResult(o.encoder.width(), o.encoder.height(), o.bitrate, o.codecs,
-              o.playlist));
+      results.add(o.encoder == null ? new EncodeResult.Rendition(0, 0, 0, null, o.playlist)
+          : new EncodeResult.Rendition(o.encoder.width(), o.encoder.height(), o.bitrate,
+              o.codecs, o.playlist));
     }
     Optional<byte[]> posterJpeg = Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0);
     Optional<String> audioCodecs = Optional.ofNullable(audioEncoder).map(e -> "mp4a.40.2");
@@ -226,8 +190,8 @@ public final class Encode implements AutoCloseable {
         throw new TranscodeException(name + " has an audio stream but no sound could be"
             + " decoded; the file is probably truncated or corrupt");
       }
-      return new Result(results, audioCodecs, audioFrames, (double) audioSamples / AUDIO_RATE,
-          0, posterJpeg);
+      return new EncodeResult(results, audioCodecs, audioFrames,
+          (double) audioSamples / AUDIO_RATE, 0, posterJpeg);
     }
     if (frames == 0) {
       throw new TranscodeException(name + " has a video stream but no frame could be decoded;"
@@ -235,7 +199,8 @@ public final class Encode implements AutoCloseable {
     }
     double duration = lastVideoPts == Long.MIN_VALUE ? 0
         : (lastVideoPts + frameDurationTicks()) * av_q2d(timeBase);
-    return new Result(results, audioCodecs, frames, duration, av_q2d(frameRate), posterJpeg);
+    return new EncodeResult(results, audioCodecs, frames, duration, av_q2d(frameRate),
+        posterJpeg);
   }
 
   /** The input's duration in microseconds, 0 when unknown; valid after {@link #run} opened it. */
@@ -323,7 +288,7 @@ public final class Encode implements AutoCloseable {
    * The output sizes ({@code {width, height, bitrate}}): each short side scaled to its
    * rendition, display aspect kept, even; never larger than the source.
    */
-  private List<int[]> outputSizes(Settings s) {
+  private List<int[]> outputSizes(EncodeSettings s) {
     int w = videoDecoder.width();
     int h = videoDecoder.height();
     if (w <= 0 || h <= 0) {
@@ -342,7 +307,7 @@ public final class Encode implements AutoCloseable {
     }
     double shorter = Math.min(displayW, displayH);
     List<int[]> sizes = new ArrayList<>();
-    for (RenditionSpec r : s.renditions()) {
+    for (EncodeSettings.Rendition r : s.renditions()) {
       if (s.dropLarger() && r.shortSide() > shorter && !sizes.isEmpty()) {
         continue; // a ladder never upscales: a larger rendition adds nothing
       }
@@ -361,7 +326,7 @@ public final class Encode implements AutoCloseable {
     return Math.max(2, i);
   }
 
-  private void openAudio(Settings s) {
+  private void openAudio(EncodeSettings s) {
     AVCodec codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
     audioEncoder = avcodec_alloc_context3(codec);
     audioEncoder.sample_fmt(AV_SAMPLE_FMT_FLTP);
@@ -400,7 +365,7 @@ public final class Encode implements AutoCloseable {
     audioOut = av_frame_alloc();
   }
 
-  private void decodeVideo(AVPacket pkt, Settings s, LongConsumer onVideoPts) {
+  private void decodeVideo(AVPacket pkt, EncodeSettings s, LongConsumer onVideoPts) {
     int ret = avcodec_send_packet(videoDecoder, pkt);
     if (ret < 0 && ret != AVERROR_EOF() && ret != AVERROR_EAGAIN()) {
       if (pkt == null) {
@@ -635,7 +600,7 @@ public final class Encode implements AutoCloseable {
     }
 
     /** Opens the rendition; {@code width} 0 for audio only. */
-    void open(Path playlistFile, Settings s, int width, int height) {
+    void open(Path playlistFile, EncodeSettings s, int width, int height) {
       playlist = playlistFile;
       try {
         java.nio.file.Files.createDirectories(playlistFile.getParent());
@@ -667,7 +632,7 @@ public final class Encode implements AutoCloseable {
       Libav.check(avformat_write_header(out, muxOptions), "starting the HLS output for", name);
     }
 
-    private void openVideo(Settings s, int width, int height) {
+    private void openVideo(EncodeSettings s, int width, int height) {
       this.width = width;
       this.height = height;
       videoPacket = av_packet_alloc();

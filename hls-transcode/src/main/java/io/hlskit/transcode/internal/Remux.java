@@ -51,7 +51,7 @@ public final class Remux implements AutoCloseable {
   }
 
   /** Copies the input into {@code workDir/r1/index.m3u8} and its segments. */
-  public Encode.Result run(Path workDir, double segmentSeconds, boolean fmp4,
+  public EncodeResult run(Path workDir, double segmentSeconds, boolean fmp4,
       LongConsumer onVideoPts) {
     Libav.openInput(name, opened -> in = opened);
     int video = Libav.videoStream(in);
@@ -167,7 +167,7 @@ public final class Remux implements AutoCloseable {
       int cover = Libav.coverArtStream(in);
       byte[] art = cover < 0 ? null : poster(in.streams(cover), in.streams(cover).attached_pic(),
           Poster.COVER_SIDE);
-      return new Encode.Result(List.of(new Encode.RenditionResult(0, 0, 0, null, playlist)),
+      return new EncodeResult(List.of(new EncodeResult.Rendition(0, 0, 0, null, playlist)),
           audioCodecs, frames, duration, 0, Optional.ofNullable(art).filter(j -> j.length > 0));
     }
     if (poster == null && firstKeyframe != null) {
@@ -177,7 +177,7 @@ public final class Remux implements AutoCloseable {
     if (videoIn.codecpar().codec_id() == AV_CODEC_ID_HEVC) {
       codecs = "hvc1"; // the full HEVC string needs the VPS; players accept the short form
     }
-    return new Encode.Result(List.of(new Encode.RenditionResult(videoIn.codecpar().width(),
+    return new EncodeResult(List.of(new EncodeResult.Rendition(videoIn.codecpar().width(),
         videoIn.codecpar().height(), videoIn.codecpar().bit_rate(), codecs, playlist)),
         audioCodecs, frames, duration, frameRate > 0 ? frameRate : 25,
         Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0));

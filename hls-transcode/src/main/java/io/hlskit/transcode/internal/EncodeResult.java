@@ -1,0 +1,28 @@
+package io.hlskit.transcode.internal;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a transcode (or a remux) made.
+ *
+ * @param audioCodecs the RFC 6381 name of the audio every rendition carries; empty for none
+ * @param frames video frames, or for audio only the audio frames encoded
+ * @param frameRate frames per second of the video, 0 for audio only
+ */
+public record EncodeResult(List<Rendition> renditions, Optional<String> audioCodecs,
+    long frames, double durationSeconds, double frameRate, Optional<byte[]> posterJpeg) {
+
+  /**
+   * One rendition made: its picture size (0 x 0 for audio only), RFC 6381 video codec name (null
+   * when unknown or audio only) and media playlist.
+   */
+  public record Rendition(int width, int height, long videoBitrate, String videoCodecs,
+      Path playlist) {
+    /** Whether the rendition has pictures; {@code false} for an audio-only channel. */
+    public boolean hasVideo() {
+      return width > 0 && height > 0;
+    }
+  }
+}
