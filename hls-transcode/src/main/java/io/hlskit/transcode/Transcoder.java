@@ -9,15 +9,6 @@ import io.hlskit.core.TranscodeException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.internal.Folders;
-import io.hlskit.core.playlist.InitializationSection;
-import io.hlskit.core.playlist.MediaPlaylist;
-import io.hlskit.core.playlist.MediaSegment;
-import io.hlskit.core.playlist.MultivariantPlaylist;
-import io.hlskit.core.playlist.PlaylistParser;
-import io.hlskit.core.playlist.PlaylistType;
-import io.hlskit.core.playlist.PlaylistWriter;
-import io.hlskit.core.playlist.Resolution;
-import io.hlskit.core.playlist.Variant;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.internal.Encode;
@@ -26,17 +17,11 @@ import io.hlskit.transcode.internal.EncodeSettings;
 import io.hlskit.transcode.internal.LibavLog;
 import io.hlskit.transcode.internal.Remux;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.bytedeco.javacpp.Loader;
@@ -238,90 +223,14 @@ public final class Transcoder {
             reporter::videoAt);
       }
 
-      List<RenditionInfo> renditions = new ArrayList<>();
-      List<Variant> variants = new ArrayList<>();
-      MediaPlaylist single = null;
-      Duration total = Duration.ZERO;
-      int segmentCount = 0;
-      for (EncodeResult.Rendition r : result.renditions()) {
-        // renditions are named by their short side: 360p is 640x360 and 360x640 alike
-        String name = r.hasVideo() ? Math.min(r.width(), r.height()) + "p" : AUDIO_ONLY;
-        MediaPlaylist produced = lastSegmentFixed(PlaylistParser.lenient()
-            .parseMedia(Files.readString(r.playlist(), StandardCharsets.UTF_8)),
-            result.durationSeconds(), !r.hasVideo());
-        long peak = 0;
-        long bytes = 0;
-        for (MediaSegment s : produced.segments()) {
-          Path file = r.playlist().resolveSibling(s.uri());
-          long size = Files.size(file);
-          bytes += size;
-          double seconds = s.duration().toNanos() / 1e9;
-          if (seconds > 0.5) {
-            peak = Math.max(peak, Math.round(size * 8 / seconds));
-          }
-          draft.moveIn(name + "/" + s.uri(), file); // the working folder's: moved, not copied
-        }
-        Optional<InitializationSection> init = produced.segments().get(0).map();
-        if (init.isPresent()) {
-          draft.moveIn(name + "/" + init.get().uri(),
-              r.playlist().resolveSibling(init.get().uri()));
-        }
-        MediaPlaylist index = MediaPlaylist.builder()
-            .playlistType(PlaylistType.VOD)
-            .independentSegments(true)
-            .segments(produced.segments())
-            .endList(true)
-            .build();
-        draft.write(name + "/index.m3u8", utf8(PlaylistWriter.write(index)));
-        total = index.totalDuration();
-        segmentCount = index.segments().size();
-        long average = total.isZero() ? 0 : Math.round(bytes * 8 / (total.toNanos() / 1e9));
-        List<String> codecs = new ArrayList<>();
-        if (r.hasVideo()) {
-          codecs.add(Optional.ofNullable(r.videoCodecs()).orElse("avc1.640028"));
-        }
-        result.audioCodecs().ifPresent(codecs::add);
-        Optional<Resolution> resolution = r.hasVideo()
-            ? Optional.of(new Resolution(r.width(), r.height())) : Optional.empty();
-        renditions.add(new RenditionInfo(name, name + "/index.m3u8", resolution,
-            Math.max(peak, average), average, codecs));
-        Variant.Builder variant = Variant.builder(name + "/index.m3u8", Math.max(peak, average))
-            .averageBandwidth(average).codecs(codecs);
-        if (r.hasVideo()) {
-          variant.resolution(resolution.get()).frameRate(BigDecimal.valueOf(result.frameRate())
-              .setScale(3, RoundingMode.HALF_UP));
-        }
-        variants.add(variant.build());
-        single = index.toBuilder().segments(index.segments().stream()
-            .map(s -> s.toBuilder().uri(name + "/" + s.uri())
-                .map(s.map().map(m -> new InitializationSection(name + "/" + m.uri(),
-                    m.byteRange())).orElse(null)).build()).toList()).build();
-      }
-      // one rendition: the entry playlist is its media playlist (what players given a lone
-      // playlist.m3u8 expect); several:
-      // a multivariant playlist, lowest first
-      String entry = renditions.size() == 1 ? PlaylistWriter.write(single)
-          : PlaylistWriter.write(variantsPlaylist(variants));
-      draft.write(ChannelMetadata.ENTRY_PLAYLIST, utf8(entry));
-      result.posterJpeg().ifPresent(jpeg -> draft.write(POSTER, jpeg));
-
-      ChannelMetadata.Builder metadata = ChannelMetadata.builder(request.channelId())
-          .title(request.title())
-          .duration(total)
-          .poster(result.posterJpeg().isPresent() ? POSTER : null)
-          .source(request.sourceName().orElse(null))
-          .created(Instant.now());
-      // highest first, as channel.json lists them
-      for (int i = renditions.size() - 1; i >= 0; i--) {
-        metadata.addRendition(renditions.get(i));
-      }
-      ChannelMetadata published = metadata.build();
+      ChannelMetadata published = ChannelAssembly.assemble(result, draft, request);
       draft.publish(published);
       double wall = (System.nanoTime() - started) / 1e9;
       listener.onProgress(new Progress(1.0, result.frames(),
-          wall > 0 ? total.toNanos() / 1e9 / wall : 0));
+          wall > 0 ? published.duration().toNanos() / 1e9 / wall : 0));
       LOG.info("published {}: {} of {} segments, {} frames in {} s", request.channelId(),
-          renditions.stream().map(RenditionInfo::name).toList(), segmentCount, result.frames(),
+          published.renditions().stream().map(RenditionInfo::name).toList(),
+          result.renditions().get(0).segments().size(), result.frames(),
           String.format("%.1f", wall));
       return published;
     } catch (IOException e) {
@@ -334,43 +243,6 @@ public final class Transcoder {
     } finally {
       Folders.deleteTree(work);
     }
-  }
-
-  /**
-   * The hls muxer gives the last segment the span of its time stamps, one frame (or more) short
-   * of what it holds; every other segment starts on a forced keyframe and is exact. The last one
-   * gets what is left of the decoded duration, so the EXTINF sum matches the video. Audio alone
-   * goes the other way: AAC's priming frame and the padding of its last frame make the muxer's
-   * sum some 30 ms long, so there the last segment is also trimmed to what is left.
-   */
-  private static MediaPlaylist lastSegmentFixed(MediaPlaylist produced, double durationSeconds,
-      boolean audioOnly) {
-    List<MediaSegment> segments = new ArrayList<>(produced.segments());
-    if (segments.isEmpty()) {
-      throw new TranscodeException("the transcode produced no segment");
-    }
-    Duration before = Duration.ZERO;
-    for (int i = 0; i < segments.size() - 1; i++) {
-      before = before.plus(segments.get(i).duration());
-    }
-    Duration rest = Duration.ofNanos(Math.round(durationSeconds * 1e9)).minus(before);
-    // to the millisecond, as the playlist writes it
-    rest = Duration.ofMillis(Math.max(1, Math.round(rest.toNanos() / 1e6)));
-    MediaSegment last = segments.get(segments.size() - 1);
-    if (rest.compareTo(last.duration()) > 0 || audioOnly) {
-      segments.set(segments.size() - 1, last.toBuilder().duration(rest).build());
-    }
-    return produced.toBuilder().segments(segments).build();
-  }
-
-  private static MultivariantPlaylist variantsPlaylist(List<Variant> variants) {
-    MultivariantPlaylist.Builder b = MultivariantPlaylist.builder().independentSegments(true);
-    variants.forEach(b::addVariant);
-    return b.build();
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Turns decoded-frame times into at most five progress reports a second. */

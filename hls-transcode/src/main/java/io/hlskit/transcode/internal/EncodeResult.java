@@ -1,6 +1,7 @@
 package io.hlskit.transcode.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,13 +17,17 @@ public record EncodeResult(List<Rendition> renditions, Optional<String> audioCod
 
   /**
    * One rendition made: its picture size (0 x 0 for audio only), RFC 6381 video codec name (null
-   * when unknown or audio only) and media playlist.
+   * when unknown or audio only), its segments in order and, for fragmented MP4, the
+   * initialization section they share.
    */
   public record Rendition(int width, int height, long videoBitrate, String videoCodecs,
-      Path playlist) {
+      List<Segment> segments, Optional<Path> init) {
     /** Whether the rendition has pictures; {@code false} for an audio-only channel. */
     public boolean hasVideo() {
       return width > 0 && height > 0;
     }
   }
+
+  /** A segment file and how long it plays. */
+  public record Segment(Path file, Duration duration) {}
 }

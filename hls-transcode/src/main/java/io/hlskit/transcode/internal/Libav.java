@@ -69,9 +69,21 @@ public final class Libav {
     av_dict_set(options, "hls_segment_filename",
         playlist.resolveSibling(fmp4 ? "seg_%05d.m4s" : "seg_%05d.ts").toString(), 0);
     if (fmp4) {
-      av_dict_set(options, "hls_fmp4_init_filename", "init.mp4", 0);
+      av_dict_set(options, "hls_fmp4_init_filename", INIT, 0);
     }
     return options;
+  }
+
+  private static final String INIT = "init.mp4";
+
+  /** The file of segment {@code n} (from 0) beside {@code playlist}, as {@link #hlsOptions} names it. */
+  public static Path segmentFile(Path playlist, boolean fmp4, int n) {
+    return playlist.resolveSibling(String.format(fmp4 ? "seg_%05d.m4s" : "seg_%05d.ts", n));
+  }
+
+  /** The initialization section of fragmented MP4 segments beside {@code playlist}. */
+  public static Path initFile(Path playlist) {
+    return playlist.resolveSibling(INIT);
   }
 
   /** Returns {@code code} when it is not an error, else throws for {@code stage}. */

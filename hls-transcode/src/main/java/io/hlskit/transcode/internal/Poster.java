@@ -30,8 +30,8 @@ final class Poster {
    */
   static byte[] fromPacket(AVCodecParameters codecpar, AVPacket packet, int maxLongSide,
       String name) {
-    if (codecpar.width() > Encode.MAX_SIDE || codecpar.height() > Encode.MAX_SIDE
-        || (long) codecpar.width() * codecpar.height() > Encode.MAX_PIXELS) {
+    if (codecpar.width() > Source.MAX_SIDE || codecpar.height() > Source.MAX_SIDE
+        || (long) codecpar.width() * codecpar.height() > Source.MAX_PIXELS) {
       // a header can claim any size; decoding would ask for that much memory
       throw new io.hlskit.core.TranscodeException("the picture of " + name + " declares "
           + codecpar.width() + "x" + codecpar.height() + ", more than hlskit decodes");

@@ -50,7 +50,10 @@ public final class Remux implements AutoCloseable {
     this.name = input.toString();
   }
 
-  /** Copies the input into {@code workDir/r1/index.m3u8} and its segments. */
+  /**
+   * Copies the input into segments in {@code workDir/r1/}; the muxer's playlist there is not
+   * what the result's segments come from (see {@link SegmentCuts}).
+   */
   public EncodeResult run(Path workDir, double segmentSeconds, boolean fmp4,
       LongConsumer onVideoPts) {
     Libav.openInput(name, opened -> in = opened);
@@ -96,6 +99,10 @@ public final class Remux implements AutoCloseable {
     }
     options = Libav.hlsOptions(playlist, segmentSeconds, fmp4);
     Libav.check(avformat_write_header(out, options), "starting the HLS output for", name);
+    // the stream that times the channel: the video, or the audio of a sound file
+    int primary = video >= 0 ? video : audio;
+    SegmentCuts cuts = new SegmentCuts(segmentSeconds, video >= 0, video >= 0 && audio >= 0,
+        out.streams(map[primary]).time_base());
 
     packet = av_packet_alloc();
     double posterAt = Math.min(1.0, inputDurationMicros() / 1e6 / 10);
@@ -104,8 +111,6 @@ public final class Remux implements AutoCloseable {
     long first = AV_NOPTS_VALUE;
     long last = 0;
     String codecs = videoIn == null ? null : codecsFromExtradata(videoIn);
-    // the stream that times the channel: the video, or the audio of a sound file
-    int primary = video >= 0 ? video : audio;
     AVRational primaryTb = in.streams(primary).time_base();
     while (true) {
       if (Thread.currentThread().isInterrupted()) {
@@ -149,6 +154,11 @@ public final class Remux implements AutoCloseable {
         av_packet_rescale_ts(packet, from.time_base(), to.time_base());
         packet.stream_index(target);
         packet.pos(-1);
+        if (target == map[primary]) {
+          cuts.reference(packet.pts(), packet.dts(), (packet.flags() & AV_PKT_FLAG_KEY) != 0);
+        } else {
+          cuts.other(packet.pts(), packet.dts(), to.time_base());
+        }
         Libav.check(av_interleaved_write_frame(out, packet), "writing a segment of", name);
       } finally {
         av_packet_unref(packet);
@@ -162,12 +172,14 @@ public final class Remux implements AutoCloseable {
     Optional<String> audioCodecs = audio < 0 ? Optional.empty()
         : Libav.audioCodecs(in.streams(audio).codecpar());
     double duration = last * av_q2d(primaryTb);
+    List<EncodeResult.Segment> segments = cuts.segments(duration, playlist, fmp4, name);
+    Optional<Path> init = fmp4 ? Optional.of(Libav.initFile(playlist)) : Optional.empty();
     if (videoIn == null) {
       // a song: its cover art, if it has one, is the poster
       int cover = Libav.coverArtStream(in);
       byte[] art = cover < 0 ? null : poster(in.streams(cover), in.streams(cover).attached_pic(),
           Poster.COVER_SIDE);
-      return new EncodeResult(List.of(new EncodeResult.Rendition(0, 0, 0, null, playlist)),
+      return new EncodeResult(List.of(new EncodeResult.Rendition(0, 0, 0, null, segments, init)),
           audioCodecs, frames, duration, 0, Optional.ofNullable(art).filter(j -> j.length > 0));
     }
     if (poster == null && firstKeyframe != null) {
@@ -178,7 +190,7 @@ public final class Remux implements AutoCloseable {
       codecs = "hvc1"; // the full HEVC string needs the VPS; players accept the short form
     }
     return new EncodeResult(List.of(new EncodeResult.Rendition(videoIn.codecpar().width(),
-        videoIn.codecpar().height(), videoIn.codecpar().bit_rate(), codecs, playlist)),
+        videoIn.codecpar().height(), videoIn.codecpar().bit_rate(), codecs, segments, init)),
         audioCodecs, frames, duration, frameRate > 0 ? frameRate : 25,
         Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0));
   }

@@ -1,0 +1,136 @@
+package io.hlskit.transcode;
+
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.playlist.InitializationSection;
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.MediaSegment;
+import io.hlskit.core.playlist.MultivariantPlaylist;
+import io.hlskit.core.playlist.PlaylistType;
+import io.hlskit.core.playlist.PlaylistWriter;
+import io.hlskit.core.playlist.Resolution;
+import io.hlskit.core.playlist.Variant;
+import io.hlskit.core.store.ChannelDraft;
+import io.hlskit.transcode.internal.EncodeResult;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Puts what a transcode made into a channel draft: each rendition's segments moved in and its
+ * media playlist written from them (never read back from libav's), the entry playlist, the
+ * poster; and says what the channel is, its bandwidths measured from the segments' sizes.
+ */
+final class ChannelAssembly {
+  private ChannelAssembly() {}
+
+  /** The RFC 6381 name used when the encoder's parameters could not be read. */
+  private static final String H264_HIGH = "avc1.640028";
+
+  /**
+   * Fills {@code draft}; the caller publishes it with the metadata returned.
+   *
+   * @throws IOException when a segment made cannot be read
+   */
+  static ChannelMetadata assemble(EncodeResult result, ChannelDraft draft,
+      TranscodeRequest request) throws IOException {
+    List<RenditionInfo> renditions = new ArrayList<>();
+    List<Variant> variants = new ArrayList<>();
+    MediaPlaylist single = null;
+    Duration total = Duration.ZERO;
+    for (EncodeResult.Rendition r : result.renditions()) {
+      // renditions are named by their short side: 360p is 640x360 and 360x640 alike
+      String name = r.hasVideo() ? Math.min(r.width(), r.height()) + "p" : Transcoder.AUDIO_ONLY;
+      Optional<InitializationSection> init = r.init()
+          .map(file -> InitializationSection.of(file.getFileName().toString()));
+      List<MediaSegment> segments = new ArrayList<>();
+      long peak = 0;
+      long bytes = 0;
+      for (EncodeResult.Segment s : r.segments()) {
+        long size = Files.size(s.file());
+        bytes += size;
+        double seconds = s.duration().toNanos() / 1e9;
+        if (seconds > 0.5) {
+          peak = Math.max(peak, Math.round(size * 8 / seconds));
+        }
+        String uri = s.file().getFileName().toString();
+        segments.add(MediaSegment.builder(uri, s.duration()).map(init.orElse(null)).build());
+        draft.moveIn(name + "/" + uri, s.file()); // the working folder's: moved, not copied
+      }
+      if (init.isPresent()) {
+        draft.moveIn(name + "/" + init.get().uri(), r.init().get());
+      }
+      MediaPlaylist index = MediaPlaylist.builder()
+          .playlistType(PlaylistType.VOD)
+          .independentSegments(true)
+          .segments(segments)
+          .endList(true)
+          .build();
+      draft.write(name + "/index.m3u8", utf8(PlaylistWriter.write(index)));
+      total = index.totalDuration();
+      long average = total.isZero() ? 0 : Math.round(bytes * 8 / (total.toNanos() / 1e9));
+      List<String> codecs = new ArrayList<>();
+      if (r.hasVideo()) {
+        codecs.add(Optional.ofNullable(r.videoCodecs()).orElse(H264_HIGH));
+      }
+      result.audioCodecs().ifPresent(codecs::add);
+      Optional<Resolution> resolution = r.hasVideo()
+          ? Optional.of(new Resolution(r.width(), r.height())) : Optional.empty();
+      renditions.add(new RenditionInfo(name, name + "/index.m3u8", resolution,
+          Math.max(peak, average), average, codecs));
+      Variant.Builder variant = Variant.builder(name + "/index.m3u8", Math.max(peak, average))
+          .averageBandwidth(average).codecs(codecs);
+      if (r.hasVideo()) {
+        variant.resolution(resolution.get()).frameRate(BigDecimal.valueOf(result.frameRate())
+            .setScale(3, RoundingMode.HALF_UP));
+      }
+      variants.add(variant.build());
+      single = prefixed(index, name + "/");
+    }
+    // one rendition: the entry playlist is its media playlist (what players given a lone
+    // playlist.m3u8 expect); several: a multivariant playlist, lowest first
+    String entry = renditions.size() == 1 ? PlaylistWriter.write(single)
+        : PlaylistWriter.write(multivariant(variants));
+    draft.write(ChannelMetadata.ENTRY_PLAYLIST, utf8(entry));
+    result.posterJpeg().ifPresent(jpeg -> draft.write(Transcoder.POSTER, jpeg));
+
+    ChannelMetadata.Builder metadata = ChannelMetadata.builder(request.channelId())
+        .title(request.title())
+        .duration(total)
+        .poster(result.posterJpeg().isPresent() ? Transcoder.POSTER : null)
+        .source(request.sourceName().orElse(null))
+        .created(Instant.now());
+    // highest first, as channel.json lists them
+    for (int i = renditions.size() - 1; i >= 0; i--) {
+      metadata.addRendition(renditions.get(i));
+    }
+    return metadata.build();
+  }
+
+  /** {@code playlist} as seen from the channel's folder: every URI under {@code prefix}. */
+  private static MediaPlaylist prefixed(MediaPlaylist playlist, String prefix) {
+    return playlist.toBuilder().segments(playlist.segments().stream()
+        .map(s -> s.toBuilder().uri(prefix + s.uri())
+            .map(s.map().map(m -> new InitializationSection(prefix + m.uri(), m.byteRange()))
+                .orElse(null))
+            .build())
+        .toList()).build();
+  }
+
+  private static MultivariantPlaylist multivariant(List<Variant> variants) {
+    MultivariantPlaylist.Builder b = MultivariantPlaylist.builder().independentSegments(true);
+    variants.forEach(b::addVariant);
+    return b.build();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
