@@ -14,6 +14,7 @@ import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.internal.Encode;
 import io.hlskit.transcode.internal.EncodeResult;
 import io.hlskit.transcode.internal.EncodeSettings;
+import io.hlskit.transcode.internal.InputRules;
 import io.hlskit.transcode.internal.LibavLog;
 import io.hlskit.transcode.internal.Remux;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
@@ -78,10 +80,12 @@ public final class Transcoder {
 
   private final String videoEncoder;
   private final Path workDirectory;
+  private final TranscodeLimits limits;
 
-  private Transcoder(String videoEncoder, Path workDirectory) {
+  private Transcoder(String videoEncoder, Path workDirectory, TranscodeLimits limits) {
     this.videoEncoder = videoEncoder;
     this.workDirectory = workDirectory;
+    this.limits = limits;
   }
 
   /**
@@ -102,8 +106,18 @@ public final class Transcoder {
   /** Builds a {@link Transcoder}. */
   public static final class Builder {
     private Path workDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+    private TranscodeLimits limits = TranscodeLimits.DEFAULTS;
 
     private Builder() {}
+
+    /**
+     * What inputs are taken and how much work one may cost (default: {@link
+     * TranscodeLimits#DEFAULTS}).
+     */
+    public Builder limits(TranscodeLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
 
     /**
      * Where each transcode writes its segments before they go into the store (default: {@code
@@ -132,7 +146,7 @@ public final class Transcoder {
             + workDirectory + " (" + e + "); give a writable folder", e);
       }
       removeAbandonedWork(workDirectory);
-      return new Transcoder(encoder, workDirectory);
+      return new Transcoder(encoder, workDirectory, limits);
     }
   }
 
@@ -204,25 +218,30 @@ public final class Transcoder {
     Ladder ladder = request.ladder();
     double segmentSeconds = request.segmentDuration().toMillis() / 1000.0;
     // both are free until run: only the one the ladder asks for allocates anything
-    try (Encode encode = new Encode(request.input());
-        Remux remux = new Remux(request.input());
+    InputRules rules = new InputRules(limits.formatWhitelist(),
+        limits.maxDuration().toNanos() / 1000);
+    try (Encode encode = new Encode(request.input(), rules);
+        Remux remux = new Remux(request.input(), rules);
         ChannelDraft draft = store.draft(request.channelId())) {
       long started = System.nanoTime();
       ProgressReporter reporter = new ProgressReporter(listener, ladder.remux()
           ? remux::inputDurationMicros : encode::inputDurationMicros, started);
+      Guard guard = new Guard(limits, work, started, request.input());
+      LongConsumer onTime = guard.andThen(reporter::videoAt);
       EncodeResult result;
       if (ladder.remux()) {
         result = remux.run(work, segmentSeconds, request.format() == SegmentFormat.FMP4,
-            reporter::videoAt);
+            onTime);
       } else {
         List<EncodeSettings.Rendition> specs = ladder.profiles().stream()
             .map(p -> new EncodeSettings.Rendition(p.shortSide(), p.videoBitrate())).toList();
         result = encode.run(work, new EncodeSettings(specs, ladder.isAdaptive(),
             ladder.profiles().get(0).audioBitrate(), segmentSeconds, videoEncoder,
             request.format() == SegmentFormat.FMP4),
-            reporter::videoAt);
+            onTime);
       }
 
+      guard.checkOutput(); // what was written since the last look
       ChannelMetadata published = ChannelAssembly.assemble(result, draft, request);
       draft.publish(published);
       double wall = (System.nanoTime() - started) / 1e9;
@@ -242,6 +261,51 @@ public final class Transcoder {
           + e.getMessage(), e);
     } finally {
       Folders.deleteTree(work);
+    }
+  }
+
+  /**
+   * Stops a transcode that crosses its limits: decoded past the longest input (a header can
+   * understate), wrote more than its output cap, or ran longer than its time. Output is measured
+   * once a second.
+   */
+  private static final class Guard implements LongConsumer {
+    private final TranscodeLimits limits;
+    private final Path work;
+    private final long started;
+    private final Path input;
+    private long lastMeasured;
+
+    Guard(TranscodeLimits limits, Path work, long started, Path input) {
+      this.limits = limits;
+      this.work = work;
+      this.started = started;
+      this.input = input;
+    }
+
+    @Override
+    public void accept(long micros) {
+      if (micros > limits.maxDuration().toNanos() / 1000) {
+        throw new TranscodeException(input + " plays longer than the "
+            + limits.maxDuration().toMinutes() + " min this transcoder takes"
+            + " (TranscodeLimits.maxDuration)");
+      }
+      long now = System.nanoTime();
+      if (now - started > limits.maxTime().toNanos()) {
+        throw new TranscodeException("the transcode of " + input + " ran past its "
+            + limits.maxTime().toMinutes() + " min (TranscodeLimits.maxTime)");
+      }
+      if (now - lastMeasured >= 1_000_000_000L) {
+        lastMeasured = now;
+        checkOutput();
+      }
+    }
+
+    void checkOutput() {
+      if (Folders.size(work) > limits.maxOutputBytes()) {
+        throw new TranscodeException("the transcode of " + input + " wrote more than "
+            + limits.maxOutputBytes() + " bytes (TranscodeLimits.maxOutputBytes)");
+      }
     }
   }
 

@@ -41,6 +41,25 @@ public final class Folders {
     }
   }
 
+  /** The bytes of the regular files in the tree at {@code path}; what cannot be read counts 0. */
+  public static long size(Path path) {
+    try (Stream<Path> files = Files.walk(path)) {
+      long total = 0;
+      for (Path f : (Iterable<Path>) files::iterator) {
+        try {
+          if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            total += Files.size(f);
+          }
+        } catch (IOException e) {
+          // moved or deleted meanwhile: no longer here to count
+        }
+      }
+      return total;
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
+  }
+
   /**
    * When anything in the tree at {@code path} was last written; now when it cannot be read (it
    * is changing under us: another process is at work, so it is not abandoned).

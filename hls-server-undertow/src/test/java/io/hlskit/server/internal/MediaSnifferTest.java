@@ -33,12 +33,37 @@ class MediaSnifferTest {
 
   @Test
   void soundContainersAreRecognised() throws Exception {
-    assertThat(sniff("ID3\u0004\0\0\0\0\0\0")).isEqualTo("mp3");
+    assertThat(sniff(0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 0xff, 0xfb, 0x90, 0x64))
+        .as("an empty ID3 tag, then an MP3 frame").isEqualTo("mp3");
     assertThat(sniff(0xff, 0xfb, 0x90, 0x64)).as("MPEG-1 layer III, 128 kb/s").isEqualTo("mp3");
     assertThat(sniff(0xff, 0xf1, 0x50, 0x80)).as("ADTS AAC").isEqualTo("aac");
     assertThat(sniff("fLaC\0\0\0\"")).isEqualTo("flac");
     assertThat(sniff("RIFF\u0024\0\0\0WAVEfmt ")).isEqualTo("wav");
     assertThat(sniff("\0\0\0\u0020ftypM4A \0\0\0\0")).isEqualTo("mp4/mov");
+  }
+
+  @Test
+  void whatFollowsId3TagsIsWhatCounts() throws Exception {
+    // a 5,000-byte tag (cover art), past the first read, then an MP3 frame
+    byte[] file = new byte[10 + 5000 + 64];
+    System.arraycopy("ID3".getBytes(StandardCharsets.ISO_8859_1), 0, file, 0, 3);
+    file[3] = 4;
+    file[8] = (byte) (5000 >> 7);
+    file[9] = (byte) (5000 & 0x7f);
+    file[5010] = (byte) 0xff;
+    file[5011] = (byte) 0xfb;
+    file[5012] = (byte) 0x90;
+    assertThat(MediaSniffer.container(Files.write(dir.resolve("tagged.mp3"), file)))
+        .isEqualTo("mp3");
+
+    byte[] manifest = ("ID3\u0004\0\0\0\0\0\0<?xml version=\"1.0\"?><MPD>")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(MediaSniffer.container(Files.write(dir.resolve("x.mp4"), manifest)))
+        .as("a DASH manifest behind an ID3 tag").isNull();
+    assertThat(sniff("ID3\u0004\0\0\0\0\0\0\0\0\0\u0020ftypisom")).as("MP4 behind a tag")
+        .isNull();
+    assertThat(sniff("ID3\u0004\0\0\0\0\0\0")).as("a tag and nothing else").isNull();
+    assertThat(sniff("ID3\u0004\0\0\u0080\0\0\0")).as("a size that is not syncsafe").isNull();
   }
 
   @Test

@@ -56,9 +56,9 @@ public final class Encode implements AutoCloseable {
   private byte[] poster;
   private double posterAt;
 
-  public Encode(Path input) {
+  public Encode(Path input, InputRules rules) {
     this.name = input.toString();
-    this.source = new Source(name);
+    this.source = new Source(name, rules);
   }
 
   /**

@@ -11,6 +11,8 @@ import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
@@ -40,23 +42,44 @@ public final class Libav {
   }
 
   /**
-   * Opens an input and reads its streams; the caller closes it with {@code
-   * avformat_close_input}, also when this throws after opening.
+   * Opens a local file and reads its streams; the caller closes it with {@code
+   * avformat_close_input}, also when this throws after opening. Only libav's {@code file}
+   * protocol is allowed, and only the demuxers named in {@code formats}: a manifest (HLS, DASH,
+   * a concat list) is refused before anything it names is opened.
    *
+   * @param rules the demuxers allowed and the longest input taken
    * @param opened receives the context as soon as it is open, so that it can be freed
    */
-  public static AVFormatContext openInput(String name, java.util.function.Consumer<AVFormatContext>
-      opened) {
+  public static AVFormatContext openInput(String name, InputRules rules,
+      java.util.function.Consumer<AVFormatContext> opened) {
+    String formats = rules.formats();
     AVFormatContext in = new AVFormatContext(null);
-    int ret = avformat_open_input(in, name, null, null);
-    if (ret < 0) {
-      throw new TranscodeException(name + " is not a media file libav can open; upload a video"
-          + " (MP4, MOV, MKV, WebM, TS)", error(ret));
+    AVDictionary options = new AVDictionary(null);
+    try {
+      av_dict_set(options, "protocol_whitelist", "file", 0);
+      av_dict_set(options, "format_whitelist", formats, 0);
+      int ret = avformat_open_input(in, name, null, options);
+      if (ret < 0) {
+        throw new TranscodeException(name + " is not a media file in a format this transcoder"
+            + " takes (" + formats + "); give the video or sound file itself: playlists and"
+            + " manifests (HLS, DASH, concat lists) are not taken", error(ret));
+      }
+    } finally {
+      av_dict_free(options);
     }
     opened.accept(in);
     check(avformat_find_stream_info(in, (PointerPointer<?>) null), "reading the streams of",
         name);
+    if (in.duration() != AV_NOPTS_VALUE && in.duration() > rules.maxDurationMicros()) {
+      throw new TranscodeException(name + " lasts " + minutes(in.duration()) + " min, longer than"
+          + " the " + minutes(rules.maxDurationMicros()) + " min this transcoder takes"
+          + " (TranscodeLimits.maxDuration)");
+    }
     return in;
+  }
+
+  private static String minutes(long micros) {
+    return String.format(java.util.Locale.ROOT, "%.1f", micros / 60e6);
   }
 
   /** The libav hls muxer's options for a VOD rendition at {@code playlist}. */

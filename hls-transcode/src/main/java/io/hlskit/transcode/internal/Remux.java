@@ -46,8 +46,11 @@ public final class Remux implements AutoCloseable {
   private AVPacket packet;
   private AVPacket firstKeyframe;
 
-  public Remux(Path input) {
+  private final InputRules rules;
+
+  public Remux(Path input, InputRules rules) {
     this.name = input.toString();
+    this.rules = rules;
   }
 
   /**
@@ -56,7 +59,7 @@ public final class Remux implements AutoCloseable {
    */
   public EncodeResult run(Path workDir, double segmentSeconds, boolean fmp4,
       LongConsumer onVideoPts) {
-    Libav.openInput(name, opened -> in = opened);
+    Libav.openInput(name, rules, opened -> in = opened);
     int video = Libav.videoStream(in);
     int audio = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, video, (AVCodec) null, 0);
     if (video < 0 && audio < 0) {

@@ -41,13 +41,16 @@ final class Source implements AutoCloseable {
   /** Turns pictures upright; null when the stream says they are. */
   Rotator rotator;
 
-  Source(String name) {
+  private final InputRules rules;
+
+  Source(String name, InputRules rules) {
     this.name = name;
+    this.rules = rules;
   }
 
   /** Opens the input and the decoders of its streams. */
   void open() {
-    Libav.openInput(name, opened -> in = opened);
+    Libav.openInput(name, rules, opened -> in = opened);
     videoIndex = Libav.videoStream(in);
     audioIndex = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, videoIndex, (AVCodec) null, 0);
     if (videoIndex < 0 && audioIndex < 0) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SegmentCutsTest {
   private static final double SEGMENT = 1.0;
+  private static final InputRules RULES = new InputRules("mov,matroska", Long.MAX_VALUE);
 
   @TempDir Path dir;
 
@@ -52,11 +53,11 @@ class SegmentCutsTest {
     Path work = Files.createDirectory(dir.resolve("work"));
     EncodeResult result;
     if (copy) {
-      try (Remux remux = new Remux(input)) {
+      try (Remux remux = new Remux(input, RULES)) {
         result = remux.run(work, SEGMENT, fmp4, t -> { });
       }
     } else {
-      try (Encode encode = new Encode(input)) {
+      try (Encode encode = new Encode(input, RULES)) {
         result = encode.run(work, new EncodeSettings(
             List.of(new EncodeSettings.Rendition(90, 200_000)), false, 64_000, SEGMENT,
             "libx264", fmp4), t -> { });
