@@ -101,6 +101,12 @@ class ScaleOutIT {
 
         // Redis restarted: the chat on B works again, history intact
         redis.stop();
+        ben.say("sin redis");
+        JsonNode unavailable = ben.await("error",
+            f -> f.get("code").asText().equals("chat_unavailable"));
+        String where = java.net.URI.create(redis.uri()).getAuthority();
+        assertThat(unavailable.toString()).as("no Redis address for chat clients")
+            .doesNotContain(where).doesNotContain("Redis");
         redis.restart();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonNode echoed = null;

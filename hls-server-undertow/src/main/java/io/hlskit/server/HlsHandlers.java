@@ -9,12 +9,14 @@ import io.hlskit.server.internal.ChatEndpoint;
 import io.hlskit.server.internal.OriginCheck;
 import io.hlskit.server.internal.Responses;
 import io.hlskit.server.internal.StreamsHandler;
+import io.hlskit.server.internal.TrustedProxies;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The server's handlers as plain Undertow {@link HttpHandler}s, for applications that already run
@@ -68,9 +70,29 @@ public final class HlsHandlers {
    */
   public static HttpHandler chat(ChatBroker broker, MediaStore store, AccessPolicy access,
       List<String> allowedOrigins) {
+    return chat(broker, store, access, allowedOrigins, ChatLimits.DEFAULTS);
+  }
+
+  /**
+   * The chat WebSocket with limits of your own.
+   *
+   * @param limits what one client, address and room may do
+   * @see #chat(ChatBroker, MediaStore, AccessPolicy, List)
+   */
+  public static HttpHandler chat(ChatBroker broker, MediaStore store, AccessPolicy access,
+      List<String> allowedOrigins, ChatLimits limits) {
     return new OriginCheck(allowedOrigins, Handlers.websocket(new ChatEndpoint(
         Objects.requireNonNull(broker, "broker"), store.channels(),
-        Objects.requireNonNull(access, "access"))));
+        Objects.requireNonNull(access, "access"), Objects.requireNonNull(limits, "limits"))));
+  }
+
+  /**
+   * Takes the client's address from {@code X-Forwarded-For} when the request comes from one of
+   * {@code proxies} (IP literals), and only then; wrap your routes in it when a reverse proxy
+   * stands in front and you mount the handlers yourself.
+   */
+  public static HttpHandler trustedProxies(Set<String> proxies, HttpHandler next) {
+    return new TrustedProxies(proxies, next);
   }
 
   /**

@@ -2,6 +2,8 @@ package io.hlskit.server;
 
 import io.hlskit.core.HlsException;
 import io.hlskit.core.access.AccessPolicy;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.channel.ChannelEvent;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.IngestService;
@@ -9,6 +11,9 @@ import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.ApiHandler;
 import io.hlskit.server.internal.Cors;
 import io.hlskit.server.internal.Responses;
+import io.hlskit.server.internal.SendDeadline;
+import io.hlskit.server.internal.StreamsHandler;
+import io.hlskit.server.internal.TrustedProxies;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -30,6 +35,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -68,6 +75,7 @@ public final class HlsServer implements AutoCloseable {
   private final boolean ownsChat;
   private Undertow undertow;
   private GracefulShutdownHandler graceful;
+  private ChannelCatalog.Registration roomCloser;
   private int port;
   private boolean closed;
 
@@ -96,7 +104,7 @@ public final class HlsServer implements AutoCloseable {
     }
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", new Cors(config.allowedOrigins, "GET, HEAD",
-            gzip(HlsHandlers.streams(config.store, config.access),
+            gzip(new StreamsHandler(config.store, config.access, config.sendDeadline),
                 Predicates.suffixes(".m3u8"), Predicates.truePredicate())))
         .addPrefixPath("/api", new Cors(config.allowedOrigins, "GET, HEAD, POST, DELETE",
             gzip(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
@@ -104,13 +112,14 @@ public final class HlsServer implements AutoCloseable {
                     config.uploadDirectory)),
                 Predicates.truePredicate(), Predicates.truePredicate())))
         .addExactPath("/ws/chat", HlsHandlers.chat(chat, config.store, config.access,
-            config.allowedOrigins));
+            config.allowedOrigins, config.chatLimits));
     routes.addPrefixPath("/", exchange -> Responses.error(exchange, 404, "not_found",
         "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
     config.mounts.forEach((prefix, handler) -> routes.addPrefixPath(prefix,
         new Cors(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
             gzip(handler, Predicates.truePredicate(), HlsServer::textResponse))));
-    graceful = Handlers.gracefulShutdown(errorsAsJson(routes));
+    graceful = Handlers.gracefulShutdown(new TrustedProxies(config.trustedProxies,
+        errorsAsJson(routes)));
     int idleMs = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout.toMillis());
     Undertow u = Undertow.builder()
         .addHttpListener(config.port, config.host)
@@ -134,6 +143,17 @@ public final class HlsServer implements AutoCloseable {
           e);
     }
     undertow = u;
+    // a deleted channel's chat goes with it: history purged, its clients told and closed
+    roomCloser = config.store.channels().addListener(event -> {
+      if (event.type() == ChannelEvent.Type.REMOVED) {
+        CompletableFuture.runAsync(() -> chat.closeRoom(event.channelId()))
+            .exceptionally(e -> {
+              LOG.warn("could not close the chat of deleted channel {}: {}", event.channelId(),
+                  e.getMessage());
+              return null;
+            });
+      }
+    });
     port = ((InetSocketAddress) u.getListenerInfo().get(0).getAddress()).getPort();
     LOG.info("hlskit serving on http://{}:{}/", config.host, port);
     return this;
@@ -221,6 +241,9 @@ public final class HlsServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (roomCloser != null) {
+      roomCloser.close();
+    }
     if (undertow != null) {
       graceful.shutdown();
       try {
@@ -247,6 +270,9 @@ public final class HlsServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int port = 8080;
     private List<String> allowedOrigins = List.of();
+    private ChatLimits chatLimits = ChatLimits.DEFAULTS;
+    private SendDeadline sendDeadline = SendDeadline.DEFAULT;
+    private Set<String> trustedProxies = Set.of();
     private IngestService ingest;
     private long maxUploadBytes = 2L * 1024 * 1024 * 1024;
     private Path uploadDirectory = Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads");
@@ -393,6 +419,36 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
+     * The slowest reader of {@code /streams} served: an answer must be sent within {@code grace}
+     * plus its length at {@code minBytesPerSecond}, or the client is cut off (default 16 KiB/s
+     * after 15 s). Readers that stop altogether are cut off by the idle timeout before that.
+     */
+    public Builder slowestReader(long minBytesPerSecond, Duration grace) {
+      this.sendDeadline = new SendDeadline(minBytesPerSecond, Objects.requireNonNull(grace,
+          "grace"));
+      return this;
+    }
+
+    /**
+     * What one chat client, address and room may do (default {@link ChatLimits#DEFAULTS}).
+     */
+    public Builder chatLimits(ChatLimits limits) {
+      this.chatLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * The addresses (IP literals) of reverse proxies in front of this server: from them, and
+     * only from them, the client's address is taken from {@code X-Forwarded-For} (for the chat's
+     * per-address limits and for access policies). None by default: every client is the peer
+     * of its connection.
+     */
+    public Builder trustedProxies(Set<String> addresses) {
+      this.trustedProxies = Set.copyOf(addresses);
+      return this;
+    }
+
+    /**
      * The server, configured as this builder is now; later changes to the builder do not reach
      * it.
      *
@@ -414,6 +470,9 @@ public final class HlsServer implements AutoCloseable {
       c.host = host;
       c.port = port;
       c.allowedOrigins = allowedOrigins;
+      c.chatLimits = chatLimits;
+      c.sendDeadline = sendDeadline;
+      c.trustedProxies = trustedProxies;
       c.ingest = ingest;
       c.maxUploadBytes = maxUploadBytes;
       c.uploadDirectory = uploadDirectory;

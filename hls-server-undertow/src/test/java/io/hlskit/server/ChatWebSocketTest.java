@@ -25,11 +25,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +49,12 @@ class ChatWebSocketTest {
       d.publish(ChannelMetadata.builder("canal2").build());
     }
     assertThat(store.channels().list()).hasSize(2);
-    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0).build().start();
+    // every client here comes from one address, to one room: ChatFloodTest holds those limits
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
+        .chatLimits(ChatLimits.DEFAULTS
+            .withMessagesPerAddress(ChatLimits.Rate.of(1000, Duration.ofSeconds(1)))
+            .withMessagesPerRoom(ChatLimits.Rate.of(1000, Duration.ofSeconds(1))))
+        .build().start();
   }
 
   @AfterEach
@@ -62,62 +63,22 @@ class ChatWebSocketTest {
     store.close();
   }
 
-  /** A client that queues every frame it receives. */
-  final class Client implements WebSocket.Listener {
-    final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    private final StringBuilder partial = new StringBuilder();
-    WebSocket ws;
+  /** A chat client of this test's server. */
+  final class Client extends ChatClient {
+    Client() {
+      super(http, server.port());
+    }
 
+    @Override
     Client connect(String channel) {
-      ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port()
-          + "/ws/chat?channel=" + channel), this).join();
+      super.connect(channel);
       return this;
     }
 
+    @Override
     Client join(String name) throws Exception {
-      send("{\"type\":\"join\",\"username\":" + JSON.writeValueAsString(name) + "}");
+      super.join(name);
       return this;
-    }
-
-    void send(String text) {
-      ws.sendText(text, true).join();
-    }
-
-    JsonNode next(String type) throws InterruptedException {
-      while (true) {
-        JsonNode f = frames.poll(10, TimeUnit.SECONDS);
-        assertThat(f).as("a " + type + " frame").isNotNull();
-        if (f.get("type").asText().equals(type)) {
-          return f;
-        }
-      }
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        try {
-          frames.add(JSON.readTree(partial.toString()));
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      closed.complete(statusCode);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      closed.completeExceptionally(error);
     }
   }
 

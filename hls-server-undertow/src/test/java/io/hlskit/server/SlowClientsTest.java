@@ -159,4 +159,69 @@ class SlowClientsTest {
       assertThat(untilClosed(s)).isLessThan(IDLE_TIMEOUT.plusSeconds(10));
     }
   }
+  /** A reader that takes {@code chunk} bytes every {@code everyMillis}: never idle, never done. */
+  private Thread trickle(Socket s, int chunk, long everyMillis) {
+    Thread t = new Thread(() -> {
+      byte[] b = new byte[chunk];
+      try {
+        InputStream in = s.getInputStream();
+        while (in.read(b) >= 0) {
+          Thread.sleep(everyMillis);
+        }
+      } catch (IOException | InterruptedException e) {
+        // cut off, or the test is over
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private Socket download(String path) throws IOException {
+    Socket s = connect(4096);
+    s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    return s;
+  }
+
+  @Test
+  void tricklingReadersDoNotHoldTheWorkers() throws Exception {
+    // timeouts that a trickle never trips: only the way segments are sent can keep others served
+    server.close();
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
+        .idleTimeout(Duration.ofSeconds(60)).build().start();
+    try (ChannelDraft d = store.draft("canal2")) {
+      d.write("seg_00000.ts", new byte[2 * 1024 * 1024]);
+      d.publish(ChannelMetadata.builder("canal2").build());
+    }
+    for (int i = 0; i < 32; i++) {
+      trickle(download("/streams/canal1/big.ts"), 1024, 500);
+    }
+    Thread.sleep(1000); // every trickler is being answered
+    HttpClient http = HttpClient.newHttpClient();
+    long start = System.nanoTime();
+    HttpResponse<byte[]> segment = http.send(HttpRequest.newBuilder(URI.create(
+        "http://127.0.0.1:" + server.port() + "/streams/canal2/seg_00000.ts"))
+        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(segment.statusCode()).isEqualTo(200);
+    assertThat(segment.body()).hasSize(2 * 1024 * 1024);
+    assertThat(took).as("a segment while 32 readers trickle").isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aTricklingReaderIsCutOffAtItsDeadline() throws Exception {
+    server.close();
+    // 12 MB at 4 MB/s after 1 s: 4 s; the idle timeout cannot be what cuts it
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
+        .idleTimeout(Duration.ofSeconds(60)).slowestReader(4 * 1024 * 1024, Duration.ofSeconds(1))
+        .build().start();
+    Socket s = download("/streams/canal1/big.ts");
+    long start = System.nanoTime();
+    Thread t = trickle(s, 1024, 100);
+    t.join(20_000);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(t.isAlive()).as("still reading after 20 s").isFalse();
+    assertThat(took).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(8));
+  }
 }

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlskit.chat.redis.internal.LuaScripts;
 import io.hlskit.chat.redis.internal.StreamIds;
 import io.hlskit.core.ChatException;
+import io.hlskit.core.ChatNameTakenException;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.ChatListener;
 import io.hlskit.core.chat.ChatMessage;
+import io.hlskit.core.chat.ChatNames;
 import io.hlskit.core.chat.ChatSession;
 import io.hlskit.core.chat.Presence;
 import io.lettuce.core.ClientOptions;
@@ -19,6 +21,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -37,11 +40,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +67,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Presence: each instance keeps its counts in a hash that expires unless renewed (every
  *       {@code heartbeat}, default 5 s, TTL three times that); the counts are the sum over the
  *       live hashes, so a dead instance stops being counted within the TTL, and an instance
- *       rewrites its whole hash on every change and heartbeat, so a restarted Redis is repaired.
+ *       rewrites its whole hash on every heartbeat, so a restarted Redis is repaired. Joins and
+ *       leaves are written and announced in the background, at most once a second however many
+ *       there are, and each instance recounts at most once a second: a flood of joins costs
+ *       Redis a few commands a second, and a session hears of counts only when they changed.
+ *   <li>Names: a name is held in a room by a key ({@code SET NX} with the presence TTL, renewed
+ *       with the heartbeat) whose value is the holding session's token, so two sessions on any
+ *       instances cannot share a name, and a dead instance's names come free within the TTL.
+ *   <li>Closing a room deletes its stream and tells every instance, which ends its sessions there.
  *   <li>Faults: with Redis away, commands fail at once (not queued), so a sender gets a {@link
  *       ChatException} and the server an error frame; {@link #isAvailable()} says so; Lettuce
  *       reconnects and resubscribes by itself when Redis is back.
@@ -79,6 +93,10 @@ public final class RedisChatBroker implements ChatBroker {
   private static final String HEARTBEAT = LuaScripts.load("heartbeat");
   /** Sums the live instances' counts: online, then watching per room. */
   private static final String COUNT = LuaScripts.load("count");
+  /** Renews the name keys this instance holds. */
+  private static final String RENEW = LuaScripts.load("renew");
+  /** Deletes a name key if its owner still holds it. */
+  private static final String RELEASE = LuaScripts.load("release");
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
@@ -90,8 +108,20 @@ public final class RedisChatBroker implements ChatBroker {
   private final String instancesKey;
   private final Duration ttl;
   private final Clock clock = Clock.systemUTC();
-  /** Delivers to listeners, one event at a time, in arrival order. */
+  /**
+   * Delivers to listeners, one event at a time, in arrival order; at most {@value
+   * #DELIVERY_QUEUE} events wait, later ones are dropped (and logged) rather than pile up.
+   */
   private final ExecutorService delivery;
+  private static final int DELIVERY_QUEUE = 10_000;
+  /** The least time between two presence writes, or two recounts, of this instance. */
+  private static final long PRESENCE_MS = 1000;
+  private final AtomicBoolean countsPending = new AtomicBoolean();
+  private final AtomicBoolean recountPending = new AtomicBoolean();
+  private final AtomicLong dropped = new AtomicLong();
+  /** When the counts were last written, or recounted (System.nanoTime); on the presence thread. */
+  private volatile long lastCountsWrite = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
+  private volatile long lastRecount = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
   private final ScheduledExecutorService heartbeat;
   private final String where;
 
@@ -123,7 +153,14 @@ public final class RedisChatBroker implements ChatBroker {
       throw new ChatException("cannot reach Redis at " + where + " (" + rootMessage(e)
           + "); check the Redis URL given to the builder and that Redis is running", e);
     }
-    this.delivery = Executors.newSingleThreadExecutor(daemon("hlskit-redis-chat"));
+    this.delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(DELIVERY_QUEUE), daemon("hlskit-redis-chat"),
+        (task, pool) -> {
+          if (!pool.isShutdown() && dropped.getAndIncrement() % 1000 == 0) {
+            LOG.warn("chat events arrive faster than they can be delivered; dropped {} so far",
+                dropped.get());
+          }
+        });
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("hlskit-redis-presence"));
     pubsub.addListener(new RedisPubSubAdapter<>() {
       @Override
@@ -132,7 +169,7 @@ public final class RedisChatBroker implements ChatBroker {
           try {
             delivery.execute(() -> onEvent(message));
           } catch (RejectedExecutionException e) {
-            // closing
+            // closing; a full queue is logged by the rejection handler
           }
         }
       }
@@ -169,16 +206,21 @@ public final class RedisChatBroker implements ChatBroker {
       throw new ChatException("the chat broker is closed");
     }
     Session s = new Session(room, username, listener);
+    Boolean taken = call("joining " + room, () -> redis.set(s.nameKey, s.token,
+        SetArgs.Builder.nx().px(ttl.toMillis()))) == null;
+    if (taken) {
+      throw new ChatNameTakenException("someone in " + room + " is called " + username
+          + " already; choose another name");
+    }
     synchronized (rooms) {
       rooms.computeIfAbsent(room, k -> new LinkedHashSet<>()).add(s);
     }
     try {
       // live messages are buffered from here; the history read next decides which to keep
       s.history = readHistory(room);
-      writeCounts();
-      publish(presenceNotice());
     } catch (ChatException e) {
       remove(s);
+      releaseName(s);
       throw e;
     }
     String lastId = s.history.isEmpty() ? null : s.history.get(s.history.size() - 1).id();
@@ -186,8 +228,11 @@ public final class RedisChatBroker implements ChatBroker {
       delivery.execute(() -> s.activate(lastId));
     } catch (RejectedExecutionException e) {
       remove(s);
-      throw new ChatException("the chat broker is closed");
+      releaseName(s);
+      throw new ChatException(closed ? "the chat broker is closed"
+          : "the chat is too busy to join now; try again shortly");
     }
+    countsChanged();
     return s;
   }
 
@@ -289,8 +334,49 @@ public final class RedisChatBroker implements ChatBroker {
           s.offer(m);
         }
       }
-      case "presence" -> refreshPresence();
+      case "presence" -> recountSoon();
+      case "closed" -> endRoom(e.path("room").asText());
       default -> LOG.debug("ignoring chat event {}", payload);
+    }
+  }
+
+  @Override
+  public void closeRoom(String room) {
+    requireText(room, "room");
+    call("closing " + room, () -> redis.del(streamKey(room)));
+    ObjectNode n = JSON.createObjectNode();
+    n.put("t", "closed");
+    n.put("room", room);
+    publish(n.toString());
+  }
+
+  /** Ends this instance's sessions in a closed room; on the delivery thread. */
+  private void endRoom(String room) {
+    List<Session> members;
+    synchronized (rooms) {
+      Set<Session> gone = rooms.remove(room);
+      members = gone == null ? List.of() : new ArrayList<>(gone);
+    }
+    for (Session s : members) {
+      s.left = true;
+      releaseName(s);
+      try {
+        s.listener.onRoomClosed();
+      } catch (RuntimeException e) {
+        LOG.warn("the chat listener of {} in {} failed", s.username, room, e);
+      }
+    }
+    if (!members.isEmpty()) {
+      countsChanged();
+    }
+  }
+
+  private void releaseName(Session s) {
+    try {
+      call("leaving " + s.room, () -> redis.eval(RELEASE, ScriptOutputType.INTEGER,
+          new String[] {s.nameKey}, s.token));
+    } catch (ChatException e) {
+      LOG.debug("the name {} in {} will come free when its key expires", s.username, s.room);
     }
   }
 
@@ -348,9 +434,73 @@ public final class RedisChatBroker implements ChatBroker {
   private void beat() {
     try {
       writeCounts();
-      delivery.execute(this::refreshPresence); // catches instances that died
-    } catch (ChatException | RejectedExecutionException e) {
+      renewNames();
+      recountSoon(); // catches instances that died
+    } catch (ChatException e) {
       LOG.debug("presence heartbeat skipped: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * This instance's sessions changed: its counts are written and the other instances told, in
+   * the background and at most once per {@value #PRESENCE_MS} ms however many changes come.
+   */
+  private void countsChanged() {
+    if (closed || !countsPending.compareAndSet(false, true)) {
+      return; // one write is already due: it will count this change too
+    }
+    schedule(lastCountsWrite, () -> {
+      countsPending.set(false);
+      lastCountsWrite = System.nanoTime();
+      try {
+        writeCounts();
+        publish(presenceNotice());
+      } catch (ChatException e) {
+        LOG.debug("cannot write presence now; the heartbeat will: {}", e.getMessage());
+      }
+    });
+  }
+
+  /** Recounts on the delivery thread, at most once per {@value #PRESENCE_MS} ms. */
+  private void recountSoon() {
+    if (closed || !recountPending.compareAndSet(false, true)) {
+      return;
+    }
+    schedule(lastRecount, () -> {
+      recountPending.set(false);
+      lastRecount = System.nanoTime();
+      try {
+        delivery.execute(this::refreshPresence);
+      } catch (RejectedExecutionException e) {
+        // closing, or the queue is full: the next heartbeat recounts
+      }
+    });
+  }
+
+  /** Runs {@code task} on the presence thread at once, or a second after {@code last}. */
+  private void schedule(long last, Runnable task) {
+    long wait = Math.max(0, last + TimeUnit.MILLISECONDS.toNanos(PRESENCE_MS) - System.nanoTime());
+    try {
+      heartbeat.schedule(task, wait, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** Renews the keys of every name held here, in one script. */
+  private void renewNames() {
+    List<String> keys = new ArrayList<>();
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(ttl.toMillis()));
+    synchronized (rooms) {
+      rooms.values().forEach(members -> members.forEach(m -> {
+        keys.add(m.nameKey);
+        args.add(m.token);
+      }));
+    }
+    if (!keys.isEmpty()) {
+      call("renewing chat names", () -> redis.eval(RENEW, ScriptOutputType.INTEGER,
+          keys.toArray(String[]::new), args.toArray(String[]::new)));
     }
   }
 
@@ -401,6 +551,7 @@ public final class RedisChatBroker implements ChatBroker {
     }
     for (Session s : all) {
       s.left = true;
+      releaseName(s);
       remove(s);
     }
     heartbeat.shutdownNow();
@@ -432,6 +583,9 @@ public final class RedisChatBroker implements ChatBroker {
     private final String room;
     private final String username;
     private final ChatListener listener;
+    /** The key that holds this session's name in the room, and the value that says it is ours. */
+    private final String nameKey;
+    private final String token = UUID.randomUUID().toString();
     private volatile List<ChatMessage> history = List.of();
     private volatile boolean left;
     // the rest only on the delivery thread
@@ -445,6 +599,7 @@ public final class RedisChatBroker implements ChatBroker {
       this.room = room;
       this.username = username;
       this.listener = listener;
+      this.nameKey = namespace + ":name:" + room + ":" + ChatNames.fold(username);
     }
 
     @Override
@@ -522,12 +677,8 @@ public final class RedisChatBroker implements ChatBroker {
       }
       left = true;
       remove(this);
-      try {
-        writeCounts();
-        publish(presenceNotice());
-      } catch (ChatException e) {
-        LOG.debug("leaving {} while Redis is away; the heartbeat will correct the counts", room);
-      }
+      releaseName(this);
+      countsChanged();
     }
   }
 

@@ -20,12 +20,23 @@ public interface ChatBroker extends AutoCloseable {
 
   /**
    * Joins {@code room} as {@code username}. The listener starts receiving at once; the counts
-   * every session sees include the new one.
+   * every session sees include the new one soon after (counts go out at most once a second).
    *
+   * @throws io.hlskit.core.ChatNameTakenException when a session in the room has the name,
+   *     compared without regard to case
    * @throws io.hlskit.core.ChatException when the name or room is blank or the backend cannot be
    *     reached
    */
   ChatSession join(String room, String username, ChatListener listener);
+
+  /**
+   * Closes {@code room} for good, as when its channel is deleted: its history is deleted, every
+   * session in it (on every instance) is told through {@link ChatListener#onRoomClosed} and
+   * leaves. A room of the same name joined later starts empty. Idempotent.
+   *
+   * @throws io.hlskit.core.ChatException when the backend cannot be reached
+   */
+  void closeRoom(String room);
 
   /** The last messages of {@code room}, oldest first, at most {@value #HISTORY_SIZE}. */
   List<ChatMessage> history(String room);

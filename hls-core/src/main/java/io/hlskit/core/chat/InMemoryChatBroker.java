@@ -1,6 +1,7 @@
 package io.hlskit.core.chat;
 
 import io.hlskit.core.ChatException;
+import io.hlskit.core.ChatNameTakenException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,6 +12,10 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. One lock orders every join, leave and message, so each listener sees events in
  * one order and never two at once. Listeners are called after that lock is released, from a
  * per-session inbox, so a listener may take its own locks (a WebSocket's) without a lock cycle.
+ *
+ * <p>Counts go out from a thread of the broker's, at most once a second however many joins and
+ * leaves there are, and only to the sessions whose counts changed: a flood of joins in one room
+ * costs the others a frame a second at most.
  */
 public final class InMemoryChatBroker implements ChatBroker {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryChatBroker.class);
@@ -32,6 +41,17 @@ public final class InMemoryChatBroker implements ChatBroker {
   private long sessions;
   private long nextId;
   private boolean closed;
+  /** Sends the counts; one daemon thread, so that no caller's thread does that work. */
+  private final ScheduledExecutorService presenceThread =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hlskit-chat-presence");
+        t.setDaemon(true);
+        return t;
+      });
+  private final AtomicBoolean presencePending = new AtomicBoolean();
+  /** When the counts last went out (System.nanoTime); on the presence thread. */
+  private volatile long lastPresence = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
+  private static final long PRESENCE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private static final class Room {
     final ArrayDeque<ChatMessage> history = new ArrayDeque<>();
@@ -55,18 +75,21 @@ public final class InMemoryChatBroker implements ChatBroker {
       throw new ChatException("a chat session needs a listener");
     }
     Session s;
-    List<Session> everyone;
     synchronized (lock) {
       if (closed) {
         throw new ChatException("the chat broker is closed");
       }
       Room r = rooms.computeIfAbsent(room, k -> new Room());
+      String folded = ChatNames.fold(username);
+      if (r.members.stream().anyMatch(m -> m.folded.equals(folded))) {
+        throw new ChatNameTakenException("someone in " + room + " is called " + username
+            + " already; choose another name");
+      }
       s = new Session(room, username, listener, List.copyOf(r.history));
       r.members.add(s);
       sessions++;
-      everyone = presenceChanged();
     }
-    drain(everyone);
+    presenceChanged();
     return s;
   }
 
@@ -94,19 +117,64 @@ public final class InMemoryChatBroker implements ChatBroker {
       rooms.values().forEach(r -> all.addAll(r.members));
     }
     all.forEach(Session::close);
+    presenceThread.shutdownNow();
   }
 
-  /** Queues the new counts for every session; called with the lock held; returns them all. */
-  private List<Session> presenceChanged() {
-    List<Session> everyone = new ArrayList<>();
-    for (Map.Entry<String, Room> e : rooms.entrySet()) {
-      Presence p = new Presence(e.getKey(), sessions, e.getValue().members.size());
-      for (Session s : e.getValue().members) {
-        s.inbox.add(() -> s.listener.onPresence(p));
-        everyone.add(s);
+  @Override
+  public void closeRoom(String room) {
+    requireText(room, "room");
+    List<Session> members;
+    synchronized (lock) {
+      Room r = rooms.remove(room);
+      if (r == null) {
+        return;
+      }
+      members = new ArrayList<>(r.members);
+      for (Session s : members) {
+        s.left = true;
+        sessions--;
+        s.inbox.add(s.listener::onRoomClosed);
       }
     }
-    return everyone;
+    drain(members);
+    presenceChanged();
+  }
+
+  /**
+   * Someone joined or left: the counts go out on the presence thread, at once when they last
+   * went out a second ago or more, else when that second is up (one sending for all the changes
+   * meanwhile).
+   */
+  private void presenceChanged() {
+    if (!presencePending.compareAndSet(false, true)) {
+      return;
+    }
+    long wait = Math.max(0, lastPresence + PRESENCE_INTERVAL_NANOS - System.nanoTime());
+    try {
+      presenceThread.schedule(this::sendPresence, wait, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  /** Queues the counts for each session whose counts changed, then delivers them. */
+  private void sendPresence() {
+    presencePending.set(false);
+    lastPresence = System.nanoTime();
+    List<Session> told = new ArrayList<>();
+    synchronized (lock) {
+      for (Map.Entry<String, Room> e : rooms.entrySet()) {
+        Presence p = new Presence(e.getKey(), sessions, e.getValue().members.size());
+        for (Session s : e.getValue().members) {
+          if (!p.equals(s.lastCounts)) {
+            s.lastCounts = p;
+            s.inbox.add(() -> s.listener.onPresence(p));
+            told.add(s);
+          }
+        }
+      }
+    }
+    drain(told);
   }
 
   /** Runs what waits in each session's inbox; called without the lock. */
@@ -140,15 +208,19 @@ public final class InMemoryChatBroker implements ChatBroker {
   private final class Session implements ChatSession {
     private final String room;
     private final String username;
+    private final String folded;
     private final ChatListener listener;
     private final List<ChatMessage> history;
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private boolean left;
+    /** The counts this session was last told; guarded by the broker's lock. */
+    private Presence lastCounts;
 
     Session(String room, String username, ChatListener listener, List<ChatMessage> history) {
       this.room = room;
       this.username = username;
+      this.folded = ChatNames.fold(username);
       this.listener = listener;
       this.history = history;
     }
@@ -194,7 +266,6 @@ public final class InMemoryChatBroker implements ChatBroker {
 
     @Override
     public void close() {
-      List<Session> everyone;
       synchronized (lock) {
         if (left) {
           return;
@@ -202,10 +273,12 @@ public final class InMemoryChatBroker implements ChatBroker {
         left = true;
         Room r = rooms.get(room);
         r.members.remove(this);
+        if (r.members.isEmpty() && r.history.isEmpty()) {
+          rooms.remove(room);
+        }
         sessions--;
-        everyone = presenceChanged();
       }
-      drain(everyone);
+      presenceChanged();
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hlskit.core.ChatException;
+import io.hlskit.core.ChatNameTakenException;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.ChatMessage;
 import io.hlskit.core.chat.ChatSession;
@@ -158,6 +159,58 @@ public abstract class ChatBrokerContract {
     cai.awaitPresence(2, 1, timeout());
     assertThat(broker.presence("canal1")).isEqualTo(new Presence("canal1", 2, 1));
     assertThat(broker.presence("nobody-here")).isEqualTo(new Presence("nobody-here", 2, 0));
+  }
+
+  @Test
+  void aBurstOfJoinsAndLeavesReachesOthersAsAFewCounts() throws Exception {
+    RecordingListener watcher = new RecordingListener();
+    join(broker, "canal1", "watcher", watcher);
+    watcher.awaitPresence(1, 1, timeout());
+    int before = watcher.presences.size();
+    long started = System.nanoTime();
+    for (int i = 0; i < 200; i++) {
+      broker.join("canal1", "x" + i, new RecordingListener()).close();
+    }
+    ChatSession last = join(broker, "canal1", "last", new RecordingListener());
+    watcher.awaitPresence(2, 2, timeout());
+    Thread.sleep(1500); // anything still due arrives
+    double seconds = (System.nanoTime() - started) / 1e9;
+    assertThat(watcher.presences.size() - before)
+        .as("count updates for 401 changes in %.1f s", seconds)
+        .isLessThanOrEqualTo((int) Math.ceil(seconds) + 2);
+    assertThat(watcher.latest()).isEqualTo(new Presence("canal1", 2, 2));
+    last.close();
+  }
+
+  @Test
+  void aNameIsTakenOncePerRoom() {
+    join(broker, "canal1", "Ana", new RecordingListener());
+    assertThatThrownBy(() -> broker.join("canal1", "ana", new RecordingListener()))
+        .isInstanceOf(ChatNameTakenException.class).hasMessageContaining("ana");
+    assertThatThrownBy(() -> broker.join("canal1", "ＡＮＡ", new RecordingListener()))
+        .as("fullwidth letters are the same name").isInstanceOf(ChatNameTakenException.class);
+    join(broker, "canal2", "ana", new RecordingListener()).close(); // another room: free
+    ChatSession ben = join(broker, "canal1", "ben", new RecordingListener());
+    ben.close();
+    join(broker, "canal1", "ben", new RecordingListener()); // given back on leaving
+  }
+
+  @Test
+  void closingARoomEndsItsSessionsAndItsHistory() {
+    RecordingListener ana = new RecordingListener();
+    ChatSession s = join(broker, "canal1", "ana", ana);
+    RecordingListener elsewhere = new RecordingListener();
+    join(broker, "canal2", "ben", elsewhere);
+    s.send("hola");
+    ana.awaitMessages(1, timeout());
+
+    broker.closeRoom("canal1");
+    Eventually.await(timeout(), "the session told", () -> ana.roomClosed);
+    assertThat(elsewhere.roomClosed).isFalse();
+    assertThatThrownBy(() -> s.send("still here?")).isInstanceOf(ChatException.class);
+    assertThat(broker.history("canal1")).isEmpty();
+    join(broker, "canal1", "ana", new RecordingListener()); // the name came free
+    broker.closeRoom("never-opened"); // nothing to close: no error
   }
 
   @Test

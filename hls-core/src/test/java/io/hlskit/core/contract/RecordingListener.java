@@ -14,6 +14,7 @@ public class RecordingListener implements ChatListener {
   public final List<Presence> presences = new CopyOnWriteArrayList<>();
   private final AtomicInteger inside = new AtomicInteger();
   public volatile boolean overlapped;
+  public volatile boolean roomClosed;
 
   @Override
   public void onMessage(ChatMessage message) {
@@ -26,6 +27,13 @@ public class RecordingListener implements ChatListener {
   public void onPresence(Presence presence) {
     enter();
     presences.add(presence);
+    inside.decrementAndGet();
+  }
+
+  @Override
+  public void onRoomClosed() {
+    enter();
+    roomClosed = true;
     inside.decrementAndGet();
   }
 

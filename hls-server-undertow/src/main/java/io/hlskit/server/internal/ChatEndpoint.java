@@ -2,6 +2,7 @@ package io.hlskit.server.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlskit.core.ChatNameTakenException;
 import io.hlskit.core.HlsException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.access.AccessDecision;
@@ -14,6 +15,7 @@ import io.hlskit.core.chat.ChatListener;
 import io.hlskit.core.chat.ChatMessage;
 import io.hlskit.core.chat.ChatSession;
 import io.hlskit.core.chat.Presence;
+import io.hlskit.server.ChatLimits;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedTextMessage;
@@ -29,7 +31,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -39,10 +45,17 @@ import org.xnio.XnioExecutor;
 
 /**
  * {@code /ws/chat?channel={id}}: the chat of one channel over a {@link ChatBroker}, in the JSON
- * JSON frames of the chat protocol, with the limits a public chat needs: names of 1-32 and messages of
- * 1-500 characters, frames of at most 4 KB, {@value #RATE_MESSAGES} messages per {@value
- * #RATE_WINDOW_MS} ms, a bounded send queue (a client that cannot keep up is dropped rather than
- * slowing the room) and pings to find dead peers.
+ * frames of the chat protocol, with the limits a public chat needs: names of 1-32 and messages
+ * of 1-500 characters, frames of at most 4 KB, the rates of {@link ChatLimits} (per connection,
+ * address and room; joins too), a cap on connections per address, a bounded send queue (a
+ * client that cannot keep up is dropped rather than slowing the room) and pings to find dead
+ * peers.
+ *
+ * <p>Threads: frames are read and checked on the connection's I/O thread; what calls the broker
+ * (join, send, leave), which may wait on a network, runs on this endpoint's own bounded pool,
+ * one task at a time per connection and in arrival order, so that a slow broker never holds
+ * an I/O thread (and every other connection on it). A connection with {@value #MAX_QUEUED}
+ * frames waiting for the pool has the next ones refused.
  *
  * <p>The send queue: a client with more than {@value #MAX_PENDING_SENDS} frames waiting and
  * none written for {@value #STALL_MS} ms has stopped reading, and is dropped; so is any client
@@ -55,8 +68,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
   static final int MAX_FRAME = 4096;
   static final int MAX_USERNAME = ChatFrames.MAX_USERNAME;
   static final int MAX_TEXT = ChatFrames.MAX_TEXT;
-  static final int RATE_MESSAGES = 5;
-  static final long RATE_WINDOW_MS = 5000;
+  static final int MAX_QUEUED = 16;
   static final int MAX_PENDING_SENDS = 256;
   static final long STALL_MS = 2000;
   static final int MAX_PENDING_HARD = 4096;
@@ -65,11 +77,29 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
   private final ChatBroker broker;
   private final ChannelCatalog catalog;
   private final AccessPolicy access;
+  private final ChatLimits limits;
+  /** Broker calls: a few threads, a bounded queue; idle threads end. */
+  private final ThreadPoolExecutor work;
+  private final RateWindows perAddress;
+  private final RateWindows perRoom;
+  private final ConcurrentHashMap<String, Integer> connections = new ConcurrentHashMap<>();
 
-  public ChatEndpoint(ChatBroker broker, ChannelCatalog catalog, AccessPolicy access) {
+  public ChatEndpoint(ChatBroker broker, ChannelCatalog catalog, AccessPolicy access,
+      ChatLimits limits) {
     this.broker = broker;
     this.catalog = catalog;
     this.access = access;
+    this.limits = limits;
+    this.perAddress = new RateWindows(limits.messagesPerAddress());
+    this.perRoom = new RateWindows(limits.messagesPerRoom());
+    AtomicInteger threads = new AtomicInteger();
+    this.work = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(10_000), r -> {
+          Thread t = new Thread(r, "hlskit-chat-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    work.allowCoreThreadTimeOut(true);
   }
 
   @Override
@@ -79,6 +109,16 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
         ? Optional.empty() : catalog.get(room);
     AccessRequest request = ExchangeAccess.of(exchange, channel);
     Connection c = new Connection(channel, room, access.chatName(request));
+    String address = request.remoteAddress();
+    if (!opened(address)) {
+      c.error("too_many_connections", "at most " + limits.connectionsPerAddress()
+          + " chat connections from one address; close some first");
+      WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "too many connections", channel,
+          null);
+      return;
+    }
+    channel.addCloseTask(ch -> closed(address));
+    c.address = address;
     if (published.isEmpty()) {
       c.error("unknown_channel", "no published channel " + (room == null ? "(none given)"
           : "'" + abbreviate(room) + "'") + "; connect to /ws/chat?channel={id}");
@@ -102,10 +142,28 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       // Undertow runs close tasks holding the channel's lock, and a broker may hold its own
       // lock while sending to this channel: leaving from here would close that cycle (a
       // deadlock at shutdown), so leave on another thread
-      CompletableFuture.runAsync(c::leave);
+      c.leaveSoon();
     });
     channel.getReceiveSetter().set(c);
     channel.resumeReceives();
+  }
+
+  /** Counts a connection from {@code address}; false (and not counted) beyond the cap. */
+  private boolean opened(String address) {
+    boolean[] ok = {false};
+    connections.compute(address, (a, n) -> {
+      int count = n == null ? 0 : n;
+      if (count >= limits.connectionsPerAddress()) {
+        return n;
+      }
+      ok[0] = true;
+      return count + 1;
+    });
+    return ok[0];
+  }
+
+  private void closed(String address) {
+    connections.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
   }
 
   private static String first(Map<String, List<String>> params, String name) {
@@ -127,7 +185,12 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     /** When a frame was last written, or the queue last started from empty. */
     private volatile long progressNanos = System.nanoTime();
     private volatile boolean dropped;
-    private final Deque<Long> sent = new ArrayDeque<>();
+    private final RateWindows.Window sent;
+    private final RateWindows.Window joins;
+    private String address = "";
+    /** Broker work waiting for the pool, run one at a time; guarded by itself. */
+    private final Deque<Runnable> queued = new ArrayDeque<>();
+    private boolean running;
     private volatile ChatSession session;
     /** Frames the broker delivers while join is still sending the history; null once sent. */
     private List<ObjectNode> early;
@@ -138,6 +201,8 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       this.channel = channel;
       this.room = room;
       this.fixedName = fixedName;
+      this.sent = new RateWindows.Window(limits.messagesPerConnection());
+      this.joins = new RateWindows.Window(limits.joinsPerConnection());
     }
 
     @Override
@@ -148,16 +213,101 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     @Override
     protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
       ChatFrames.Frame frame = ChatFrames.decode(message.getData());
+      if (fixedName.isPresent() && frame instanceof ChatFrames.Invalid i
+          && (i.code().equals("bad_username") || i.code().equals("reserved_username"))) {
+        frame = new ChatFrames.Join(fixedName.get()); // the name asked for is not used anyway
+      }
       boolean isMessage = frame instanceof ChatFrames.Say
           || frame instanceof ChatFrames.Invalid i && i.code().equals("bad_text");
-      if (isMessage && session == null) {
+      if (isMessage && session == null && !joining) {
         notJoined(); // before judging the text: joining is what such a client must learn
       } else if (frame instanceof ChatFrames.Join join) {
-        join(fixedName.orElse(join.username()));
+        String name = fixedName.orElse(join.username());
+        if (session != null && session.username().equals(name)) {
+          return; // already so named: nothing to do, and nothing to tell the room
+        }
+        if (!joins.tryAcquire(System.nanoTime())) {
+          error("rate_limited", "at most " + limits.joinsPerConnection().describe("joins")
+              + "; wait a moment");
+          return;
+        }
+        joining = true;
+        submit(() -> join(name));
       } else if (frame instanceof ChatFrames.Say say) {
-        say(say.text());
+        if (!sent.tryAcquire(System.nanoTime())) {
+          error("rate_limited", "at most " + limits.messagesPerConnection().describe("messages")
+              + "; wait a moment");
+        } else if (!perAddress.tryAcquire(address)) {
+          error("rate_limited", "at most " + limits.messagesPerAddress().describe("messages")
+              + " from one address; wait a moment");
+        } else if (!perRoom.tryAcquire(room)) {
+          error("room_busy", "this chat takes at most "
+              + limits.messagesPerRoom().describe("messages") + "; try again in a moment");
+        } else {
+          submit(() -> say(say.text()));
+        }
       } else if (frame instanceof ChatFrames.Invalid invalid) {
         error(invalid.code(), invalid.message());
+      }
+    }
+
+    /** Set on the I/O thread when a join is queued: messages after it wait for it. */
+    private volatile boolean joining;
+
+    /** Runs broker work on the pool, after what this connection queued before. */
+    private void submit(Runnable task) {
+      synchronized (queued) {
+        if (queued.size() >= MAX_QUEUED) {
+          error("rate_limited", "too many frames at once; wait a moment");
+          return;
+        }
+        queued.addLast(task);
+        if (running) {
+          return;
+        }
+        running = true;
+      }
+      schedule();
+    }
+
+    private void schedule() {
+      try {
+        work.execute(this::runQueued);
+      } catch (RejectedExecutionException e) {
+        synchronized (queued) {
+          queued.clear();
+          running = false;
+        }
+        error("chat_unavailable", "the chat is too busy now; try again shortly");
+      }
+    }
+
+    private void runQueued() {
+      Runnable task;
+      synchronized (queued) {
+        task = queued.pollFirst();
+        if (task == null) {
+          running = false;
+          return;
+        }
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.warn("chat work for {} failed", room, e);
+      }
+      schedule(); // the next one, if any, as a task of its own: others get the threads too
+    }
+
+    /** Leaves on the pool, after anything queued. */
+    void leaveSoon() {
+      synchronized (this) {
+        closed = true;
+      }
+      try {
+        work.execute(this::leave); // not through the queue: it may be full, leaving must happen
+      } catch (RejectedExecutionException e) {
+        CompletableFuture.runAsync(this::leave);
       }
     }
 
@@ -180,11 +330,20 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       ChatSession joined;
       try {
         joined = broker.join(room, name, this);
+      } catch (ChatNameTakenException e) {
+        synchronized (earlyLock) {
+          early = null;
+        }
+        joining = false;
+        error("username_taken", "someone in this chat is called " + name + " already; choose"
+            + " another name");
+        return;
       } catch (HlsException e) {
         synchronized (earlyLock) {
           early = null;
         }
-        error("chat_unavailable", e.getMessage());
+        joining = false;
+        unavailable("joining", e);
         return;
       }
       synchronized (this) {
@@ -194,6 +353,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
         }
         session = joined;
       }
+      joining = false;
       ObjectNode history = Responses.JSON.createObjectNode();
       history.put("type", "history");
       ArrayNode messages = history.putArray("messages");
@@ -203,7 +363,13 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
         early.forEach(this::send);
         early = null;
       }
-      onPresence(broker.presence(room));
+      // the counts follow from the broker, which sends them at most once a second
+    }
+
+    /** The broker failed: the details go to the log, never to the client. */
+    private void unavailable(String doing, HlsException e) {
+      LOG.warn("chat {} in {} failed: {}", doing, room, e.getMessage());
+      error("chat_unavailable", "the chat cannot be reached now; try again shortly");
     }
 
     private void say(String text) {
@@ -212,32 +378,19 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
         notJoined(); // the session went away since the frame was judged
         return;
       }
-      if (!allowedNow()) {
-        error("rate_limited", "at most " + RATE_MESSAGES + " messages every "
-            + RATE_WINDOW_MS / 1000 + " s; wait a moment");
-        return;
-      }
       try {
         s.send(text);
       } catch (HlsException e) {
-        error("chat_unavailable", e.getMessage());
+        if (s != session) {
+          notJoined(); // the room closed meanwhile
+        } else {
+          unavailable("sending", e);
+        }
       }
     }
 
     private void notJoined() {
       error("not_joined", "send {\"type\":\"join\",\"username\":\"...\"} first");
-    }
-
-    private synchronized boolean allowedNow() {
-      long now = System.currentTimeMillis();
-      while (!sent.isEmpty() && now - sent.peekFirst() >= RATE_WINDOW_MS) {
-        sent.removeFirst();
-      }
-      if (sent.size() >= RATE_MESSAGES) {
-        return false;
-      }
-      sent.addLast(now);
-      return true;
     }
 
     @Override
@@ -254,6 +407,18 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       node.put("online", p.online());
       node.put("watching", p.watching());
       deliver(node);
+    }
+
+    @Override
+    public void onRoomClosed() {
+      synchronized (this) {
+        session = null;
+      }
+      ObjectNode node = Responses.JSON.createObjectNode();
+      node.put("type", "channel_deleted");
+      node.put("channel", room);
+      deliver(node);
+      WebSockets.sendClose(CloseMessage.NORMAL_CLOSURE, "channel deleted", channel, null);
     }
 
     /** Sends a broker frame, or keeps it until the history has gone out. */

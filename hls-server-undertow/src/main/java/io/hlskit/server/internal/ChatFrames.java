@@ -2,6 +2,9 @@ package io.hlskit.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The chat's client frames decoded and checked, apart from any connection (so that they can be
@@ -17,8 +20,19 @@ public final class ChatFrames {
   /** A decoded client frame. */
   public sealed interface Frame permits Join, Say, Invalid {}
 
-  /** Join (or rename) with a name of 1-32 characters, trimmed, without control characters. */
+  /**
+   * Join (or rename) with a name of 1-32 characters in NFKC, trimmed: no control, format
+   * (bidi overrides, zero-width), private-use or unassigned characters, at most two combining
+   * marks in a row, and none of the {@link #RESERVED} names.
+   */
   public record Join(String username) implements Frame {}
+
+  /**
+   * Names no one may take by joining (compared in lower case): they would pass for the service
+   * or its staff. A name fixed by the access policy (a token's) is not checked.
+   */
+  public static final Set<String> RESERVED = Set.of("admin", "administrator", "moderator",
+      "mod", "system", "server", "hlskit", "root", "staff", "support", "owner");
 
   /** A message of 1-500 characters, trimmed; line breaks and tabs are its only controls. */
   public record Say(String text) implements Frame {}
@@ -41,11 +55,18 @@ public final class ChatFrames {
     switch (frame.get("type").asText()) {
       case "join": {
         JsonNode node = frame.path("username");
-        String name = node.isTextual() ? node.asText().strip() : "";
+        String raw = node.isTextual() ? node.asText() : "";
+        if (raw.length() > 4 * MAX_USERNAME || !isClean(raw, false)) {
+          return badName();
+        }
+        String name = Normalizer.normalize(raw, Normalizer.Form.NFKC).strip();
         int length = name.codePointCount(0, name.length());
-        if (length < 1 || length > MAX_USERNAME || !isClean(name, false)) {
-          return new Invalid("bad_username", "a username has 1 to " + MAX_USERNAME
-              + " characters and no control characters");
+        if (length < 1 || length > MAX_USERNAME || !isClean(name, false) || !isPlain(name)) {
+          return badName();
+        }
+        if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+          return new Invalid("reserved_username", "the name " + name + " is kept for the"
+              + " service; choose another");
         }
         return new Join(name);
       }
@@ -62,6 +83,40 @@ public final class ChatFrames {
       default:
         return new Invalid("unknown_type", "frame types are join and chat_message");
     }
+  }
+
+  private static Invalid badName() {
+    return new Invalid("bad_username", "a username has 1 to " + MAX_USERNAME + " characters:"
+        + " letters, digits, marks, punctuation, symbols and spaces, without control or"
+        + " invisible formatting characters");
+  }
+
+  /**
+   * No format characters (bidi overrides and isolates, zero-width joiners and spaces), private
+   * use or unassigned code points, line or paragraph separators, and at most two combining marks
+   * in a row: what makes a name look like another or spill over what follows it.
+   */
+  static boolean isPlain(String name) {
+    int marks = 0;
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      i += Character.charCount(cp);
+      int type = Character.getType(cp);
+      switch (type) {
+        case Character.FORMAT, Character.PRIVATE_USE, Character.UNASSIGNED, Character.SURROGATE,
+            Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.CONTROL:
+          return false;
+        case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK,
+            Character.COMBINING_SPACING_MARK:
+          if (++marks > 2) {
+            return false;
+          }
+          break;
+        default:
+          marks = 0;
+      }
+    }
+    return true;
   }
 
   /**

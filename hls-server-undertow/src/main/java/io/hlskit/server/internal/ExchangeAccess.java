@@ -65,12 +65,15 @@ public final class ExchangeAccess {
 
       @Override
       public String remoteAddress() {
-        return address(channel.getSourceAddress());
+        // behind a trusted proxy, the address it names: decided before the upgrade
+        String client = exchange.getAttachment(TrustedProxies.CLIENT);
+        return client != null ? client : address(channel.getSourceAddress());
       }
     };
   }
 
-  private static String address(SocketAddress a) {
+  /** A socket address as the policy sees it: the IP address literal. */
+  static String address(SocketAddress a) {
     if (a instanceof InetSocketAddress inet) {
       return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
     }

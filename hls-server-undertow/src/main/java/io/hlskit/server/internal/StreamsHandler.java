@@ -10,6 +10,8 @@ import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
 import io.hlskit.core.store.ObjectStream;
 import io.hlskit.core.store.StoredObject;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.DateUtils;
@@ -37,6 +39,12 @@ import org.xnio.channels.StreamSinkChannel;
  * {@code GET}/{@code HEAD /streams/{channel}/{key}}: objects of published channels, with media
  * types, entity tags, conditional requests, single byte ranges and cache headers; files of a
  * local store go out with {@code sendfile}.
+ *
+ * <p>Slow readers: a whole local file is sent by the connection's I/O thread as the socket
+ * drains, so a client that reads a byte at a time holds a connection and an open file, never a
+ * worker thread. Every answer that carries an object also has a deadline (a grace period plus
+ * its length at a minimum rate, {@link SendDeadline}); a client still reading then is cut off,
+ * which also frees a worker held by a slow read from a remote store.
  */
 public final class StreamsHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsHandler.class);
@@ -55,12 +63,18 @@ public final class StreamsHandler implements HttpHandler {
   private final MediaStore store;
   private final ChannelCatalog catalog;
   private final AccessPolicy access;
+  private final SendDeadline deadline;
   private final Map<String, Small> small = new ConcurrentHashMap<>();
 
   public StreamsHandler(MediaStore store, AccessPolicy access) {
+    this(store, access, SendDeadline.DEFAULT);
+  }
+
+  public StreamsHandler(MediaStore store, AccessPolicy access, SendDeadline deadline) {
     this.store = store;
     this.catalog = store.channels();
     this.access = access;
+    this.deadline = deadline;
   }
 
   @Override
@@ -266,6 +280,11 @@ public final class StreamsHandler implements HttpHandler {
       exchange.endExchange();
       return;
     }
+    deadline.start(exchange, length);
+    if (file.isPresent() && start == 0 && length == info.length()) {
+      sendAsync(exchange, file.get());
+      return;
+    }
     StreamSinkChannel sink = exchange.getResponseChannel();
     if (file.isPresent()) {
       try (FileChannel source = FileChannel.open(file.get(), StandardOpenOption.READ)) {
@@ -291,6 +310,28 @@ public final class StreamsHandler implements HttpHandler {
     }
     Channels.shutdownWritesBlocking(sink);
     exchange.endExchange();
+  }
+
+  /**
+   * Sends a whole file from the I/O thread ({@code sendfile} as the socket drains); this worker
+   * thread returns at once. The file is closed when the send ends, however it ends.
+   */
+  private static void sendAsync(HttpServerExchange exchange, Path file) throws IOException {
+    FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
+    exchange.getResponseSender().transferFrom(source, new IoCallback() {
+      @Override
+      public void onComplete(HttpServerExchange ex, Sender sender) {
+        IoUtils.safeClose(source);
+        IoCallback.END_EXCHANGE.onComplete(ex, sender);
+      }
+
+      @Override
+      public void onException(HttpServerExchange ex, Sender sender, IOException e) {
+        IoUtils.safeClose(source);
+        LOG.debug("sending {} failed: {}", ex.getRequestPath(), e.toString());
+        IoUtils.safeClose(ex.getConnection());
+      }
+    });
   }
 
   /** The headers every answer about an object carries; returns its quoted ETag. */
