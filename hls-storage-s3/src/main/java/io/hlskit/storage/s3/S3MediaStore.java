@@ -102,11 +102,14 @@ public final class S3MediaStore implements MediaStore {
     });
     this.objects = new Bucket(s3, bucket, prefix, errors, workers);
     this.uploads = new Uploads(objects, b.partSize);
-    this.reads = new Reads(objects);
+    this.reads = new Reads(objects, b.missCacheTtl);
     this.channels = ChannelRegistry.scanning(new BucketScan(objects, this))
         .name("bucket " + bucket + (prefix.isEmpty() ? "" : "/" + prefix))
         .interval(b.scanInterval).thoroughEvery(REVALIDATE_EVERY).build();
-    this.drafts = new Drafts(objects, uploads, channels::published);
+    this.drafts = new Drafts(objects, uploads, m -> {
+      reads.forgetPrefix(m.id() + "/");
+      channels.published(m);
+    });
   }
 
   /** A builder; {@link Builder#bucket} is the one setting that is required. */
@@ -144,19 +147,25 @@ public final class S3MediaStore implements MediaStore {
   @Override
   public ObjectInfo write(String key, InputStream content) {
     StorageKeys.requireUserKey(key);
-    return uploads.write(key, objectKey(key), content);
+    ObjectInfo written = uploads.write(key, objectKey(key), content);
+    reads.forget(key); // after: a read meanwhile may have found it missing
+    return written;
   }
 
   @Override
   public ObjectInfo write(String key, Path file) {
     StorageKeys.requireUserKey(key);
-    return uploads.writeFile(key, objectKey(key), file);
+    ObjectInfo written = uploads.writeFile(key, objectKey(key), file);
+    reads.forget(key); // after: a read meanwhile may have found it missing
+    return written;
   }
 
   @Override
   public ObjectInfo write(String key, byte[] content) {
     StorageKeys.requireUserKey(key);
-    return uploads.writeBytes(key, objectKey(key), content);
+    ObjectInfo written = uploads.writeBytes(key, objectKey(key), content);
+    reads.forget(key); // after: a read meanwhile may have found it missing
+    return written;
   }
 
   // ---- reads ---------------------------------------------------------------------------------
@@ -285,6 +294,7 @@ public final class S3MediaStore implements MediaStore {
     private S3Client client;
     private boolean checkOnBuild = true;
     private Duration scanInterval = Duration.ofSeconds(10);
+    private Duration missCacheTtl = Duration.ofSeconds(2);
 
     private Builder() {}
 
@@ -373,6 +383,20 @@ public final class S3MediaStore implements MediaStore {
         throw new IllegalArgumentException("scanInterval must be positive: " + scanInterval);
       }
       this.scanInterval = scanInterval;
+      return this;
+    }
+
+    /**
+     * How long a key found missing is answered as missing without asking the bucket again; 2 s
+     * by default, {@link Duration#ZERO} to ask every time. Writes and publishes through this
+     * store are seen at once; another instance's, once the interval is over.
+     */
+    public Builder missCacheTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isNegative()) {
+        throw new IllegalArgumentException("missCacheTtl must not be negative: " + ttl);
+      }
+      this.missCacheTtl = ttl;
       return this;
     }
 

@@ -60,6 +60,26 @@ class S3MediaStoreTest extends MediaStoreContract {
   }
 
   @Test
+  void aMissIsRememberedBrieflyAndForgottenByAWriteOfItsOwn() throws Exception {
+    String late = ((S3MediaStore) store).prefix() + "c/late.ts";
+    assertThat(store.open("c/late.ts")).isEmpty();
+    try (S3Client s3 = server().client()) {
+      s3.putObject(r -> r.bucket(bucket).key(late),
+          software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+    }
+    assertThat(store.open("c/late.ts")).as("remembered missing: the bucket was not asked")
+        .isEmpty();
+    assertThat(store.read("c/late.ts")).isEmpty();
+    io.hlskit.core.contract.Eventually.await(java.time.Duration.ofSeconds(10),
+        "another writer's object seen once the miss is forgotten",
+        () -> store.open("c/late.ts").isPresent());
+
+    assertThat(store.open("c/mine.ts")).isEmpty();
+    store.write("c/mine.ts", bytes("y"));
+    assertThat(store.open("c/mine.ts")).as("this store's own write, at once").isPresent();
+  }
+
+  @Test
   void largeObjectsGoUpInPartsFromStreamsAndFiles() throws Exception {
     byte[] content = randomBytes(12 * 1024 * 1024 + 123, 42);
     Path file = tempDir.resolve("big.ts");

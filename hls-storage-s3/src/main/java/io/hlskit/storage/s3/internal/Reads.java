@@ -6,7 +6,9 @@ import io.hlskit.core.store.ObjectStream;
 import io.hlskit.core.store.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -20,26 +22,77 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Reads objects from a bucket: a HEAD to open one, then GETs pinned to the ETag it saw ({@code
  * If-Match}), so that a replaced object fails the read instead of mixing two versions; or one
  * GET for a whole read. Keys are checked by the caller. Thread-safe.
+ *
+ * <p>A key found missing is remembered as missing for a short while (a negative cache), so that
+ * requests for names that are not there (scanners, broken players) cost the bucket one request
+ * per name and interval, not one each, and cannot draw {@code SlowDown} for real viewers. The
+ * store forgets a miss when it writes the key or publishes its channel; a key another instance
+ * writes is seen once the interval is over.
  */
 public final class Reads {
   private static final Logger LOG = LoggerFactory.getLogger(Reads.class);
 
-  private final Bucket bucket;
+  /** The most misses remembered; past it, the memory starts over. */
+  private static final int MAX_MISSES = 10_000;
 
-  /** Reads from {@code bucket}. */
-  public Reads(Bucket bucket) {
+  private final Bucket bucket;
+  private final long missNanos;
+  private final ConcurrentHashMap<String, Long> misses = new ConcurrentHashMap<>();
+
+  /**
+   * Reads from {@code bucket}.
+   *
+   * @param missTtl how long a miss is remembered; zero to ask the bucket every time
+   */
+  public Reads(Bucket bucket, Duration missTtl) {
     this.bucket = bucket;
+    this.missNanos = missTtl.toNanos();
+  }
+
+  private boolean knownMissing(String key) {
+    Long until = misses.get(key);
+    if (until == null) {
+      return false;
+    }
+    if (System.nanoTime() - until < 0) {
+      return true;
+    }
+    misses.remove(key, until);
+    return false;
+  }
+
+  private <T> Optional<T> missing(String key) {
+    if (missNanos > 0) {
+      if (misses.size() >= MAX_MISSES) {
+        misses.clear();
+      }
+      misses.put(key, System.nanoTime() + missNanos);
+    }
+    return Optional.empty();
+  }
+
+  /** The store wrote {@code key}: it is there now. */
+  public void forget(String key) {
+    misses.remove(key);
+  }
+
+  /** The store published or deleted what lies under {@code keyPrefix}. */
+  public void forgetPrefix(String keyPrefix) {
+    misses.keySet().removeIf(k -> k.startsWith(keyPrefix));
   }
 
   /** The object at {@code key}, from a HEAD, or empty when there is none. */
   public Optional<StoredObject> open(String key) {
-        String objectKey = bucket.objectKey(key);
+    if (knownMissing(key)) {
+      return Optional.empty();
+    }
+    String objectKey = bucket.objectKey(key);
     HeadObjectResponse head;
     try {
       head = bucket.client().headObject(r -> r.bucket(bucket.name()).key(objectKey));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
-        return Optional.empty();
+        return missing(key);
       }
       throw bucket.errors().translate("reading " + key, e);
     } catch (SdkException e) {
@@ -51,12 +104,15 @@ public final class Reads {
 
   /** One GET: the response's headers give the info, its body is the content. */
   public Optional<ObjectStream> read(String key) {
-        ResponseInputStream<GetObjectResponse> in;
+    if (knownMissing(key)) {
+      return Optional.empty();
+    }
+    ResponseInputStream<GetObjectResponse> in;
     try {
       in = bucket.client().getObject(r -> r.bucket(bucket.name()).key(bucket.objectKey(key)));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
-        return Optional.empty();
+        return missing(key);
       }
       throw bucket.errors().translate("reading " + key, e);
     } catch (SdkException e) {
