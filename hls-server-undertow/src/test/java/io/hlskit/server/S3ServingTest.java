@@ -47,7 +47,7 @@ class S3ServingTest {
           .build());
     }
     server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
-        .build().start();
+        .adminToken(ADMIN).build().start();
   }
 
   @AfterEach
@@ -56,6 +56,8 @@ class S3ServingTest {
     store.close();
     s3.close();
   }
+
+  private static final String ADMIN = "s3-serving-admin-token-0123456789";
 
   private HttpResponse<byte[]> get(String path, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(
@@ -113,7 +115,13 @@ class S3ServingTest {
     assertThat(down.statusCode()).isEqualTo(503);
     JsonNode body = JSON.readTree(down.body());
     assertThat(body.get("storage").asText()).isEqualTo("DOWN");
-    assertThat(body.get("storageError").asText()).contains("cannot reach the S3 endpoint");
+    assertThat(body.has("storageError")).as("no endpoint or bucket for anyone who asks")
+        .isFalse();
+    assertThat(new String(down.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("127.0.0.1").doesNotContain(store.bucket());
+    JsonNode forAdmin = JSON.readTree(get("/api/health", "Authorization", "Bearer " + ADMIN)
+        .body());
+    assertThat(forAdmin.get("storageError").asText()).contains("cannot reach the S3 endpoint");
     assertThat(get("/api/health?live").statusCode()).as("alive, though not ready")
         .isEqualTo(200);
     HttpResponse<byte[]> seg = get("/streams/canal1/seg_00000.ts");

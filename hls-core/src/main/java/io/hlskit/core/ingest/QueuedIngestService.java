@@ -92,6 +92,10 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
       failure = e.getMessage() == null || e.getMessage().isBlank()
           ? e.getClass().getSimpleName() : e.getMessage();
     }
+    String detail = failure;
+    if (failure != null) {
+      failure = forClients(failure, request);
+    }
     // the upload goes before the job shows as ended, so an ended job never leaves a file behind
     deleteUpload(request);
     IngestJob current = job(id).orElse(queued);
@@ -100,9 +104,25 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
       LOG.info("ingest job {} published channel {}", id, request.channelId());
     } else {
       update(with(current, JobState.FAILED, current.progress(), failure));
-      LOG.warn("ingest job {} for channel {} failed: {}", id, request.channelId(), failure);
+      LOG.warn("ingest job {} for channel {} failed: {}", id, request.channelId(), detail);
     }
   }
+
+  /**
+   * A failure as whoever polls the job may read it: the spooled upload named by its original
+   * name, and no other path of the server's (the full message goes to the log).
+   */
+  static String forClients(String failure, IngestRequest request) {
+    String named = failure.replace(request.file().toAbsolutePath().toString(),
+        request.originalFilename().orElse("the upload"));
+    named = named.replace(request.file().toString(),
+        request.originalFilename().orElse("the upload"));
+    return SERVER_PATH.matcher(named).replaceAll("(a folder of the server)");
+  }
+
+  /** An absolute path, as a message may quote one: a slash after a space, quote or bracket. */
+  private static final java.util.regex.Pattern SERVER_PATH =
+      java.util.regex.Pattern.compile("(?<=^|[\\s'\"(\\[=])/[^\\s'\"(),;\\]]+");
 
   private void progress(String id, double fraction) {
     if (!(fraction >= 0)) {

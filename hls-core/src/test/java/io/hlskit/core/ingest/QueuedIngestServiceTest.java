@@ -82,6 +82,21 @@ class QueuedIngestServiceTest {
   }
 
   @Test
+  void aFailureNamesTheUploadAsItsSenderNamedItAndNoServerPath() throws Exception {
+    IngestRequest r = request("canal3");
+    try (QueuedIngestService s = QueuedIngestService.builder((req, progress) -> {
+      throw new HlsException(req.file() + " is not a media file; cannot create"
+          + " /var/lib/hlskit/work/hlskit-transcode-1 (disk full?)");
+    }).build()) {
+      IngestJob failed = awaitFinal(s, s.submit(r).id());
+
+      assertThat(failed.error().orElseThrow()).contains("video.mp4 is not a media file")
+          .contains("cannot create (a folder of the server) (disk full?)")
+          .doesNotContain(dir.toString()).doesNotContain("/var/lib");
+    }
+  }
+
+  @Test
   void refusesJobsBeyondTheQueueAndAfterClose() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     QueuedIngestService s = QueuedIngestService.builder(

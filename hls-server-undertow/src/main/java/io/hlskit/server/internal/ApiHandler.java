@@ -190,7 +190,8 @@ public final class ApiHandler implements HttpHandler {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
     body.put("storage", storageProblem == null ? "UP" : "DOWN");
-    if (storageProblem != null) {
+    if (storageProblem != null && access.mayUpload(ExchangeAccess.of(exchange)).allowed()) {
+      // the cause names hosts, buckets and paths: for the operator, not for anyone who asks
       body.put("storageError", storageProblem);
     }
     if (chat != null) {
@@ -210,6 +211,9 @@ public final class ApiHandler implements HttpHandler {
           store.checkHealth();
         } catch (StorageException e) {
           problem = e.getMessage();
+          if (lastProbe == null || !problem.equals(lastProbe.problem())) {
+            LOG.warn("health: the store does not answer: {}", problem);
+          }
         }
         lastProbe = new Probe(System.nanoTime(), problem);
       }
