@@ -38,12 +38,14 @@ final class DemoServer implements AutoCloseable {
    * @param uploadDirectory where uploads are spooled before they are transcoded
    * @param workDirectory where transcodes write segments before they go into the store
    * @param allowedOrigins other sites' pages allowed to use the server (CORS, the chat)
+   * @param trustedProxies reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For
+   *     names the client
    * @param webDirectory the web page's source folder, served uncached (development); null for
    *     the page packaged in the jar
    */
   record Options(String host, int port, String adminToken, long maxUploadBytes,
       Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
-      Path webDirectory) {}
+      List<String> trustedProxies, Path webDirectory) {}
 
   /** Builds and starts the demo on {@code storage} with in-memory chat. */
   static DemoServer start(StorageOptions.Storage storage, Options o) {
@@ -73,6 +75,7 @@ final class DemoServer implements AutoCloseable {
           .maxUploadBytes(o.maxUploadBytes())
           .uploadDirectory(o.uploadDirectory())
           .allowedOrigins(o.allowedOrigins())
+          .trustedProxies(java.util.Set.copyOf(o.trustedProxies()))
           .host(o.host())
           .port(o.port());
       (o.webDirectory() != null ? StaticSite.development(o.webDirectory())

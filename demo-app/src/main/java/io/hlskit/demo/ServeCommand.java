@@ -40,6 +40,13 @@ final class ServeCommand implements Callable<Integer> {
           + " (HLS_ALLOWED_ORIGINS); default: only this server's own pages")
   List<String> allowedOrigins;
 
+  @Option(names = "--trusted-proxies", split = ",", defaultValue = "${env:HLS_TRUSTED_PROXIES}",
+      description = "comma-separated addresses or CIDR ranges (172.16.0.0/12) of reverse"
+          + " proxies in front of this server, whose X-Forwarded-For names the client for the"
+          + " chat's per-address limits (HLS_TRUSTED_PROXIES); default: none, the peer is the"
+          + " client")
+  List<String> trustedProxies;
+
   @Mixin
   StorageOptions storageOptions;
 
@@ -116,7 +123,7 @@ final class ServeCommand implements Callable<Integer> {
     DemoServer demo = DemoServer.start(storage, chat, notices, new DemoServer.Options(host,
         port, adminToken, maxUploadMegabytes * 1024 * 1024, storageOptions.uploadDirectory(),
         storageOptions.workDirectory(), allowedOrigins == null ? List.of() : allowedOrigins,
-        dev ? webDirectory : null));
+        trustedProxies == null ? List.of() : trustedProxies, dev ? webDirectory : null));
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());

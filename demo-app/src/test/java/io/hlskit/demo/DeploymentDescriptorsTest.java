@@ -95,6 +95,33 @@ class DeploymentDescriptorsTest {
     }
     assertThat(instances).isEqualTo(2);
     assertThat(services).containsKeys("minio", "bucket", "redis", "balancer");
+    // nothing published to other machines, no secret written down
+    for (Map.Entry<String, Object> e : services.entrySet()) {
+      List<String> ports = (List<String>) ((Map<String, Object>) e.getValue()).get("ports");
+      if (ports != null) {
+        assertThat(ports).as(e.getKey() + " ports").allSatisfy(
+            port -> assertThat(port).startsWith("127.0.0.1:"));
+      }
+    }
+    String text = Files.readString(ROOT.resolve("demo-app/deploy/compose.yaml"));
+    assertThat(text).doesNotContain("change-me").contains("${HLS_S3_SECRET_KEY:?");
+    Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) services
+        .get("hlskit-a")).get("environment");
+    Map<String, Object> balancer = (Map<String, Object>) services.get("balancer");
+    String balancerAddress = (String) ((Map<String, Object>) ((Map<String, Object>) balancer
+        .get("networks")).get("default")).get("ipv4_address");
+    assertThat(env).as("the balancer is the trusted proxy")
+        .containsEntry("HLS_TRUSTED_PROXIES", balancerAddress);
+  }
+
+  @Test
+  void theTlsExampleRedirectsPlainHttpAndPassesTheClientAddress() throws IOException {
+    String nginx = Files.readString(ROOT.resolve("demo-app/deploy/nginx-tls.conf"));
+    assertThat(nginx).contains("listen 443 ssl").contains("ssl_certificate ")
+        .contains("return 301 https://").contains("Strict-Transport-Security")
+        .contains("location /ws/").contains("proxy_set_header Upgrade $http_upgrade");
+    assertThat(nginx.split("X-Forwarded-For \\$proxy_add_x_forwarded_for", -1))
+        .as("both locations name the client").hasSize(3);
   }
 
   @Test

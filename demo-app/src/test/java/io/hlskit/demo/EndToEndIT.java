@@ -63,7 +63,7 @@ class EndToEndIT {
     FileSystemMediaStore store = FileSystemMediaStore.at(streams);
     demo = DemoServer.start(new StorageOptions.Storage(store, streams.toString()),
         new DemoServer.Options("127.0.0.1", 0, TOKEN, 50_000_000, dir.resolve("uploads"),
-            dir.resolve("work"), List.of(), null));
+            dir.resolve("work"), List.of(), List.of(), null));
     base = "http://127.0.0.1:" + demo.server.port();
     // canal1: an adaptive ladder from a 720p source (720p + 360p); canal2: portrait, one
     // rendition in fragmented MP4
@@ -173,6 +173,9 @@ class EndToEndIT {
       waitAna.until(d -> d.findElements(By.cssSelector(".messages li")).stream()
           .anyMatch(li -> li.getText().equals("ben " + hostile)));
       assertThat(ana.findElements(By.cssSelector(".messages img"))).isEmpty();
+      assertThat(ana.findElements(By.cssSelector(".messages li strong bdi")))
+          .as("names isolated from the text around them").extracting(e -> e.getText())
+          .contains("ben");
       assertThat(ana.findElement(By.cssSelector(".counts")).getText())
           .isEqualTo("2 watching · 2 online");
     } finally {

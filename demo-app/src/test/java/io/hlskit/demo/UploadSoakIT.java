@@ -46,7 +46,7 @@ class UploadSoakIT {
     FileSystemMediaStore store = FileSystemMediaStore.at(streams);
     try (DemoServer demo = DemoServer.start(new StorageOptions.Storage(store,
         streams.toString()), new DemoServer.Options("127.0.0.1", 0, TOKEN,
-        20_000_000, uploads, work, List.of(), null))) {
+        20_000_000, uploads, work, List.of(), List.of(), null))) {
       base = "http://127.0.0.1:" + demo.server.port();
       Path good = dir.resolve("good.mp4");
       SampleVideo.write(good, SampleVideo.Spec.mp4(320, 180, 1));

@@ -438,12 +438,15 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
-     * The addresses (IP literals) of reverse proxies in front of this server: from them, and
-     * only from them, the client's address is taken from {@code X-Forwarded-For} (for the chat's
-     * per-address limits and for access policies). None by default: every client is the peer
-     * of its connection.
+     * The reverse proxies in front of this server, as IP addresses or CIDR ranges ({@code
+     * 172.16.0.0/12}): from them, and only from them, the client's address is taken from {@code
+     * X-Forwarded-For} (for the chat's per-address limits and for access policies). None by
+     * default: every client is the peer of its connection.
+     *
+     * @throws IllegalArgumentException naming an entry that is neither an address nor a range
      */
     public Builder trustedProxies(Set<String> addresses) {
+      new TrustedProxies(addresses, exchange -> { }); // checked now, not at start
       this.trustedProxies = Set.copyOf(addresses);
       return this;
     }

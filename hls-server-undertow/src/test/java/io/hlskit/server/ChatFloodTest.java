@@ -121,6 +121,15 @@ class ChatFloodTest {
     client().connect("canal1", "198.51.100.7, 203.0.113.2").join("b").next("history");
     ChatClient same = client().connect("canal1", "203.0.113.1");
     assertThat(same.next("error").get("code").asText()).isEqualTo("too_many_connections");
+    server.close();
+
+    start(HlsServer.builder().chatLimits(ChatLimits.DEFAULTS.withConnectionsPerAddress(1))
+        .trustedProxies(java.util.Set.of("127.0.0.0/8")));
+    client().connect("canal1", "203.0.113.1").join("a").next("history");
+    client().connect("canal1", "203.0.113.2").join("b").next("history");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HlsServer.builder()
+        .trustedProxies(java.util.Set.of("proxy.example.com")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CIDR");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.hlskit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -106,6 +108,32 @@ class UploadTest {
       }
     });
     return job[0];
+  }
+
+  @Test
+  void theSpoolIsAFolderOnlyThisUserCanEnter() throws Exception {
+    Path fresh = uploads.resolve("spool");
+    HlsServer.builder().mediaStore(store).ingest(ingest).uploadDirectory(fresh)
+        .host("127.0.0.1").port(0).build().start().close();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+        .isEqualTo("rwx------");
+
+    Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.createFile(fresh.resolve("upload-1.bin"));
+    HlsServer.builder().mediaStore(store).ingest(ingest).uploadDirectory(fresh)
+        .host("127.0.0.1").port(0).build().start().close();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+        .as("an open spool of ours is closed").isEqualTo("rwx------");
+
+    Path shared = Files.createDirectory(uploads.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxr-x"));
+    Files.createFile(shared.resolve("someone-elses.txt"));
+    assertThatThrownBy(() -> HlsServer.builder().mediaStore(store).ingest(ingest)
+        .uploadDirectory(shared).host("127.0.0.1").port(0).build().start())
+        .isInstanceOf(HlsException.class).hasMessageContaining("open to other users")
+        .hasMessageContaining("uploadDirectory");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)))
+        .as("a shared folder given by mistake is left as it was").isEqualTo("rwxrwxr-x");
   }
 
   @Test

@@ -3,6 +3,8 @@
 // network is set with textContent: a message is data, never markup.
 
 const NAME_KEY = 'hlskit.username';
+/** Error codes that mean: choose another name. */
+const NAME_REFUSED = new Set(['bad_username', 'reserved_username', 'username_taken']);
 const MAX_SHOWN = 100;
 
 function el(tag, props = {}, children = []) {
@@ -74,6 +76,8 @@ export class Chat {
     if (room === this.room) return;
     this.room = room;
     this.retry = 0;
+    this.ended = false;
+    this.showForms();
     this.list.replaceChildren();
     this.counts.textContent = '';
     this.connect();
@@ -95,7 +99,7 @@ export class Chat {
     };
     ws.onmessage = (event) => this.receive(JSON.parse(event.data));
     ws.onclose = () => {
-      if (this.ws !== ws) return;
+      if (this.ws !== ws || this.ended) return;
       this.system('Chat disconnected, reconnecting…');
       const delay = Math.min(10000, 1000 * 2 ** this.retry++);
       this.timer = setTimeout(() => this.connect(), delay);
@@ -122,11 +126,18 @@ export class Chat {
         break;
       case 'error':
         this.system(frame.reason);
-        if (frame.code === 'bad_username') {
+        if (NAME_REFUSED.has(frame.code)) {
           this.username = '';
           localStorage.removeItem(NAME_KEY);
           this.showForms();
         }
+        break;
+      case 'channel_deleted':
+        // the server closes the chat; there is nothing to reconnect to
+        this.ended = true;
+        this.system('This channel was deleted; its chat is closed.');
+        this.form.hidden = true;
+        this.nameForm.hidden = true;
         break;
       default:
         break;
@@ -135,7 +146,8 @@ export class Chat {
 
   show(message) {
     const item = el('li', {}, [
-      el('strong', { textContent: message.username }),
+      // <bdi>: a name written right to left cannot turn the text after it around
+      el('strong', {}, [el('bdi', { textContent: message.username })]),
       el('span', { textContent: ` ${message.text}` }),
     ]);
     item.dataset.id = message.id;

@@ -38,6 +38,9 @@ public final class UploadHandler {
   /** As for drafts: far longer than any upload takes to arrive and wait for its turn. */
   static final Duration ABANDONED_UPLOAD_AGE = Duration.ofHours(6);
 
+  /** The files this handler spools: {@code upload-<random>.bin}. */
+  private static final String SPOOL_FILES = "upload-*.bin";
+
   private final IngestService ingest;
   private final ChannelCatalog catalog;
   private final AccessPolicy access;
@@ -55,6 +58,10 @@ public final class UploadHandler {
     this.access = access;
     this.maxBytes = maxBytes;
     this.uploads = uploads;
+    if (ingest != null) {
+      // a spool only this user can enter: uploads are neither read nor planted by others
+      Folders.privateFolder(uploads, "uploadDirectory", SPOOL_FILES);
+    }
     removeAbandonedUploads();
   }
 
@@ -63,7 +70,7 @@ public final class UploadHandler {
    * folder may be shared by other instances whose uploads are still in their queues.
    */
   private void removeAbandonedUploads() {
-    Folders.removeAbandoned(uploads, "upload-*.bin", ABANDONED_UPLOAD_AGE, "upload");
+    Folders.removeAbandoned(uploads, SPOOL_FILES, ABANDONED_UPLOAD_AGE, "upload");
   }
 
   /** Handles the upload; runs on a worker thread. */
@@ -84,8 +91,8 @@ public final class UploadHandler {
     }
     String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))
         .orElse("").toLowerCase(Locale.ROOT);
-    Files.createDirectories(uploads);
-    Path file = Files.createTempFile(uploads, "upload-", ".bin");
+    Folders.privateFolder(uploads, "uploadDirectory", SPOOL_FILES); // it may have been removed since
+    Path file = Files.createTempFile(uploads, "upload-", ".bin"); // one of SPOOL_FILES
     boolean handedOver = false;
     try {
       Fields f = new Fields(param(exchange, "id"), param(exchange, "title"),
