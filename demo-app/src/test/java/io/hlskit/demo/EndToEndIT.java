@@ -185,6 +185,58 @@ class EndToEndIT {
   }
 
   @Test
+  void anAdminDeletesAMessageFromEveryScreenAndMutesItsSender() {
+    WebDriver viewer = browser("profile-viewer");
+    WebDriver admin = browser("profile-admin");
+    try {
+      viewer.get(base + "/");
+      WebDriverWait wait = new WebDriverWait(viewer, Duration.ofSeconds(30));
+      wait.until(d -> !d.findElements(By.cssSelector(".chat-toggle")).isEmpty());
+      viewer.findElement(By.cssSelector(".chat-toggle")).click();
+      viewer.findElement(By.cssSelector(".chat-panel form.name input"))
+          .sendKeys("troll", Keys.ENTER);
+      WebElement say = viewer.findElement(By.cssSelector(".chat-panel form.say input"));
+      say.sendKeys("buy cheap followers", Keys.ENTER);
+      wait.until(d -> chatTexts(d, ".messages li").contains("troll buy cheap followers"));
+      // the chat follows the channel on screen: the feed's first one
+      String room = viewer.findElement(By.cssSelector("section.channel")).getAttribute("data-id");
+
+      admin.get(base + "/admin.html");
+      admin.findElement(By.name("token")).sendKeys(TOKEN);
+      WebDriverWait waitAdmin = new WebDriverWait(admin, Duration.ofSeconds(30));
+      waitAdmin.until(d -> !d.findElements(By.cssSelector("#mod-channel option")).isEmpty());
+      new Select(admin.findElement(By.id("mod-channel"))).selectByValue(room);
+      admin.findElement(By.id("mod-load")).click();
+      waitAdmin.until(d -> chatTexts(d, "#mod-messages li .text").stream()
+          .anyMatch(t -> t.equals("buy cheap followers")));
+      admin.findElement(By.cssSelector("#mod-messages li button.delete")).click();
+
+      wait.until(d -> !chatTexts(d, ".messages li").contains("troll buy cheap followers"));
+      waitAdmin.until(d -> d.findElements(By.cssSelector("#mod-messages li")).isEmpty());
+
+      say.sendKeys("still here", Keys.ENTER);
+      wait.until(d -> chatTexts(d, ".messages li").contains("troll still here"));
+      admin.findElement(By.id("mod-load")).click();
+      waitAdmin.until(d -> !d.findElements(By.cssSelector("#mod-messages li button.mute"))
+          .isEmpty());
+      admin.findElement(By.cssSelector("#mod-messages li button.mute")).click();
+      waitAdmin.until(d -> chatTexts(d, "#mod-muted li bdi").contains("troll"));
+
+      say.sendKeys("you cannot stop me", Keys.ENTER);
+      wait.until(d -> chatTexts(d, ".messages li.system").stream()
+          .anyMatch(t -> t.contains("muted you")));
+      assertThat(chatTexts(viewer, ".messages li")).doesNotContain("troll you cannot stop me");
+    } finally {
+      viewer.quit();
+      admin.quit();
+    }
+  }
+
+  private static List<String> chatTexts(WebDriver d, String css) {
+    return d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+  }
+
+  @Test
   void chromiumPlaysTheFeedAndMovesToTheNextChannel() {
     WebDriver browser = browser("profile-feed");
     try {

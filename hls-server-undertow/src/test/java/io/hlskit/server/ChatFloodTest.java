@@ -66,7 +66,7 @@ class ChatFloodTest {
     ChatClient attacker = client().connect("canal1");
     long started = System.nanoTime();
     for (int i = 0; i < 500; i++) {
-      attacker.ws.sendText("{\"type\":\"join\",\"username\":\"x" + i + "\"}", true);
+      attacker.ws.sendText("{\"type\":\"join\",\"username\":\"x" + i + "\"}", true).join();
     }
     // meanwhile the server serves segments
     HttpResponse<byte[]> segment = http.send(HttpRequest.newBuilder(URI.create(
@@ -149,7 +149,7 @@ class ChatFloodTest {
     Thread.sleep(1100); // the keeper's message is outside the room's window now
     for (ChatClient c : flood) {
       for (int j = 0; j < 5; j++) {
-        c.ws.sendText("{\"type\":\"chat_message\",\"text\":\"spam\"}", true);
+        c.ws.sendText("{\"type\":\"chat_message\",\"text\":\"spam\"}", true).join();
       }
     }
     Thread.sleep(1500);

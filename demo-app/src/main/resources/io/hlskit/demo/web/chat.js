@@ -132,6 +132,12 @@ export class Chat {
           this.showForms();
         }
         break;
+      case 'message_deleted':
+        // a moderator took it down: it goes from this screen too
+        for (const item of this.list.querySelectorAll('li[data-id]')) {
+          if (item.dataset.id === frame.id) item.remove();
+        }
+        break;
       case 'channel_deleted':
         // the server closes the chat; there is nothing to reconnect to
         this.ended = true;

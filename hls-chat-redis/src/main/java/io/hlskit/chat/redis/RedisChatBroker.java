@@ -12,6 +12,7 @@ import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.ChatListener;
 import io.hlskit.core.chat.ChatMessage;
 import io.hlskit.core.chat.ChatNames;
+import io.hlskit.core.chat.ChatRules;
 import io.hlskit.core.chat.ChatSession;
 import io.hlskit.core.chat.Presence;
 import io.lettuce.core.ClientOptions;
@@ -75,6 +76,9 @@ import org.slf4j.LoggerFactory;
  *       with the heartbeat) whose value is the holding session's token, so two sessions on any
  *       instances cannot share a name, and a dead instance's names come free within the TTL.
  *   <li>Closing a room deletes its stream and tells every instance, which ends its sessions there.
+ *   <li>Moderation: a deleted message leaves the stream ({@code XDEL}) and every instance tells
+ *       its sessions; a room's rules are one JSON value, which each instance keeps in memory for
+ *       up to 10 s or until told they changed.
  *   <li>Faults: with Redis away, commands fail at once (not queued), so a sender gets a {@link
  *       ChatException} and the server an error frame; {@link #isAvailable()} says so; Lettuce
  *       reconnects and resubscribes by itself when Redis is back.
@@ -128,6 +132,11 @@ public final class RedisChatBroker implements ChatBroker {
   /** This instance's sessions by room; guarded by itself. */
   private final Map<String, Set<Session>> rooms = new HashMap<>();
   private volatile boolean closed;
+  /** Rules by room as last read, and when; a notice or 10 s makes them be read again. */
+  private final Map<String, CachedRules> rulesCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long RULES_FOR_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private record CachedRules(ChatRules rules, long readAt) {}
 
   private RedisChatBroker(Builder b) {
     this.namespace = b.namespace;
@@ -335,15 +344,97 @@ public final class RedisChatBroker implements ChatBroker {
         }
       }
       case "presence" -> recountSoon();
-      case "closed" -> endRoom(e.path("room").asText());
+      case "closed" -> {
+        rulesCache.remove(e.path("room").asText());
+        endRoom(e.path("room").asText());
+      }
+      case "deleted" -> {
+        String id = e.path("id").asText();
+        for (Session s : members(e.path("room").asText())) {
+          s.deleted(id);
+        }
+      }
+      case "rules" -> rulesCache.remove(e.path("room").asText());
       default -> LOG.debug("ignoring chat event {}", payload);
     }
   }
 
   @Override
+  public void deleteMessage(String room, String messageId) {
+    requireText(room, "room");
+    if (!StreamIds.isValid(messageId)) {
+      return; // not an id this broker gave: nothing to delete
+    }
+    long removed = call("deleting a message of " + room,
+        () -> redis.xdel(streamKey(room), messageId));
+    if (removed > 0) {
+      ObjectNode n = JSON.createObjectNode();
+      n.put("t", "deleted");
+      n.put("room", room);
+      n.put("id", messageId);
+      publish(n.toString());
+    }
+  }
+
+  @Override
+  public ChatRules rules(String room) {
+    requireText(room, "room");
+    CachedRules cached = rulesCache.get(room);
+    if (cached != null && System.nanoTime() - cached.readAt() < RULES_FOR_NANOS) {
+      return cached.rules();
+    }
+    long readAt = System.nanoTime();
+    String json = call("reading the rules of " + room, () -> redis.get(rulesKey(room)));
+    ChatRules rules = json == null ? ChatRules.NONE : parseRules(json, room);
+    if (rulesCache.size() > 10_000) {
+      rulesCache.clear();
+    }
+    rulesCache.put(room, new CachedRules(rules, readAt));
+    return rules;
+  }
+
+  @Override
+  public void setRules(String room, ChatRules rules) {
+    requireText(room, "room");
+    ObjectNode n = JSON.createObjectNode();
+    n.put("slowMs", rules.slowMode().toMillis());
+    ObjectNode names = n.putObject("names");
+    rules.mutedNames().forEach((k, until) -> names.put(k, until.toEpochMilli()));
+    ObjectNode addresses = n.putObject("addresses");
+    rules.mutedAddresses().forEach((k, until) -> addresses.put(k, until.toEpochMilli()));
+    call("setting the rules of " + room, () -> redis.set(rulesKey(room), n.toString()));
+    rulesCache.put(room, new CachedRules(rules, System.nanoTime()));
+    ObjectNode notice = JSON.createObjectNode();
+    notice.put("t", "rules");
+    notice.put("room", room);
+    publish(notice.toString());
+  }
+
+  private static ChatRules parseRules(String json, String room) {
+    try {
+      JsonNode n = JSON.readTree(json);
+      Map<String, Instant> names = new HashMap<>();
+      n.path("names").fields().forEachRemaining(
+          f -> names.put(f.getKey(), Instant.ofEpochMilli(f.getValue().asLong())));
+      Map<String, Instant> addresses = new HashMap<>();
+      n.path("addresses").fields().forEachRemaining(
+          f -> addresses.put(f.getKey(), Instant.ofEpochMilli(f.getValue().asLong())));
+      return new ChatRules(Duration.ofMillis(n.path("slowMs").asLong()), names, addresses);
+    } catch (JsonProcessingException | RuntimeException e) {
+      LOG.warn("the chat rules of {} in Redis are unreadable ({}); taking none", room,
+          e.getMessage());
+      return ChatRules.NONE;
+    }
+  }
+
+  private String rulesKey(String room) {
+    return namespace + ":rules:" + room;
+  }
+
+  @Override
   public void closeRoom(String room) {
     requireText(room, "room");
-    call("closing " + room, () -> redis.del(streamKey(room)));
+    call("closing " + room, () -> redis.del(streamKey(room), rulesKey(room)));
     ObjectNode n = JSON.createObjectNode();
     n.put("t", "closed");
     n.put("room", room);
@@ -649,6 +740,18 @@ public final class RedisChatBroker implements ChatBroker {
       }
       try {
         listener.onMessage(m);
+      } catch (RuntimeException e) {
+        LOG.warn("the chat listener of {} in {} failed", username, room, e);
+      }
+    }
+
+    /** A moderator deleted a message; on the delivery thread. */
+    void deleted(String id) {
+      if (left) {
+        return;
+      }
+      try {
+        listener.onMessageDeleted(id);
       } catch (RuntimeException e) {
         LOG.warn("the chat listener of {} in {} failed", username, room, e);
       }

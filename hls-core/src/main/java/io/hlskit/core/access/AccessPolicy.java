@@ -31,6 +31,14 @@ public interface AccessPolicy {
   AccessDecision mayChat(AccessRequest request, ChannelMetadata channel);
 
   /**
+   * Whether the request may moderate the chat of {@code channel}: delete messages, mute, set
+   * slow mode, and see who is muted. By default, whoever may delete the channel.
+   */
+  default AccessDecision mayModerate(AccessRequest request, ChannelMetadata channel) {
+    return mayDelete(request, channel.id());
+  }
+
+  /**
    * The name the request must chat under, when its credentials fix one (a token's name claim);
    * empty lets the client choose its own.
    */

@@ -44,6 +44,31 @@ public interface ChatBroker extends AutoCloseable {
   /** The counts for {@code room} now. */
   Presence presence(String room);
 
+  /**
+   * Deletes message {@code messageId} from {@code room}'s history; every session in the room (on
+   * every instance) is told through {@link ChatListener#onMessageDeleted}. A message that is not
+   * there is ignored.
+   *
+   * @throws io.hlskit.core.ChatException when the backend cannot be reached
+   */
+  void deleteMessage(String room, String messageId);
+
+  /**
+   * The room's moderation rules now ({@link ChatRules#NONE} when none were set). Servers ask on
+   * every message: implementations answer from memory, refreshed when the rules change.
+   *
+   * @throws io.hlskit.core.ChatException when the backend cannot be reached
+   */
+  ChatRules rules(String room);
+
+  /**
+   * Replaces the room's rules, for every instance. They last until changed or the room is
+   * closed.
+   *
+   * @throws io.hlskit.core.ChatException when the backend cannot be reached
+   */
+  void setRules(String room, ChatRules rules);
+
   /** Whether the backend is reachable now, for {@code /api/health}. */
   default boolean isAvailable() {
     return true;

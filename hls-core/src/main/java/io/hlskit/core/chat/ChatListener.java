@@ -23,4 +23,7 @@ public interface ChatListener {
    * left it and nothing more arrives. Nothing happens by default.
    */
   default void onRoomClosed() {}
+
+  /** A moderator deleted a message of the room. Nothing happens by default. */
+  default void onMessageDeleted(String messageId) {}
 }

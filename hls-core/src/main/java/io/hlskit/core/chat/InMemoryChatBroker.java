@@ -56,6 +56,7 @@ public final class InMemoryChatBroker implements ChatBroker {
   private static final class Room {
     final ArrayDeque<ChatMessage> history = new ArrayDeque<>();
     final Set<Session> members = new LinkedHashSet<>();
+    ChatRules rules = ChatRules.NONE;
   }
 
   /** An empty broker. */
@@ -118,6 +119,40 @@ public final class InMemoryChatBroker implements ChatBroker {
     }
     all.forEach(Session::close);
     presenceThread.shutdownNow();
+  }
+
+  @Override
+  public void deleteMessage(String room, String messageId) {
+    requireText(room, "room");
+    List<Session> members;
+    synchronized (lock) {
+      Room r = rooms.get(room);
+      if (r == null || !r.history.removeIf(m -> m.id().equals(messageId))) {
+        return;
+      }
+      members = new ArrayList<>(r.members);
+      for (Session s : members) {
+        s.inbox.add(() -> s.listener.onMessageDeleted(messageId));
+      }
+    }
+    drain(members);
+  }
+
+  @Override
+  public ChatRules rules(String room) {
+    synchronized (lock) {
+      Room r = rooms.get(room);
+      return r == null ? ChatRules.NONE : r.rules;
+    }
+  }
+
+  @Override
+  public void setRules(String room, ChatRules rules) {
+    requireText(room, "room");
+    synchronized (lock) {
+      rooms.computeIfAbsent(room, k -> new Room()).rules = java.util.Objects.requireNonNull(
+          rules, "rules");
+    }
   }
 
   @Override
@@ -273,7 +308,7 @@ public final class InMemoryChatBroker implements ChatBroker {
         left = true;
         Room r = rooms.get(room);
         r.members.remove(this);
-        if (r.members.isEmpty() && r.history.isEmpty()) {
+        if (r.members.isEmpty() && r.history.isEmpty() && r.rules == ChatRules.NONE) {
           rooms.remove(room);
         }
         sessions--;

@@ -8,6 +8,7 @@ import io.hlskit.core.ChatException;
 import io.hlskit.core.ChatNameTakenException;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.ChatMessage;
+import io.hlskit.core.chat.ChatRules;
 import io.hlskit.core.chat.ChatSession;
 import io.hlskit.core.chat.Presence;
 import java.time.Duration;
@@ -211,6 +212,56 @@ public abstract class ChatBrokerContract {
     assertThat(broker.history("canal1")).isEmpty();
     join(broker, "canal1", "ana", new RecordingListener()); // the name came free
     broker.closeRoom("never-opened"); // nothing to close: no error
+  }
+
+  @Test
+  void moderationReachesEveryInstance() throws Exception {
+    ChatBroker peer = newPeer(broker);
+    assumeTrue(peer != null, "a single-process backend");
+    toClose.add(peer);
+    RecordingListener onPeer = new RecordingListener();
+    join(peer, "canal1", "ben", onPeer);
+    ChatMessage m = join(broker, "canal1", "ana", new RecordingListener()).send("hola");
+    onPeer.awaitMessages(1, timeout());
+
+    broker.deleteMessage("canal1", m.id());
+    Eventually.await(timeout(), "the peer's session told", () -> onPeer.deleted.contains(m.id()));
+    ChatRules slow = ChatRules.NONE.withSlowMode(Duration.ofSeconds(30));
+    broker.setRules("canal1", slow);
+    Eventually.await(timeout(), "the peer sees the rules",
+        () -> peer.rules("canal1").equals(slow));
+  }
+
+  @Test
+  void aDeletedMessageLeavesTheHistoryAndEverySessionIsTold() {
+    RecordingListener ana = new RecordingListener();
+    ChatSession s = join(broker, "canal1", "ana", ana);
+    ChatMessage keep = s.send("hola");
+    ChatMessage spam = s.send("spam");
+    ana.awaitMessages(2, timeout());
+
+    broker.deleteMessage("canal1", spam.id());
+    Eventually.await(timeout(), "the session told", () -> ana.deleted.contains(spam.id()));
+    assertThat(broker.history("canal1")).extracting(ChatMessage::id).containsExactly(keep.id());
+    broker.deleteMessage("canal1", spam.id()); // gone already: nothing happens
+    broker.deleteMessage("nowhere", "1-0");
+  }
+
+  @Test
+  void rulesAreKeptPerRoom() {
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(broker.rules("canal1")).isEqualTo(ChatRules.NONE);
+    ChatRules rules = ChatRules.NONE.withSlowMode(Duration.ofSeconds(10))
+        .withMutedName("Ana", Duration.ofMinutes(10), now)
+        .withMutedAddress("203.0.113.9", Duration.ofMinutes(5), now);
+    broker.setRules("canal1", rules);
+    assertThat(broker.rules("canal1")).isEqualTo(rules);
+    assertThat(broker.rules("canal2")).isEqualTo(ChatRules.NONE);
+    assertThat(broker.rules("canal1").mutedUntil("ANA", null, now)).isAfter(now);
+    assertThat(broker.rules("canal1").mutedUntil("ben", "203.0.113.9", now)).isAfter(now);
+    assertThat(broker.rules("canal1").mutedUntil("ben", "203.0.113.8", now)).isNull();
+    broker.setRules("canal1", ChatRules.NONE);
+    assertThat(broker.rules("canal1")).isEqualTo(ChatRules.NONE);
   }
 
   @Test

@@ -15,6 +15,7 @@ public class RecordingListener implements ChatListener {
   private final AtomicInteger inside = new AtomicInteger();
   public volatile boolean overlapped;
   public volatile boolean roomClosed;
+  public final List<String> deleted = new CopyOnWriteArrayList<>();
 
   @Override
   public void onMessage(ChatMessage message) {
@@ -34,6 +35,13 @@ public class RecordingListener implements ChatListener {
   public void onRoomClosed() {
     enter();
     roomClosed = true;
+    inside.decrementAndGet();
+  }
+
+  @Override
+  public void onMessageDeleted(String messageId) {
+    enter();
+    deleted.add(messageId);
     inside.decrementAndGet();
   }
 

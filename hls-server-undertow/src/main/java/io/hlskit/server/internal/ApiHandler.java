@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The REST API below its mount point: {@code /health}, {@code /channels} (list, upload), {@code
- * /channels/{id}} (read, delete) and {@code /jobs/{id}}, routed by Undertow's {@link
- * RoutingHandler}. Storage and uploads block, so those routes leave the I/O thread.
+ * /channels/{id}} (read, delete), {@code /channels/{id}/chat/...} (moderation, {@link
+ * ChatModeration}) and {@code /jobs/{id}}, routed by Undertow's {@link RoutingHandler}.
+ * Storage, uploads and the chat broker block, so those routes leave the I/O thread.
  */
 public final class ApiHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
@@ -73,6 +74,7 @@ public final class ApiHandler implements HttpHandler {
     getAndHead(r, "/jobs/{id}", this::job);
     r.post("/channels", blocking(uploads::upload));
     r.delete("/channels/{id}", blocking(this::delete));
+    new ChatModeration(catalog, chat, access).route(r, ApiHandler::blocking);
     r.setInvalidMethodHandler(ApiHandler::methodNotAllowed);
     r.setFallbackHandler(exchange -> Responses.error(exchange, 404, "not_found",
         "no API at /api" + abbreviate(exchange.getRelativePath())));
@@ -135,12 +137,8 @@ public final class ApiHandler implements HttpHandler {
     }
   }
 
-  private interface Blocking {
-    void handle(HttpServerExchange exchange) throws IOException;
-  }
-
   /** Runs {@code work} on a worker thread, where it may block. */
-  private static HttpHandler blocking(Blocking work) {
+  private static HttpHandler blocking(ChatModeration.Blocking work) {
     return exchange -> exchange.dispatch(() -> {
       try {
         work.handle(exchange);
@@ -241,7 +239,7 @@ public final class ApiHandler implements HttpHandler {
     return c;
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     return s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
 }

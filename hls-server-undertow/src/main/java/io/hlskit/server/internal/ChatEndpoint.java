@@ -13,6 +13,7 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.ChatListener;
 import io.hlskit.core.chat.ChatMessage;
+import io.hlskit.core.chat.ChatRules;
 import io.hlskit.core.chat.ChatSession;
 import io.hlskit.core.chat.Presence;
 import io.hlskit.server.ChatLimits;
@@ -25,6 +26,7 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -253,6 +255,8 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
 
     /** Set on the I/O thread when a join is queued: messages after it wait for it. */
     private volatile boolean joining;
+    /** When this connection's last message went out (System.nanoTime), for slow mode. */
+    private long lastSent;
 
     /** Runs broker work on the pool, after what this connection queued before. */
     private void submit(Runnable task) {
@@ -379,7 +383,21 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
         return;
       }
       try {
+        ChatRules rules = broker.rules(room);
+        Instant until = rules.mutedUntil(s.username(), address, Instant.now());
+        if (until != null) {
+          error("muted", "a moderator muted you in this chat until " + until + " (UTC)");
+          return;
+        }
+        long now = System.nanoTime();
+        if (!rules.slowMode().isZero() && lastSent != 0
+            && now - lastSent < rules.slowMode().toNanos()) {
+          error("slow_mode", "this chat is in slow mode: one message every "
+              + rules.slowMode().toSeconds() + " s; wait a moment");
+          return;
+        }
         s.send(text);
+        lastSent = now;
       } catch (HlsException e) {
         if (s != session) {
           notJoined(); // the room closed meanwhile
@@ -406,6 +424,14 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       node.put("type", "user_count");
       node.put("online", p.online());
       node.put("watching", p.watching());
+      deliver(node);
+    }
+
+    @Override
+    public void onMessageDeleted(String messageId) {
+      ObjectNode node = Responses.JSON.createObjectNode();
+      node.put("type", "message_deleted");
+      node.put("id", messageId);
       deliver(node);
     }
 

@@ -4,6 +4,11 @@ package io.hlskit.chat.redis.internal;
 public final class StreamIds {
   private StreamIds() {}
 
+  /** Whether {@code id} has the shape of a stream id. */
+  public static boolean isValid(String id) {
+    return id != null && id.matches("\\d{1,20}-\\d{1,20}");
+  }
+
   /** Negative, zero or positive as {@code a} comes before, is, or comes after {@code b}. */
   public static int compare(String a, String b) {
     int c = Long.compareUnsigned(part(a, 0), part(b, 0));
