@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,22 +113,32 @@ final class ChatModeration {
   }
 
   private void slowMode(HttpServerExchange exchange) throws IOException {
-    Optional<ChannelMetadata> channel = moderated(exchange);
-    if (channel.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = body(exchange);
-    if (body.isEmpty()) {
-      return;
-    }
-    Optional<Duration> seconds = seconds(exchange, body.get());
-    if (seconds.isEmpty()) {
-      return;
-    }
-    update(exchange, channel.get().id(), rules -> rules.withSlowMode(seconds.get()));
+    change(exchange, (body, seconds) -> Optional.of(rules -> rules.withSlowMode(seconds)));
   }
 
   private void mute(HttpServerExchange exchange) throws IOException {
+    change(exchange, (body, seconds) -> {
+      String name = body.path("name").asText("").strip();
+      String address = body.path("address").asText("").strip();
+      if (name.isEmpty() == address.isEmpty() || name.length() > 64 || address.length() > 64) {
+        Responses.error(exchange, 400, "bad_request", "give a \"name\" or an \"address\" (one"
+            + " of them) and \"seconds\"");
+        return Optional.empty();
+      }
+      Instant now = Instant.now();
+      return Optional.of(rules -> name.isEmpty()
+          ? rules.withMutedAddress(address, seconds, now)
+          : rules.withMutedName(name, seconds, now));
+    });
+  }
+
+  /** What a request body asks of the rules; empty when it was refused (and answered). */
+  private interface RuleChange {
+    Optional<UnaryOperator<ChatRules>> of(JsonNode body, Duration seconds);
+  }
+
+  /** Reads a {@code {"seconds":N,...}} body and applies the change it asks for. */
+  private void change(HttpServerExchange exchange, RuleChange change) throws IOException {
     Optional<ChannelMetadata> channel = moderated(exchange);
     if (channel.isEmpty()) {
       return;
@@ -140,21 +151,12 @@ final class ChatModeration {
     if (seconds.isEmpty()) {
       return;
     }
-    String name = body.get().path("name").asText("").strip();
-    String address = body.get().path("address").asText("").strip();
-    if (name.isEmpty() == address.isEmpty() || name.length() > 64 || address.length() > 64) {
-      Responses.error(exchange, 400, "bad_request", "give a \"name\" or an \"address\" (one"
-          + " of them) and \"seconds\"");
-      return;
-    }
-    Instant now = Instant.now();
-    update(exchange, channel.get().id(), rules -> name.isEmpty()
-        ? rules.withMutedAddress(address, seconds.get(), now)
-        : rules.withMutedName(name, seconds.get(), now));
+    change.of(body.get(), seconds.get())
+        .ifPresent(op -> update(exchange, channel.get().id(), op));
   }
 
   private void update(HttpServerExchange exchange, String room,
-      java.util.function.UnaryOperator<ChatRules> change) {
+      UnaryOperator<ChatRules> change) {
     try {
       ChatRules rules = change.apply(chat.rules(room));
       chat.setRules(room, rules);
