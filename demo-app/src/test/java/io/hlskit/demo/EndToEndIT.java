@@ -217,8 +217,7 @@ class EndToEndIT {
       say.sendKeys("still here", Keys.ENTER);
       wait.until(d -> chatTexts(d, ".messages li").contains("troll still here"));
       admin.findElement(By.id("mod-load")).click();
-      waitAdmin.until(d -> !d.findElements(By.cssSelector("#mod-messages li button.mute"))
-          .isEmpty());
+      waitAdmin.until(d -> chatTexts(d, "#mod-messages li .text").contains("still here"));
       admin.findElement(By.cssSelector("#mod-messages li button.mute")).click();
       waitAdmin.until(d -> chatTexts(d, "#mod-muted li bdi").contains("troll"));
 
@@ -232,8 +231,11 @@ class EndToEndIT {
     }
   }
 
+  /** The texts of the elements {@code css} selects, read in one step (lists are re-rendered). */
+  @SuppressWarnings("unchecked")
   private static List<String> chatTexts(WebDriver d, String css) {
-    return d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    return (List<String>) ((JavascriptExecutor) d).executeScript("return [...document"
+        + ".querySelectorAll(arguments[0])].map(e => e.innerText.trim())", css);
   }
 
   @Test

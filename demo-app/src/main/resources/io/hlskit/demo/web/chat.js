@@ -50,6 +50,7 @@ export class Chat {
       if (!name) return;
       this.username = name;
       localStorage.setItem(NAME_KEY, name);
+      this.automatic = false;
       this.join();
       this.showForms();
     });
@@ -95,6 +96,7 @@ export class Chat {
     this.ws = ws;
     ws.onopen = () => {
       this.retry = 0;
+      this.automatic = true; // the stored name, joined again without asking
       this.join();
     };
     ws.onmessage = (event) => this.receive(JSON.parse(event.data));
@@ -115,6 +117,8 @@ export class Chat {
   receive(frame) {
     switch (frame.type) {
       case 'history':
+        this.automatic = false;
+        this.heldTries = 0;
         this.list.replaceChildren();
         frame.messages.forEach((m) => this.show(m));
         break;
@@ -125,6 +129,14 @@ export class Chat {
         this.counts.textContent = `${frame.watching} watching · ${frame.online} online`;
         break;
       case 'error':
+        if (frame.code === 'username_taken' && this.automatic && (this.heldTries || 0) < 12) {
+          // after a dropped connection the server may hold our name a while longer
+          this.heldTries = (this.heldTries || 0) + 1;
+          this.system('Your name is still held by your last connection; trying again…');
+          clearTimeout(this.rejoinTimer);
+          this.rejoinTimer = setTimeout(() => this.join(), 5000);
+          break;
+        }
         this.system(frame.reason);
         if (NAME_REFUSED.has(frame.code)) {
           this.username = '';
