@@ -98,8 +98,8 @@ public final class ChatFanout implements Callable<Integer> {
         }
         brokers.add(b);
         stores.add(store);
-        servers.add(HlsServer.builder().mediaStore(store).chatBroker(b).host("127.0.0.1")
-            .port(0).build().start());
+        servers.add(HlsServer.builder().mediaStore(store).chatBroker(b)
+            .chatLimits(LoadLimits.ONE_ADDRESS).host("127.0.0.1").port(0).build().start());
       }
       run(servers);
     } finally {

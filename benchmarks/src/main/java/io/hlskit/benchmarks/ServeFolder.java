@@ -14,7 +14,7 @@ public final class ServeFolder {
 
   public static void main(String[] args) throws InterruptedException {
     FileSystemMediaStore store = FileSystemMediaStore.at(Path.of(args[0]));
-    HlsServer server = HlsServer.builder().mediaStore(store)
+    HlsServer server = HlsServer.builder().mediaStore(store).chatLimits(LoadLimits.ONE_ADDRESS)
         .host("127.0.0.1").port(Integer.parseInt(args[1])).build().start();
     System.out.println("serving " + args[0] + " on " + server.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,12 +19,19 @@ class ChatFramesFuzzTest {
     ChatFrames.Frame decoded = ChatFrames.decode(frame);
     assertThat(decoded).isNotNull();
     if (decoded instanceof ChatFrames.Join join) {
-      within(join.username(), ChatFrames.MAX_USERNAME, false);
+      String name = join.username();
+      within(name, ChatFrames.MAX_USERNAME, false);
+      assertThat(java.text.Normalizer.isNormalized(name, java.text.Normalizer.Form.NFKC))
+          .as("NFKC").isTrue();
+      assertThat(name.codePoints().map(Character::getType)).as("no format characters")
+          .doesNotContain((int) Character.FORMAT, (int) Character.PRIVATE_USE,
+              (int) Character.UNASSIGNED);
+      assertThat(ChatFrames.RESERVED).doesNotContain(name.toLowerCase(java.util.Locale.ROOT));
     } else if (decoded instanceof ChatFrames.Say say) {
       within(say.text(), ChatFrames.MAX_TEXT, true);
     } else if (decoded instanceof ChatFrames.Invalid invalid) {
-      assertThat(invalid.code()).isIn("malformed_json", "bad_frame", "bad_username", "bad_text",
-          "unknown_type");
+      assertThat(invalid.code()).isIn("malformed_json", "bad_frame", "bad_username",
+          "reserved_username", "bad_text", "unknown_type");
       assertThat(invalid.message()).isNotBlank();
     }
   }
