@@ -93,6 +93,10 @@ public final class TrustedProxies implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
+    if (proxies.isEmpty()) {
+      next.handleRequest(exchange); // every client is its peer: nothing to decide per request
+      return;
+    }
     String peer = ExchangeAccess.address(exchange.getSourceAddress());
     String client = peer;
     if (trusted(peer)) {
