@@ -42,6 +42,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -133,7 +134,7 @@ public final class RedisChatBroker implements ChatBroker {
   private final Map<String, Set<Session>> rooms = new HashMap<>();
   private volatile boolean closed;
   /** Rules by room as last read, and when; a notice or 10 s makes them be read again. */
-  private final Map<String, CachedRules> rulesCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, CachedRules> rulesCache = new ConcurrentHashMap<>();
   private static final long RULES_FOR_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private record CachedRules(ChatRules rules, long readAt) {}

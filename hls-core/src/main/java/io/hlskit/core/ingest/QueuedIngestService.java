@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,8 +122,7 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
   }
 
   /** An absolute path, as a message may quote one: a slash after a space, quote or bracket. */
-  private static final java.util.regex.Pattern SERVER_PATH =
-      java.util.regex.Pattern.compile("(?<=^|[\\s'\"(\\[=])/[^\\s'\"(),;\\]]+");
+  private static final Pattern SERVER_PATH = Pattern.compile("(?<=^|[\\s'\"(\\[=])/[^\\s'\"(),;\\]]+");
 
   private void progress(String id, double fraction) {
     if (!(fraction >= 0)) {

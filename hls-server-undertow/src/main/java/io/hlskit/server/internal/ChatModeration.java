@@ -9,6 +9,7 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.ChatMessage;
 import io.hlskit.core.chat.ChatRules;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.PathTemplateMatch;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +49,7 @@ final class ChatModeration {
   }
 
   /** Adds the routes to {@code r}, each running {@code blocking}, as broker calls may wait. */
-  void route(RoutingHandler r, java.util.function.Function<Blocking, io.undertow.server
-      .HttpHandler> blocking) {
+  void route(RoutingHandler r, Function<Blocking, HttpHandler> blocking) {
     r.get("/channels/{id}/chat", blocking.apply(this::read));
     r.delete("/channels/{id}/chat/messages/{messageId}", blocking.apply(this::deleteMessage));
     r.put("/channels/{id}/chat/slow-mode", blocking.apply(this::slowMode));

@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avutil.*;
 import static org.bytedeco.ffmpeg.global.swresample.*;
 
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -117,7 +118,7 @@ final class AudioPath implements AutoCloseable {
    * @param sink takes each encoded packet (a reference of its own: the packet is reused)
    * @param onTime called with the encoded audio's end in microseconds, after each AAC frame
    */
-  void decode(AVPacket input, Consumer<AVPacket> sink, java.util.function.LongConsumer onTime) {
+  void decode(AVPacket input, Consumer<AVPacket> sink, LongConsumer onTime) {
     int ret = avcodec_send_packet(decoder, input);
     if (ret < 0 && ret != AVERROR_EOF() && ret != AVERROR_EAGAIN()) {
       return; // a damaged audio packet: skip it
@@ -160,7 +161,7 @@ final class AudioPath implements AutoCloseable {
 
   /** Encodes whole AAC frames from the buffer; with {@code flush}, the rest as a short one. */
   private void drain(boolean flush, Consumer<AVPacket> sink,
-      java.util.function.LongConsumer onTime) {
+      LongConsumer onTime) {
     if (flush) {
       resample(null);
     }

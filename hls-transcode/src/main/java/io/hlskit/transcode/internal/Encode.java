@@ -62,7 +62,7 @@ public final class Encode implements AutoCloseable {
   }
 
   /**
-   * Runs the whole transcode into {@code workDir} (a folder a rendition).
+   * Runs the whole transcode into {@code workDir} (one folder for each rendition).
    *
    * @param onTime called with the time reached in microseconds from the start: each decoded
    *     video frame's, or for audio alone each encoded audio frame's end
