@@ -2,6 +2,7 @@ package io.hlskit.demo;
 
 import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.Visibility;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.ProgressListener;
@@ -71,6 +72,16 @@ final class ConvertCommand implements Callable<Integer> {
           + " CMAF); HLS_FORMAT; default ${DEFAULT-VALUE}")
   String format;
 
+  @Option(names = "--private", defaultValue = "${env:HLS_PRIVATE:-false}",
+      description = "a private channel: listed and played only with a token, its segments"
+          + " encrypted with AES-128 (HLS_PRIVATE)")
+  boolean privateChannel;
+
+  @Option(names = "--key-rotation", defaultValue = "0",
+      description = "with --private, a new key every this many segments; 0 (default) keeps one"
+          + " key for the channel")
+  int keyRotation;
+
   /** Whether {@code id} is a channel: published, or a plain HLS folder. */
   private static boolean exists(MediaStore store, String id) {
     return store.channelMetadata(id).isPresent()
@@ -86,6 +97,8 @@ final class ConvertCommand implements Callable<Integer> {
           .title(title)
           .segmentDuration(Duration.ofSeconds(segmentSeconds))
           .format(SegmentFormat.of(format))
+          .visibility(privateChannel ? Visibility.PRIVATE : Visibility.PUBLIC)
+          .keyRotation(keyRotation)
           .build();
       long started = System.nanoTime();
       ChannelMetadata published;

@@ -1,5 +1,6 @@
 package io.hlskit.demo;
 
+import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.QueuedIngestService;
@@ -42,10 +43,24 @@ final class DemoServer implements AutoCloseable {
    *     names the client
    * @param webDirectory the web page's source folder, served uncached (development); null for
    *     the page packaged in the jar
+   * @param access who may watch, chat and upload; null for {@code adminToken} alone
    */
   record Options(String host, int port, String adminToken, long maxUploadBytes,
       Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
-      List<String> trustedProxies, Path webDirectory) {}
+      List<String> trustedProxies, Path webDirectory, AccessPolicy access) {
+
+    /** Options with {@code adminToken} as the only credential. */
+    Options(String host, int port, String adminToken, long maxUploadBytes,
+        Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
+        List<String> trustedProxies, Path webDirectory) {
+      this(host, port, adminToken, maxUploadBytes, uploadDirectory, workDirectory,
+          allowedOrigins, trustedProxies, webDirectory, null);
+    }
+
+    AccessPolicy policy() {
+      return access != null ? access : AccessPolicy.adminToken(adminToken);
+    }
+  }
 
   /** Builds and starts the demo on {@code storage} with in-memory chat. */
   static DemoServer start(StorageOptions.Storage storage, Options o) {
@@ -71,7 +86,7 @@ final class DemoServer implements AutoCloseable {
           .mediaStore(storage.store())
           .chatBroker(chat)
           .ingest(ingest)
-          .adminToken(o.adminToken())
+          .access(o.policy())
           .maxUploadBytes(o.maxUploadBytes())
           .uploadDirectory(o.uploadDirectory())
           .allowedOrigins(o.allowedOrigins())

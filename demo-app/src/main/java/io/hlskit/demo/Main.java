@@ -12,7 +12,7 @@ import picocli.CommandLine;
 @Command(name = "hlskit-demo", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The hlskit IPTV demo: HLS channels in a vertical feed.",
-    subcommands = {ServeCommand.class, ConvertCommand.class})
+    subcommands = {ServeCommand.class, ConvertCommand.class, TokenCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -20,7 +20,8 @@ public final class Main implements Runnable {
     System.setProperty("org.jboss.logging.provider", "slf4j");
     // convert draws a progress bar on a terminal: only warnings may interrupt it (set before
     // the first logger exists; -Dorg.slf4j.simpleLogger.defaultLogLevel=info brings them back)
-    if (args.length > 0 && args[0].equals("convert") && System.console() != null
+    if (args.length > 0 && (args[0].equals("convert") && System.console() != null
+        || args[0].equals("token"))
         && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }

@@ -1,5 +1,6 @@
 package io.hlskit.demo;
 
+import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.store.MediaStore;
 import java.net.URI;
@@ -69,6 +70,9 @@ final class ServeCommand implements Callable<Integer> {
           + " default ${DEFAULT-VALUE})")
   boolean samples;
 
+  @Mixin
+  AuthOptions authOptions;
+
   @Option(names = "--admin-token", defaultValue = "${env:HLS_ADMIN_TOKEN}",
       description = "the token that uploads and deletes need, sent as Authorization: Bearer"
           + " (HLS_ADMIN_TOKEN); without one, uploads are off")
@@ -104,6 +108,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--s3-refresh-seconds must be at least 1: " + refreshSeconds);
     }
+    AccessPolicy access = authOptions.policy(adminToken);
     StorageOptions.Storage storage = storageOptions.open(Duration.ofSeconds(refreshSeconds),
         publicUrl);
     ChatBroker chat;
@@ -123,7 +128,8 @@ final class ServeCommand implements Callable<Integer> {
     DemoServer demo = DemoServer.start(storage, chat, notices, new DemoServer.Options(host,
         port, adminToken, maxUploadMegabytes * 1024 * 1024, storageOptions.uploadDirectory(),
         storageOptions.workDirectory(), allowedOrigins == null ? List.of() : allowedOrigins,
-        trustedProxies == null ? List.of() : trustedProxies, dev ? webDirectory : null));
+        trustedProxies == null ? List.of() : trustedProxies, dev ? webDirectory : null,
+        access));
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());
@@ -146,7 +152,8 @@ final class ServeCommand implements Callable<Integer> {
       LOG.info("no channels yet: convert a video (java -jar hlskit-demo.jar convert video.mp4"
           + " canal1 medium) or copy an HLS folder into {}", storage.where());
     }
-    if (adminToken == null || adminToken.isBlank()) {
+    LOG.info("access: {}", access);
+    if ((adminToken == null || adminToken.isBlank()) && !authOptions.jwt()) {
       LOG.info("uploads are off: start with --admin-token (or HLS_ADMIN_TOKEN) to upload"
           + " videos at /admin.html");
     }

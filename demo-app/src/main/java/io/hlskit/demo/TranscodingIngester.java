@@ -36,7 +36,8 @@ final class TranscodingIngester implements Ingester {
   public void ingest(IngestRequest request, DoubleConsumer progress) {
     TranscodeRequest.Builder b = TranscodeRequest.builder(request.file(), request.channelId())
         .title(request.title())
-        .ladder(Ladder.parse(request.profile()));
+        .ladder(Ladder.parse(request.profile()))
+        .visibility(request.visibility());
     request.originalFilename().ifPresent(b::sourceName);
     transcoder.transcode(b.build(), store, p -> progress.accept(p.fraction()));
   }

@@ -35,8 +35,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.interactions.PointerInput;
 import org.openqa.selenium.interactions.Sequence;
@@ -136,18 +134,8 @@ class EndToEndIT {
     }
   }
 
-  /** Debian's Chromium, headless, at a phone's viewport, with a profile of its own. */
   private static WebDriver browser(String profile) {
-    Tools.requireBrowser();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(Tools.CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--window-size=400,800",
-        "--user-data-dir=" + dir.resolve(profile));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(Tools.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    return new ChromeDriver(service, options);
+    return Tools.browser(dir.resolve(profile));
   }
 
   @Test

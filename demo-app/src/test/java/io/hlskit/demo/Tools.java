@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The outside tools the end-to-end tests read the demo with: Debian's ffprobe and Chromium with
@@ -39,6 +43,23 @@ final class Tools {
   static void requireBrowser() {
     require("Debian's chromium and chromium-driver",
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER));
+  }
+
+  /**
+   * Debian's Chromium, headless, at a phone's viewport, with a profile of its own in {@code
+   * profile}; the caller quits it.
+   */
+  static WebDriver browser(Path profile) {
+    requireBrowser();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--window-size=400,800",
+        "--user-data-dir=" + profile);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
   }
 
   static void requireFfprobe() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,17 +31,20 @@ class ChatClient implements WebSocket.Listener {
   }
 
   ChatClient connect(String channel) {
-    return connect(channel, null);
+    return connect(channel, (String) null);
   }
 
   /** Connects as a proxy would, naming {@code forwardedFor} as the client (null: no header). */
   ChatClient connect(String channel, String forwardedFor) {
+    return connect("channel=" + channel, forwardedFor == null ? Map.of()
+        : Map.of("X-Forwarded-For", forwardedFor));
+  }
+
+  /** Connects to {@code /ws/chat?<query>} with these request headers. */
+  ChatClient connect(String query, Map<String, String> headers) {
     WebSocket.Builder b = http.newWebSocketBuilder();
-    if (forwardedFor != null) {
-      b.header("X-Forwarded-For", forwardedFor);
-    }
-    ws = b.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/chat?channel=" + channel),
-        this).join();
+    headers.forEach(b::header);
+    ws = b.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/chat?" + query), this).join();
     return this;
   }
 

@@ -2,6 +2,9 @@ package io.hlskit.transcode;
 
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.channel.Visibility;
+import io.hlskit.core.crypto.ContentKey;
+import io.hlskit.core.crypto.SegmentCipher;
 import io.hlskit.core.playlist.InitializationSection;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
@@ -9,6 +12,7 @@ import io.hlskit.core.playlist.MultivariantPlaylist;
 import io.hlskit.core.playlist.PlaylistType;
 import io.hlskit.core.playlist.PlaylistWriter;
 import io.hlskit.core.playlist.Resolution;
+import io.hlskit.core.playlist.SegmentKey;
 import io.hlskit.core.playlist.Variant;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.transcode.internal.EncodeResult;
@@ -17,6 +21,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +32,9 @@ import java.util.Optional;
 /**
  * Puts what a transcode made into a channel draft: each rendition's segments moved in and its
  * media playlist written from them (never read back from libav's), the entry playlist, the
- * poster; and says what the channel is, its bandwidths measured from the segments' sizes.
+ * poster; and says what the channel is, its bandwidths measured from the segments' sizes. A
+ * private channel's segments are encrypted here, after libav wrote them, so that every segment
+ * format and the stream copy are encrypted alike.
  */
 final class ChannelAssembly {
   private ChannelAssembly() {}
@@ -41,6 +49,11 @@ final class ChannelAssembly {
    */
   static ChannelMetadata assemble(EncodeResult result, ChannelDraft draft,
       TranscodeRequest request) throws IOException {
+    List<ContentKey> keys = keys(result, request);
+    for (ContentKey key : keys) {
+      draft.write(ContentKey.relativeKey(key.id()), key.bytes());
+    }
+    boolean explicitIv = result.renditions().stream().anyMatch(r -> r.init().isPresent());
     List<RenditionInfo> renditions = new ArrayList<>();
     List<Variant> variants = new ArrayList<>();
     MediaPlaylist single = null;
@@ -53,7 +66,21 @@ final class ChannelAssembly {
       List<MediaSegment> segments = new ArrayList<>();
       long peak = 0;
       long bytes = 0;
-      for (EncodeResult.Segment s : r.segments()) {
+      if (!keys.isEmpty() && init.isPresent()) {
+        // the init section is encrypted with the first segment's key and IV: the EXT-X-KEY
+        // written before EXT-X-MAP applies to it (RFC 8216, 4.3.2.4)
+        encryptInPlace(r.init().get(), keys.get(0), 0);
+      }
+      for (int i = 0; i < r.segments().size(); i++) {
+        EncodeResult.Segment s = r.segments().get(i);
+        Optional<SegmentKey> segmentKey = Optional.empty();
+        if (!keys.isEmpty()) {
+          ContentKey key = keys.get(request.keyRotation() == 0 ? 0 : i / request.keyRotation());
+          encryptInPlace(s.file(), key, i);
+          SegmentKey k = SegmentKey.aes128(key.uri(request.channelId()));
+          segmentKey = Optional.of(explicitIv
+              ? k.withIv(SegmentCipher.ivAttribute(SegmentCipher.ivFor(i))) : k);
+        }
         long size = Files.size(s.file());
         bytes += size;
         double seconds = s.duration().toNanos() / 1e9;
@@ -61,7 +88,8 @@ final class ChannelAssembly {
           peak = Math.max(peak, Math.round(size * 8 / seconds));
         }
         String uri = s.file().getFileName().toString();
-        segments.add(MediaSegment.builder(uri, s.duration()).map(init.orElse(null)).build());
+        segments.add(MediaSegment.builder(uri, s.duration()).map(init.orElse(null))
+            .key(segmentKey.orElse(null)).build());
         draft.moveIn(name + "/" + uri, s.file()); // the working folder's: moved, not copied
       }
       if (init.isPresent()) {
@@ -106,12 +134,42 @@ final class ChannelAssembly {
         .duration(total)
         .poster(result.posterJpeg().isPresent() ? Transcoder.POSTER : null)
         .source(request.sourceName().orElse(null))
-        .created(Instant.now());
+        .created(Instant.now())
+        .visibility(request.visibility());
     // highest first, as channel.json lists them
     for (int i = renditions.size() - 1; i >= 0; i--) {
       metadata.addRendition(renditions.get(i));
     }
     return metadata.build();
+  }
+
+  /**
+   * The keys a private channel's segments are encrypted with, in order of use (the same for
+   * every rendition, so a player switching renditions keeps its key); none for a public one.
+   */
+  private static List<ContentKey> keys(EncodeResult result, TranscodeRequest request) {
+    if (request.visibility() != Visibility.PRIVATE) {
+      return List.of();
+    }
+    int most = result.renditions().stream().mapToInt(r -> r.segments().size()).max().orElse(0);
+    int count = request.keyRotation() == 0 ? 1
+        : Math.max(1, (most + request.keyRotation() - 1) / request.keyRotation());
+    List<ContentKey> keys = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      keys.add(ContentKey.generate());
+    }
+    return keys;
+  }
+
+  /**
+   * Replaces {@code file} by its encryption under {@code key} with the IV players derive for
+   * media sequence number {@code sequence}.
+   */
+  private static void encryptInPlace(Path file, ContentKey key, long sequence)
+      throws IOException {
+    Path encrypted = file.resolveSibling(file.getFileName() + ".aes");
+    SegmentCipher.encrypt(key, SegmentCipher.ivFor(sequence), file, encrypted);
+    Files.move(encrypted, file, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** {@code playlist} as seen from the channel's folder: every URI under {@code prefix}. */

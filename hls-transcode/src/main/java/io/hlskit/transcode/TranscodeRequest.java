@@ -1,6 +1,7 @@
 package io.hlskit.transcode;
 
 import io.hlskit.core.StorageKeys;
+import io.hlskit.core.channel.Visibility;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,9 +17,14 @@ import java.util.Optional;
  * @param segmentDuration the target segment length, 6 s by default (Apple's recommendation)
  * @param format the segments' container, MPEG-TS by default
  * @param sourceName the original file name to record in {@code channel.json}
+ * @param visibility public (the default), or private: every segment encrypted with AES-128 under
+ *     a key of the channel's own, kept in the channel's {@code keys/} folder
+ * @param keyRotation for a private channel, a new key every this many segments; 0 (the default)
+ *     for one key for the whole channel
  */
 public record TranscodeRequest(Path input, String channelId, String title, Ladder ladder,
-    Duration segmentDuration, SegmentFormat format, Optional<String> sourceName) {
+    Duration segmentDuration, SegmentFormat format, Optional<String> sourceName,
+    Visibility visibility, int keyRotation) {
   public TranscodeRequest {
     Objects.requireNonNull(input, "input");
     StorageKeys.requireChannelId(channelId);
@@ -31,6 +37,11 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
     }
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(visibility, "visibility");
+    if (keyRotation < 0) {
+      throw new IllegalArgumentException("key rotation must be 0 (one key) or a number of"
+          + " segments: " + keyRotation);
+    }
   }
 
   /** A builder for transcoding {@code input} into channel {@code channelId}. */
@@ -47,6 +58,8 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
     private Duration segmentDuration = Duration.ofSeconds(6);
     private SegmentFormat format = SegmentFormat.TS;
     private String sourceName;
+    private Visibility visibility = Visibility.PUBLIC;
+    private int keyRotation;
 
     private Builder(Path input, String channelId) {
       this.input = input;
@@ -87,11 +100,26 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
       return this;
     }
 
+    /** Public (the default) or private: a private channel's segments are encrypted. */
+    public Builder visibility(Visibility visibility) {
+      this.visibility = Objects.requireNonNull(visibility, "visibility");
+      return this;
+    }
+
+    /**
+     * For a private channel, a new key every {@code segments} segments (the same segments in
+     * every rendition); 0, the default, keeps one key for the whole channel.
+     */
+    public Builder keyRotation(int segments) {
+      this.keyRotation = segments;
+      return this;
+    }
+
     public TranscodeRequest build() {
       String name = sourceName != null ? sourceName
           : input.getFileName() == null ? null : input.getFileName().toString();
       return new TranscodeRequest(input, channelId, title == null ? channelId : title, ladder,
-          segmentDuration, format, Optional.ofNullable(name));
+          segmentDuration, format, Optional.ofNullable(name), visibility, keyRotation);
     }
   }
 }

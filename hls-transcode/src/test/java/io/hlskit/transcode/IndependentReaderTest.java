@@ -31,13 +31,7 @@ class IndependentReaderTest {
       Transcoder.create().transcode(TranscodeRequest.builder(input, "cmaf").ladder(Ladder.ABR)
           .format(SegmentFormat.FMP4).segmentDuration(Duration.ofSeconds(2)).build(), store,
           ProgressListener.none());
-      for (var o : store.list("cmaf/")) {
-        Path file = dir.resolve(o.key());
-        Files.createDirectories(file.getParent());
-        try (InputStream in = store.open(o.key()).orElseThrow().stream()) {
-          Files.write(file, in.readAllBytes());
-        }
-      }
+      StoreCopies.copyOut(store, "cmaf/", dir);
       MediaPlaylist index = PlaylistParser.strict().parseMedia(
           Files.readString(dir.resolve("cmaf/360p/index.m3u8")));
       assertThat(index.version()).isGreaterThanOrEqualTo(6);
@@ -118,13 +112,7 @@ class IndependentReaderTest {
     try (InMemoryMediaStore store = new InMemoryMediaStore()) {
       Transcoder.create().transcode(TranscodeRequest.builder(input, id).profile(Profile.LOW)
           .segmentDuration(Duration.ofSeconds(2)).build(), store, ProgressListener.none());
-      for (var o : store.list(id + "/")) {
-        Path file = dir.resolve(o.key());
-        Files.createDirectories(file.getParent());
-        try (InputStream in = store.open(o.key()).orElseThrow().stream()) {
-          Files.write(file, in.readAllBytes());
-        }
-      }
+      StoreCopies.copyOut(store, id + "/", dir);
     }
     return dir.resolve(id);
   }

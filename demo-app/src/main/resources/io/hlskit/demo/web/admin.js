@@ -1,14 +1,15 @@
 // The admin page: upload with a progress bar (XMLHttpRequest reports upload progress), then
 // follow the transcode job until the channel is published or the job says why it failed.
 
+import { signIn, token } from './auth.js';
+
 const form = document.getElementById('upload');
 const section = document.getElementById('progress');
 const phase = document.getElementById('phase');
 const bar = document.getElementById('bar');
 const result = document.getElementById('result');
-const TOKEN_KEY = 'hlskit.adminToken';
 
-form.token.value = sessionStorage.getItem(TOKEN_KEY) || '';
+form.token.value = token();
 
 function report(text, isError = false) {
   result.textContent = text;
@@ -50,11 +51,12 @@ async function follow(job) {
 form.addEventListener('submit', async (e) => {
   e.preventDefault();
   const token = form.token.value.trim();
-  sessionStorage.setItem(TOKEN_KEY, token);
+  signIn(token);
   const data = new FormData();
   data.append('id', form.id.value.trim());
   data.append('title', form.title.value.trim());
   data.append('profile', form.profile.value);
+  data.append('visibility', form.private.checked ? 'private' : 'public');
   data.append('file', form.file.files[0]);
   form.querySelector('button').disabled = true;
   section.hidden = false;

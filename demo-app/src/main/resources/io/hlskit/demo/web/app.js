@@ -3,10 +3,12 @@
 // player. Text from the server is always set as text, never parsed as markup.
 
 import { Chat } from './chat.js';
+import { authHeaders, claims, signIn, signOut, token } from './auth.js';
 
 const feed = document.getElementById('feed');
 const chat = new Chat(document.getElementById('chat'));
 const statusBox = document.getElementById('status');
+const account = document.getElementById('account');
 const REFRESH_MS = 5000;
 
 /** id -> { channel, section, video, hls } */
@@ -57,13 +59,23 @@ function createEntry(channel) {
   if (channel.renditions.length > 0) {
     meta.push(channel.renditions.map((r) => r.name).join(' · '));
   }
+  const title = el('h2', { textContent: channel.title });
+  if (channel.visibility === 'private') {
+    title.prepend(el('span', { className: 'private', textContent: '🔒 ', title: 'Private' }));
+  }
+  // shown when the server refuses to play it: signed out, or a token that ran out
+  const locked = el('div', { className: 'locked', hidden: true }, [
+    el('p', { textContent: '🔒 Private channel' }),
+    el('p', { className: 'hint', textContent: 'Sign in to watch it.' }),
+  ]);
   const section = el('section', { className: 'channel' }, [
     video,
     paused,
+    locked,
     sound,
     quality,
     el('div', { className: 'info' }, [
-      el('h2', { textContent: channel.title }),
+      title,
       el('p', { className: 'meta', textContent: meta.join(' — ') }),
     ]),
   ]);
@@ -76,7 +88,7 @@ function createEntry(channel) {
     if (!channel.poster) section.classList.add('no-poster');
   }
 
-  const entry = { channel, section, video, hls: null, sound, paused, quality };
+  const entry = { channel, section, video, hls: null, sound, paused, quality, locked };
   quality.addEventListener('click', (e) => e.stopPropagation());
   quality.addEventListener('change', () => {
     if (entry.hls) entry.hls.currentLevel = Number(quality.value); // -1: automatic again
@@ -133,9 +145,21 @@ function attach(entry) {
   if (entry.hls || entry.video.src) return;
   const url = entry.channel.playlist;
   if (window.Hls && window.Hls.isSupported()) {
-    const hls = new window.Hls({ capLevelToPlayerSize: true });
+    const hls = new window.Hls({
+      capLevelToPlayerSize: true,
+      // playlists, segments and keys: the token goes in a header, never in the URL
+      xhrSetup: (xhr) => {
+        const t = token();
+        if (t) xhr.setRequestHeader('Authorization', `Bearer ${t}`);
+      },
+    });
     hls.on(window.Hls.Events.ERROR, (_, data) => {
-      if (data.fatal) {
+      const code = data.response && data.response.code;
+      if (code === 401 || code === 403) {
+        entry.locked.hidden = false;
+        entry.section.classList.add('is-locked');
+        detach(entry);
+      } else if (data.fatal) {
         showStatus(`${entry.channel.title}: cannot play (${data.details})`);
         detach(entry);
       }
@@ -146,7 +170,10 @@ function attach(entry) {
     hls.attachMedia(entry.video);
     entry.hls = hls;
   } else if (entry.video.canPlayType('application/vnd.apple.mpegurl')) {
-    entry.video.src = url; // Safari plays HLS natively
+    // Safari plays HLS natively and cannot set headers: the server carries a query token
+    // into every URI of the playlist
+    const t = token();
+    entry.video.src = t ? `${url}?token=${encodeURIComponent(t)}` : url;
   } else {
     showStatus('This browser cannot play HLS.');
   }
@@ -239,7 +266,7 @@ document.addEventListener('keydown', (e) => {
 async function refresh() {
   let channels;
   try {
-    const response = await fetch('/api/channels', { cache: 'no-cache' });
+    const response = await fetch('/api/channels', { cache: 'no-cache', headers: authHeaders() });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     channels = await response.json();
     showStatus('');
@@ -278,6 +305,39 @@ function revealLinkedChannel() {
   }
 }
 
+/** The sign-in corner: paste a token, or sign out; the feed then shows what the token may see. */
+function renderAccount() {
+  if (token()) {
+    const who = claims().name || claims().sub || 'signed in';
+    const out = el('button', { type: 'button', textContent: 'Sign out' });
+    out.addEventListener('click', () => {
+      signOut();
+      location.reload();
+    });
+    account.replaceChildren(el('span', { className: 'who', textContent: who }), out);
+    return;
+  }
+  const input = el('input', { type: 'password', placeholder: 'Paste a token',
+    autocomplete: 'off' });
+  input.setAttribute('aria-label', 'Token');
+  input.addEventListener('keydown', (e) => e.stopPropagation());
+  const form = el('form', { className: 'sign-in', hidden: true }, [input,
+    el('button', { type: 'submit', textContent: 'Sign in' })]);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    signIn(input.value);
+    location.reload();
+  });
+  const open = el('button', { type: 'button', textContent: 'Sign in' });
+  open.addEventListener('click', () => {
+    form.hidden = !form.hidden;
+    open.hidden = !form.hidden;
+    if (!form.hidden) input.focus();
+  });
+  account.replaceChildren(open, form);
+}
+
+renderAccount();
 await refresh();
 feed.focus();
 setInterval(refresh, REFRESH_MS);

@@ -2,6 +2,8 @@
 // and remembered, history on join, counts, and reconnection with backoff. Every text from the
 // network is set with textContent: a message is data, never markup.
 
+import { claims, token } from './auth.js';
+
 const NAME_KEY = 'hlskit.username';
 /** Error codes that mean: choose another name. */
 const NAME_REFUSED = new Set(['bad_username', 'reserved_username', 'username_taken']);
@@ -21,7 +23,9 @@ export class Chat {
     this.ws = null;
     this.retry = 0;
     this.timer = null;
-    this.username = localStorage.getItem(NAME_KEY) || '';
+    // a token with a name: the server chats under that name whatever a join frame says
+    this.fixedName = claims().name || '';
+    this.username = this.fixedName || localStorage.getItem(NAME_KEY) || '';
 
     this.counts = el('span', { className: 'counts', textContent: '' });
     this.toggle = el('button', { className: 'chat-toggle', type: 'button', textContent: 'Chat' });
@@ -92,7 +96,11 @@ export class Chat {
     }
     if (!this.room) return;
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${scheme}://${location.host}/ws/chat?channel=${encodeURIComponent(this.room)}`);
+    // browsers cannot set headers on a WebSocket: the token goes in the query, over the same
+    // origin, and is not shown anywhere
+    const t = token();
+    const auth = t ? `&token=${encodeURIComponent(t)}` : '';
+    const ws = new WebSocket(`${scheme}://${location.host}/ws/chat?channel=${encodeURIComponent(this.room)}${auth}`);
     this.ws = ws;
     ws.onopen = () => {
       this.retry = 0;

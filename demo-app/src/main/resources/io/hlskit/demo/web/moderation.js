@@ -2,7 +2,8 @@
 // each message, slow mode, and who is muted. Every call carries the admin token of the upload
 // form; the server checks it. Names and messages are set with textContent: data, never markup.
 
-const TOKEN_KEY = 'hlskit.adminToken';
+import { signIn } from './auth.js';
+
 const channel = document.getElementById('mod-channel');
 const slow = document.getElementById('mod-slow');
 const list = document.getElementById('mod-messages');
@@ -20,7 +21,7 @@ function el(tag, props = {}, children = []) {
 
 function token() {
   const t = tokenInput.value.trim();
-  sessionStorage.setItem(TOKEN_KEY, t);
+  signIn(t);
   return t;
 }
 

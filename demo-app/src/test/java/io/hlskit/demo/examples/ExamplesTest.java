@@ -9,6 +9,7 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MultivariantPlaylist;
 import io.hlskit.core.store.InMemoryMediaStore;
+import io.hlskit.server.JwtTokens;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.storage.s3.S3MediaStore;
 import io.hlskit.storage.s3.testing.S3TestServer;
@@ -105,6 +106,28 @@ class ExamplesTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("100%").contains("realtime");
     String master = Files.readString(dir.resolve("streams/talk").resolve(channel.playlist()));
     assertThat(WritePlaylists.read(master, true)).isInstanceOf(MultivariantPlaylist.class);
+  }
+
+  @Test
+  void aPrivateChannelPlaysWithATokenAndNotWithout() throws Exception {
+    Path input = dir.resolve("members.mp4");
+    SampleVideo.write(input, SampleVideo.Spec.mp4(640, 360, 3));
+    String secret = "an-example-secret-of-at-least-32-bytes";
+    int port = freePort();
+    Runnable stop = PrivateChannel.start(input, dir.resolve("private-streams"), secret, port);
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      String playlist = "http://127.0.0.1:" + port + "/streams/members/360p/index.m3u8";
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(playlist)).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      String token = JwtTokens.hs256(secret).subject("ana").sign();
+      String text = http.send(HttpRequest.newBuilder(URI.create(playlist))
+          .header("Authorization", "Bearer " + token).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(text).contains("#EXT-X-KEY:METHOD=AES-128,URI=\"/api/keys/members/");
+    } finally {
+      stop.run();
+    }
   }
 
   @Test

@@ -8,10 +8,10 @@ import java.util.Optional;
  * answers a refusal with 401 or 403 and the decision's reason ({@link AccessDecision}).
  *
  * <p>Implementations must be thread-safe and quick: {@link #mayWatch} is asked on every playlist
- * and segment request, on the server's I/O threads. Two come with hlskit: {@link #adminToken}, the
- * default (anyone watches and chats; uploads and deletes need one bearer token), and {@link
- * #readOnly}. A policy of your own (JWT, sessions, an API gateway's headers) implements the
- * same methods.
+ * and segment request, on the server's I/O threads. Two come with hlskit's core: {@link
+ * #adminToken}, the default (anyone watches and chats in public channels; uploads, deletes and
+ * private channels need one bearer token), and {@link #readOnly}; the server module adds a JWT
+ * policy. A policy of your own (sessions, an API gateway's headers) implements the same methods.
  */
 public interface AccessPolicy {
 
@@ -22,8 +22,9 @@ public interface AccessPolicy {
   AccessDecision mayDelete(AccessRequest request, String channelId);
 
   /**
-   * Whether the request may see {@code channel}: in the channel list, and its playlists,
-   * segments and poster.
+   * Whether the request may see {@code channel}: in the channel list, its playlists, segments and
+   * poster, and, for a {@linkplain ChannelMetadata#isPrivate private} channel, the keys that
+   * decrypt its segments.
    */
   AccessDecision mayWatch(AccessRequest request, ChannelMetadata channel);
 
@@ -47,15 +48,19 @@ public interface AccessPolicy {
   }
 
   /**
-   * Anyone may watch and chat; uploads and deletes need {@code Authorization: Bearer <token>}
-   * with this token (compared in constant time). A null or blank token turns uploads and deletes
-   * off (403), as {@link #readOnly()} does.
+   * Anyone may watch and chat in public channels; uploads, deletes and private channels need
+   * {@code Authorization: Bearer <token>} with this token (compared in constant time). A null or
+   * blank token turns uploads and deletes off (403), as {@link #readOnly()} does, and private
+   * channels with them.
    */
   static AccessPolicy adminToken(String token) {
     return token == null || token.isBlank() ? readOnly() : new AdminTokenPolicy(token);
   }
 
-  /** Anyone may watch and chat; nobody may upload or delete (403). */
+  /**
+   * Anyone may watch and chat in public channels; nobody may upload or delete, nor watch a
+   * private channel (403).
+   */
   static AccessPolicy readOnly() {
     return AdminTokenPolicy.READ_ONLY;
   }

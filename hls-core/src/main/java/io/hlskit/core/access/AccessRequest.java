@@ -21,6 +21,9 @@ public interface AccessRequest {
   /** The address of the peer that sent the request (a proxy's, behind one). */
   String remoteAddress();
 
+  /** The query parameter a token may come in where players cannot set headers. */
+  String TOKEN_PARAMETER = "token";
+
   /**
    * The token of an {@code Authorization: Bearer <token>} header, stripped, when the request has
    * one.
@@ -29,5 +32,22 @@ public interface AccessRequest {
     return header("Authorization")
         .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
         .map(h -> h.substring(7).strip());
+  }
+
+  /**
+   * The credentials the request carries: its {@linkplain #bearerToken bearer token}, or, on the
+   * paths players fetch and where they cannot set headers ({@code /streams/}, {@code
+   * /api/keys/}, {@code /ws/}), its {@value #TOKEN_PARAMETER} query parameter.
+   */
+  default Optional<String> token() {
+    Optional<String> bearer = bearerToken().filter(t -> !t.isEmpty());
+    if (bearer.isPresent()) {
+      return bearer;
+    }
+    String path = path();
+    if (path.startsWith("/streams/") || path.startsWith("/api/keys/") || path.startsWith("/ws/")) {
+      return queryParameter(TOKEN_PARAMETER).filter(t -> !t.isEmpty());
+    }
+    return Optional.empty();
   }
 }

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 
-/** Open reading and chat; writes with one bearer token, or none at all without a token. */
+/**
+ * Open reading and chat of public channels; writes, and private channels, with one bearer token,
+ * or none at all without a token.
+ */
 final class AdminTokenPolicy implements AccessPolicy {
   static final AccessPolicy READ_ONLY = new AdminTokenPolicy(null);
 
@@ -27,12 +30,20 @@ final class AdminTokenPolicy implements AccessPolicy {
 
   @Override
   public AccessDecision mayWatch(AccessRequest request, ChannelMetadata channel) {
-    return AccessDecision.ALLOW;
+    return channel.isPrivate() ? privateChannel(request) : AccessDecision.ALLOW;
   }
 
   @Override
   public AccessDecision mayChat(AccessRequest request, ChannelMetadata channel) {
-    return AccessDecision.ALLOW;
+    return channel.isPrivate() ? privateChannel(request) : AccessDecision.ALLOW;
+  }
+
+  private AccessDecision privateChannel(AccessRequest request) {
+    if (token == null) {
+      return AccessDecision.forbidden("the channel is private and this server has no admin token"
+          + " or other credentials configured to watch it with");
+    }
+    return admin(request);
   }
 
   private AccessDecision admin(AccessRequest request) {
@@ -40,7 +51,7 @@ final class AdminTokenPolicy implements AccessPolicy {
       return AccessDecision.forbidden("this server takes no uploads or deletes: it has no admin"
           + " token configured (AccessPolicy.adminToken)");
     }
-    Optional<String> given = request.bearerToken();
+    Optional<String> given = request.token();
     if (given.isEmpty()) {
       return AccessDecision.unauthenticated(
           "send the admin token as Authorization: Bearer <token>");

@@ -28,10 +28,11 @@ import java.util.Optional;
  * @param poster the poster image relative to the channel, when there is one
  * @param source the name of the file the channel was made from, when known
  * @param created when the channel was published
+ * @param visibility public (the default) or private: who may list and play it
  */
 public record ChannelMetadata(String id, String title, Duration duration,
     List<RenditionInfo> renditions, String playlist, Optional<String> poster,
-    Optional<String> source, Instant created) {
+    Optional<String> source, Instant created, Visibility visibility) {
 
   /** The name of a channel's entry playlist, as most HLS packagers write it. */
   public static final String ENTRY_PLAYLIST = "playlist.m3u8";
@@ -48,6 +49,12 @@ public record ChannelMetadata(String id, String title, Duration duration,
     Objects.requireNonNull(poster, "poster").ifPresent(StorageKeys::requireKey);
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(created, "created");
+    Objects.requireNonNull(visibility, "visibility");
+  }
+
+  /** Whether only requests with valid credentials may list and play it. */
+  public boolean isPrivate() {
+    return visibility == Visibility.PRIVATE;
   }
 
   /** A builder for channel {@code id}, titled with the id until told otherwise. */
@@ -92,6 +99,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     poster.ifPresent(p -> m.put("poster", p));
     source.ifPresent(s -> m.put("source", s));
     m.put("created", created.toString());
+    m.put("visibility", visibility.jsonName());
     return m;
   }
 
@@ -122,6 +130,9 @@ public record ChannelMetadata(String id, String title, Duration duration,
       }
       if (m.get("source") != null) {
         b.source(string(m, "source"));
+      }
+      if (m.get("visibility") != null) {
+        b.visibility(Visibility.parse(string(m, "visibility")));
       }
       Object renditions = m.get("renditions");
       if (renditions != null) {
@@ -191,7 +202,8 @@ public record ChannelMetadata(String id, String title, Duration duration,
     private String playlist = ENTRY_PLAYLIST;
     private Optional<String> poster = Optional.empty();
     private Optional<String> source = Optional.empty();
-    private Instant created = Instant.now();
+    private Instant created = Instant.ofEpochMilli(System.currentTimeMillis());
+    private Visibility visibility = Visibility.PUBLIC;
 
     private Builder(String id) {
       this.id = id;
@@ -235,9 +247,15 @@ public record ChannelMetadata(String id, String title, Duration duration,
       return this;
     }
 
+    /** Public (the default) or private. */
+    public Builder visibility(Visibility visibility) {
+      this.visibility = Objects.requireNonNull(visibility, "visibility");
+      return this;
+    }
+
     public ChannelMetadata build() {
       return new ChannelMetadata(id, title, duration, renditions, playlist, poster, source,
-          created);
+          created, visibility);
     }
   }
 }

@@ -38,7 +38,8 @@ class ChannelMetadataTest {
         + "\"durationSeconds\":25.04,\"renditions\":[{\"name\":\"720p\",\"playlist\":"
         + "\"720p/index.m3u8\",\"width\":1280,\"height\":720,")
         .endsWith("\"playlist\":\"playlist.m3u8\",\"poster\":\"poster.jpg\","
-            + "\"source\":\"mi vídeo.mp4\",\"created\":\"2026-11-25T10:15:30.123Z\"}");
+            + "\"source\":\"mi vídeo.mp4\",\"created\":\"2026-11-25T10:15:30.123Z\","
+            + "\"visibility\":\"public\"}");
   }
 
   @Test
@@ -52,5 +53,18 @@ class ChannelMetadataTest {
         .isInstanceOf(StorageException.class).hasMessageContaining("absolute");
     assertThatThrownBy(() -> ChannelMetadata.fromJson("{\"id\":\"a\"}"))
         .isInstanceOf(StorageException.class).hasMessageContaining("\"title\" must be a string");
+  }
+
+  @Test
+  void visibilityIsKeptInChannelJsonAndPublicByDefault() {
+    ChannelMetadata m = ChannelMetadata.builder("ch").visibility(Visibility.PRIVATE).build();
+    assertThat(m.toJson()).contains("\"visibility\":\"private\"");
+    assertThat(ChannelMetadata.fromJson(m.toJson())).isEqualTo(m);
+    String old = ChannelMetadata.builder("ch").build().toJson().replace(",\"visibility\":\"public\"",
+        "");
+    assertThat(old).doesNotContain("visibility");
+    assertThat(ChannelMetadata.fromJson(old).visibility()).isEqualTo(Visibility.PUBLIC);
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(m.toJson().replace("private", "secret")))
+        .hasMessageContaining("'public' or 'private'");
   }
 }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API below its mount point: {@code /health}, {@code /channels} (list, upload), {@code
  * /channels/{id}} (read, delete), {@code /channels/{id}/chat/...} (moderation, {@link
- * ChatModeration}) and {@code /jobs/{id}}, routed by Undertow's {@link RoutingHandler}.
+ * ChatModeration}), {@code /jobs/{id}} and {@code /keys/{channel}/{key}} ({@link KeysHandler}),
+ * routed by Undertow's {@link RoutingHandler}.
  * Storage, uploads and the chat broker block, so those routes leave the I/O thread.
  */
 public final class ApiHandler implements HttpHandler {
@@ -72,6 +73,9 @@ public final class ApiHandler implements HttpHandler {
     getAndHead(r, "/channels", this::list);
     getAndHead(r, "/channels/{id}", this::one);
     getAndHead(r, "/jobs/{id}", this::job);
+    KeysHandler keys = new KeysHandler(s.store(), s.access());
+    getAndHead(r, "/keys/{channel}/{key}", blocking(exchange -> keys.key(exchange,
+        pathParam(exchange, "channel"), pathParam(exchange, "key"))));
     r.post("/channels", blocking(uploads::upload));
     r.delete("/channels/{id}", blocking(this::delete));
     new ChatModeration(catalog, chat, access).route(r, ApiHandler::blocking);

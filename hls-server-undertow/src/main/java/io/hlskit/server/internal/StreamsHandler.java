@@ -3,8 +3,10 @@ package io.hlskit.server.internal;
 import io.hlskit.core.HlsException;
 import io.hlskit.core.StorageException;
 import io.hlskit.core.access.AccessPolicy;
+import io.hlskit.core.access.AccessRequest;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.crypto.ContentKey;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
@@ -23,9 +25,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Date;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +63,10 @@ public final class StreamsHandler implements HttpHandler {
   private static final int SMALL_MAX_ENTRIES = 4096;
 
   private record Small(ObjectInfo info, byte[] bytes, long loadedAt) {}
+
+  /** Playlists and posters of private channels: for the one viewer, revalidated. */
+  private static final String PRIVATE_CACHE = "private, no-cache";
+  private static final int MAX_REWRITTEN_BYTES = 16 * 1024 * 1024;
 
   private final MediaStore store;
   private final ChannelCatalog catalog;
@@ -121,6 +129,9 @@ public final class StreamsHandler implements HttpHandler {
     if (published.isEmpty()) {
       small.remove(key.get());
       return false; // the normal path says why
+    }
+    if (published.get().isPrivate()) {
+      return false; // checking a token may block (a JWK set to fetch); and see servePrivate
     }
     if (Responses.refused(exchange, access.mayWatch(ExchangeAccess.of(exchange),
         published.get()))) {
@@ -187,8 +198,16 @@ public final class StreamsHandler implements HttpHandler {
       Responses.error(exchange, 404, "not_found", "no published channel " + channel);
       return;
     }
+    String relative = key.get().substring(channel.length() + 1);
+    if (ContentKey.isKeyObject(relative)) {
+      notFound(exchange, channel, key.get()); // keys go out through /api/keys only
+      return;
+    }
     if (Responses.refused(exchange, access.mayWatch(ExchangeAccess.of(exchange),
         published.get()))) {
+      return;
+    }
+    if (published.get().isPrivate() && servePrivate(exchange, key.get(), head)) {
       return;
     }
     if (MediaTypes.cacheControl(key.get()).equals(MediaTypes.CACHE_IMMUTABLE)) {
@@ -230,6 +249,50 @@ public final class StreamsHandler implements HttpHandler {
     StoredObject o = found.get();
     serve(exchange, o.info(), o.localFile(), (start, length) ->
         start == 0 && length == o.info().length() ? o.stream() : o.stream(start, length), head);
+  }
+
+  /**
+   * A private channel's playlists and poster: never stored by shared caches, and a playlist
+   * fetched with {@code ?token=} lists every URI with the token, so that a player given only
+   * that URL can play. Segments are encrypted and take the normal path (false).
+   */
+  private boolean servePrivate(HttpServerExchange exchange, String key, boolean head)
+      throws IOException {
+    if (MediaTypes.cacheControl(key).equals(MediaTypes.CACHE_IMMUTABLE)) {
+      return false;
+    }
+    Deque<String> tokens = exchange.getQueryParameters().get(AccessRequest.TOKEN_PARAMETER);
+    String token = tokens == null ? null : tokens.peekFirst();
+    if (token == null || token.isEmpty() || !MediaTypes.forKey(key).equals(MediaTypes.PLAYLIST)) {
+      exchange.addResponseCommitListener(ex ->
+          ex.getResponseHeaders().put(Headers.CACHE_CONTROL, PRIVATE_CACHE));
+      return false;
+    }
+    Optional<ObjectStream> read = store.read(key);
+    if (read.isEmpty()) {
+      notFound(exchange, key.substring(0, key.indexOf('/')), key);
+      return true;
+    }
+    String playlist;
+    ObjectInfo info;
+    try (ObjectStream whole = read.get(); InputStream in = whole.content()) {
+      info = whole.info();
+      playlist = new String(in.readNBytes(MAX_REWRITTEN_BYTES), StandardCharsets.UTF_8);
+    }
+    byte[] body = PlaylistTokens.withToken(playlist, AccessRequest.TOKEN_PARAMETER, token)
+        .getBytes(StandardCharsets.UTF_8);
+    HeaderMap out = exchange.getResponseHeaders();
+    out.put(Headers.CACHE_CONTROL, "private, no-store");
+    out.put(Headers.CONTENT_TYPE, info.contentType());
+    out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(Date.from(info.lastModified())));
+    exchange.setStatusCode(200);
+    exchange.setResponseContentLength(body.length);
+    if (head) {
+      exchange.endExchange();
+    } else {
+      exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+    return true;
   }
 
   private static void notFound(HttpServerExchange exchange, String channel, String key) {

@@ -4,6 +4,7 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.channel.Visibility;
 import io.hlskit.core.ingest.IngestJob;
 import io.hlskit.core.ingest.IngestRequest;
 import io.hlskit.core.ingest.IngestService;
@@ -96,7 +97,8 @@ public final class UploadHandler {
     boolean handedOver = false;
     try {
       Fields f = new Fields(param(exchange, "id"), param(exchange, "title"),
-          param(exchange, "profile"), null, "true".equals(param(exchange, "replace")));
+          param(exchange, "profile"), null, "true".equals(param(exchange, "replace")),
+          param(exchange, "visibility"));
       exchange.setMaxEntitySize(maxBytes);
       exchange.startBlocking();
       if (type.startsWith("multipart/form-data")) {
@@ -131,7 +133,8 @@ public final class UploadHandler {
       }
       IngestJob job = ingest.submit(new IngestRequest(file, f.id(),
           f.title() == null || f.title().isBlank() ? f.id() : f.title().strip(),
-          f.profile() == null ? "medium" : f.profile(), Optional.ofNullable(f.filename())));
+          f.profile() == null ? "medium" : f.profile(), Optional.ofNullable(f.filename()),
+          f.visibilityOrPublic()));
       handedOver = true;
       exchange.getResponseHeaders().put(Headers.LOCATION, "/api/jobs/" + job.id());
       Responses.json(exchange, 202, ApiHandler.job(job));
@@ -150,7 +153,12 @@ public final class UploadHandler {
   }
 
   private record Fields(String id, String title, String profile, String filename,
-      boolean replace) {}
+      boolean replace, String visibility) {
+    Visibility visibilityOrPublic() {
+      return visibility == null || visibility.isBlank() ? Visibility.PUBLIC
+          : Visibility.parse(visibility.strip());
+    }
+  }
 
   private String check(Fields f) {
     if (f.id() == null || !StorageKeys.isValidChannelId(f.id())) {
@@ -158,6 +166,11 @@ public final class UploadHandler {
     }
     if (f.title() != null && f.title().length() > 200) {
       return "the title is longer than 200 characters";
+    }
+    if (f.visibility() != null && !f.visibility().isBlank()
+        && !f.visibility().strip().equalsIgnoreCase("public")
+        && !f.visibility().strip().equalsIgnoreCase("private")) {
+      return "visibility must be 'public' or 'private'";
     }
     if (f.profile() != null && !ingest.profiles().isEmpty()
         && !ingest.profiles().contains(f.profile())) {
@@ -193,7 +206,8 @@ public final class UploadHandler {
       }
       return new Fields(value(form, "id", query.id()), value(form, "title", query.title()),
           value(form, "profile", query.profile()), upload.getFileName(),
-          query.replace() || "true".equals(value(form, "replace", null)));
+          query.replace() || "true".equals(value(form, "replace", null)),
+          value(form, "visibility", query.visibility()));
     }
   }
 
