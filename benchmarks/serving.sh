@@ -8,10 +8,12 @@
 # and for a 6 KB playlist, each for DURATION seconds (default 15) after WARMUP seconds (default
 # 30) of load on each server, and the ratios. BASELINE_JAR=/path/to/an/older/benchmarks.jar adds
 # that build's server ("baseline", port 18084) to the same run, measured in turn with the others:
-# how a change moved hlskit, against the same nginx. EXPRESS=0 leaves Express out.
+# how a change moved hlskit, against the same nginx. BASELINE_JWT_SECRET=... starts the baseline
+# with JWT access checks (give BASELINE_JAR the same jar to measure what they cost). EXPRESS=0
+# leaves Express out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=benchmarks/target/benchmarks.jar
+JAR=${JAR:-benchmarks/target/benchmarks.jar}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-30}
 SEGMENTS=${SEGMENTS:-64}
@@ -91,7 +93,8 @@ servers="nginx hlskit"
 
 # an older build of hlskit, when given, on port 18084 and core 0 as well
 if [ -n "${BASELINE_JAR:-}" ]; then
-  taskset -c 0 java -cp "$BASELINE_JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
+  HLS_JWT_SECRET="${BASELINE_JWT_SECRET:-}" \
+    taskset -c 0 java -cp "$BASELINE_JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
     > "$work/baseline.log" 2>&1 &
   baseline_pid=$!
   await_server 18084

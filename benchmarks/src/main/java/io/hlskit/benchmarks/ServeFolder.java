@@ -1,22 +1,30 @@
 package io.hlskit.benchmarks;
 
 import io.hlskit.server.HlsServer;
+import io.hlskit.server.JwtAccessPolicy;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The hlskit server on a folder of channels, alone in its JVM, for {@code serving.sh} to load
- * with wrk next to nginx. Arguments: the folder, the port.
+ * with wrk next to nginx. Arguments: the folder, the port. With {@code HLS_JWT_SECRET} in the
+ * environment it checks access with a {@link JwtAccessPolicy}, to measure what that costs.
  */
 public final class ServeFolder {
   private ServeFolder() {}
 
   public static void main(String[] args) throws InterruptedException {
     FileSystemMediaStore store = FileSystemMediaStore.at(Path.of(args[0]));
-    HlsServer server = HlsServer.builder().mediaStore(store).chatLimits(LoadLimits.ONE_ADDRESS)
-        .host("127.0.0.1").port(Integer.parseInt(args[1])).build().start();
-    System.out.println("serving " + args[0] + " on " + server.port());
+    HlsServer.Builder builder = HlsServer.builder().mediaStore(store)
+        .chatLimits(LoadLimits.ONE_ADDRESS).host("127.0.0.1").port(Integer.parseInt(args[1]));
+    String secret = System.getenv("HLS_JWT_SECRET");
+    if (secret != null && !secret.isBlank()) {
+      builder.access(JwtAccessPolicy.builder().hs256Secret(secret).build());
+    }
+    HlsServer server = builder.build().start();
+    System.out.println("serving " + args[0] + " on " + server.port()
+        + (secret != null && !secret.isBlank() ? " with JWT access" : ""));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       store.close();

@@ -1,8 +1,11 @@
 package io.hlskit.benchmarks;
 
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.Visibility;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.server.HlsServer;
+import io.hlskit.server.JwtAccessPolicy;
+import io.hlskit.server.JwtTokens;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.resource.PathResourceManager;
@@ -26,6 +29,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -38,6 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * and the playlist, against a stock Undertow {@code ResourceHandler} (with sendfile) serving the
  * same folder in the same JVM. Clients and servers share the cores; {@code serving.sh} is the
  * comparison with nginx on separate cores. Run with {@code -t 1} and {@code -t 16}.
+ *
+ * <p>{@code -p access=none,jwt,jwt-private} measures what access checks cost: {@code none} is
+ * the default policy, {@code jwt} a {@link JwtAccessPolicy} serving the same public channel, and
+ * {@code jwt-private} the channel made private and every request carrying a token (checked once,
+ * then remembered).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -47,6 +56,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ServingBenchmark {
   private static final int SEGMENTS = 16;
+  private static final String SECRET = "a-benchmark-secret-of-at-least-32-bytes";
+
+  @Param({"none"})
+  public String access;
 
   private Path root;
   private FileSystemMediaStore store;
@@ -54,6 +67,7 @@ public class ServingBenchmark {
   private Undertow stock;
   private String hlskitBase;
   private String stockBase;
+  private String token;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -73,10 +87,20 @@ public class ServingBenchmark {
         random.nextBytes(segment);
         d.write(String.format("seg_%05d.ts", i), segment);
       }
-      d.publish(ChannelMetadata.builder("canal1").created(Instant.now()).build());
+      d.publish(ChannelMetadata.builder("canal1").created(Instant.now())
+          .visibility(access.equals("jwt-private") ? Visibility.PRIVATE : Visibility.PUBLIC)
+          .build());
     }
-    hlskit = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
-        .build().start();
+    HlsServer.Builder server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0);
+    switch (access) {
+      case "none" -> { }
+      case "jwt", "jwt-private" -> server.access(JwtAccessPolicy.builder().hs256Secret(SECRET)
+          .build());
+      default -> throw new IllegalArgumentException("access is none, jwt or jwt-private: "
+          + access);
+    }
+    hlskit = server.build().start();
+    token = access.equals("jwt-private") ? JwtTokens.hs256(SECRET).subject("bench").sign() : null;
     hlskitBase = "http://127.0.0.1:" + hlskit.port() + "/streams/canal1/";
     stock = Undertow.builder().addHttpListener(0, "127.0.0.1")
         .setHandler(new ResourceHandler(new PathResourceManager(root, 1024))).build();
@@ -91,8 +115,15 @@ public class ServingBenchmark {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     long fetch(String url) throws Exception {
-      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      return fetch(url, null);
+    }
+
+    long fetch(String url, String token) throws Exception {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       if (r.statusCode() != 200) {
         throw new IllegalStateException(url + " answered " + r.statusCode());
       }
@@ -106,7 +137,7 @@ public class ServingBenchmark {
 
   @Benchmark
   public long hlskitSegment(Client c) throws Exception {
-    return c.fetch(hlskitBase + randomSegment());
+    return c.fetch(hlskitBase + randomSegment(), token);
   }
 
   @Benchmark
@@ -116,7 +147,7 @@ public class ServingBenchmark {
 
   @Benchmark
   public long hlskitPlaylist(Client c) throws Exception {
-    return c.fetch(hlskitBase + "playlist.m3u8");
+    return c.fetch(hlskitBase + "playlist.m3u8", token);
   }
 
   @Benchmark

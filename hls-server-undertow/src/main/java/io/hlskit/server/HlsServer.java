@@ -60,7 +60,9 @@ import org.xnio.Options;
  * ({@link HlsHandlers#api}), {@code /ws/chat} ({@link HlsHandlers#chat}) and what {@link
  * Builder#mount} adds. Every route gets the same treatment: gzip for text, CORS for the allowed
  * origins, errors as JSON, the timeouts against slow clients, and a graceful shutdown. Who may
- * upload, delete, watch and chat is the {@link AccessPolicy}'s to say.
+ * upload, delete, watch and chat is the {@link AccessPolicy}'s to say ({@link JwtAccessPolicy}
+ * for JSON Web Tokens); private channels' segment keys are answered at {@code
+ * /api/keys/{channel}/{key}} to whoever the policy lets watch.
  *
  * <p>Thread-safe; {@link #close} drains requests in flight for up to five seconds, then stops,
  * and may be called any number of times. It closes what the server made itself (the default
@@ -292,7 +294,8 @@ public final class HlsServer implements AutoCloseable {
 
     /**
      * Who may upload, delete, watch and chat; {@link AccessPolicy#readOnly()} (anyone watches
-     * and chats, nobody writes) by default.
+     * and chats in public channels, nobody writes) by default; {@link JwtAccessPolicy} for
+     * JSON Web Tokens.
      */
     public Builder access(AccessPolicy access) {
       this.access = Objects.requireNonNull(access, "access");
@@ -300,9 +303,10 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
-     * Uploads and deletes with one bearer token (compared in constant time), anyone watching and
-     * chatting: {@code access(AccessPolicy.adminToken(adminToken))}. A null or blank token turns
-     * uploads and deletes off.
+     * Uploads, deletes and private channels with one bearer token (compared in constant time),
+     * anyone watching and chatting in public channels: {@code
+     * access(AccessPolicy.adminToken(adminToken))}. A null or blank token turns uploads and
+     * deletes off.
      */
     public Builder adminToken(String adminToken) {
       return access(AccessPolicy.adminToken(adminToken));

@@ -66,7 +66,8 @@ class UploadTest {
         d.write("source.mp4", request.file());
         progress.accept(0.5);
         d.publish(ChannelMetadata.builder(request.channelId()).title(request.title())
-            .source(request.originalFilename().orElse(null)).build());
+            .source(request.originalFilename().orElse(null)).visibility(request.visibility())
+            .build());
       }
     }).profiles(Set.of("low", "medium", "high")).build();
     server = HlsServer.builder().mediaStore(store).ingest(ingest).adminToken(TOKEN)
@@ -181,7 +182,7 @@ class UploadTest {
     String boundary = "hlskitBoundary42";
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (String[] field : new String[][] {{"id", "canal2"}, {"title", "Dos"},
-        {"profile", "high"}}) {
+        {"profile", "high"}, {"visibility", "private"}}) {
       body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0]
           + "\"\r\n\r\n" + field[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
@@ -201,6 +202,7 @@ class UploadTest {
         () -> store.channels().get("canal2").isPresent());
     assertThat(store.channels().get("canal2").orElseThrow().title()).isEqualTo("Dos");
     assertThat(store.channels().get("canal2").orElseThrow().source()).contains("mi vídeo.mp4");
+    assertThat(store.channels().get("canal2").orElseThrow().isPrivate()).isTrue();
   }
 
   @Test
@@ -238,6 +240,9 @@ class UploadTest {
     HttpResponse<String> profile = post("?id=p&profile=ultra", "video/mp4", MP4, TOKEN);
     assertThat(profile.statusCode()).isEqualTo(400);
     assertThat(profile.body()).contains("unknown profile 'ultra'");
+    HttpResponse<String> visibility = post("?id=v&visibility=secret", "video/mp4", MP4, TOKEN);
+    assertThat(visibility.statusCode()).isEqualTo(400);
+    assertThat(visibility.body()).contains("'public' or 'private'");
     HttpResponse<String> big = post("?id=big", "video/mp4", mp4Like(1_000_001), TOKEN);
     assertThat(big.statusCode()).isEqualTo(413);
 
