@@ -77,9 +77,9 @@ final class ConvertCommand implements Callable<Integer> {
           + " encrypted with AES-128 (HLS_PRIVATE)")
   boolean privateChannel;
 
-  @Option(names = "--key-rotation", defaultValue = "0",
+  @Option(names = "--key-rotation", defaultValue = "${env:HLS_KEY_ROTATION:-0}",
       description = "with --private, a new key every this many segments; 0 (default) keeps one"
-          + " key for the channel")
+          + " key for the channel (HLS_KEY_ROTATION)")
   int keyRotation;
 
   /** Whether {@code id} is a channel: published, or a plain HLS folder. */

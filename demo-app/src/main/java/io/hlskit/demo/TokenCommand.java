@@ -28,18 +28,22 @@ final class TokenCommand implements Callable<Integer> {
       description = "the server's --jwt-secret (HLS_JWT_SECRET), at least 32 bytes")
   String secret;
 
-  @Option(names = "--sub", required = true, description = "the user id (sub)")
+  @Option(names = "--sub", defaultValue = "${env:HLS_TOKEN_SUB}",
+      description = "the user id (sub; HLS_TOKEN_SUB); required")
   String subject;
 
-  @Option(names = "--name", description = "the name the user chats under (name)")
+  @Option(names = "--name", defaultValue = "${env:HLS_TOKEN_NAME}",
+      description = "the name the user chats under (name; HLS_TOKEN_NAME)")
   String name;
 
-  @Option(names = "--role", description = "a role (roles); admin may upload and delete;"
-      + " repeat for several")
+  @Option(names = "--role", split = ",", defaultValue = "${env:HLS_TOKEN_ROLES}",
+      description = "a role (roles; HLS_TOKEN_ROLES, comma-separated); admin may upload and"
+          + " delete; repeat for several")
   List<String> roles;
 
-  @Option(names = "--ttl", defaultValue = "1h",
-      description = "how long the token is valid: 90s, 30m, 12h, 7d (default ${DEFAULT-VALUE})")
+  @Option(names = "--ttl", defaultValue = "${env:HLS_TOKEN_TTL:-1h}",
+      description = "how long the token is valid: 90s, 30m, 12h, 7d (HLS_TOKEN_TTL; default"
+          + " ${DEFAULT-VALUE})")
   String ttl;
 
   @Option(names = "--issuer", defaultValue = "${env:HLS_JWT_ISSUER}",
@@ -56,10 +60,14 @@ final class TokenCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "give --secret (or"
           + " HLS_JWT_SECRET): the secret the server was started with");
     }
+    if (subject == null || subject.isBlank()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give --sub (or"
+          + " HLS_TOKEN_SUB): the user id the token is for");
+    }
     JwtTokens tokens = JwtTokens.hs256(secret).subject(subject).name(name).ttl(duration(ttl))
         .issuer(blankToNull(issuer)).audience(blankToNull(audience));
     if (roles != null) {
-      roles.forEach(tokens::role);
+      roles.stream().map(String::strip).filter(r -> !r.isEmpty()).forEach(tokens::role);
     }
     spec.commandLine().getOut().println(tokens.sign());
     return 0;
