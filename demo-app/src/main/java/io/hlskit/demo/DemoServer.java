@@ -1,10 +1,12 @@
 package io.hlskit.demo;
 
+import io.hlskit.core.HlsException;
 import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.QueuedIngestService;
 import io.hlskit.core.store.MediaStore;
+import io.hlskit.server.HlsHandlers;
 import io.hlskit.server.HlsServer;
 import io.hlskit.transcode.Transcoder;
 import java.nio.file.Path;
@@ -21,10 +23,15 @@ final class DemoServer implements AutoCloseable {
   final ChatBroker chat;
   final QueuedIngestService ingest;
   final HlsServer server;
+  final DemoMetrics metrics;
+  /** Where /metrics and health live alone; 0 when they are on the main port. */
+  final int managementPort;
   private final List<AutoCloseable> extras;
 
   private DemoServer(StorageOptions.Storage storage, ChatBroker chat, QueuedIngestService ingest,
-      HlsServer server, List<AutoCloseable> extras) {
+      HlsServer server, DemoMetrics metrics, int managementPort, List<AutoCloseable> extras) {
+    this.metrics = metrics;
+    this.managementPort = managementPort;
     this.storage = storage;
     this.store = storage.store();
     this.chat = chat;
@@ -44,10 +51,14 @@ final class DemoServer implements AutoCloseable {
    * @param webDirectory the web page's source folder, served uncached (development); null for
    *     the page packaged in the jar
    * @param access who may watch, chat and upload; null for {@code adminToken} alone
+   * @param managementPort where {@code /metrics} and health live alone (0: any free port);
+   *     null serves {@code /metrics} on the main port
+   * @param accessLog whether each request is logged (combined format, logger io.hlskit.access)
    */
   record Options(String host, int port, String adminToken, long maxUploadBytes,
       Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
-      List<String> trustedProxies, Path webDirectory, AccessPolicy access) {
+      List<String> trustedProxies, Path webDirectory, AccessPolicy access,
+      Integer managementPort, boolean accessLog) {
 
     /** Options with {@code adminToken} as the only credential. */
     Options(String host, int port, String adminToken, long maxUploadBytes,
@@ -55,6 +66,28 @@ final class DemoServer implements AutoCloseable {
         List<String> trustedProxies, Path webDirectory) {
       this(host, port, adminToken, maxUploadBytes, uploadDirectory, workDirectory,
           allowedOrigins, trustedProxies, webDirectory, null);
+    }
+
+    /** Options with {@code /metrics} on the main port and no access log. */
+    Options(String host, int port, String adminToken, long maxUploadBytes,
+        Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
+        List<String> trustedProxies, Path webDirectory, AccessPolicy access) {
+      this(host, port, adminToken, maxUploadBytes, uploadDirectory, workDirectory,
+          allowedOrigins, trustedProxies, webDirectory, access, null, false);
+    }
+
+    /** These options with {@code /metrics} and health on a port of their own. */
+    Options withManagementPort(Integer managementPort) {
+      return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
+          workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
+          accessLog);
+    }
+
+    /** These options with the access log on or off. */
+    Options withAccessLog(boolean accessLog) {
+      return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
+          workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
+          accessLog);
     }
 
     AccessPolicy policy() {
@@ -74,13 +107,16 @@ final class DemoServer implements AutoCloseable {
   static DemoServer start(StorageOptions.Storage storage, ChatBroker chat,
       List<AutoCloseable> extras, Options o) {
     QueuedIngestService ingest = null;
+    DemoMetrics metrics = new DemoMetrics();
     try {
       // uploads are transcoded one at a time: the encoder already uses every core
       ingest = QueuedIngestService.builder(
               new TranscodingIngester(
-                  Transcoder.builder().workDirectory(o.workDirectory()).build(),
+                  Transcoder.builder().workDirectory(o.workDirectory())
+                      .meterRegistry(metrics.registry).build(),
                   storage.store()))
           .profiles(TranscodingIngester.PROFILES)
+          .meterRegistry(metrics.registry)
           .build();
       HlsServer.Builder builder = HlsServer.builder()
           .mediaStore(storage.store())
@@ -92,13 +128,30 @@ final class DemoServer implements AutoCloseable {
           .allowedOrigins(o.allowedOrigins())
           .trustedProxies(java.util.Set.copyOf(o.trustedProxies()))
           .host(o.host())
-          .port(o.port());
+          .port(o.port())
+          .meterRegistry(metrics.registry)
+          .accessLog(o.accessLog());
+      if (o.managementPort() == null) {
+        builder.mount("/metrics", metrics.scrape());
+      }
       (o.webDirectory() != null ? StaticSite.development(o.webDirectory())
           : StaticSite.packaged(DemoServer.class.getClassLoader(), "io/hlskit/demo/web"))
           .mountOn(builder);
       HlsServer server = builder.build().start();
-      return new DemoServer(storage, chat, ingest, server, extras);
+      int management = 0;
+      if (o.managementPort() != null) {
+        try {
+          management = metrics.startManagement(o.host(), o.managementPort(),
+              HlsHandlers.api(storage.store()).chat(chat).access(o.policy()).build());
+        } catch (RuntimeException e) {
+          server.close();
+          throw new HlsException("cannot listen on the management port " + o.managementPort()
+              + " (" + e.getMessage() + "); is another server using it?", e);
+        }
+      }
+      return new DemoServer(storage, chat, ingest, server, metrics, management, extras);
     } catch (RuntimeException e) {
+      metrics.close();
       if (ingest != null) {
         ingest.close();
       }
@@ -122,6 +175,7 @@ final class DemoServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    metrics.close();
     ingest.close();
     closeAll(extras);
     chat.close();

@@ -78,6 +78,17 @@ final class ServeCommand implements Callable<Integer> {
           + " (HLS_ADMIN_TOKEN); without one, uploads are off")
   String adminToken;
 
+  @Option(names = "--management-port", defaultValue = "${env:HLS_MANAGEMENT_PORT}",
+      description = "serve /metrics and the health endpoints alone on this port"
+          + " (HLS_MANAGEMENT_PORT); without it, /metrics is on the main port")
+  Integer managementPort;
+
+  @Option(names = "--access-log", negatable = true, defaultValue = "${env:HLS_ACCESS_LOG:-false}",
+      fallbackValue = "true",
+      description = "log every request in the combined format to the logger io.hlskit.access"
+          + " (HLS_ACCESS_LOG; default ${DEFAULT-VALUE})")
+  boolean accessLog;
+
   @Option(names = "--max-upload-mb", defaultValue = "${env:HLS_MAX_UPLOAD_MB:-2048}",
       description = "the largest upload taken, in MiB (HLS_MAX_UPLOAD_MB; default"
           + " ${DEFAULT-VALUE})")
@@ -129,7 +140,7 @@ final class ServeCommand implements Callable<Integer> {
         port, adminToken, maxUploadMegabytes * 1024 * 1024, storageOptions.uploadDirectory(),
         storageOptions.workDirectory(), allowedOrigins == null ? List.of() : allowedOrigins,
         trustedProxies == null ? List.of() : trustedProxies, dev ? webDirectory : null,
-        access));
+        access).withManagementPort(managementPort).withAccessLog(accessLog));
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());

@@ -233,8 +233,8 @@ class DeploymentDescriptorsTest {
         .get("readinessProbe")).get("httpGet");
     Map<String, Object> live = (Map<String, Object>) ((Map<String, Object>) container
         .get("livenessProbe")).get("httpGet");
-    assertThat(ready).containsEntry("path", "/api/health").containsEntry("port", "http");
-    assertThat(live).containsEntry("path", "/api/health?live").containsEntry("port", "http");
+    assertThat(ready).containsEntry("path", "/api/health/ready").containsEntry("port", "http");
+    assertThat(live).containsEntry("path", "/api/health/live").containsEntry("port", "http");
 
     Map<String, Object> service = (Map<String, Object>) byKind.get("Service").get("spec");
     assertThat((Map<String, Object>) service.get("selector")).containsEntry("app", "hlskit");

@@ -227,7 +227,7 @@ class EndToEndIT {
   }
 
   @Test
-  void chromiumPlaysTheFeedAndMovesToTheNextChannel() {
+  void chromiumPlaysTheFeedAndMovesToTheNextChannel() throws Exception {
     WebDriver browser = browser("profile-feed");
     try {
       browser.get(base + "/");
@@ -238,6 +238,13 @@ class EndToEndIT {
       List<String> titles = browser.findElements(By.cssSelector("section.channel h2")).stream()
           .map(e -> e.getText()).toList();
       assertThat(titles).contains("Canal canal1", "Canal canal2");
+      // the player names itself in its requests: the server counts it as a viewer
+      String first = (String) js.executeScript(
+          "return document.querySelector('section.channel').dataset.id");
+      JsonNode watched = Tools.awaitJson(HttpClient.newHttpClient(),
+          base + "/api/channels/" + first, c -> c.get("viewers").asInt() >= 1,
+          Duration.ofSeconds(10));
+      assertThat(watched.get("viewers").asInt()).isGreaterThanOrEqualTo(1);
 
       screenshot(browser, "feed-phone.png");
       browser.manage().window().setSize(new Dimension(1280, 800));

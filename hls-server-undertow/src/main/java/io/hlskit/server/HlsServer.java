@@ -9,11 +9,19 @@ import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.ApiHandler;
+import io.hlskit.server.internal.Audience;
+import io.hlskit.server.internal.ChatEndpoint;
+import io.hlskit.server.internal.ChatStats;
 import io.hlskit.server.internal.Cors;
+import io.hlskit.server.internal.HttpMetrics;
+import io.hlskit.server.internal.OriginCheck;
 import io.hlskit.server.internal.Responses;
 import io.hlskit.server.internal.SendDeadline;
+import io.hlskit.server.internal.ServerMetrics;
 import io.hlskit.server.internal.StreamsHandler;
 import io.hlskit.server.internal.TrustedProxies;
+import io.hlskit.server.internal.Viewers;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -23,6 +31,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.PathHandler;
+import io.undertow.server.handlers.accesslog.AccessLogHandler;
 import io.undertow.server.handlers.encoding.ContentEncodingRepository;
 import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
@@ -72,12 +81,16 @@ public final class HlsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HlsServer.class);
   private static final List<String> OWN_ROUTES = List.of("/streams", "/api", "/ws/chat");
 
+  /** The SLF4J logger that {@link Builder#accessLog} writes to. */
+  public static final String ACCESS_LOGGER = "io.hlskit.access";
+
   private final Builder config;
   private final ChatBroker chat;
   private final boolean ownsChat;
   private Undertow undertow;
   private GracefulShutdownHandler graceful;
   private ChannelCatalog.Registration roomCloser;
+  private ServerMetrics metrics;
   private int port;
   private boolean closed;
 
@@ -104,6 +117,9 @@ public final class HlsServer implements AutoCloseable {
     if (undertow != null) {
       return this;
     }
+    MeterRegistry registry = config.meterRegistry;
+    ChatStats chatStats = registry == null ? ChatStats.NONE : ChatStats.into(registry);
+    Viewers viewers = registry == null ? null : new Viewers(config.viewerWindow.toNanos());
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", new Cors(config.allowedOrigins, "GET, HEAD",
             gzip(new StreamsHandler(config.store, config.access, config.sendDeadline),
@@ -111,17 +127,28 @@ public final class HlsServer implements AutoCloseable {
         .addPrefixPath("/api", new Cors(config.allowedOrigins, "GET, HEAD, POST, DELETE",
             gzip(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
                     config.ingest, config.access, config.maxUploadBytes,
-                    config.uploadDirectory)),
+                    config.uploadDirectory,
+                    viewers == null ? null : new Audience(viewers, chatStats))),
                 Predicates.truePredicate(), Predicates.truePredicate())))
-        .addExactPath("/ws/chat", HlsHandlers.chat(chat, config.store, config.access,
-            config.allowedOrigins, config.chatLimits));
+        .addExactPath("/ws/chat", new OriginCheck(config.allowedOrigins, Handlers.websocket(
+            new ChatEndpoint(chat, config.store.channels(), config.access, config.chatLimits,
+                chatStats))));
     routes.addPrefixPath("/", exchange -> Responses.error(exchange, 404, "not_found",
         "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
     config.mounts.forEach((prefix, handler) -> routes.addPrefixPath(prefix,
         new Cors(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
             gzip(handler, Predicates.truePredicate(), HlsServer::textResponse))));
-    graceful = Handlers.gracefulShutdown(new TrustedProxies(config.trustedProxies,
-        errorsAsJson(routes)));
+    HttpHandler root = errorsAsJson(routes);
+    if (registry != null) {
+      root = new HttpMetrics(root, registry, config.store.channels(), viewers);
+    }
+    if (config.accessLog) {
+      // combined format, one line per request, to the SLF4J logger io.hlskit.access
+      Logger accessLog = LoggerFactory.getLogger(ACCESS_LOGGER);
+      root = new AccessLogHandler(root, accessLog::info, "combined",
+          HlsServer.class.getClassLoader());
+    }
+    graceful = Handlers.gracefulShutdown(new TrustedProxies(config.trustedProxies, root));
     int idleMs = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout.toMillis());
     Undertow u = Undertow.builder()
         .addHttpListener(config.port, config.host)
@@ -145,6 +172,12 @@ public final class HlsServer implements AutoCloseable {
           e);
     }
     undertow = u;
+    if (registry != null) {
+      // the rows follow the viewers at least twice per window
+      metrics = new ServerMetrics(registry, config.store.channels(), viewers, chatStats,
+          Math.min(5000, config.viewerWindow.toMillis() / 2));
+      ServerMetrics.bindWorker(registry, u.getWorker());
+    }
     // a deleted channel's chat goes with it: history purged, its clients told and closed
     roomCloser = config.store.channels().addListener(event -> {
       if (event.type() == ChannelEvent.Type.REMOVED) {
@@ -246,6 +279,9 @@ public final class HlsServer implements AutoCloseable {
     if (roomCloser != null) {
       roomCloser.close();
     }
+    if (metrics != null) {
+      metrics.close();
+    }
     if (undertow != null) {
       graceful.shutdown();
       try {
@@ -280,6 +316,9 @@ public final class HlsServer implements AutoCloseable {
     private Path uploadDirectory = Path.of(System.getProperty("java.io.tmpdir"), "hlskit-uploads");
     private Duration headerTimeout = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(60);
+    private MeterRegistry meterRegistry;
+    private Duration viewerWindow = Duration.ofSeconds(30);
+    private boolean accessLog;
 
     private Builder() {}
 
@@ -456,6 +495,43 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
+     * Records what the server does into {@code registry} (Micrometer): {@code
+     * hlskit_http_requests_seconds} and {@code hlskit_http_sent_bytes_total} by kind (segment,
+     * playlist, key, api, chat, page) and status, {@code hlskit_channel_viewers} and {@code
+     * hlskit_chat_sessions} per channel (the 200 largest, the rest as {@code other}), {@code
+     * hlskit_chat_messages_total} by result, {@code hlskit_channels}, and Undertow's worker
+     * pool; channel objects in the API then carry {@code viewers}. Without a registry (the
+     * default) nothing is recorded and nothing costs. Serving the registry (a Prometheus scrape)
+     * is the application's: {@link #mount} a handler for it.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * How long a player counts as a viewer of a channel after its last playlist or segment
+     * request; 30 s by default. Players are told apart by the {@code session} query parameter
+     * or the {@code hlskit_session} cookie, else by address and user agent.
+     */
+    public Builder viewerWindow(Duration window) {
+      if (window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("the viewer window must be positive: " + window);
+      }
+      this.viewerWindow = window;
+      return this;
+    }
+
+    /**
+     * Writes one line per request in the combined log format to the SLF4J logger {@value
+     * #ACCESS_LOGGER} (off by default); behind trusted proxies, with the client's address.
+     */
+    public Builder accessLog(boolean on) {
+      this.accessLog = on;
+      return this;
+    }
+
+    /**
      * The server, configured as this builder is now; later changes to the builder do not reach
      * it.
      *
@@ -485,6 +561,9 @@ public final class HlsServer implements AutoCloseable {
       c.uploadDirectory = uploadDirectory;
       c.headerTimeout = headerTimeout;
       c.idleTimeout = idleTimeout;
+      c.meterRegistry = meterRegistry;
+      c.viewerWindow = viewerWindow;
+      c.accessLog = accessLog;
       return c;
     }
   }

@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
 import io.hlskit.core.HlsException;
+import io.hlskit.core.TranscodeCancelledException;
 import io.hlskit.core.TranscodeException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
@@ -17,6 +18,8 @@ import io.hlskit.transcode.internal.EncodeSettings;
 import io.hlskit.transcode.internal.InputRules;
 import io.hlskit.transcode.internal.LibavLog;
 import io.hlskit.transcode.internal.Remux;
+import io.hlskit.transcode.internal.TranscodeMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,11 +84,15 @@ public final class Transcoder {
   private final String videoEncoder;
   private final Path workDirectory;
   private final TranscodeLimits limits;
+  /** Null without a meter registry. */
+  private final TranscodeMetrics metrics;
 
-  private Transcoder(String videoEncoder, Path workDirectory, TranscodeLimits limits) {
+  private Transcoder(String videoEncoder, Path workDirectory, TranscodeLimits limits,
+      TranscodeMetrics metrics) {
     this.videoEncoder = videoEncoder;
     this.workDirectory = workDirectory;
     this.limits = limits;
+    this.metrics = metrics;
   }
 
   /**
@@ -107,8 +114,19 @@ public final class Transcoder {
   public static final class Builder {
     private Path workDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private TranscodeLimits limits = TranscodeLimits.DEFAULTS;
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
+
+    /**
+     * Reports {@code hlskit_transcode_seconds{result}} (done, failed, cancelled) and {@code
+     * hlskit_transcode_speed} into {@code registry}. Micrometer is an optional dependency of
+     * hls-transcode: needed on the classpath only by applications that call this.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
+      return this;
+    }
 
     /**
      * What inputs are taken and how much work one may cost (default: {@link
@@ -146,7 +164,8 @@ public final class Transcoder {
             + workDirectory + " (" + e + "); give a writable folder", e);
       }
       removeAbandonedWork(workDirectory);
-      return new Transcoder(encoder, workDirectory, limits);
+      return new Transcoder(encoder, workDirectory, limits,
+          meterRegistry == null ? null : new TranscodeMetrics(meterRegistry));
     }
   }
 
@@ -204,6 +223,25 @@ public final class Transcoder {
    *     published then, and no temporary file is left
    */
   public ChannelMetadata transcode(TranscodeRequest request, MediaStore store,
+      ProgressListener listener) {
+    if (metrics == null) {
+      return run(request, store, listener);
+    }
+    long started = System.nanoTime();
+    try {
+      ChannelMetadata published = run(request, store, listener);
+      metrics.done(System.nanoTime() - started, published.duration().toNanos() / 1e9);
+      return published;
+    } catch (TranscodeCancelledException e) {
+      metrics.cancelled(System.nanoTime() - started);
+      throw e;
+    } catch (RuntimeException e) {
+      metrics.failed(System.nanoTime() - started);
+      throw e;
+    }
+  }
+
+  private ChannelMetadata run(TranscodeRequest request, MediaStore store,
       ProgressListener listener) {
     if (!Files.isRegularFile(request.input())) {
       throw new TranscodeException(request.input() + " is not a file");

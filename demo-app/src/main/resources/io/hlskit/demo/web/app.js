@@ -145,10 +145,14 @@ function attach(entry) {
   if (entry.hls || entry.video.src) return;
   const url = entry.channel.playlist;
   if (window.Hls && window.Hls.isSupported()) {
+    const session = playerId();
     const hls = new window.Hls({
       capLevelToPlayerSize: true,
-      // playlists, segments and keys: the token goes in a header, never in the URL
-      xhrSetup: (xhr) => {
+      xhrSetup: (xhr, requested) => {
+        // each request names this player, so that the server counts viewers, not requests
+        const sep = requested.includes('?') ? '&' : '?';
+        xhr.open('GET', `${requested}${sep}session=${session}`, true);
+        // playlists, segments and keys: the token goes in a header, never in the URL
         const t = token();
         if (t) xhr.setRequestHeader('Authorization', `Bearer ${t}`);
       },
@@ -177,6 +181,11 @@ function attach(entry) {
   } else {
     showStatus('This browser cannot play HLS.');
   }
+}
+
+/** A random id for one player's requests (not a secret: it only tells players apart). */
+function playerId() {
+  return Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
 }
 
 function detach(entry) {

@@ -1,6 +1,8 @@
 package io.hlskit.core.ingest;
 
 import io.hlskit.core.HlsException;
+import io.hlskit.core.internal.IngestMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -52,6 +54,16 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
           t.setDaemon(true);
           return t;
         });
+    if (b.meterRegistry != null) {
+      IngestMetrics.bind(b.meterRegistry, this::count);
+    }
+  }
+
+  /** How many of the jobs remembered are in {@code state}. */
+  private int count(JobState state) {
+    synchronized (jobs) {
+      return (int) jobs.values().stream().filter(j -> j.state() == state).count();
+    }
   }
 
   /** A builder around the work that each job does. */
@@ -210,6 +222,7 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
     private int retainedJobs = 1000;
     private Clock clock = Clock.systemUTC();
     private Set<String> profiles = Set.of();
+    private MeterRegistry meterRegistry;
 
     private Builder(Ingester ingester) {
       this.ingester = Objects.requireNonNull(ingester, "ingester");
@@ -242,6 +255,15 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
     /** The profile names the ingester understands; see {@link IngestService#profiles()}. */
     public Builder profiles(Set<String> profiles) {
       this.profiles = Set.copyOf(profiles);
+      return this;
+    }
+
+    /**
+     * Reports {@code hlskit_ingest_jobs{state}} into {@code registry}. Micrometer is an optional
+     * dependency of hls-core: needed on the classpath only by applications that call this.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
       return this;
     }
 

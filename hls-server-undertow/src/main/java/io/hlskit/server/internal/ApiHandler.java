@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API below its mount point: {@code /health}, {@code /channels} (list, upload), {@code
+ * The REST API below its mount point: {@code /health} (with {@code /health/live} and {@code
+ * /health/ready} for orchestrators), {@code /channels} (list, upload), {@code
  * /channels/{id}} (read, delete), {@code /channels/{id}/chat/...} (moderation, {@link
  * ChatModeration}), {@code /jobs/{id}} and {@code /keys/{channel}/{key}} ({@link KeysHandler}),
  * routed by Undertow's {@link RoutingHandler}.
@@ -45,9 +46,19 @@ public final class ApiHandler implements HttpHandler {
    * @param chat the chat, for health; null when there is none
    * @param ingest where uploads go; null when this server takes none (503)
    * @param uploadDirectory where uploads are spooled before the ingest service takes them
+   * @param audience who watches and chats in which channel, for the channel objects; null
+   *     without metrics
    */
   public record Settings(MediaStore store, ChatBroker chat, String streamsPath,
-      IngestService ingest, AccessPolicy access, long maxUploadBytes, Path uploadDirectory) {}
+      IngestService ingest, AccessPolicy access, long maxUploadBytes, Path uploadDirectory,
+      Audience audience) {
+
+    /** Settings without viewer counts. */
+    public Settings(MediaStore store, ChatBroker chat, String streamsPath, IngestService ingest,
+        AccessPolicy access, long maxUploadBytes, Path uploadDirectory) {
+      this(store, chat, streamsPath, ingest, access, maxUploadBytes, uploadDirectory, null);
+    }
+  }
 
   private final MediaStore store;
   private final ChannelCatalog catalog;
@@ -56,6 +67,7 @@ public final class ApiHandler implements HttpHandler {
   private final IngestService ingest;
   private final AccessPolicy access;
   private final UploadHandler uploads;
+  private final Audience audience;
   private final HttpHandler routes;
   private Probe lastProbe;
 
@@ -66,10 +78,13 @@ public final class ApiHandler implements HttpHandler {
     this.streamsPrefix = s.streamsPath();
     this.ingest = s.ingest();
     this.access = s.access();
+    this.audience = s.audience();
     this.uploads = new UploadHandler(s.ingest(), catalog, s.access(), s.maxUploadBytes(),
         s.uploadDirectory());
     RoutingHandler r = new RoutingHandler(false);
     getAndHead(r, "/health", blocking(this::health)); // the storage probe may block
+    getAndHead(r, "/health/live", ApiHandler::live);
+    getAndHead(r, "/health/ready", blocking(this::health));
     getAndHead(r, "/channels", this::list);
     getAndHead(r, "/channels/{id}", this::one);
     getAndHead(r, "/jobs/{id}", this::job);
@@ -180,10 +195,15 @@ public final class ApiHandler implements HttpHandler {
     return j;
   }
 
+  /** Liveness: the process answers; a backend being down is no reason to restart it. */
+  private static void live(HttpServerExchange exchange) {
+    Responses.json(exchange, 200, Map.of("status", "UP"));
+  }
+
+  /** Readiness (also {@code /health}): storage and chat reachable, else 503 with which. */
   private void health(HttpServerExchange exchange) {
     if (exchange.getQueryParameters().containsKey("live")) {
-      // liveness: the process answers; a backend being down is no reason to restart it
-      Responses.json(exchange, 200, Map.of("status", "UP"));
+      live(exchange);
       return;
     }
     boolean chatUp = chat == null || chat.isAvailable();
@@ -236,6 +256,11 @@ public final class ApiHandler implements HttpHandler {
     Map<String, Object> c = m.toJsonMap();
     c.put("playlist", base + m.playlist());
     c.put("poster", m.poster().map(p -> base + p).orElse(null));
+    if (audience != null) {
+      // as this instance sees them: each instance counts its own players and chat sessions
+      c.put("viewers", audience.viewers().count(m.id()));
+      c.put("chatSessions", audience.chat().sessions(m.id()));
+    }
     for (Object r : (List<Object>) c.get("renditions")) {
       Map<String, Object> rendition = (Map<String, Object>) r;
       rendition.put("playlist", base + rendition.get("playlist"));

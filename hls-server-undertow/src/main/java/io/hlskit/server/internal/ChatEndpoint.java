@@ -85,9 +85,16 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
   private final RateWindows perAddress;
   private final RateWindows perRoom;
   private final ConcurrentHashMap<String, Integer> connections = new ConcurrentHashMap<>();
+  private final ChatStats stats;
 
   public ChatEndpoint(ChatBroker broker, ChannelCatalog catalog, AccessPolicy access,
       ChatLimits limits) {
+    this(broker, catalog, access, limits, ChatStats.NONE);
+  }
+
+  public ChatEndpoint(ChatBroker broker, ChannelCatalog catalog, AccessPolicy access,
+      ChatLimits limits, ChatStats stats) {
+    this.stats = stats;
     this.broker = broker;
     this.catalog = catalog;
     this.access = access;
@@ -198,6 +205,8 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     private List<ObjectNode> early;
     private final Object earlyLock = new Object();
     private boolean closed;
+    /** Whether this connection counts in its room's sessions; guarded by this. */
+    private boolean counted;
 
     Connection(WebSocketChannel channel, String room, Optional<String> fixedName) {
       this.channel = channel;
@@ -237,13 +246,13 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
         submit(() -> join(name));
       } else if (frame instanceof ChatFrames.Say say) {
         if (!sent.tryAcquire(System.nanoTime())) {
-          error("rate_limited", "at most " + limits.messagesPerConnection().describe("messages")
-              + "; wait a moment");
+          refuse("rate_limited", "at most "
+              + limits.messagesPerConnection().describe("messages") + "; wait a moment");
         } else if (!perAddress.tryAcquire(address)) {
-          error("rate_limited", "at most " + limits.messagesPerAddress().describe("messages")
+          refuse("rate_limited", "at most " + limits.messagesPerAddress().describe("messages")
               + " from one address; wait a moment");
         } else if (!perRoom.tryAcquire(room)) {
-          error("room_busy", "this chat takes at most "
+          refuse("room_busy", "this chat takes at most "
               + limits.messagesPerRoom().describe("messages") + "; try again in a moment");
         } else {
           submit(() -> say(say.text()));
@@ -339,6 +348,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
           early = null;
         }
         joining = false;
+        countOut(); // a rename that failed left the room
         error("username_taken", "someone in this chat is called " + name + " already; choose"
             + " another name");
         return;
@@ -347,6 +357,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
           early = null;
         }
         joining = false;
+        countOut();
         unavailable("joining", e);
         return;
       }
@@ -356,6 +367,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
           return;
         }
         session = joined;
+        countIn();
       }
       joining = false;
       ObjectNode history = Responses.JSON.createObjectNode();
@@ -386,19 +398,21 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
         ChatRules rules = broker.rules(room);
         Instant until = rules.mutedUntil(s.username(), address, Instant.now());
         if (until != null) {
-          error("muted", "a moderator muted you in this chat until " + until + " (UTC)");
+          refuse("muted", "a moderator muted you in this chat until " + until + " (UTC)");
           return;
         }
         long now = System.nanoTime();
         if (!rules.slowMode().isZero() && lastSent != 0
             && now - lastSent < rules.slowMode().toNanos()) {
-          error("slow_mode", "this chat is in slow mode: one message every "
+          refuse("slow_mode", "this chat is in slow mode: one message every "
               + rules.slowMode().toSeconds() + " s; wait a moment");
           return;
         }
         s.send(text);
         lastSent = now;
+        stats.delivered();
       } catch (HlsException e) {
+        stats.refused();
         if (s != session) {
           notJoined(); // the room closed meanwhile
         } else {
@@ -439,6 +453,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     public void onRoomClosed() {
       synchronized (this) {
         session = null;
+        countOut();
       }
       ObjectNode node = Responses.JSON.createObjectNode();
       node.put("type", "channel_deleted");
@@ -458,6 +473,32 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       }
     }
 
+    /** Refuses a chat message, and counts it. */
+    private void refuse(String code, String reason) {
+      stats.refused();
+      error(code, reason);
+    }
+
+    /**
+     * Counts this connection in its room's sessions, once. Under this connection's lock, so that
+     * a leave racing a join cannot count it in after counting it out (the counting itself never
+     * blocks).
+     */
+    private synchronized void countIn() {
+      if (!counted) {
+        counted = true;
+        stats.joined(room);
+      }
+    }
+
+    /** Takes this connection out of its room's sessions, if it was in. */
+    private synchronized void countOut() {
+      if (counted) {
+        counted = false;
+        stats.left(room);
+      }
+    }
+
     void error(String code, String reason) {
       ObjectNode node = Responses.JSON.createObjectNode();
       node.put("type", "error");
@@ -472,6 +513,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
         closed = true;
         s = session;
         session = null;
+        countOut();
       }
       if (s != null) {
         s.close();

@@ -1,0 +1,133 @@
+package io.hlskit.server.internal;
+
+import io.hlskit.core.StorageKeys;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.Cookie;
+import io.undertow.util.Headers;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Times every request and counts the bytes sent, by what was asked for ({@code kind}: segment,
+ * playlist, key, api, chat, page) and the status answered, as {@code hlskit_http_requests_seconds}
+ * and {@code hlskit_http_sent_bytes_total}; and tells {@link Viewers} who fetched a published
+ * channel's media. Wraps the server's routes; recording happens when the exchange completes.
+ */
+public final class HttpMetrics implements HttpHandler {
+  /** The cookie a player may carry to be counted once however many requests it makes. */
+  public static final String SESSION_COOKIE = "hlskit_session";
+  /** The query parameter the page adds for the same. */
+  public static final String SESSION_PARAMETER = "session";
+  private static final int MAX_SESSION_ID = 64;
+
+  private enum Kind {
+    SEGMENT, PLAYLIST, KEY, API, CHAT, PAGE;
+
+    final String tag = name().toLowerCase(Locale.ROOT);
+  }
+
+  private final HttpHandler next;
+  private final MeterRegistry registry;
+  private final ChannelCatalog catalog;
+  private final Viewers viewers;
+  private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
+  private final Counter[] sent = new Counter[Kind.values().length];
+
+  public HttpMetrics(HttpHandler next, MeterRegistry registry, ChannelCatalog catalog,
+      Viewers viewers) {
+    this.next = next;
+    this.registry = registry;
+    this.catalog = catalog;
+    this.viewers = viewers;
+    for (Kind k : Kind.values()) {
+      sent[k.ordinal()] = Counter.builder("hlskit.http.sent").baseUnit("bytes")
+          .tag("kind", k.tag).description("response bytes sent").register(registry);
+    }
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    long start = System.nanoTime();
+    Kind kind = kind(exchange.getRequestPath());
+    exchange.addExchangeCompleteListener((ex, nextListener) -> {
+      try {
+        record(ex, kind, System.nanoTime() - start);
+      } finally {
+        nextListener.proceed();
+      }
+    });
+    next.handleRequest(exchange);
+  }
+
+  private static Kind kind(String path) {
+    if (path.startsWith("/streams/")) {
+      return path.endsWith(".m3u8") ? Kind.PLAYLIST : Kind.SEGMENT;
+    }
+    if (path.startsWith("/api/keys/")) {
+      return Kind.KEY;
+    }
+    if (path.startsWith("/api/")) {
+      return Kind.API;
+    }
+    if (path.startsWith("/ws/")) {
+      return Kind.CHAT;
+    }
+    return Kind.PAGE;
+  }
+
+  private void record(HttpServerExchange exchange, Kind kind, long nanos) {
+    int status = exchange.getStatusCode();
+    timers.computeIfAbsent(kind.ordinal() * 1000 + status, k -> Timer
+        .builder("hlskit.http.requests").tag("kind", kind.tag)
+        .tag("status", Integer.toString(status))
+        .description("HTTP requests, by what was asked for and the status answered")
+        .publishPercentileHistogram().register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+    long bytes = exchange.getResponseBytesSent();
+    if (bytes > 0) {
+      sent[kind.ordinal()].increment(bytes);
+    }
+    if ((kind == Kind.SEGMENT || kind == Kind.PLAYLIST) && status < 400) {
+      countViewer(exchange);
+    }
+  }
+
+  private void countViewer(HttpServerExchange exchange) {
+    String path = exchange.getRequestPath();
+    int slash = path.indexOf('/', "/streams/".length());
+    if (slash < 0) {
+      return;
+    }
+    String channel = path.substring("/streams/".length(), slash);
+    if (StorageKeys.isValidChannelId(channel) && catalog.get(channel).isPresent()) {
+      viewers.seen(channel, session(exchange));
+    }
+  }
+
+  /** The player: its session parameter or cookie, else its address and user agent. */
+  private static String session(HttpServerExchange exchange) {
+    Deque<String> param = exchange.getQueryParameters().get(SESSION_PARAMETER);
+    if (param != null && !param.isEmpty() && !param.peekFirst().isEmpty()) {
+      return "p:" + abbreviate(param.peekFirst());
+    }
+    Cookie cookie = exchange.getRequestCookie(SESSION_COOKIE);
+    if (cookie != null && cookie.getValue() != null && !cookie.getValue().isEmpty()) {
+      return "c:" + abbreviate(cookie.getValue());
+    }
+    String agent = exchange.getRequestHeaders().getFirst(Headers.USER_AGENT);
+    return "a:" + ExchangeAccess.address(exchange.getSourceAddress()) + "|"
+        + (agent == null ? "" : Integer.toHexString(agent.hashCode()));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= MAX_SESSION_ID ? s : s.substring(0, MAX_SESSION_ID);
+  }
+}

@@ -1,0 +1,103 @@
+package io.hlskit.server.internal;
+
+import io.hlskit.core.channel.ChannelCatalog;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.xnio.XnioWorker;
+import org.xnio.management.XnioWorkerMXBean;
+
+/**
+ * The gauges of a server with a meter registry: channels ({@code hlskit_channels}), viewers and
+ * chat sessions per channel ({@code hlskit_channel_viewers}, {@code hlskit_chat_sessions}) and
+ * Undertow's worker pool. Per-channel rows are refreshed every few seconds (5 s by default) and
+ * capped at the
+ * {@value #MAX_CHANNEL_TAGS} largest channels, the rest summed under {@code channel="other"}, so
+ * that a million channels cannot swell the registry. {@link #close} stops the refresh.
+ */
+public final class ServerMetrics implements AutoCloseable {
+  /** How many channels get a row of their own; the rest are summed as "other". */
+  public static final int MAX_CHANNEL_TAGS = 200;
+  private static final long REFRESH_MILLIS = 5000;
+
+  private final Viewers viewers;
+  private final ChatStats chat;
+  private final MultiGauge viewerRows;
+  private final MultiGauge chatRows;
+  private final ScheduledExecutorService refresh;
+
+  public ServerMetrics(MeterRegistry registry, ChannelCatalog catalog, Viewers viewers,
+      ChatStats chat) {
+    this(registry, catalog, viewers, chat, REFRESH_MILLIS);
+  }
+
+  /** With the rows refreshed every {@code refreshMillis}. */
+  public ServerMetrics(MeterRegistry registry, ChannelCatalog catalog, Viewers viewers,
+      ChatStats chat, long refreshMillis) {
+    this.viewers = viewers;
+    this.chat = chat;
+    Gauge.builder("hlskit.channels", catalog, c -> c.list().size())
+        .description("published channels").register(registry);
+    viewerRows = MultiGauge.builder("hlskit.channel.viewers")
+        .description("players that fetched a playlist or segment of the channel in the last"
+            + " 30 s").register(registry);
+    chatRows = MultiGauge.builder("hlskit.chat.sessions")
+        .description("chat sessions joined in the channel's room on this instance")
+        .register(registry);
+    refresh = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "hlskit-metrics");
+      t.setDaemon(true);
+      return t;
+    });
+    refresh.scheduleWithFixedDelay(this::refresh, 0, refreshMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Gauges of Undertow's worker pool: busy threads, pool size and queued tasks. */
+  public static void bindWorker(MeterRegistry registry, XnioWorker worker) {
+    XnioWorkerMXBean bean = worker.getMXBean();
+    Gauge.builder("hlskit.undertow.worker.busy", bean, XnioWorkerMXBean::getBusyWorkerThreadCount)
+        .description("worker threads running a task").register(registry);
+    Gauge.builder("hlskit.undertow.worker.size", bean, XnioWorkerMXBean::getWorkerPoolSize)
+        .description("worker threads").register(registry);
+    Gauge.builder("hlskit.undertow.worker.queued", bean, XnioWorkerMXBean::getWorkerQueueSize)
+        .description("tasks waiting for a worker thread").register(registry);
+    Gauge.builder("hlskit.undertow.io.threads", bean, XnioWorkerMXBean::getIoThreadCount)
+        .description("I/O threads").register(registry);
+  }
+
+  void refresh() {
+    viewers.prune();
+    viewerRows.register(rows(viewers.ranked()), true);
+    chatRows.register(rows(chat.ranked()), true);
+  }
+
+  /** The largest channels a row each, the rest summed as "other"; ranked largest first. */
+  static List<MultiGauge.Row<?>> rows(List<Map.Entry<String, Integer>> ranked) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    long other = 0;
+    for (int i = 0; i < ranked.size(); i++) {
+      Map.Entry<String, Integer> e = ranked.get(i);
+      if (i < MAX_CHANNEL_TAGS) {
+        rows.add(MultiGauge.Row.of(Tags.of("channel", e.getKey()), e.getValue()));
+      } else {
+        other += e.getValue();
+      }
+    }
+    if (other > 0) {
+      rows.add(MultiGauge.Row.of(Tags.of("channel", "other"), other));
+    }
+    return rows;
+  }
+
+  @Override
+  public void close() {
+    refresh.shutdownNow();
+  }
+}
