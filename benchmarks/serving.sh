@@ -9,7 +9,8 @@
 # 30) of load on each server, and the ratios. BASELINE_JAR=/path/to/an/older/benchmarks.jar adds
 # that build's server ("baseline", port 18084) to the same run, measured in turn with the others:
 # how a change moved hlskit, against the same nginx. BASELINE_JWT_SECRET=... starts the baseline
-# with JWT access checks (give BASELINE_JAR the same jar to measure what they cost). EXPRESS=0
+# with JWT access checks, BASELINE_METRICS=1 with a metrics registry (give BASELINE_JAR the same
+# jar to measure what they cost). EXPRESS=0
 # leaves Express out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,7 +94,7 @@ servers="nginx hlskit"
 
 # an older build of hlskit, when given, on port 18084 and core 0 as well
 if [ -n "${BASELINE_JAR:-}" ]; then
-  HLS_JWT_SECRET="${BASELINE_JWT_SECRET:-}" \
+  HLS_JWT_SECRET="${BASELINE_JWT_SECRET:-}" HLS_METRICS="${BASELINE_METRICS:-}" \
     taskset -c 0 java -cp "$BASELINE_JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
     > "$work/baseline.log" 2>&1 &
   baseline_pid=$!

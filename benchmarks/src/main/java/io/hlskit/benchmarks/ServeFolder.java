@@ -3,13 +3,16 @@ package io.hlskit.benchmarks;
 import io.hlskit.server.HlsServer;
 import io.hlskit.server.JwtAccessPolicy;
 import io.hlskit.storage.fs.FileSystemMediaStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The hlskit server on a folder of channels, alone in its JVM, for {@code serving.sh} to load
  * with wrk next to nginx. Arguments: the folder, the port. With {@code HLS_JWT_SECRET} in the
- * environment it checks access with a {@link JwtAccessPolicy}, to measure what that costs.
+ * environment it checks access with a {@link JwtAccessPolicy}, and with {@code HLS_METRICS=1} it
+ * records into a Prometheus registry (scraped at {@code /metrics}), to measure what those cost.
  */
 public final class ServeFolder {
   private ServeFolder() {}
@@ -22,9 +25,16 @@ public final class ServeFolder {
     if (secret != null && !secret.isBlank()) {
       builder.access(JwtAccessPolicy.builder().hs256Secret(secret).build());
     }
+    boolean metrics = "1".equals(System.getenv("HLS_METRICS"));
+    if (metrics) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      builder.meterRegistry(registry).mount("/metrics", exchange ->
+          exchange.getResponseSender().send(registry.scrape()));
+    }
     HlsServer server = builder.build().start();
     System.out.println("serving " + args[0] + " on " + server.port()
-        + (secret != null && !secret.isBlank() ? " with JWT access" : ""));
+        + (secret != null && !secret.isBlank() ? " with JWT access" : "")
+        + (metrics ? " with metrics" : ""));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       store.close();

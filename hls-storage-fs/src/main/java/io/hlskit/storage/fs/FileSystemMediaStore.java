@@ -6,6 +6,7 @@ import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.ChannelRegistry;
 import io.hlskit.core.internal.Folders;
+import io.hlskit.core.internal.StoreMetrics;
 import io.hlskit.core.store.AbstractChannelDraft;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
@@ -13,6 +14,7 @@ import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
 import io.hlskit.core.store.StoredObject;
 import io.hlskit.storage.fs.internal.FolderScan;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -69,10 +71,12 @@ public final class FileSystemMediaStore implements MediaStore {
   private static final Duration ABANDONED_DRAFT_AGE = Duration.ofHours(6);
 
   private final Path root;
+  private final StoreMetrics metrics;
   private final Path realRoot;
   private final ChannelRegistry channels;
 
-  private FileSystemMediaStore(Path root, Duration scanInterval) {
+  private FileSystemMediaStore(Path root, Duration scanInterval, StoreMetrics metrics) {
+    this.metrics = metrics;
     try {
       if (!Files.exists(root)) {
         Files.createDirectories(root);
@@ -130,6 +134,10 @@ public final class FileSystemMediaStore implements MediaStore {
 
   @Override
   public ObjectInfo write(String key, InputStream content) {
+    return metrics.time("write", () -> writeStream(key, content));
+  }
+
+  private ObjectInfo writeStream(String key, InputStream content) {
     Path target = resolve(key);
     return writeAtomically(target, key, tmp -> Files.copy(content, tmp,
         StandardCopyOption.REPLACE_EXISTING));
@@ -137,6 +145,10 @@ public final class FileSystemMediaStore implements MediaStore {
 
   @Override
   public ObjectInfo write(String key, Path file) {
+    return metrics.time("write", () -> writeFile(key, file));
+  }
+
+  private ObjectInfo writeFile(String key, Path file) {
     Path target = resolve(key);
     return writeAtomically(target, key, tmp -> Files.copy(file, tmp,
         StandardCopyOption.REPLACE_EXISTING));
@@ -190,6 +202,10 @@ public final class FileSystemMediaStore implements MediaStore {
 
   @Override
   public Optional<StoredObject> open(String key) {
+    return metrics.time("open", () -> openFile(key));
+  }
+
+  private Optional<StoredObject> openFile(String key) {
     Path file = resolve(key);
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
@@ -251,6 +267,10 @@ public final class FileSystemMediaStore implements MediaStore {
 
   @Override
   public List<ObjectInfo> list(String prefix) {
+    return metrics.time("list", () -> listFiles(prefix));
+  }
+
+  private List<ObjectInfo> listFiles(String prefix) {
     StorageKeys.requirePrefix(prefix);
     int slash = prefix.lastIndexOf('/');
     Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
@@ -302,7 +322,11 @@ public final class FileSystemMediaStore implements MediaStore {
 
   @Override
   public int deletePrefix(String prefix) {
-    List<ObjectInfo> objects = list(prefix);
+    return metrics.time("delete", () -> deleteFiles(prefix));
+  }
+
+  private int deleteFiles(String prefix) {
+    List<ObjectInfo> objects = listFiles(prefix);
     int count = 0;
     for (ObjectInfo o : objects) {
       try {
@@ -389,6 +413,10 @@ public final class FileSystemMediaStore implements MediaStore {
 
     @Override
     public synchronized void publish(ChannelMetadata metadata) {
+      metrics.run("publish", () -> publishDraft(metadata));
+    }
+
+    private void publishDraft(ChannelMetadata metadata) {
       requirePublishable(metadata);
       String channelId = channelId();
       Path target = root.resolve(channelId);
@@ -461,6 +489,7 @@ public final class FileSystemMediaStore implements MediaStore {
   public static final class Builder {
     private final Path root;
     private Duration scanInterval = Duration.ofSeconds(1);
+    private MeterRegistry meterRegistry;
 
     private Builder(Path root) {
       this.root = root;
@@ -480,12 +509,23 @@ public final class FileSystemMediaStore implements MediaStore {
     }
 
     /**
+     * Times the store's operations into {@code registry} as {@code
+     * hlskit_storage_seconds{store="fs", op, result}}. Micrometer is an optional dependency:
+     * needed on the classpath only by applications that call this.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
      * Opens the store.
      *
      * @throws StorageException when the root cannot be created or is not a writable folder
      */
     public FileSystemMediaStore build() {
-      return new FileSystemMediaStore(root, scanInterval);
+      return new FileSystemMediaStore(root, scanInterval,
+          meterRegistry == null ? StoreMetrics.NONE : StoreMetrics.of(meterRegistry, "fs"));
     }
   }
 }

@@ -4,6 +4,7 @@ import io.hlskit.core.StorageException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelRegistry;
+import io.hlskit.core.internal.StoreMetrics;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.ObjectInfo;
@@ -15,6 +16,7 @@ import io.hlskit.storage.s3.internal.Drafts;
 import io.hlskit.storage.s3.internal.Reads;
 import io.hlskit.storage.s3.internal.S3Errors;
 import io.hlskit.storage.s3.internal.Uploads;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -75,6 +77,7 @@ public final class S3MediaStore implements MediaStore {
   private static final int REVALIDATE_EVERY = 6;
 
   private final S3Client s3;
+  private final StoreMetrics metrics;
   private final boolean ownsClient;
   private final String bucket;
   private final String prefix;
@@ -89,6 +92,8 @@ public final class S3MediaStore implements MediaStore {
   private final AtomicInteger closed = new AtomicInteger();
 
   private S3MediaStore(Builder b, S3Client s3, boolean ownsClient) {
+    this.metrics = b.meterRegistry == null ? StoreMetrics.NONE
+        : StoreMetrics.of(b.meterRegistry, "s3");
     this.s3 = s3;
     this.ownsClient = ownsClient;
     this.bucket = b.bucket;
@@ -147,7 +152,7 @@ public final class S3MediaStore implements MediaStore {
   @Override
   public ObjectInfo write(String key, InputStream content) {
     StorageKeys.requireUserKey(key);
-    ObjectInfo written = uploads.write(key, objectKey(key), content);
+    ObjectInfo written = metrics.time("write", () -> uploads.write(key, objectKey(key), content));
     reads.forget(key); // after: a read meanwhile may have found it missing
     return written;
   }
@@ -155,7 +160,7 @@ public final class S3MediaStore implements MediaStore {
   @Override
   public ObjectInfo write(String key, Path file) {
     StorageKeys.requireUserKey(key);
-    ObjectInfo written = uploads.writeFile(key, objectKey(key), file);
+    ObjectInfo written = metrics.time("write", () -> uploads.writeFile(key, objectKey(key), file));
     reads.forget(key); // after: a read meanwhile may have found it missing
     return written;
   }
@@ -163,7 +168,7 @@ public final class S3MediaStore implements MediaStore {
   @Override
   public ObjectInfo write(String key, byte[] content) {
     StorageKeys.requireUserKey(key);
-    ObjectInfo written = uploads.writeBytes(key, objectKey(key), content);
+    ObjectInfo written = metrics.time("write", () -> uploads.writeBytes(key, objectKey(key), content));
     reads.forget(key); // after: a read meanwhile may have found it missing
     return written;
   }
@@ -173,19 +178,23 @@ public final class S3MediaStore implements MediaStore {
   @Override
   public Optional<StoredObject> open(String key) {
     StorageKeys.requireUserKey(key);
-    return reads.open(key);
+    return metrics.time("open", () -> reads.open(key));
   }
 
   /** One GET: the response's headers give the info, its body is the content. */
   @Override
   public Optional<ObjectStream> read(String key) {
     StorageKeys.requireUserKey(key);
-    return reads.read(key);
+    return metrics.time("read", () -> reads.read(key));
   }
 
   @Override
   public List<ObjectInfo> list(String keyPrefix) {
     StorageKeys.requirePrefix(keyPrefix);
+    return metrics.time("list", () -> listKeys(keyPrefix));
+  }
+
+  private List<ObjectInfo> listKeys(String keyPrefix) {
     List<ObjectInfo> found = new ArrayList<>();
     for (S3Object o : listObjects(objectKey(keyPrefix), "listing " + quoted(keyPrefix))) {
       String key = o.key().substring(prefix.length());
@@ -209,12 +218,14 @@ public final class S3MediaStore implements MediaStore {
   @Override
   public int deletePrefix(String keyPrefix) {
     StorageKeys.requirePrefix(keyPrefix);
-    List<String> keys = new ArrayList<>();
-    for (ObjectInfo o : list(keyPrefix)) {
-      keys.add(objectKey(o.key()));
-    }
-    deleteObjects(keys, "deleting " + quoted(keyPrefix));
-    return keys.size();
+    return metrics.time("delete", () -> {
+      List<String> keys = new ArrayList<>();
+      for (ObjectInfo o : listKeys(keyPrefix)) {
+        keys.add(objectKey(o.key()));
+      }
+      deleteObjects(keys, "deleting " + quoted(keyPrefix));
+      return keys.size();
+    });
   }
 
   private void deleteObjects(List<String> objectKeys, String action) {
@@ -250,12 +261,14 @@ public final class S3MediaStore implements MediaStore {
 
   @Override
   public void checkHealth() {
-    try {
-      s3.headBucket(r -> r.bucket(bucket)
-          .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5))));
-    } catch (SdkException e) {
-      throw errors.translate("checking the bucket", e);
-    }
+    metrics.run("health", () -> {
+      try {
+        s3.headBucket(r -> r.bucket(bucket)
+            .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5))));
+      } catch (SdkException e) {
+        throw errors.translate("checking the bucket", e);
+      }
+    });
   }
 
   @Override
@@ -282,6 +295,7 @@ public final class S3MediaStore implements MediaStore {
 
   /** The settings of an {@link S3MediaStore}. */
   public static final class Builder {
+    private MeterRegistry meterRegistry;
     private String bucket;
     private URI endpoint;
     private String region;
@@ -421,6 +435,16 @@ public final class S3MediaStore implements MediaStore {
     /** Whether {@link #build} checks that the bucket can be reached; on by default. */
     public Builder checkOnBuild(boolean check) {
       this.checkOnBuild = check;
+      return this;
+    }
+
+    /**
+     * Times the store's operations into {@code registry} as {@code
+     * hlskit_storage_seconds{store="s3", op, result}}. Micrometer is an optional dependency:
+     * needed on the classpath only by applications that call this.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
       return this;
     }
 
