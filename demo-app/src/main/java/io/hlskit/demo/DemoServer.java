@@ -106,8 +106,16 @@ final class DemoServer implements AutoCloseable {
    */
   static DemoServer start(StorageOptions.Storage storage, ChatBroker chat,
       List<AutoCloseable> extras, Options o) {
+    return start(storage, chat, extras, o, new DemoMetrics());
+  }
+
+  /**
+   * As {@link #start(StorageOptions.Storage, ChatBroker, List, Options)}, recording into {@code
+   * metrics} (which the storage may have been opened with); closing the demo closes it.
+   */
+  static DemoServer start(StorageOptions.Storage storage, ChatBroker chat,
+      List<AutoCloseable> extras, Options o, DemoMetrics metrics) {
     QueuedIngestService ingest = null;
-    DemoMetrics metrics = new DemoMetrics();
     try {
       // uploads are transcoded one at a time: the encoder already uses every core
       ingest = QueuedIngestService.builder(

@@ -120,8 +120,15 @@ final class ServeCommand implements Callable<Integer> {
           "--s3-refresh-seconds must be at least 1: " + refreshSeconds);
     }
     AccessPolicy access = authOptions.policy(adminToken);
-    StorageOptions.Storage storage = storageOptions.open(Duration.ofSeconds(refreshSeconds),
-        publicUrl);
+    DemoMetrics metrics = new DemoMetrics();
+    StorageOptions.Storage storage;
+    try {
+      storage = storageOptions.open(Duration.ofSeconds(refreshSeconds), publicUrl,
+          metrics.registry);
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
     ChatBroker chat;
     List<AutoCloseable> notices;
     try {
@@ -134,13 +141,14 @@ final class ServeCommand implements Callable<Integer> {
       }
     } catch (RuntimeException e) {
       storage.close();
+      metrics.close();
       throw e;
     }
     DemoServer demo = DemoServer.start(storage, chat, notices, new DemoServer.Options(host,
         port, adminToken, maxUploadMegabytes * 1024 * 1024, storageOptions.uploadDirectory(),
         storageOptions.workDirectory(), allowedOrigins == null ? List.of() : allowedOrigins,
         trustedProxies == null ? List.of() : trustedProxies, dev ? webDirectory : null,
-        access).withManagementPort(managementPort).withAccessLog(accessLog));
+        access).withManagementPort(managementPort).withAccessLog(accessLog), metrics);
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());

@@ -4,6 +4,7 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.storage.s3.S3MediaStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,19 +84,19 @@ final class StorageOptions {
 
   /** Opens the store to write (for {@code convert}): its channel list is never read. */
   MediaStore openStore() {
-    return openStore(Duration.ofSeconds(10), null);
+    return openStore(Duration.ofSeconds(10), null, null);
   }
 
-  private MediaStore openStore(Duration scanInterval, URI publicUrl) {
+  private MediaStore openStore(Duration scanInterval, URI publicUrl, MeterRegistry registry) {
     if (!isS3()) {
-      return FileSystemMediaStore.at(streams);
+      return FileSystemMediaStore.builder(streams).meterRegistry(registry).build();
     }
     if (bucket == null || bucket.isBlank()) {
       throw new HlsException("--storage s3 needs a bucket: set --s3-bucket or HLS_S3_BUCKET");
     }
     S3MediaStore.Builder b = S3MediaStore.builder().bucket(bucket).endpoint(endpoint)
         .region(region).pathStyle(pathStyle).publicBaseUrl(publicUrl)
-        .scanInterval(scanInterval);
+        .scanInterval(scanInterval).meterRegistry(registry);
     if (prefix != null && !prefix.isBlank()) {
       b.prefix(prefix);
     }
@@ -107,9 +108,10 @@ final class StorageOptions {
    *
    * @param scanInterval how often a bucket is listed for other instances' channels
    * @param publicUrl where players fetch a bucket's segments from, null to serve them
+   * @param registry where the store's operations are timed; null for nowhere
    */
-  Storage open(Duration scanInterval, URI publicUrl) {
-    MediaStore store = openStore(scanInterval, publicUrl);
+  Storage open(Duration scanInterval, URI publicUrl, MeterRegistry registry) {
+    MediaStore store = openStore(scanInterval, publicUrl, registry);
     return new Storage(store, store instanceof S3MediaStore s3 ? "bucket " + s3.bucket()
         + (s3.prefix().isEmpty() ? "" : "/" + s3.prefix())
         : ((FileSystemMediaStore) store).root().toString());

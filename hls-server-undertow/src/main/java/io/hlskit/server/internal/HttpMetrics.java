@@ -1,6 +1,5 @@
 package io.hlskit.server.internal;
 
-import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,12 +7,12 @@ import io.micrometer.core.instrument.Timer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.util.Deque;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Times every request and counts the bytes sent, by what was asked for ({@code kind}: segment,
@@ -38,7 +37,10 @@ public final class HttpMetrics implements HttpHandler {
   private final MeterRegistry registry;
   private final ChannelCatalog catalog;
   private final Viewers viewers;
-  private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
+  /** By kind and status (100-599): found with two array reads, no boxing, no map. */
+  private final AtomicReferenceArray<Timer> timers =
+      new AtomicReferenceArray<>(Kind.values().length * STATUSES);
+  private static final int STATUSES = 500;
   private final Counter[] sent = new Counter[Kind.values().length];
 
   public HttpMetrics(HttpHandler next, MeterRegistry registry, ChannelCatalog catalog,
@@ -85,12 +87,7 @@ public final class HttpMetrics implements HttpHandler {
 
   private void record(HttpServerExchange exchange, Kind kind, long nanos) {
     int status = exchange.getStatusCode();
-    timers.computeIfAbsent(kind.ordinal() * 1000 + status, k -> Timer
-        .builder("hlskit.http.requests").tag("kind", kind.tag)
-        .tag("status", Integer.toString(status))
-        .description("HTTP requests, by what was asked for and the status answered")
-        .publishPercentileHistogram().register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    timer(kind, status).record(nanos, TimeUnit.NANOSECONDS);
     long bytes = exchange.getResponseBytesSent();
     if (bytes > 0) {
       sent[kind.ordinal()].increment(bytes);
@@ -100,6 +97,21 @@ public final class HttpMetrics implements HttpHandler {
     }
   }
 
+  private Timer timer(Kind kind, int status) {
+    int s = status >= 100 && status < 100 + STATUSES ? status : 599;
+    int i = kind.ordinal() * STATUSES + (s - 100);
+    Timer t = timers.get(i);
+    if (t == null) {
+      // Micrometer hands back the same timer for the same name and tags: a race is harmless
+      t = Timer.builder("hlskit.http.requests").tag("kind", kind.tag)
+          .tag("status", Integer.toString(s))
+          .description("HTTP requests, by what was asked for and the status answered")
+          .publishPercentileHistogram().register(registry);
+      timers.set(i, t);
+    }
+    return t;
+  }
+
   private void countViewer(HttpServerExchange exchange) {
     String path = exchange.getRequestPath();
     int slash = path.indexOf('/', "/streams/".length());
@@ -107,10 +119,14 @@ public final class HttpMetrics implements HttpHandler {
       return;
     }
     String channel = path.substring("/streams/".length(), slash);
-    if (StorageKeys.isValidChannelId(channel) && catalog.get(channel).isPresent()) {
+    if (catalog.get(channel).isPresent()) { // published channels only: ids can't be made up
       viewers.seen(channel, session(exchange));
     }
   }
+
+  /** A connection's fallback player id, made once per connection. */
+  private static final AttachmentKey<String> CONNECTION_PLAYER =
+      AttachmentKey.create(String.class);
 
   /** The player: its session parameter or cookie, else its address and user agent. */
   private static String session(HttpServerExchange exchange) {
@@ -118,13 +134,20 @@ public final class HttpMetrics implements HttpHandler {
     if (param != null && !param.isEmpty() && !param.peekFirst().isEmpty()) {
       return "p:" + abbreviate(param.peekFirst());
     }
-    Cookie cookie = exchange.getRequestCookie(SESSION_COOKIE);
-    if (cookie != null && cookie.getValue() != null && !cookie.getValue().isEmpty()) {
-      return "c:" + abbreviate(cookie.getValue());
+    if (exchange.getRequestHeaders().contains(Headers.COOKIE)) { // parsing cookies costs
+      Cookie cookie = exchange.getRequestCookie(SESSION_COOKIE);
+      if (cookie != null && cookie.getValue() != null && !cookie.getValue().isEmpty()) {
+        return "c:" + abbreviate(cookie.getValue());
+      }
     }
-    String agent = exchange.getRequestHeaders().getFirst(Headers.USER_AGENT);
-    return "a:" + ExchangeAccess.address(exchange.getSourceAddress()) + "|"
-        + (agent == null ? "" : Integer.toHexString(agent.hashCode()));
+    String player = exchange.getConnection().getAttachment(CONNECTION_PLAYER);
+    if (player == null) {
+      String agent = exchange.getRequestHeaders().getFirst(Headers.USER_AGENT);
+      player = "a:" + ExchangeAccess.address(exchange.getSourceAddress()) + "|"
+          + (agent == null ? "" : Integer.toHexString(agent.hashCode()));
+      exchange.getConnection().putAttachment(CONNECTION_PLAYER, player);
+    }
+    return player;
   }
 
   private static String abbreviate(String s) {

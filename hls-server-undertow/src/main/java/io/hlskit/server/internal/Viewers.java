@@ -17,17 +17,25 @@ public final class Viewers {
   static final int MAX_SESSIONS = 100_000;
 
   private final long windowNanos;
+  /** How stale a player's time may get before it is written again: a tenth of the window. */
+  private final long refreshNanos;
   private final Map<String, Map<String, Long>> channels = new ConcurrentHashMap<>();
 
   public Viewers(long windowNanos) {
     this.windowNanos = windowNanos;
+    this.refreshNanos = windowNanos / 10;
   }
 
   /** Player {@code session} fetched something of {@code channel} now. */
   void seen(String channel, String session) {
-    Map<String, Long> sessions = channels.computeIfAbsent(channel, c -> new ConcurrentHashMap<>());
+    Map<String, Long> sessions = channels.get(channel);
+    if (sessions == null) {
+      sessions = channels.computeIfAbsent(channel, c -> new ConcurrentHashMap<>());
+    }
     long now = System.nanoTime();
-    if (sessions.size() < MAX_SESSIONS || sessions.containsKey(session)) {
+    // a player fetches many times a window: most requests only read (no lock, no write)
+    Long last = sessions.get(session);
+    if (last != null ? now - last > refreshNanos : sessions.size() < MAX_SESSIONS) {
       sessions.put(session, now);
     }
   }
