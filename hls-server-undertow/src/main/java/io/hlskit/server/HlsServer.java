@@ -175,7 +175,7 @@ public final class HlsServer implements AutoCloseable {
     if (registry != null) {
       // the rows follow the viewers at least twice per window
       metrics = new ServerMetrics(registry, config.store.channels(), viewers, chatStats,
-          Math.min(5000, config.viewerWindow.toMillis() / 2));
+          Math.max(100, Math.min(5000, config.viewerWindow.toMillis() / 2)));
       ServerMetrics.bindWorker(registry, u.getWorker());
     }
     // a deleted channel's chat goes with it: history purged, its clients told and closed
