@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -137,11 +136,5 @@ public final class TokenReader {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
     }
-  }
-
-  /** For tests: when a remembered token stops being trusted without a new check. */
-  static Instant rememberedUntil(TokenReader reader, String token) {
-    Remembered r = reader.remembered.get(sha256(token));
-    return r == null ? null : Instant.ofEpochMilli(r.until());
   }
 }
