@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.Visibility;
 import io.hlskit.core.contract.Eventually;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.InMemoryMediaStore;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,33 @@ class MetricsTest {
         .isGreaterThanOrEqualTo(2 * 188 * 100);
     assertThat(registry.get("hlskit.channels").gauge().value()).isEqualTo(2);
     assertThat(registry.find("hlskit.undertow.worker.size").gauge()).isNotNull();
+    // buckets fine enough for a playlist answered in microseconds, wide enough for a slow player
+    Timer playlists = registry.get("hlskit.http.requests").tags("kind", "playlist").timer();
+    assertThat(playlists.takeSnapshot().histogramCounts())
+        .extracting(c -> (long) c.bucket(TimeUnit.MICROSECONDS))
+        .contains(100L, 1_000L, 30_000_000L);
+  }
+
+  @Test
+  void privateChannelsAreNeverNamedInTheMetrics() throws Exception {
+    try (ChannelDraft d = store.draft("secreto")) {
+      d.write("playlist.m3u8", "#EXTM3U\n#EXT-X-ENDLIST\n".getBytes(StandardCharsets.UTF_8));
+      d.publish(ChannelMetadata.builder("secreto").visibility(Visibility.PRIVATE).build());
+    }
+    server.close();
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
+        .adminToken("an-admin-token").meterRegistry(registry)
+        .viewerWindow(Duration.ofSeconds(2)).build().start();
+    for (String session : List.of("a", "b")) {
+      assertThat(get("/streams/secreto/playlist.m3u8?session=" + session,
+          "Authorization", "Bearer an-admin-token").statusCode()).isEqualTo(200);
+    }
+    get("/streams/uno/playlist.m3u8?session=c");
+    Eventually.await(Duration.ofSeconds(8), "the viewer gauges",
+        () -> rows("hlskit.channel.viewers").equals(Map.of("uno", 1.0, "other", 2.0)));
+    JsonNode secreto = JSON.readTree(get("/api/channels/secreto", "Authorization",
+        "Bearer an-admin-token").body());
+    assertThat(secreto.get("viewers").asInt()).as("the admin still sees them").isEqualTo(2);
   }
 
   @Test

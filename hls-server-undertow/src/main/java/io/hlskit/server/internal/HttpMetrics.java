@@ -9,10 +9,13 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.Stream;
 
 /**
  * Times every request and counts the bytes sent, by what was asked for ({@code kind}: segment,
@@ -26,6 +29,15 @@ public final class HttpMetrics implements HttpHandler {
   /** The query parameter the page adds for the same. */
   public static final String SESSION_PARAMETER = "session";
   private static final int MAX_SESSION_ID = 64;
+  private static final String STREAMS = "/streams/";
+  /**
+   * The request timer's buckets: from a playlist answered from memory (under 100 us) to a large
+   * segment sent to a slow player (seconds).
+   */
+  private static final Duration[] BUCKETS = Stream.of(100_000L, 250_000L, 500_000L, 1_000_000L,
+      2_500_000L, 5_000_000L, 10_000_000L, 25_000_000L, 50_000_000L, 100_000_000L, 250_000_000L,
+      500_000_000L, 1_000_000_000L, 2_500_000_000L, 5_000_000_000L, 10_000_000_000L,
+      30_000_000_000L).map(Duration::ofNanos).toArray(Duration[]::new);
 
   private enum Kind {
     SEGMENT, PLAYLIST, KEY, API, CHAT, PAGE;
@@ -70,7 +82,7 @@ public final class HttpMetrics implements HttpHandler {
   }
 
   private static Kind kind(String path) {
-    if (path.startsWith("/streams/")) {
+    if (path.startsWith(STREAMS)) {
       return path.endsWith(".m3u8") ? Kind.PLAYLIST : Kind.SEGMENT;
     }
     if (path.startsWith("/api/keys/")) {
@@ -106,7 +118,7 @@ public final class HttpMetrics implements HttpHandler {
       t = Timer.builder("hlskit.http.requests").tag("kind", kind.tag)
           .tag("status", Integer.toString(s))
           .description("HTTP requests, by what was asked for and the status answered")
-          .publishPercentileHistogram().register(registry);
+          .serviceLevelObjectives(BUCKETS).register(registry);
       timers.set(i, t);
     }
     return t;
@@ -114,27 +126,60 @@ public final class HttpMetrics implements HttpHandler {
 
   private void countViewer(HttpServerExchange exchange) {
     String path = exchange.getRequestPath();
-    int slash = path.indexOf('/', "/streams/".length());
+    int slash = path.indexOf('/', STREAMS.length());
     if (slash < 0) {
       return;
     }
-    String channel = path.substring("/streams/".length(), slash);
-    if (catalog.get(channel).isPresent()) { // published channels only: ids can't be made up
-      viewers.seen(channel, session(exchange));
+    // a player fetches the same channel over the same connection again and again: while what
+    // this connection last counted is fresh, the request is the same player and nothing is done
+    String parameter = sessionParameter(exchange);
+    String cookies = parameter == null
+        ? exchange.getRequestHeaders().getFirst(Headers.COOKIE) : null;
+    long now = System.nanoTime();
+    Counted last = exchange.getConnection().getAttachment(LAST_COUNTED);
+    if (last != null && now - last.at < viewers.refreshNanos()
+        && last.isFor(path, slash, parameter, cookies)) {
+      return;
+    }
+    String channel = path.substring(STREAMS.length(), slash);
+    if (catalog.get(channel).isEmpty()) { // published channels only: ids can't be made up
+      return;
+    }
+    viewers.seen(channel, session(exchange, parameter, cookies), now);
+    exchange.getConnection().putAttachment(LAST_COUNTED,
+        new Counted(channel, parameter, cookies, now));
+  }
+
+  /** What a connection last counted: the channel, the player's credentials and when. */
+  private record Counted(String channel, String parameter, String cookies, long at) {
+    boolean isFor(String path, int slash, String parameter, String cookies) {
+      return slash - STREAMS.length() == channel.length()
+          && path.startsWith(channel, STREAMS.length())
+          && Objects.equals(this.parameter, parameter) && Objects.equals(this.cookies, cookies);
     }
   }
+
+  private static final AttachmentKey<Counted> LAST_COUNTED = AttachmentKey.create(Counted.class);
 
   /** A connection's fallback player id, made once per connection. */
   private static final AttachmentKey<String> CONNECTION_PLAYER =
       AttachmentKey.create(String.class);
 
-  /** The player: its session parameter or cookie, else its address and user agent. */
-  private static String session(HttpServerExchange exchange) {
-    Deque<String> param = exchange.getQueryParameters().get(SESSION_PARAMETER);
-    if (param != null && !param.isEmpty() && !param.peekFirst().isEmpty()) {
-      return "p:" + abbreviate(param.peekFirst());
+  private static String sessionParameter(HttpServerExchange exchange) {
+    if (exchange.getQueryString().isEmpty()) {
+      return null; // asking for the parameters would make an empty map
     }
-    if (exchange.getRequestHeaders().contains(Headers.COOKIE)) { // parsing cookies costs
+    Deque<String> param = exchange.getQueryParameters().get(SESSION_PARAMETER);
+    return param != null && !param.isEmpty() && !param.peekFirst().isEmpty()
+        ? param.peekFirst() : null;
+  }
+
+  /** The player: its session parameter or cookie, else its address and user agent. */
+  private static String session(HttpServerExchange exchange, String parameter, String cookies) {
+    if (parameter != null) {
+      return "p:" + abbreviate(parameter);
+    }
+    if (cookies != null) { // parsing cookies costs
       Cookie cookie = exchange.getRequestCookie(SESSION_COOKIE);
       if (cookie != null && cookie.getValue() != null && !cookie.getValue().isEmpty()) {
         return "c:" + abbreviate(cookie.getValue());

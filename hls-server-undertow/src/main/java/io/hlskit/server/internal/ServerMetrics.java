@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.xnio.XnioWorker;
 import org.xnio.management.XnioWorkerMXBean;
 
@@ -18,15 +19,20 @@ import org.xnio.management.XnioWorkerMXBean;
  * The gauges of a server with a meter registry: channels ({@code hlskit_channels}), viewers and
  * chat sessions per channel ({@code hlskit_channel_viewers}, {@code hlskit_chat_sessions}) and
  * Undertow's worker pool. Per-channel rows are refreshed every few seconds (5 s by default) and
- * capped at the
- * {@value #MAX_CHANNEL_TAGS} largest channels, the rest summed under {@code channel="other"}, so
- * that a million channels cannot swell the registry. {@link #close} stops the refresh.
+ * capped at the {@value #MAX_CHANNEL_TAGS} largest public channels; the rest, private channels
+ * (whose ids a metrics scrape must not tell) and a channel that happens to be named "other" are
+ * summed under {@code channel="other"}, so that a million channels cannot swell the registry.
+ * {@link #close} stops the refresh.
  */
 public final class ServerMetrics implements AutoCloseable {
   /** How many channels get a row of their own; the rest are summed as "other". */
   public static final int MAX_CHANNEL_TAGS = 200;
   private static final long REFRESH_MILLIS = 5000;
 
+  /** The row of the channels not named. */
+  static final String OTHER = "other";
+
+  private final ChannelCatalog catalog;
   private final Viewers viewers;
   private final ChatStats chat;
   private final MultiGauge viewerRows;
@@ -41,6 +47,7 @@ public final class ServerMetrics implements AutoCloseable {
   /** With the rows refreshed every {@code refreshMillis}. */
   public ServerMetrics(MeterRegistry registry, ChannelCatalog catalog, Viewers viewers,
       ChatStats chat, long refreshMillis) {
+    this.catalog = catalog;
     this.viewers = viewers;
     this.chat = chat;
     Gauge.builder("hlskit.channels", catalog, c -> c.list().size())
@@ -74,24 +81,36 @@ public final class ServerMetrics implements AutoCloseable {
 
   void refresh() {
     viewers.prune();
-    viewerRows.register(rows(viewers.ranked()), true);
-    chatRows.register(rows(chat.ranked()), true);
+    Predicate<String> named = this::isNamed;
+    viewerRows.register(rows(viewers.ranked(), named), true);
+    chatRows.register(rows(chat.ranked(), named), true);
   }
 
-  /** The largest channels a row each, the rest summed as "other"; ranked largest first. */
-  static List<MultiGauge.Row<?>> rows(List<Map.Entry<String, Integer>> ranked) {
+  /** Whether a channel may have a row of its own: published, public, not named "other". */
+  private boolean isNamed(String channel) {
+    return !OTHER.equals(channel)
+        && catalog.get(channel).map(c -> !c.isPrivate()).orElse(false);
+  }
+
+  /**
+   * The largest {@code named} channels a row each, the rest summed as "other"; {@code ranked}
+   * comes largest first.
+   */
+  static List<MultiGauge.Row<?>> rows(List<Map.Entry<String, Integer>> ranked,
+      Predicate<String> named) {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     long other = 0;
-    for (int i = 0; i < ranked.size(); i++) {
-      Map.Entry<String, Integer> e = ranked.get(i);
-      if (i < MAX_CHANNEL_TAGS) {
+    boolean anyOther = false;
+    for (Map.Entry<String, Integer> e : ranked) {
+      if (rows.size() < MAX_CHANNEL_TAGS && named.test(e.getKey())) {
         rows.add(MultiGauge.Row.of(Tags.of("channel", e.getKey()), e.getValue()));
       } else {
         other += e.getValue();
+        anyOther = true;
       }
     }
-    if (other > 0) {
-      rows.add(MultiGauge.Row.of(Tags.of("channel", "other"), other));
+    if (anyOther) {
+      rows.add(MultiGauge.Row.of(Tags.of("channel", OTHER), other));
     }
     return rows;
   }

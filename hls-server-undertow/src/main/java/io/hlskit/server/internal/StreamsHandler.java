@@ -284,7 +284,7 @@ public final class StreamsHandler implements HttpHandler {
     HeaderMap out = exchange.getResponseHeaders();
     out.put(Headers.CACHE_CONTROL, "private, no-store");
     out.put(Headers.CONTENT_TYPE, info.contentType());
-    out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(Date.from(info.lastModified())));
+    out.put(Headers.LAST_MODIFIED, HttpDates.format(info.lastModified()));
     exchange.setStatusCode(200);
     exchange.setResponseContentLength(body.length);
     if (head) {
@@ -401,7 +401,7 @@ public final class StreamsHandler implements HttpHandler {
   private static String putHeaders(HeaderMap out, ObjectInfo info) {
     String etag = "\"" + info.etag() + "\"";
     out.put(Headers.ETAG, etag);
-    out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(Date.from(info.lastModified())));
+    out.put(Headers.LAST_MODIFIED, HttpDates.format(info.lastModified()));
     out.put(Headers.CACHE_CONTROL, MediaTypes.cacheControl(info.key()));
     out.put(Headers.ACCEPT_RANGES, "bytes");
     out.put(Headers.CONTENT_TYPE, info.contentType());

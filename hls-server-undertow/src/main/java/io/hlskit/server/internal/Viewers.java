@@ -29,13 +29,20 @@ public final class Viewers {
     this.refreshNanos = windowNanos / 10;
   }
 
-  /** Player {@code session} fetched something of {@code channel} now. */
-  void seen(String channel, String session) {
+  /**
+   * How long a player's last recorded fetch stays fresh enough not to be written again: a tenth
+   * of the window.
+   */
+  long refreshNanos() {
+    return refreshNanos;
+  }
+
+  /** Player {@code session} fetched something of {@code channel} at {@code now} (nanoTime). */
+  void seen(String channel, String session, long now) {
     Map<String, Long> sessions = channels.get(channel);
     if (sessions == null) {
       sessions = channels.computeIfAbsent(channel, c -> new ConcurrentHashMap<>());
     }
-    long now = System.nanoTime();
     // a player fetches many times a window: most requests only read (no lock, no write)
     Long last = sessions.get(session);
     if (last != null ? now - last > refreshNanos : sessions.size() < MAX_SESSIONS) {
