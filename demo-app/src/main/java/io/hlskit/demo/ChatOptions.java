@@ -6,6 +6,7 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -42,10 +43,10 @@ final class ChatOptions {
     throw new HlsException("unknown chat backend '" + chat + "': use memory or redis");
   }
 
-  /** The broker; the caller closes it. */
-  ChatBroker openBroker() {
+  /** The broker, recording into {@code registry}; the caller closes it. */
+  ChatBroker openBroker(MeterRegistry registry) {
     return isRedis()
-        ? RedisChatBroker.builder(redisUrl).namespace(namespace).build()
+        ? RedisChatBroker.builder(redisUrl).namespace(namespace).meterRegistry(registry).build()
         : new InMemoryChatBroker();
   }
 

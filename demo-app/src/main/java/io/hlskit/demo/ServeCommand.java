@@ -132,7 +132,7 @@ final class ServeCommand implements Callable<Integer> {
     ChatBroker chat;
     List<AutoCloseable> notices;
     try {
-      chat = chatOptions.openBroker();
+      chat = chatOptions.openBroker(metrics.registry);
       try {
         notices = chatOptions.attachNotices(storage.store().channels()).stream().toList();
       } catch (RuntimeException e) {

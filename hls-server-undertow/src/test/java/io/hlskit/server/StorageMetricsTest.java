@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.store.ChannelDraft;
+import io.hlskit.core.store.InMemoryMediaStore;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.storage.s3.S3MediaStore;
@@ -51,12 +52,26 @@ class StorageMetricsTest {
         .build()) {
       exercise(store);
     }
-    assertThat(count(r, "fs", "write", "ok")).isEqualTo(1);
-    assertThat(count(r, "fs", "open", "ok")).isEqualTo(1);
-    assertThat(count(r, "fs", "list", "ok")).isGreaterThanOrEqualTo(1);
-    assertThat(count(r, "fs", "publish", "ok")).isEqualTo(1);
-    assertThat(count(r, "fs", "delete", "ok")).isEqualTo(1);
+    assertTimed(r, "fs");
     assertThat(count(r, "fs", "write", "error")).isEqualTo(1);
+  }
+
+  /** One write to the store and one to a draft, one publish, one open, one delete. */
+  private static void assertTimed(SimpleMeterRegistry r, String store) {
+    assertThat(count(r, store, "write", "ok")).isEqualTo(2);
+    assertThat(count(r, store, "open", "ok")).isGreaterThanOrEqualTo(1);
+    assertThat(count(r, store, "list", "ok")).isGreaterThanOrEqualTo(1);
+    assertThat(count(r, store, "publish", "ok")).isEqualTo(1);
+    assertThat(count(r, store, "delete", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void theMemoryStoreTimesItsOperations() {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    try (InMemoryMediaStore store = InMemoryMediaStore.withMetrics(r)) {
+      exercise(store);
+    }
+    assertTimed(r, "memory");
   }
 
   @Test
@@ -67,10 +82,7 @@ class StorageMetricsTest {
       exercise(store);
       store.checkHealth();
     }
-    assertThat(count(r, "s3", "write", "ok")).isGreaterThanOrEqualTo(1);
-    assertThat(count(r, "s3", "open", "ok")).isGreaterThanOrEqualTo(1);
-    assertThat(count(r, "s3", "list", "ok")).isGreaterThanOrEqualTo(1);
-    assertThat(count(r, "s3", "delete", "ok")).isEqualTo(1);
+    assertTimed(r, "s3");
     assertThat(count(r, "s3", "health", "ok")).isGreaterThanOrEqualTo(1); // build checks too
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlskit.chat.redis.internal.BrokerGauges;
 import io.hlskit.chat.redis.internal.LuaScripts;
 import io.hlskit.chat.redis.internal.StreamIds;
 import io.hlskit.core.ChatException;
@@ -15,6 +16,7 @@ import io.hlskit.core.chat.ChatNames;
 import io.hlskit.core.chat.ChatRules;
 import io.hlskit.core.chat.ChatSession;
 import io.hlskit.core.chat.Presence;
+import io.hlskit.core.internal.OperationTimer;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -29,6 +31,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,6 +132,7 @@ public final class RedisChatBroker implements ChatBroker {
   private volatile long lastRecount = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
   private final ScheduledExecutorService heartbeat;
   private final String where;
+  private final OperationTimer metrics;
 
   /** This instance's sessions by room; guarded by itself. */
   private final Map<String, Set<Session>> rooms = new HashMap<>();
@@ -147,6 +151,7 @@ public final class RedisChatBroker implements ChatBroker {
     this.ttl = b.heartbeat.multipliedBy(3);
     RedisURI uri = RedisURI.create(b.uri);
     this.where = uri.getHost() + ":" + uri.getPort();
+    this.metrics = OperationTimer.forChatBroker(b.meterRegistry, "redis");
     this.client = RedisClient.create(uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
@@ -185,6 +190,9 @@ public final class RedisChatBroker implements ChatBroker {
       }
     });
     pubsub.sync().subscribe(events);
+    if (b.meterRegistry != null) {
+      BrokerGauges.bind(b.meterRegistry, "redis", this::isAvailable, dropped::get);
+    }
     writeCounts();
     heartbeat.scheduleWithFixedDelay(this::beat, b.heartbeat.toMillis(),
         b.heartbeat.toMillis(), TimeUnit.MILLISECONDS);
@@ -216,7 +224,7 @@ public final class RedisChatBroker implements ChatBroker {
       throw new ChatException("the chat broker is closed");
     }
     Session s = new Session(room, username, listener);
-    Boolean taken = call("joining " + room, () -> redis.set(s.nameKey, s.token,
+    Boolean taken = call("join", "joining " + room, () -> redis.set(s.nameKey, s.token,
         SetArgs.Builder.nx().px(ttl.toMillis()))) == null;
     if (taken) {
       throw new ChatNameTakenException("someone in " + room + " is called " + username
@@ -265,7 +273,7 @@ public final class RedisChatBroker implements ChatBroker {
   }
 
   private List<ChatMessage> readHistory(String room) {
-    List<StreamMessage<String, String>> newestFirst = call("reading the history of " + room,
+    List<StreamMessage<String, String>> newestFirst = call("history", "reading the history of " + room,
         () -> redis.xrevrange(streamKey(room), Range.create("-", "+"),
             Limit.create(0, HISTORY_SIZE)));
     List<ChatMessage> history = new ArrayList<>(newestFirst.size());
@@ -287,7 +295,7 @@ public final class RedisChatBroker implements ChatBroker {
 
   /** Online, then watching for each room, summed over the live instances. */
   private List<Long> count(List<String> roomList) {
-    return call("counting who is online", () -> redis.eval(COUNT, ScriptOutputType.MULTI,
+    return call("presence", "counting who is online", () -> redis.eval(COUNT, ScriptOutputType.MULTI,
         new String[] {instancesKey}, roomList.toArray(String[]::new)));
   }
 
@@ -309,7 +317,7 @@ public final class RedisChatBroker implements ChatBroker {
       throw new ChatException("this chat session has left " + s.room + "; join again to send");
     }
     Instant now = clock.instant();
-    String id = call("sending to " + s.room, () -> redis.eval(SEND, ScriptOutputType.VALUE,
+    String id = call("send", "sending to " + s.room, () -> redis.eval(SEND, ScriptOutputType.VALUE,
         new String[] {streamKey(s.room)}, events, s.room, s.username, text, now.toString(),
         Integer.toString(HISTORY_SIZE)));
     return new ChatMessage(id, s.room, s.username, text, now);
@@ -366,7 +374,7 @@ public final class RedisChatBroker implements ChatBroker {
     if (!StreamIds.isValid(messageId)) {
       return; // not an id this broker gave: nothing to delete
     }
-    long removed = call("deleting a message of " + room,
+    long removed = call("delete", "deleting a message of " + room,
         () -> redis.xdel(streamKey(room), messageId));
     if (removed > 0) {
       ObjectNode n = JSON.createObjectNode();
@@ -385,7 +393,7 @@ public final class RedisChatBroker implements ChatBroker {
       return cached.rules();
     }
     long readAt = System.nanoTime();
-    String json = call("reading the rules of " + room, () -> redis.get(rulesKey(room)));
+    String json = call("get_rules", "reading the rules of " + room, () -> redis.get(rulesKey(room)));
     ChatRules rules = json == null ? ChatRules.NONE : parseRules(json, room);
     if (rulesCache.size() > 10_000) {
       rulesCache.clear();
@@ -403,7 +411,7 @@ public final class RedisChatBroker implements ChatBroker {
     rules.mutedNames().forEach((k, until) -> names.put(k, until.toEpochMilli()));
     ObjectNode addresses = n.putObject("addresses");
     rules.mutedAddresses().forEach((k, until) -> addresses.put(k, until.toEpochMilli()));
-    call("setting the rules of " + room, () -> redis.set(rulesKey(room), n.toString()));
+    call("set_rules", "setting the rules of " + room, () -> redis.set(rulesKey(room), n.toString()));
     rulesCache.put(room, new CachedRules(rules, System.nanoTime()));
     ObjectNode notice = JSON.createObjectNode();
     notice.put("t", "rules");
@@ -435,7 +443,7 @@ public final class RedisChatBroker implements ChatBroker {
   @Override
   public void closeRoom(String room) {
     requireText(room, "room");
-    call("closing " + room, () -> redis.del(streamKey(room), rulesKey(room)));
+    call("close_room", "closing " + room, () -> redis.del(streamKey(room), rulesKey(room)));
     ObjectNode n = JSON.createObjectNode();
     n.put("t", "closed");
     n.put("room", room);
@@ -465,7 +473,7 @@ public final class RedisChatBroker implements ChatBroker {
 
   private void releaseName(Session s) {
     try {
-      call("leaving " + s.room, () -> redis.eval(RELEASE, ScriptOutputType.INTEGER,
+      call("leave", "leaving " + s.room, () -> redis.eval(RELEASE, ScriptOutputType.INTEGER,
           new String[] {s.nameKey}, s.token));
     } catch (ChatException e) {
       LOG.debug("the name {} in {} will come free when its key expires", s.username, s.room);
@@ -519,7 +527,7 @@ public final class RedisChatBroker implements ChatBroker {
       }
     }
     args.add(1, Long.toString(online));
-    call("updating who is online", () -> redis.eval(HEARTBEAT, ScriptOutputType.INTEGER,
+    call("heartbeat", "updating who is online", () -> redis.eval(HEARTBEAT, ScriptOutputType.INTEGER,
         new String[] {instanceKey, instancesKey}, args.toArray(String[]::new)));
   }
 
@@ -591,7 +599,7 @@ public final class RedisChatBroker implements ChatBroker {
       }));
     }
     if (!keys.isEmpty()) {
-      call("renewing chat names", () -> redis.eval(RENEW, ScriptOutputType.INTEGER,
+      call("renew", "renewing chat names", () -> redis.eval(RENEW, ScriptOutputType.INTEGER,
           keys.toArray(String[]::new), args.toArray(String[]::new)));
     }
   }
@@ -603,14 +611,15 @@ public final class RedisChatBroker implements ChatBroker {
   }
 
   private void publish(String payload) {
-    call("telling the other instances", () -> redis.publish(events, payload));
+    call("publish", "telling the other instances", () -> redis.publish(events, payload));
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private <T> T call(String action, java.util.function.Supplier<T> command) {
+  /** Runs a Redis command, timed as operation {@code op}; {@code action} says what for. */
+  private <T> T call(String op, String action, java.util.function.Supplier<T> command) {
     try {
-      return command.get();
+      return metrics.time(op, command);
     } catch (RedisException e) {
       throw new ChatException("chat is unavailable: " + action + " failed because Redis at "
           + where + " cannot be reached (" + rootMessage(e) + "); try again shortly", e);
@@ -793,6 +802,7 @@ public final class RedisChatBroker implements ChatBroker {
     private String instanceId = UUID.randomUUID().toString();
     private Duration heartbeat = Duration.ofSeconds(5);
     private Duration commandTimeout = Duration.ofSeconds(2);
+    private MeterRegistry meterRegistry;
 
     private Builder(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -831,6 +841,19 @@ public final class RedisChatBroker implements ChatBroker {
     /** How long one Redis command may take before it fails (2 s). */
     public Builder commandTimeout(Duration timeout) {
       this.commandTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Records into {@code registry}: {@code hlskit_chat_broker_seconds{broker="redis", op,
+     * result}} for each Redis command (op = join, send, history, presence, delete, get_rules,
+     * set_rules, close_room, leave, heartbeat, renew, publish), {@code
+     * hlskit_chat_broker_connected} (1 while both connections are up) and {@code
+     * hlskit_chat_broker_dropped_total} (events dropped because listeners fell behind). None by
+     * default; without one, Micrometer need not be on the class path.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
       return this;
     }
 

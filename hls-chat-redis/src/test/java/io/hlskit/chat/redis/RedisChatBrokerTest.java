@@ -13,6 +13,8 @@ import io.hlskit.core.chat.ChatSession;
 import io.hlskit.core.contract.ChatBrokerContract;
 import io.hlskit.core.contract.Eventually;
 import io.hlskit.core.contract.RecordingListener;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -128,6 +130,43 @@ class RedisChatBrokerTest extends ChatBrokerContract {
     } finally {
       peer.close();
     }
+  }
+
+  @Test
+  void withARegistryCommandsAreTimedAndAnOutageShows() throws Exception {
+    assumeTrue(redis.canStop(), "HLS_REDIS_URL points at a Redis the tests cannot stop");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (RedisChatBroker timed = RedisChatBroker.builder(redis.uri()).namespace(namespace)
+        .meterRegistry(registry).build()) {
+      ChatSession a = timed.join("canal1", "ana", new RecordingListener());
+      a.send("hola");
+      a.send("qué tal");
+      assertThat(commands(registry, "send", "ok")).isEqualTo(2);
+      assertThat(commands(registry, "join", "ok")).isEqualTo(1);
+      assertThat(commands(registry, "history", "ok")).isEqualTo(1);
+      assertThat(connected(registry)).isEqualTo(1);
+
+      redis.stop();
+      assertThatThrownBy(() -> a.send("perdido")).isInstanceOf(ChatException.class);
+      assertThat(commands(registry, "send", "error")).isEqualTo(1);
+      Eventually.await(Duration.ofSeconds(5), "the gauge shows Redis down",
+          () -> connected(registry) == 0);
+      redis.restart();
+      Eventually.await(Duration.ofSeconds(20), "the gauge shows Redis back",
+          () -> connected(registry) == 1);
+      assertThat(registry.get("hlskit.chat.broker.dropped").tag("broker", "redis")
+          .functionCounter().count()).isZero();
+    }
+  }
+
+  private static long commands(SimpleMeterRegistry r, String op, String result) {
+    Timer t = r.find("hlskit.chat.broker").tags("broker", "redis", "op", op, "result", result)
+        .timer();
+    return t == null ? 0 : t.count();
+  }
+
+  private static double connected(SimpleMeterRegistry r) {
+    return r.get("hlskit.chat.broker.connected").tag("broker", "redis").gauge().value();
   }
 
   /** The pub/sub connection may come back a moment after the command one: retry briefly. */

@@ -6,6 +6,8 @@ import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.ChannelRegistry;
+import io.hlskit.core.internal.OperationTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,30 +40,43 @@ public final class InMemoryMediaStore implements MediaStore {
   private final NavigableMap<String, Entry> objects = new TreeMap<>();
   private final ChannelRegistry registry = ChannelRegistry.withoutScan();
   private final Clock clock;
+  private final OperationTimer metrics;
 
   private record Entry(byte[] bytes, ObjectInfo info) {}
 
   /** An empty store. */
   public InMemoryMediaStore() {
-    this(Clock.systemUTC());
+    this(Clock.systemUTC(), OperationTimer.NONE);
   }
 
-  InMemoryMediaStore(Clock clock) {
+  InMemoryMediaStore(Clock clock, OperationTimer metrics) {
     this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /**
+   * An empty store that times its operations into {@code registry}, as {@code
+   * hlskit_storage_seconds{store="memory", op, result}}.
+   */
+  public static InMemoryMediaStore withMetrics(MeterRegistry registry) {
+    return new InMemoryMediaStore(Clock.systemUTC(), OperationTimer.forStore(registry, "memory"));
   }
 
   @Override
   public ObjectInfo write(String key, InputStream content) {
     StorageKeys.requireKey(key);
-    byte[] bytes = readAll(content, key);
-    return put(key, bytes);
+    return metrics.time("write", () -> put(key, readAll(content, key)));
   }
 
   @Override
   public ObjectInfo write(String key, Path file) {
     StorageKeys.requireKey(key);
+    return metrics.time("write", () -> put(key, readAll(file, key)));
+  }
+
+  private static byte[] readAll(Path file, String key) {
     try {
-      return put(key, Files.readAllBytes(file));
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new StorageException("could not read " + file + " to store it at " + key, e);
     }
@@ -84,6 +99,10 @@ public final class InMemoryMediaStore implements MediaStore {
   @Override
   public Optional<StoredObject> open(String key) {
     StorageKeys.requireKey(key);
+    return metrics.time("open", () -> openEntry(key));
+  }
+
+  private Optional<StoredObject> openEntry(String key) {
     Entry e;
     synchronized (objects) {
       e = objects.get(key);
@@ -116,6 +135,10 @@ public final class InMemoryMediaStore implements MediaStore {
   @Override
   public List<ObjectInfo> list(String prefix) {
     StorageKeys.requirePrefix(prefix);
+    return metrics.time("list", () -> listEntries(prefix));
+  }
+
+  private List<ObjectInfo> listEntries(String prefix) {
     List<ObjectInfo> result = new ArrayList<>();
     synchronized (objects) {
       for (Entry e : objects.tailMap(prefix, true).values()) {
@@ -131,6 +154,10 @@ public final class InMemoryMediaStore implements MediaStore {
   @Override
   public int deletePrefix(String prefix) {
     StorageKeys.requirePrefix(prefix);
+    return metrics.time("delete", () -> deleteEntries(prefix));
+  }
+
+  private int deleteEntries(String prefix) {
     List<String> channelsTouched = new ArrayList<>();
     int count = 0;
     synchronized (objects) {
@@ -165,26 +192,27 @@ public final class InMemoryMediaStore implements MediaStore {
     @Override
     public ObjectInfo write(String relativeKey, InputStream content) {
       String key = keyOf(relativeKey);
-      byte[] bytes = readAll(content, key);
-      staged.put(key, bytes);
-      return info(key, bytes);
+      return metrics.time("write", () -> stage(key, readAll(content, key)));
     }
 
     @Override
     public ObjectInfo write(String relativeKey, Path file) {
       String key = keyOf(relativeKey);
-      try {
-        byte[] bytes = Files.readAllBytes(file);
-        staged.put(key, bytes);
-        return info(key, bytes);
-      } catch (IOException e) {
-        throw new StorageException("could not read " + file + " to store it at " + key, e);
-      }
+      return metrics.time("write", () -> stage(key, readAll(file, key)));
+    }
+
+    private ObjectInfo stage(String key, byte[] bytes) {
+      staged.put(key, bytes);
+      return info(key, bytes);
     }
 
     @Override
     public void publish(ChannelMetadata metadata) {
       requirePublishable(metadata);
+      metrics.run("publish", () -> publishStaged(metadata));
+    }
+
+    private void publishStaged(ChannelMetadata metadata) {
       String channelId = channelId();
       String jsonKey = channelId + "/" + CHANNEL_JSON;
       byte[] json = metadata.toJsonBytes();
@@ -239,6 +267,10 @@ public final class InMemoryMediaStore implements MediaStore {
   @Override
   public boolean deleteChannel(String channelId) {
     StorageKeys.requireChannelId(channelId);
+    return metrics.time("delete", () -> removeChannel(channelId));
+  }
+
+  private boolean removeChannel(String channelId) {
     boolean existed;
     synchronized (objects) {
       Map<String, Entry> channel = objects.subMap(channelId + "/", true, channelId + "0", false);

@@ -6,7 +6,7 @@ import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.ChannelRegistry;
 import io.hlskit.core.internal.Folders;
-import io.hlskit.core.internal.StoreMetrics;
+import io.hlskit.core.internal.OperationTimer;
 import io.hlskit.core.store.AbstractChannelDraft;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
@@ -71,11 +71,11 @@ public final class FileSystemMediaStore implements MediaStore {
   private static final Duration ABANDONED_DRAFT_AGE = Duration.ofHours(6);
 
   private final Path root;
-  private final StoreMetrics metrics;
+  private final OperationTimer metrics;
   private final Path realRoot;
   private final ChannelRegistry channels;
 
-  private FileSystemMediaStore(Path root, Duration scanInterval, StoreMetrics metrics) {
+  private FileSystemMediaStore(Path root, Duration scanInterval, OperationTimer metrics) {
     this.metrics = metrics;
     try {
       if (!Files.exists(root)) {
@@ -382,14 +382,16 @@ public final class FileSystemMediaStore implements MediaStore {
 
     @Override
     public ObjectInfo write(String relativeKey, InputStream content) {
-      return writeAtomically(target(relativeKey), channelId() + "/" + relativeKey,
-          tmp -> Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING));
+      return metrics.time("write", () -> writeAtomically(target(relativeKey),
+          channelId() + "/" + relativeKey,
+          tmp -> Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING)));
     }
 
     @Override
     public ObjectInfo write(String relativeKey, Path source) {
-      return writeAtomically(target(relativeKey), channelId() + "/" + relativeKey,
-          tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
+      return metrics.time("write", () -> writeAtomically(target(relativeKey),
+          channelId() + "/" + relativeKey,
+          tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING)));
     }
 
     /** A rename when the file is on the store's file system: no byte is copied. */
@@ -525,7 +527,7 @@ public final class FileSystemMediaStore implements MediaStore {
      */
     public FileSystemMediaStore build() {
       return new FileSystemMediaStore(root, scanInterval,
-          meterRegistry == null ? StoreMetrics.NONE : StoreMetrics.of(meterRegistry, "fs"));
+          OperationTimer.forStore(meterRegistry, "fs"));
     }
   }
 }

@@ -4,7 +4,7 @@ import io.hlskit.core.StorageException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelRegistry;
-import io.hlskit.core.internal.StoreMetrics;
+import io.hlskit.core.internal.OperationTimer;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.ObjectInfo;
@@ -77,7 +77,7 @@ public final class S3MediaStore implements MediaStore {
   private static final int REVALIDATE_EVERY = 6;
 
   private final S3Client s3;
-  private final StoreMetrics metrics;
+  private final OperationTimer metrics;
   private final boolean ownsClient;
   private final String bucket;
   private final String prefix;
@@ -92,8 +92,7 @@ public final class S3MediaStore implements MediaStore {
   private final AtomicInteger closed = new AtomicInteger();
 
   private S3MediaStore(Builder b, S3Client s3, boolean ownsClient) {
-    this.metrics = b.meterRegistry == null ? StoreMetrics.NONE
-        : StoreMetrics.of(b.meterRegistry, "s3");
+    this.metrics = OperationTimer.forStore(b.meterRegistry, "s3");
     this.s3 = s3;
     this.ownsClient = ownsClient;
     this.bucket = b.bucket;
@@ -111,7 +110,7 @@ public final class S3MediaStore implements MediaStore {
     this.channels = ChannelRegistry.scanning(new BucketScan(objects, this))
         .name("bucket " + bucket + (prefix.isEmpty() ? "" : "/" + prefix))
         .interval(b.scanInterval).thoroughEvery(REVALIDATE_EVERY).build();
-    this.drafts = new Drafts(objects, uploads, m -> {
+    this.drafts = new Drafts(objects, uploads, metrics, m -> {
       reads.forgetPrefix(m.id() + "/");
       channels.published(m);
     });

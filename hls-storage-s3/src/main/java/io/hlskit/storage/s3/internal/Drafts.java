@@ -3,6 +3,7 @@ package io.hlskit.storage.s3.internal;
 import io.hlskit.core.StorageException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.internal.OperationTimer;
 import io.hlskit.core.store.AbstractChannelDraft;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
@@ -41,17 +42,21 @@ public final class Drafts {
 
   private final Bucket bucket;
   private final Uploads uploads;
+  private final OperationTimer metrics;
   private final String stagingPrefix;
   private final Consumer<ChannelMetadata> published;
 
   /**
-   * Drafts in {@code bucket}, written through {@code uploads}.
+   * Drafts in {@code bucket}, written through {@code uploads}, their writes and publishing timed
+   * into {@code metrics}.
    *
    * @param published told of each channel once it is published, on the publishing thread
    */
-  public Drafts(Bucket bucket, Uploads uploads, Consumer<ChannelMetadata> published) {
+  public Drafts(Bucket bucket, Uploads uploads, OperationTimer metrics,
+      Consumer<ChannelMetadata> published) {
     this.bucket = bucket;
     this.uploads = uploads;
+    this.metrics = metrics;
     this.stagingPrefix = bucket.objectKey(FOLDER);
     this.published = published;
   }
@@ -78,7 +83,8 @@ public final class Drafts {
     @Override
     public ObjectInfo write(String relativeKey, InputStream content) {
       String key = check(relativeKey);
-      ObjectInfo info = uploads.write(key, staging + relativeKey, content);
+      ObjectInfo info = metrics.time("write",
+          () -> uploads.write(key, staging + relativeKey, content));
       written.put(relativeKey, info);
       return info;
     }
@@ -86,7 +92,8 @@ public final class Drafts {
     @Override
     public ObjectInfo write(String relativeKey, Path file) {
       String key = check(relativeKey);
-      ObjectInfo info = uploads.writeFile(key, staging + relativeKey, file);
+      ObjectInfo info = metrics.time("write",
+          () -> uploads.writeFile(key, staging + relativeKey, file));
       written.put(relativeKey, info);
       return info;
     }
@@ -94,7 +101,8 @@ public final class Drafts {
     @Override
     public ObjectInfo write(String relativeKey, byte[] content) {
       String key = check(relativeKey);
-      ObjectInfo info = uploads.writeBytes(key, staging + relativeKey, content);
+      ObjectInfo info = metrics.time("write",
+          () -> uploads.writeBytes(key, staging + relativeKey, content));
       written.put(relativeKey, info);
       return info;
     }
@@ -102,6 +110,10 @@ public final class Drafts {
     @Override
     public synchronized void publish(ChannelMetadata metadata) {
       requirePublishable(metadata);
+      metrics.run("publish", () -> publishDraft(metadata));
+    }
+
+    private void publishDraft(ChannelMetadata metadata) {
       String channelId = channelId();
       String target = bucket.objectKey(channelId + "/");
       Set<String> before = new HashSet<>();
