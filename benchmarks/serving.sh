@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Serving throughput: hlskit's server against nginx (sendfile) and against the seed's own
-# server (Node Express static with its headers) on the same folder, one server core against one
-# wrk core on loopback. Needs Debian's nginx and wrk, the benchmarks jar, and for Express node
+# Serving throughput: hlskit's server against nginx (sendfile) and against the Node.js platform's
+# own server (Express static with its HLS headers) on the same folder, one server core against
+# one wrk core on loopback. Needs Debian's nginx and wrk, the benchmarks jar, and for Express node
 # and npm (express and cors come from the npm registry into a temporary folder):
 #   ./mvnw -q package -DskipTests -pl benchmarks -am && benchmarks/serving.sh
-# Prints requests/s and latency percentiles for random 2 MB segments at 16 and 128 connections
-# and for a 6 KB playlist, each for DURATION seconds (default 15) after WARMUP seconds (default
-# 30) of load on each server, and the ratios. BASELINE_JAR=/path/to/an/older/benchmarks.jar adds
+# Prints requests/s, latency percentiles and the server's CPU time per request for random 2 MB
+# segments at 16 and 128 connections and for a 6 KB playlist, each for DURATION seconds (default
+# 15) after WARMUP seconds (default 30) of load on each server, and the ratios. BASELINE_JAR=/path/to/an/older/benchmarks.jar adds
 # that build's server ("baseline", port 18084) to the same run, measured in turn with the others:
 # how a change moved hlskit, against the same nginx. BASELINE_JWT_SECRET=... starts the baseline
 # with JWT access checks, BASELINE_METRICS=1 with a metrics registry (give BASELINE_JAR the same
-# jar to measure what they cost). EXPRESS=0
-# leaves Express out.
+# jar to measure what they cost). EXPRESS=0 leaves Express out. ROUNDS=n measures n times in
+# turn and gives medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-benchmarks/target/benchmarks.jar}
@@ -102,7 +102,7 @@ if [ -n "${BASELINE_JAR:-}" ]; then
   servers="$servers baseline"
 fi
 
-# the seed's server.js, as its report shows it: Express 4 static with CORS and its HLS headers,
+# the Node.js platform's server.js, as its report shows it: Express 4 static with CORS and its HLS headers,
 # on port 18083 and core 0 (Node serves from one thread, as the others do here)
 if [ "${EXPRESS:-1}" = 1 ] && command -v node >/dev/null && command -v npm >/dev/null; then
   mkdir -p "$work/express"
@@ -140,20 +140,38 @@ request = function()
 end
 LUA
 
+pid_of() {
+  case "$1" in
+    nginx) pgrep -P "$(cat "$work/nginx.pid")" | head -1;;
+    hlskit) echo "$hlskit_pid";; express) echo "$express_pid";; baseline) echo "$baseline_pid";;
+  esac
+}
+
+# CPU time (user + system, in clock ticks) the server's process has used so far
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$(pid_of "$1")/stat"
+}
+
 run() { # name port connections script|path
-  local out
+  local out before
+  before=$(cpu_ticks "$1")
   if [[ "$4" == *.lua ]]; then
     out=$(taskset -c 1 wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$4" "http://127.0.0.1:$2")
   else
     out=$(taskset -c 1 wrk -t1 -c"$3" -d"${DURATION}s" --latency "http://127.0.0.1:$2$4")
   fi
-  local rps p50 p99 errors
+  local rps p50 p99 errors requests cpu
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  # CPU per request counts only the time the server ran: it does not move when the noisy
+  # machine takes the core away for a while, as requests/s does
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t="$(( $(cpu_ticks "$1") - before ))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
-  printf '%-8s %-22s c=%-4s %10s req/s  p50 %-9s p99 %-9s %s\n' "$1" "$5" "$3" "$rps" "$p50" "$p99" "$errors"
-  echo "$rps" > "$work/$1-$5-$3"
+  printf '%-8s %-22s c=%-4s %10s req/s  p50 %-9s p99 %-9s cpu %6s us/req %s\n' "$1" "$5" "$3" "$rps" "$p50" "$p99" "$cpu" "$errors"
+  echo "$rps $cpu" >> "$work/$1-$5-$3"
 }
 
 port() {
@@ -168,22 +186,37 @@ for server in $servers; do
   taskset -c 1 wrk -t1 -c16 -d"$((WARMUP / 3))s" "http://127.0.0.1:$(port "$server")/streams/canal1/playlist.m3u8" >/dev/null
 done
 
-for c in 16 128; do
-  for server in $servers; do
-    run "$server" "$(port "$server")" "$c" "$work/random.lua" segments
+# ROUNDS (default 1) measures every server in turn that many times: quote the medians, and the
+# median of the per-round ratios, which a slow minute of the machine moves less than one run
+for round in $(seq 1 "${ROUNDS:-1}"); do
+  [ "${ROUNDS:-1}" -gt 1 ] && echo "round $round"
+  for c in 16 128; do
+    for server in $servers; do
+      run "$server" "$(port "$server")" "$c" "$work/random.lua" segments
+    done
+  done
+  for c in 16 128; do
+    for server in $servers; do
+      run "$server" "$(port "$server")" "$c" /streams/canal1/playlist.m3u8 playlist
+    done
   done
 done
-for c in 16 128; do
-  for server in $servers; do
-    run "$server" "$(port "$server")" "$c" /streams/canal1/playlist.m3u8 playlist
-  done
-done
+# hlskit over each other server: requests/s (above 1, hlskit serves more) and the other's CPU
+# per request over hlskit's (above 1, hlskit spends less); medians over the rounds
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 for other in $servers; do
   [ "$other" = hlskit ] && continue
   for what in segments playlist; do
     for c in 16 128; do
-      awk -v o="$other" -v w="$what" -v c="$c" 'NR==1 {h=$1} NR==2 {n=$1} END {printf "ratio hlskit/%-7s %-9s c=%-4s %.2f\n", o, w, c, h/n}' \
-        "$work/hlskit-$what-$c" "$work/$other-$what-$c"
+      h="$work/hlskit-$what-$c"
+      o="$work/$other-$what-$c"
+      rounds=$(paste -d' ' "$h" "$o" | awk '{printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $3}')
+      rps=$(paste -d' ' "$h" "$o" | awk '{print $1 / $3}' | median)
+      cpu=$(paste -d' ' "$h" "$o" | awk '{print $4 / $2}' | median)
+      printf 'ratio hlskit/%-8s %-9s c=%-4s %.2f   cpu/req %s/hlskit %.2f' "$other" "$what" "$c" \
+        "$rps" "$other" "$cpu"
+      [ "${ROUNDS:-1}" -gt 1 ] && printf '   (rounds: %s)' "$rounds"
+      echo
     done
   done
 done

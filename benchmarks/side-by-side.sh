@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# What a server option costs, with the machine's noise cancelled: two hlskit servers (ServeFolder)
+# from one jar, one started with the option's environment (B_ENV) and one without (A_ENV), both
+# on core 0 and loaded at the same time by two wrk on core 1, so that a slow minute of the box
+# slows both alike. Each pair of JVMs warms up for WARM seconds (default 60: C2 must be done),
+# then is measured ROUNDS times (default 3) for DURATION seconds (default 10); PAIRS pairs of
+# JVMs (default 4) are started, the option on A in odd pairs and on B in even ones, since two JVMs
+# of the same code can differ by several percent. Prints, per pair, the server CPU time per
+# request with the option over without (from /proc/<pid>/stat), and requests with over without.
+#   ./mvnw -q package -DskipTests -pl benchmarks -am
+#   OPTION_ENV=HLS_METRICS=1 benchmarks/side-by-side.sh
+# PATH_TO (default the 6 KB playlist) picks what is fetched; C the connections (default 16).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${JAR:-benchmarks/target/benchmarks.jar}
+OPTION_ENV=${OPTION_ENV:?give the option as OPTION_ENV=NAME=value, e.g. HLS_METRICS=1}
+PAIRS=${PAIRS:-4}
+ROUNDS=${ROUNDS:-3}
+WARM=${WARM:-60}
+DURATION=${DURATION:-10}
+C=${C:-16}
+PATH_TO=${PATH_TO:-/streams/canal1/playlist.m3u8}
+for tool in wrk taskset curl; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install wrk)"; exit 1; }
+done
+[ -f "$JAR" ] || { echo "build $JAR first"; exit 1; }
+work=$(mktemp -d /tmp/hlskit-side.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# the channel serving.sh serves: a 6 KB playlist and 2 MB segments
+mkdir -p "$work/streams/canal1"
+{
+  echo "#EXTM3U"; echo "#EXT-X-VERSION:3"; echo "#EXT-X-TARGETDURATION:6"
+  echo "#EXT-X-PLAYLIST-TYPE:VOD"
+  for i in $(seq 0 63); do printf '#EXTINF:6.000,\nseg_%05d.ts\n' "$i"; done
+  for i in $(seq 1 40); do echo "#EXT-X-HLSKIT-PAD:$(printf '%080d' 0)"; done
+  echo "#EXT-X-ENDLIST"
+} > "$work/streams/canal1/playlist.m3u8"
+for i in $(seq 0 63); do
+  head -c 2097152 /dev/urandom > "$work/streams/canal1/$(printf 'seg_%05d.ts' "$i")"
+done
+echo '{"id":"canal1","title":"Bench","durationSeconds":384,"renditions":[],"playlist":"playlist.m3u8","created":"2026-11-25T00:00:00Z"}' \
+  > "$work/streams/canal1/channel.json"
+
+serve() { # port env
+  env "$2" taskset -c 0 java -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$work/streams" "$1" \
+    > "$work/server-$1.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$1$PATH_TO" 2>/dev/null && return
+    sleep 0.2
+  done
+}
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+load() { # seconds; wrk on both servers at once
+  taskset -c 1 wrk -t1 -c"$C" -d"$1s" "http://127.0.0.1:18091$PATH_TO" > "$work/a.out" &
+  local w=$!
+  taskset -c 1 wrk -t1 -c"$C" -d"$1s" "http://127.0.0.1:18092$PATH_TO" > "$work/b.out"
+  wait "$w"
+}
+requests() { awk '/requests in/ {print $1}' "$1"; }
+
+for pair in $(seq 1 "$PAIRS"); do
+  if [ $((pair % 2)) = 1 ]; then a_env=$OPTION_ENV; b_env=HLSKIT_PLAIN=1; with=a
+  else a_env=HLSKIT_PLAIN=1; b_env=$OPTION_ENV; with=b; fi
+  pids=()
+  serve 18091 "$a_env"
+  serve 18092 "$b_env"
+  load "$WARM"
+  line="pair $pair (option on $with):"
+  for _ in $(seq 1 "$ROUNDS"); do
+    a0=$(ticks "${pids[0]}"); b0=$(ticks "${pids[1]}")
+    load "$DURATION"
+    a1=$(ticks "${pids[0]}"); b1=$(ticks "${pids[1]}")
+    line="$line $(awk -v na="$(requests "$work/a.out")" -v nb="$(requests "$work/b.out")" \
+      -v ta=$((a1 - a0)) -v tb=$((b1 - b0)) -v with=$with 'BEGIN {
+        cpu = (tb / nb) / (ta / na); req = nb / na
+        if (with == "a") { cpu = 1 / cpu; req = 1 / req }
+        printf "cpu/req %.3f req %.3f;", cpu, req }')"
+  done
+  echo "$line"
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+done
