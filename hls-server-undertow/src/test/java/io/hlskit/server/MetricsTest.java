@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -156,6 +157,21 @@ class MetricsTest {
     Eventually.await(Duration.ofSeconds(10), "the viewers gone",
         () -> rows("hlskit.channel.viewers").values().stream().allMatch(v -> v == 0));
     assertThat(viewersInTheApi()).isEqualTo(Map.of("uno", 0, "dos", 0));
+  }
+
+  @Test
+  void clientsBehindATrustedProxyAreToldApartOnOneConnection() throws Exception {
+    server.close();
+    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
+        .trustedProxies(Set.of("127.0.0.1")).meterRegistry(registry)
+        .viewerWindow(Duration.ofSeconds(2)).build().start();
+    // one client (one pooled connection, as a proxy keeps), three players behind it
+    for (String client : List.of("10.0.0.1", "10.0.0.2", "10.0.0.3")) {
+      get("/streams/uno/playlist.m3u8", "X-Forwarded-For", client);
+      get("/streams/uno/seg.ts", "X-Forwarded-For", client);
+    }
+    Eventually.await(Duration.ofSeconds(8), "three viewers behind the proxy",
+        () -> Double.valueOf(3).equals(rows("hlskit.channel.viewers").get("uno")));
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.Locale;
@@ -32,9 +33,9 @@ public final class HttpMetrics implements HttpHandler {
   private static final String STREAMS = "/streams/";
   /**
    * The request timer's buckets: from a playlist answered from memory (under 100 us) to a large
-   * segment sent to a slow player (seconds).
+   * segment sent to a slow player (seconds). Public for the benchmarks; do not change the array.
    */
-  private static final Duration[] BUCKETS = Stream.of(100_000L, 250_000L, 500_000L, 1_000_000L,
+  public static final Duration[] BUCKETS = Stream.of(100_000L, 250_000L, 500_000L, 1_000_000L,
       2_500_000L, 5_000_000L, 10_000_000L, 25_000_000L, 50_000_000L, 100_000_000L, 250_000_000L,
       500_000_000L, 1_000_000_000L, 2_500_000_000L, 5_000_000_000L, 10_000_000_000L,
       30_000_000_000L).map(Duration::ofNanos).toArray(Duration[]::new);
@@ -135,35 +136,42 @@ public final class HttpMetrics implements HttpHandler {
     String parameter = sessionParameter(exchange);
     String cookies = parameter == null
         ? exchange.getRequestHeaders().getFirst(Headers.COOKIE) : null;
+    // behind a trusted proxy, one connection carries many clients, each with its own address
+    SocketAddress from = exchange.getSourceAddress();
     long now = System.nanoTime();
     Counted last = exchange.getConnection().getAttachment(LAST_COUNTED);
     if (last != null && now - last.at < viewers.refreshNanos()
-        && last.isFor(path, slash, parameter, cookies)) {
+        && last.isFor(path, slash, parameter, cookies, from)) {
       return;
     }
     String channel = path.substring(STREAMS.length(), slash);
     if (catalog.get(channel).isEmpty()) { // published channels only: ids can't be made up
       return;
     }
-    viewers.seen(channel, session(exchange, parameter, cookies), now);
+    viewers.seen(channel, session(exchange, parameter, cookies, from), now);
     exchange.getConnection().putAttachment(LAST_COUNTED,
-        new Counted(channel, parameter, cookies, now));
+        new Counted(channel, parameter, cookies, from, now));
   }
 
-  /** What a connection last counted: the channel, the player's credentials and when. */
-  private record Counted(String channel, String parameter, String cookies, long at) {
-    boolean isFor(String path, int slash, String parameter, String cookies) {
+  /** What a connection last counted: the channel, the player's credentials, address and when. */
+  private record Counted(String channel, String parameter, String cookies, SocketAddress from,
+      long at) {
+    boolean isFor(String path, int slash, String parameter, String cookies, SocketAddress from) {
       return slash - STREAMS.length() == channel.length()
           && path.startsWith(channel, STREAMS.length())
-          && Objects.equals(this.parameter, parameter) && Objects.equals(this.cookies, cookies);
+          && Objects.equals(this.parameter, parameter) && Objects.equals(this.cookies, cookies)
+          && Objects.equals(this.from, from);
     }
   }
 
+  /** A fallback player id and the address it was made for. */
+  private record Fallback(SocketAddress from, String player) {}
+
   private static final AttachmentKey<Counted> LAST_COUNTED = AttachmentKey.create(Counted.class);
 
-  /** A connection's fallback player id, made once per connection. */
-  private static final AttachmentKey<String> CONNECTION_PLAYER =
-      AttachmentKey.create(String.class);
+  /** A connection's fallback player id, made again only when the client's address changes. */
+  private static final AttachmentKey<Fallback> CONNECTION_PLAYER =
+      AttachmentKey.create(Fallback.class);
 
   private static String sessionParameter(HttpServerExchange exchange) {
     if (exchange.getQueryString().isEmpty()) {
@@ -175,7 +183,8 @@ public final class HttpMetrics implements HttpHandler {
   }
 
   /** The player: its session parameter or cookie, else its address and user agent. */
-  private static String session(HttpServerExchange exchange, String parameter, String cookies) {
+  private static String session(HttpServerExchange exchange, String parameter, String cookies,
+      SocketAddress from) {
     if (parameter != null) {
       return "p:" + abbreviate(parameter);
     }
@@ -185,14 +194,14 @@ public final class HttpMetrics implements HttpHandler {
         return "c:" + abbreviate(cookie.getValue());
       }
     }
-    String player = exchange.getConnection().getAttachment(CONNECTION_PLAYER);
-    if (player == null) {
+    Fallback known = exchange.getConnection().getAttachment(CONNECTION_PLAYER);
+    if (known == null || !Objects.equals(known.from(), from)) {
       String agent = exchange.getRequestHeaders().getFirst(Headers.USER_AGENT);
-      player = "a:" + ExchangeAccess.address(exchange.getSourceAddress()) + "|"
-          + (agent == null ? "" : Integer.toHexString(agent.hashCode()));
-      exchange.getConnection().putAttachment(CONNECTION_PLAYER, player);
+      known = new Fallback(from, "a:" + ExchangeAccess.address(from) + "|"
+          + (agent == null ? "" : Integer.toHexString(agent.hashCode())));
+      exchange.getConnection().putAttachment(CONNECTION_PLAYER, known);
     }
-    return player;
+    return known.player();
   }
 
   private static String abbreviate(String s) {
