@@ -1,11 +1,11 @@
 package io.hlskit.benchmarks;
 
+import io.hlskit.server.internal.HttpMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,24 +38,16 @@ public class MetricsBenchmark {
   private Counter bytes;
   private long nanos = 1;
 
-  /** The server's buckets: 100 us to 30 s. */
-  private static final Duration[] BUCKETS = {Duration.ofNanos(100_000), Duration.ofNanos(250_000),
-      Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000),
-      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
-      Duration.ofSeconds(30)};
-
   @Setup
   public void setUp() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     percentiles = Timer.builder("p").publishPercentileHistogram().register(registry);
-    buckets = Timer.builder("b").serviceLevelObjectives(BUCKETS).register(registry);
+    buckets = Timer.builder("b").serviceLevelObjectives(HttpMetrics.BUCKETS).register(registry);
     plain = Timer.builder("n").register(registry);
     bytes = Counter.builder("c").register(registry);
     PrometheusMeterRegistry quiet = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     quiet.config().pauseDetector(new NoPauseDetector());
-    noPauseDetector = Timer.builder("b").serviceLevelObjectives(BUCKETS).register(quiet);
+    noPauseDetector = Timer.builder("b").serviceLevelObjectives(HttpMetrics.BUCKETS).register(quiet);
   }
 
   /** A duration that moves around, as request times do: 1 us to about 2 ms. */
