@@ -1,7 +1,6 @@
 package io.hlskit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -140,8 +139,17 @@ class PrivateChannelIT {
         HttpResponse.BodyHandlers.ofFile(segment));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(Files.size(segment)).isGreaterThan(10_000);
-    assertThatThrownBy(() -> Tools.ffprobe("-show_entries", "stream=codec_name", "-of",
-        "csv=p=0", segment.toString())).isInstanceOf(AssertionError.class);
+    // ciphertext is random bytes: ffprobe mostly refuses it, but about one time in a hundred it
+    // takes it for some other format (h263, text); never for the H.264 it hides
+    String probed;
+    try {
+      probed = Tools.ffprobe("-show_entries", "stream=codec_name", "-of", "csv=p=0",
+          segment.toString());
+    } catch (AssertionError refused) {
+      probed = "";
+    }
+    assertThat(probed).as("streams found in the segment read without its key")
+        .doesNotContain("h264");
     // and the public channel's same segment does
     Path clear = dir.resolve("clear.ts");
     HttpClient.newHttpClient().send(HttpRequest.newBuilder(
