@@ -52,4 +52,21 @@ class StorageKeysTest {
     assertThat(StorageKeys.isValidChannelId("canal1")).isTrue();
     assertThat(StorageKeys.isValidChannelId("0-news_en")).isTrue();
   }
+
+  @Test
+  void theCheckAgreesWithThePublishedPattern() {
+    // isValidChannelId is a hand-written loop; CHANNEL_ID is the rule users read
+    String alphabet = "az09_-AZ./ \u00f1\u0000";
+    java.util.Random random = new java.util.Random(42);
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder id = new StringBuilder();
+      int length = random.nextInt(n % 100 == 0 ? 70 : 5);
+      for (int i = 0; i < length; i++) {
+        id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String s = id.toString();
+      assertThat(StorageKeys.isValidChannelId(s)).as("'%s'", s)
+          .isEqualTo(StorageKeys.CHANNEL_ID.matcher(s).matches());
+    }
+  }
 }

@@ -28,13 +28,9 @@ public final class StreamPaths {
     String key = p.substring(1);
     int slash = key.indexOf('/');
     if (slash <= 0 || !StorageKeys.isValidChannelId(key.substring(0, slash))
-        || !StorageKeys.isValidKey(key) || key.indexOf('\uFFFD') >= 0) {
+        || !StorageKeys.isValidKey(key) || key.indexOf('\uFFFD') >= 0
+        || StorageKeys.isReserved(key)) { // no segment may start with '.'
       return Optional.empty();
-    }
-    for (String segment : key.split("/")) {
-      if (segment.startsWith(".")) {
-        return Optional.empty();
-      }
     }
     return Optional.of(key);
   }
