@@ -140,7 +140,8 @@ public final class HlsServer implements AutoCloseable {
             gzip(handler, Predicates.truePredicate(), HlsServer::textResponse))));
     HttpHandler root = errorsAsJson(routes);
     if (registry != null) {
-      root = new HttpMetrics(root, registry, config.store.channels(), viewers);
+      root = new HttpMetrics(root, registry, config.store.channels(), viewers,
+          !config.trustedProxies.isEmpty());
     }
     if (config.accessLog) {
       // combined format, one line per request, to the SLF4J logger io.hlskit.access

@@ -50,15 +50,27 @@ public final class HttpMetrics implements HttpHandler {
   private final MeterRegistry registry;
   private final ChannelCatalog catalog;
   private final Viewers viewers;
+  /**
+   * Whether requests may come through a trusted proxy, which gives each its own client address
+   * on a shared connection; without one, a connection is one client and its address is fixed.
+   */
+  private final boolean proxied;
   /** By kind and status (100-599): found with two array reads, no boxing, no map. */
   private final AtomicReferenceArray<Timer> timers =
       new AtomicReferenceArray<>(Kind.values().length * STATUSES);
   private static final int STATUSES = 500;
   private final Counter[] sent = new Counter[Kind.values().length];
 
+  /**
+   * Records requests handled by {@code next} into {@code registry}.
+   *
+   * @param proxied whether trusted proxies are configured (each request may then carry its own
+   *     client address)
+   */
   public HttpMetrics(HttpHandler next, MeterRegistry registry, ChannelCatalog catalog,
-      Viewers viewers) {
+      Viewers viewers, boolean proxied) {
     this.next = next;
+    this.proxied = proxied;
     this.registry = registry;
     this.catalog = catalog;
     this.viewers = viewers;
@@ -136,8 +148,9 @@ public final class HttpMetrics implements HttpHandler {
     String parameter = sessionParameter(exchange);
     String cookies = parameter == null
         ? exchange.getRequestHeaders().getFirst(Headers.COOKIE) : null;
-    // behind a trusted proxy, one connection carries many clients, each with its own address
-    SocketAddress from = exchange.getSourceAddress();
+    // behind a trusted proxy, one connection carries many clients, each with its own address;
+    // else the connection's address is the client's and need not be asked for (it costs)
+    SocketAddress from = proxied ? exchange.getSourceAddress() : null;
     long now = System.nanoTime();
     Counted last = exchange.getConnection().getAttachment(LAST_COUNTED);
     if (last != null && now - last.at < viewers.refreshNanos()
@@ -197,8 +210,8 @@ public final class HttpMetrics implements HttpHandler {
     Fallback known = exchange.getConnection().getAttachment(CONNECTION_PLAYER);
     if (known == null || !Objects.equals(known.from(), from)) {
       String agent = exchange.getRequestHeaders().getFirst(Headers.USER_AGENT);
-      known = new Fallback(from, "a:" + ExchangeAccess.address(from) + "|"
-          + (agent == null ? "" : Integer.toHexString(agent.hashCode())));
+      known = new Fallback(from, "a:" + ExchangeAccess.address(exchange.getSourceAddress())
+          + "|" + (agent == null ? "" : Integer.toHexString(agent.hashCode())));
       exchange.getConnection().putAttachment(CONNECTION_PLAYER, known);
     }
     return known.player();
