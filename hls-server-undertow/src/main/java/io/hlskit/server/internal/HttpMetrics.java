@@ -84,14 +84,24 @@ public final class HttpMetrics implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     long start = System.nanoTime();
     Kind kind = kind(exchange.getRequestPath());
-    exchange.addExchangeCompleteListener((ex, nextListener) -> {
-      try {
-        record(ex, kind, System.nanoTime() - start);
-      } finally {
-        nextListener.proceed();
+    try {
+      next.handleRequest(exchange);
+    } finally {
+      // A response sent from memory is usually complete by now: recorded at once, with no
+      // listener to allocate and call. Otherwise the exchange was dispatched or waits for I/O,
+      // which only goes on once the root handler has returned, so the listener cannot be late.
+      if (exchange.isComplete()) {
+        record(exchange, kind, System.nanoTime() - start);
+      } else {
+        exchange.addExchangeCompleteListener((ex, nextListener) -> {
+          try {
+            record(ex, kind, System.nanoTime() - start);
+          } finally {
+            nextListener.proceed();
+          }
+        });
       }
-    });
-    next.handleRequest(exchange);
+    }
   }
 
   private static Kind kind(String path) {
