@@ -3,6 +3,8 @@ package io.hlskit.core.channel;
 import io.hlskit.core.StorageException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.internal.Json;
+import io.hlskit.core.linear.LinearTimeline;
+import io.hlskit.core.linear.Schedule;
 import io.hlskit.core.playlist.Resolution;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -29,10 +31,14 @@ import java.util.Optional;
  * @param source the name of the file the channel was made from, when known
  * @param created when the channel was published
  * @param visibility public (the default) or private: who may list and play it
+ * @param schedule for a linear channel, what it plays (see {@link LinearTimeline}); empty for a
+ *     channel on demand. A linear channel has no segments of its own: its renditions are those
+ *     its items share.
  */
 public record ChannelMetadata(String id, String title, Duration duration,
     List<RenditionInfo> renditions, String playlist, Optional<String> poster,
-    Optional<String> source, Instant created, Visibility visibility) {
+    Optional<String> source, Instant created, Visibility visibility,
+    Optional<Schedule> schedule) {
 
   /** The name of a channel's entry playlist, as most HLS packagers write it. */
   public static final String ENTRY_PLAYLIST = "playlist.m3u8";
@@ -50,6 +56,12 @@ public record ChannelMetadata(String id, String title, Duration duration,
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(created, "created");
     Objects.requireNonNull(visibility, "visibility");
+    Objects.requireNonNull(schedule, "schedule");
+  }
+
+  /** Whether it is a linear channel: a schedule played as live HLS. */
+  public boolean isLinear() {
+    return schedule.isPresent();
   }
 
   /** Whether only requests with valid credentials may list and play it. */
@@ -79,6 +91,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);
     m.put("title", title);
+    schedule.ifPresent(sc -> m.put("kind", "linear"));
     m.put("durationSeconds", seconds(duration));
     List<Object> list = new ArrayList<>();
     for (RenditionInfo r : renditions) {
@@ -100,6 +113,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     source.ifPresent(s -> m.put("source", s));
     m.put("created", created.toString());
     m.put("visibility", visibility.jsonName());
+    schedule.ifPresent(sc -> m.put("schedule", sc.toJsonMap()));
     return m;
   }
 
@@ -133,6 +147,20 @@ public record ChannelMetadata(String id, String title, Duration duration,
       }
       if (m.get("visibility") != null) {
         b.visibility(Visibility.parse(string(m, "visibility")));
+      }
+      Object kind = m.get("kind");
+      if (kind != null && !"linear".equals(kind) && !"vod".equals(kind)) {
+        throw new IllegalArgumentException("\"kind\" must be \"vod\" or \"linear\"");
+      }
+      if ("linear".equals(kind)) {
+        if (m.get("schedule") == null) {
+          throw new IllegalArgumentException("a linear channel needs a \"schedule\"");
+        }
+        try {
+          b.schedule(Schedule.fromJsonMap(m.get("schedule"), null));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("schedule." + e.getMessage(), e);
+        }
       }
       Object renditions = m.get("renditions");
       if (renditions != null) {
@@ -204,6 +232,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     private Optional<String> source = Optional.empty();
     private Instant created = Instant.ofEpochMilli(System.currentTimeMillis());
     private Visibility visibility = Visibility.PUBLIC;
+    private Optional<Schedule> schedule = Optional.empty();
 
     private Builder(String id) {
       this.id = id;
@@ -253,9 +282,15 @@ public record ChannelMetadata(String id, String title, Duration duration,
       return this;
     }
 
+    /** Makes it a linear channel playing {@code schedule}; null for a channel on demand. */
+    public Builder schedule(Schedule schedule) {
+      this.schedule = Optional.ofNullable(schedule);
+      return this;
+    }
+
     public ChannelMetadata build() {
       return new ChannelMetadata(id, title, duration, renditions, playlist, poster, source,
-          created, visibility);
+          created, visibility, schedule);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hlskit.core.StorageException;
+import io.hlskit.core.linear.Schedule;
 import io.hlskit.core.playlist.Resolution;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,5 +67,35 @@ class ChannelMetadataTest {
     assertThat(ChannelMetadata.fromJson(old).visibility()).isEqualTo(Visibility.PUBLIC);
     assertThatThrownBy(() -> ChannelMetadata.fromJson(m.toJson().replace("private", "secret")))
         .hasMessageContaining("'public' or 'private'");
+  }
+
+  @Test
+  void aLinearChannelKeepsItsKindAndSchedule() {
+    ChannelMetadata news = ChannelMetadata.builder("news").title("News")
+        .created(Instant.parse("2026-11-28T00:00:00Z"))
+        .schedule(Schedule.of(Instant.parse("2026-11-28T00:00:00Z"), true, "a", "b")).build();
+    assertThat(news.isLinear()).isTrue();
+    assertThat(FULL.isLinear()).isFalse();
+    assertThat(news.toJson()).startsWith("{\"id\":\"news\",\"title\":\"News\",\"kind\":"
+        + "\"linear\",").endsWith("\"schedule\":{\"start\":\"2026-11-28T00:00:00Z\","
+        + "\"loop\":true,\"items\":[{\"channel\":\"a\"},{\"channel\":\"b\"}]}}");
+    assertThat(ChannelMetadata.fromJson(news.toJson())).isEqualTo(news);
+    assertThat(FULL.toJson()).doesNotContain("kind", "schedule");
+  }
+
+  @Test
+  void aBadScheduleSaysWhichField() {
+    String head = "{\"id\":\"news\",\"title\":\"News\",\"durationSeconds\":0,"
+        + "\"playlist\":\"playlist.m3u8\",\"created\":\"2026-11-28T00:00:00Z\",";
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(head + "\"kind\":\"linear\"}"))
+        .isInstanceOf(StorageException.class).hasMessageContaining("needs a \"schedule\"");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(head + "\"kind\":\"live\"}"))
+        .hasMessageContaining("\"kind\" must be");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(head
+        + "\"kind\":\"linear\",\"schedule\":{\"items\":[{\"channel\":\"a\"}]}}"))
+        .hasMessageContaining("schedule.start: missing");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(head + "\"kind\":\"linear\",\"schedule\":"
+        + "{\"start\":\"2026-11-28T00:00:00Z\",\"items\":[{\"channel\":\"A\"}]}}"))
+        .hasMessageContaining("schedule.items[0].channel: 'A' is not a channel id");
   }
 }

@@ -1,0 +1,64 @@
+package io.hlskit.core.linear;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hlskit.core.internal.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ScheduleTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
+
+  @Test
+  void readsWhatItWrites() {
+    Schedule s = Schedule.of(Instant.parse("2026-11-28T00:00:00Z"), false, "a", "b", "a");
+    String json = Json.write(s.toJsonMap());
+    assertThat(json).isEqualTo("{\"start\":\"2026-11-28T00:00:00Z\",\"loop\":false,\"items\":"
+        + "[{\"channel\":\"a\"},{\"channel\":\"b\"},{\"channel\":\"a\"}]}");
+    assertThat(Schedule.fromJsonMap(Json.parse(json), NOW)).isEqualTo(s);
+  }
+
+  @Test
+  void startAndLoopHaveDefaults() {
+    Schedule s = Schedule.fromJsonMap(Json.parse("{\"items\":[{\"channel\":\"a\"}]}"), NOW);
+    assertThat(s.start()).isEqualTo(NOW);
+    assertThat(s.loop()).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"items\":[]}|items: the schedule is empty",
+      "{}|items: expected a list",
+      "[]|schedule: expected an object",
+      "{\"items\":[{\"channel\":\"a\"},{\"channel\":\"Bad Id\"}]}|items[1].channel: 'Bad Id'",
+      "{\"items\":[{\"channel\":\"a\"},{\"title\":\"x\"}]}|items[1].channel: expected a channel",
+      "{\"items\":[\"a\"]}|items[0].channel: expected a channel id",
+      "{\"start\":\"1969-12-31T23:59:59Z\",\"items\":[{\"channel\":\"a\"}]}|start: 1969",
+      "{\"start\":\"2100-01-01T00:00:00Z\",\"items\":[{\"channel\":\"a\"}]}|start: 2100",
+      "{\"start\":\"tomorrow\",\"items\":[{\"channel\":\"a\"}]}|start: 'tomorrow'",
+      "{\"start\":5,\"items\":[{\"channel\":\"a\"}]}|start: expected an ISO 8601",
+      "{\"loop\":\"yes\",\"items\":[{\"channel\":\"a\"}]}|loop: expected true or false"})
+  void badSchedulesAreRefusedNamingTheField(String json, String message) {
+    assertThatThrownBy(() -> Schedule.fromJsonMap(Json.parse(json), NOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void atMostTenThousandItems() {
+    List<Object> items = new ArrayList<>(Collections.nCopies(Schedule.MAX_ITEMS,
+        Map.of("channel", "a")));
+    assertThat(Schedule.fromJsonMap(Map.of("items", items), NOW).items())
+        .hasSize(Schedule.MAX_ITEMS);
+    items.add(Map.of("channel", "a"));
+    assertThatThrownBy(() -> Schedule.fromJsonMap(Map.of("items", items), NOW))
+        .hasMessage("items: 10001 items, more than the 10000 a schedule may hold");
+  }
+}
