@@ -26,6 +26,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -57,6 +58,17 @@ class ExamplesTest {
       assertThat(store.channelMetadata("canal1")).map(ChannelMetadata::title)
           .contains("Canal 1");
     }
+  }
+
+  @Test
+  void aScheduleOfTwoVideosPlaysLive() {
+    String a = WritePlaylists.write();   // 6.006 s + 4.004 s
+    Instant start = Instant.parse("2026-11-28T00:00:00Z");
+    assertThat(LinearChannel.liveAt(a, a, start.minusSeconds(1))).isEmpty();
+    String live = LinearChannel.liveAt(a, a, start.plusSeconds(11)).orElseThrow();
+    assertThat(live).contains("../a/seg_00000.ts", "../a/seg_00001.ts", "../b/seg_00000.ts",
+        "#EXT-X-DISCONTINUITY\n", "#EXT-X-PROGRAM-DATE-TIME:2026-11-28T00:00:10.010Z")
+        .doesNotContain("#EXT-X-ENDLIST", "../b/seg_00001.ts");
   }
 
   @Test
