@@ -1,5 +1,6 @@
 package io.hlskit.core.linear;
 
+import io.hlskit.core.playlist.ByteRange;
 import io.hlskit.core.playlist.InitializationSection;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
@@ -25,9 +26,10 @@ import java.util.Optional;
  * window; {@code EXT-X-MEDIA-SEQUENCE} counts the segments aired since the start and {@code
  * EXT-X-DISCONTINUITY-SEQUENCE} the item changes that left the window, so both only grow while
  * the schedule and its items stay the same. Each item starts with {@code EXT-X-DISCONTINUITY}
- * (except the very first) and {@code EXT-X-PROGRAM-DATE-TIME}. Segment URIs point to the items'
- * own segments (nothing is copied); AES-128 segments get an explicit IV, since theirs came from
- * their own playlist's sequence numbers.
+ * (except the very first) and {@code EXT-X-PROGRAM-DATE-TIME}; an item's own discontinuities
+ * are kept. Segment URIs point to the items' own segments (nothing is copied); encrypted
+ * segments get an explicit IV, since theirs came from their own playlist's sequence numbers, and
+ * byte ranges an explicit offset, since the segment they followed may have left the window.
  *
  * <pre>{@code
  * LinearTimeline t = LinearTimeline.of(schedule, List.of(
@@ -72,6 +74,11 @@ public final class LinearTimeline {
   private final long[] startNanos;
   /** The index of each played item's first segment; one more: the number of segments. */
   private final int[] firstSegment;
+  /**
+   * How many segments of a pass before each index carry {@code EXT-X-DISCONTINUITY} (an item's
+   * start, the first included, or one of its own); one more: the pass's count.
+   */
+  private final int[] changesBefore;
   /** The schedule index of each played item. */
   private final int[] itemIndex;
   private final long passNanos;
@@ -84,6 +91,7 @@ public final class LinearTimeline {
     List<Long> starts = new ArrayList<>();
     List<Integer> firsts = new ArrayList<>();
     List<Integer> items = new ArrayList<>();
+    List<Boolean> changes = new ArrayList<>();
     long at = 0;
     int target = 1;
     boolean independent = true;
@@ -103,8 +111,20 @@ public final class LinearTimeline {
       target = Math.max(target, p.targetDuration());
       independent &= p.independentSegments();
       long sequence = p.mediaSequence();
+      String previousUri = null;
+      long previousEnd = 0;
       for (MediaSegment segment : p.segments()) {
-        all.add(rewrite(segment, s.uriPrefix(), sequence++));
+        changes.add(all.size() == firsts.get(firsts.size() - 1) || segment.discontinuity());
+        MediaSegment moved = rewrite(segment, s.uriPrefix(), sequence++);
+        if (segment.byteRange().isPresent()) {
+          // a range without offset follows the segment before it, which may leave the window
+          ByteRange r = segment.byteRange().get();
+          long offset = r.offset().orElse(segment.uri().equals(previousUri) ? previousEnd : 0);
+          moved = moved.toBuilder().byteRange(ByteRange.of(r.length(), offset)).build();
+          previousEnd = offset + r.length();
+        }
+        previousUri = segment.uri();
+        all.add(moved);
         starts.add(at);
         at = Math.addExact(at, segment.duration().toNanos());
       }
@@ -119,6 +139,10 @@ public final class LinearTimeline {
     this.startNanos = starts.stream().mapToLong(Long::longValue).toArray();
     this.firstSegment = firsts.stream().mapToInt(Integer::intValue).toArray();
     this.itemIndex = items.stream().mapToInt(Integer::intValue).toArray();
+    this.changesBefore = new int[all.size() + 1];
+    for (int i = 0; i < all.size(); i++) {
+      changesBefore[i + 1] = changesBefore[i] + (changes.get(i) ? 1 : 0);
+    }
     this.passNanos = at;
     this.targetDuration = target;
     this.independentSegments = independent;
@@ -173,15 +197,14 @@ public final class LinearTimeline {
     for (long g = first; g <= last; g++) {
       int i = (int) (g % n);
       boolean itemStart = Arrays.binarySearch(firstSegment, 0, firstSegment.length - 1, i) >= 0;
+      boolean change = changesBefore[i + 1] > changesBefore[i];
       MediaSegment s = segments[i];
-      if (itemStart || g == first) {
+      if (itemStart || change || g == first) {
         long startsAt = Math.addExact(Math.multiplyExact(g / n, passNanos), startNanos[i]);
-        MediaSegment.Builder sb = s.toBuilder()
-            .programDateTime(OffsetDateTime.ofInstant(plus(startsAt), ZoneOffset.UTC));
-        if (itemStart && g > 0) {
-          sb.discontinuity(true);
-        }
-        s = sb.build();
+        s = s.toBuilder()
+            .programDateTime(OffsetDateTime.ofInstant(plus(startsAt), ZoneOffset.UTC))
+            .discontinuity(change && g > 0) // the very first segment follows nothing
+            .build();
       }
       b.addSegment(s);
     }
@@ -254,22 +277,19 @@ public final class LinearTimeline {
     return i >= 0 ? i : -i - 2;
   }
 
-  /** How many item changes (discontinuities) come before global segment {@code g}. */
+  /** How many discontinuities come before global segment {@code g}. */
   private long changesBefore(long g) {
     if (g == 0) {
       return 0;
     }
     int n = segments.length;
-    long passes = g / n;
-    int i = (int) (g % n);
-    // item starts at indices below i in this pass, each pass before holding one per item
-    int below = itemOf(i) + (Arrays.binarySearch(firstSegment, i) >= 0 ? 0 : 1);
-    return passes * itemIndex.length + below - 1; // the very first start is no change
+    // every pass holds the same; the very first segment of all carries none
+    return g / n * changesBefore[n] + changesBefore[(int) (g % n)] - 1;
   }
 
   private static MediaSegment rewrite(MediaSegment s, String prefix, long sequence) {
     MediaSegment.Builder b = s.toBuilder().uri(resolve(prefix, s.uri()))
-        .discontinuity(false).programDateTime(null);
+        .discontinuity(false).programDateTime(null); // set per window, from the schedule
     s.map().ifPresent(m -> b.map(new InitializationSection(resolve(prefix, m.uri()),
         m.byteRange())));
     s.key().ifPresent(k -> {

@@ -221,4 +221,29 @@ class LinearTimelineTest {
     assertThatThrownBy(() -> ab(true).playlistAt(START, 0))
         .hasMessageContaining("at least one segment");
   }
+
+  @Test
+  void anItemsOwnDiscontinuitiesAndByteRangesSurviveTheWindow() {
+    // one file in byte ranges, the second range following the first; a discontinuity inside
+    MediaPlaylist ranges = MediaPlaylist.builder()
+        .addSegment(MediaSegment.builder("all.ts", Duration.ofSeconds(2))
+            .byteRange(io.hlskit.core.playlist.ByteRange.of(1000, 0)).build())
+        .addSegment(MediaSegment.builder("all.ts", Duration.ofSeconds(2))
+            .byteRange(io.hlskit.core.playlist.ByteRange.following(500)).build())
+        .addSegment(MediaSegment.builder("x.ts", Duration.ofSeconds(2)).discontinuity(true)
+            .build())
+        .endList(true).build();
+    LinearTimeline t = LinearTimeline.of(Schedule.of(START, true, "r"),
+        List.of(new LinearTimeline.Source(0, ranges, "../r/")));
+    MediaPlaylist p = at(t, 3, 1); // the second range alone
+    assertThat(p.segments().get(0).byteRange().orElseThrow().offset()).contains(1000L);
+    MediaPlaylist q = at(t, 5, 2);
+    assertThat(q.segments().get(1).discontinuity()).isTrue();
+    assertThat(q.discontinuitySequence()).isZero();
+    // one pass later: the pass's own discontinuity and the item's restart have both left
+    MediaPlaylist r = at(t, 6 + 3, 1);
+    assertThat(r.mediaSequence()).isEqualTo(4);
+    assertThat(r.discontinuitySequence()).isEqualTo(2);
+    assertThat(r.segments().get(0).discontinuity()).isFalse();
+  }
 }
