@@ -1,6 +1,8 @@
 package io.hlskit.core.linear;
 
 import io.hlskit.core.StorageKeys;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.RenditionInfo;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -8,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What a linear channel plays: stored channels one after another from {@code start}, again from
@@ -148,5 +152,49 @@ public record Schedule(Instant start, boolean loop, List<Item> items) {
       }
     }
     return new Schedule(start, l == null || (Boolean) l, items);
+  }
+
+  /**
+   * Checks that every item can be played in this schedule: a stored channel on demand (not a
+   * linear one), with each rendition of the first item under the same name, playlist and
+   * codecs, so that a player switching renditions finds them across item changes.
+   *
+   * @param channels looks a channel up by id, such as {@code catalog::get}
+   * @return the first item's channel, whose renditions the linear channel offers
+   * @throws IllegalArgumentException naming the item ({@code items[2].channel}) and the
+   *     rendition that is wrong
+   */
+  public ChannelMetadata requirePlayable(Function<String, Optional<ChannelMetadata>> channels) {
+    ChannelMetadata first = null;
+    for (int i = 0; i < items.size(); i++) {
+      String id = items.get(i).channel();
+      String field = "items[" + i + "].channel: '" + id + "'";
+      ChannelMetadata c = channels.apply(id).orElseThrow(() -> new IllegalArgumentException(
+          field + " is not a stored channel; publish it first or leave it out"));
+      if (c.isLinear()) {
+        throw new IllegalArgumentException(field + " is a linear channel; a schedule plays"
+            + " channels on demand only");
+      }
+      if (first == null) {
+        first = c;
+        continue;
+      }
+      if (!c.playlist().equals(first.playlist())) {
+        throw new IllegalArgumentException(field + " starts at '" + c.playlist() + "', the"
+            + " first item at '" + first.playlist() + "'; items must share one layout");
+      }
+      for (RenditionInfo r : first.renditions()) {
+        RenditionInfo match = c.renditions().stream().filter(x -> x.name().equals(r.name()))
+            .findFirst().orElseThrow(() -> new IllegalArgumentException(field + " has no"
+                + " rendition '" + r.name() + "', which the first item has; transcode it with"
+                + " the same profile or ladder"));
+        if (!match.playlist().equals(r.playlist()) || !match.codecs().equals(r.codecs())) {
+          throw new IllegalArgumentException(field + ": rendition '" + r.name() + "' is "
+              + match.playlist() + " " + match.codecs() + ", the first item's " + r.playlist()
+              + " " + r.codecs() + "; items must share codecs to play as one stream");
+        }
+      }
+    }
+    return first;
   }
 }

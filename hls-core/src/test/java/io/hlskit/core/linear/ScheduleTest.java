@@ -3,12 +3,15 @@ package io.hlskit.core.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.internal.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,5 +63,35 @@ class ScheduleTest {
     items.add(Map.of("channel", "a"));
     assertThatThrownBy(() -> Schedule.fromJsonMap(Map.of("items", items), NOW))
         .hasMessage("items: 10001 items, more than the 10000 a schedule may hold");
+  }
+
+  private static ChannelMetadata vod(String id, String... codecs) {
+    return ChannelMetadata.builder(id).addRendition(new RenditionInfo("720p",
+        "720p/index.m3u8", Optional.empty(), 1_500_000, 0, List.of(codecs))).build();
+  }
+
+  @Test
+  void itemsMustBeStoredChannelsOnDemandWithTheFirstOnesRenditions() {
+    Map<String, ChannelMetadata> stored = Map.of(
+        "a", vod("a", "avc1.64001f", "mp4a.40.2"),
+        "b", vod("b", "avc1.64001f", "mp4a.40.2"),
+        "hevc", vod("hevc", "hvc1.1.6.L93.B0", "mp4a.40.2"),
+        "small", ChannelMetadata.builder("small").addRendition(new RenditionInfo("360p",
+            "360p/index.m3u8", Optional.empty(), 500_000, 0, List.of())).build(),
+        "news", ChannelMetadata.builder("news").schedule(Schedule.of(NOW, true, "a")).build());
+    java.util.function.Function<String, Optional<ChannelMetadata>> lookup =
+        id -> Optional.ofNullable(stored.get(id));
+    assertThat(Schedule.of(NOW, true, "a", "b", "a").requirePlayable(lookup).id())
+        .isEqualTo("a");
+    assertThatThrownBy(() -> Schedule.of(NOW, true, "a", "gone").requirePlayable(lookup))
+        .hasMessage("items[1].channel: 'gone' is not a stored channel; publish it first or"
+            + " leave it out");
+    assertThatThrownBy(() -> Schedule.of(NOW, true, "a", "news").requirePlayable(lookup))
+        .hasMessageContaining("items[1].channel: 'news' is a linear channel");
+    assertThatThrownBy(() -> Schedule.of(NOW, true, "a", "b", "small").requirePlayable(lookup))
+        .hasMessageContaining("items[2].channel: 'small' has no rendition '720p'");
+    assertThatThrownBy(() -> Schedule.of(NOW, true, "a", "hevc").requirePlayable(lookup))
+        .hasMessageContaining("items[1].channel: 'hevc': rendition '720p'")
+        .hasMessageContaining("share codecs");
   }
 }
