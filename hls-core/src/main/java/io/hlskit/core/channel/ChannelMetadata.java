@@ -153,8 +153,9 @@ public record ChannelMetadata(String id, String title, Duration duration,
         throw new IllegalArgumentException("\"kind\" must be \"vod\" or \"linear\"");
       }
       if ("linear".equals(kind)) {
-        if (m.get("schedule") == null) {
-          throw new IllegalArgumentException("a linear channel needs a \"schedule\"");
+        if (!(m.get("schedule") instanceof Map)) {
+          throw new IllegalArgumentException("a linear channel needs a \"schedule\": an object"
+              + " with start, loop and items");
         }
         try {
           b.schedule(Schedule.fromJsonMap(m.get("schedule"), null));

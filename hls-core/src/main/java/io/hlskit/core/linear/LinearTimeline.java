@@ -192,14 +192,13 @@ public final class LinearTimeline {
     }
     long first = Math.max(0, last - window + 1);
     MediaPlaylist.Builder b = MediaPlaylist.builder().targetDuration(targetDuration)
-        .mediaSequence(first).discontinuitySequence(changesBefore(first))
+        .mediaSequence(first).discontinuitySequence(discontinuitiesBefore(first))
         .independentSegments(independentSegments).endList(ended);
     for (long g = first; g <= last; g++) {
       int i = (int) (g % n);
-      boolean itemStart = Arrays.binarySearch(firstSegment, 0, firstSegment.length - 1, i) >= 0;
-      boolean change = changesBefore[i + 1] > changesBefore[i];
+      boolean change = changesBefore[i + 1] > changesBefore[i]; // item starts are changes
       MediaSegment s = segments[i];
-      if (itemStart || change || g == first) {
+      if (change || g == first) {
         long startsAt = Math.addExact(Math.multiplyExact(g / n, passNanos), startNanos[i]);
         s = s.toBuilder()
             .programDateTime(OffsetDateTime.ofInstant(plus(startsAt), ZoneOffset.UTC))
@@ -278,7 +277,7 @@ public final class LinearTimeline {
   }
 
   /** How many discontinuities come before global segment {@code g}. */
-  private long changesBefore(long g) {
+  private long discontinuitiesBefore(long g) {
     if (g == 0) {
       return 0;
     }
