@@ -155,8 +155,8 @@ public record Schedule(Instant start, boolean loop, List<Item> items) {
   }
 
   /**
-   * Checks that every item can be played in this schedule: a stored channel on demand (not a
-   * linear one), with each rendition of the first item under the same name, playlist and
+   * Checks that every item can be played in this schedule: a stored public channel on demand
+   * (not a linear one), with each rendition of the first item under the same name, playlist and
    * codecs, so that a player switching renditions finds them across item changes.
    *
    * @param channels looks a channel up by id, such as {@code catalog::get}
@@ -174,6 +174,10 @@ public record Schedule(Instant start, boolean loop, List<Item> items) {
       if (c.isLinear()) {
         throw new IllegalArgumentException(field + " is a linear channel; a schedule plays"
             + " channels on demand only");
+      }
+      if (c.isPrivate()) {
+        throw new IllegalArgumentException(field + " is private; a schedule plays public"
+            + " channels, whose segments every viewer of the linear channel may fetch");
       }
       if (first == null) {
         first = c;

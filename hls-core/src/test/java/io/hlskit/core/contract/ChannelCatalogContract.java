@@ -7,6 +7,7 @@ import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelEvent;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.linear.Schedule;
 import io.hlskit.core.playlist.Resolution;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.MediaStore;
@@ -147,6 +148,25 @@ public abstract class ChannelCatalogContract {
     // channel.json lands, so more events than these two are allowed in between
     assertThat(events.get(0).type()).isEqualTo(ChannelEvent.Type.ADDED);
     assertThat(events.get(events.size() - 1)).isEqualTo(ChannelEvent.removed("elsewhere"));
+  }
+
+  @Test
+  void aLinearChannelIsItsMetadataAloneAndIsListedEverywhere() {
+    publish(store, metadata("a", "A", "2026-11-25T10:00:00Z"));
+    ChannelMetadata linear = ChannelMetadata.builder("news").title("News")
+        .duration(Duration.ofSeconds(4)).created(Instant.parse("2026-11-25T11:00:00Z"))
+        .schedule(Schedule.of(Instant.parse("2026-11-25T12:00:00Z"), true, "a", "a")).build();
+
+    try (ChannelDraft d = store.draft("news")) {
+      d.publish(linear); // no object but channel.json
+    }
+
+    assertThat(catalog().get("news")).contains(linear);
+    outside.channels().refresh(); // another instance on the same storage
+    assertThat(outside.channels().get("news")).contains(linear);
+    assertThat(store.deleteChannel("news")).isTrue();
+    assertThat(catalog().get("news")).isEmpty();
+    assertThat(catalog().get("a")).isPresent();
   }
 
   @Test

@@ -78,7 +78,9 @@ class ScheduleTest {
         "hevc", vod("hevc", "hvc1.1.6.L93.B0", "mp4a.40.2"),
         "small", ChannelMetadata.builder("small").addRendition(new RenditionInfo("360p",
             "360p/index.m3u8", Optional.empty(), 500_000, 0, List.of())).build(),
-        "news", ChannelMetadata.builder("news").schedule(Schedule.of(NOW, true, "a")).build());
+        "news", ChannelMetadata.builder("news").schedule(Schedule.of(NOW, true, "a")).build(),
+        "secret", ChannelMetadata.builder("secret").visibility(
+            io.hlskit.core.channel.Visibility.PRIVATE).build());
     java.util.function.Function<String, Optional<ChannelMetadata>> lookup =
         id -> Optional.ofNullable(stored.get(id));
     assertThat(Schedule.of(NOW, true, "a", "b", "a").requirePlayable(lookup).id())
@@ -93,5 +95,7 @@ class ScheduleTest {
     assertThatThrownBy(() -> Schedule.of(NOW, true, "a", "hevc").requirePlayable(lookup))
         .hasMessageContaining("items[1].channel: 'hevc': rendition '720p'")
         .hasMessageContaining("share codecs");
+    assertThatThrownBy(() -> Schedule.of(NOW, true, "secret", "a").requirePlayable(lookup))
+        .hasMessageContaining("items[0].channel: 'secret' is private");
   }
 }
