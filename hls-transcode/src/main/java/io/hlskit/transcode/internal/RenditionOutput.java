@@ -10,6 +10,7 @@ import io.hlskit.core.TranscodeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -39,6 +40,8 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 final class RenditionOutput implements AutoCloseable {
   /** Frames and packets waiting for a rendition's thread: a few, so memory stays bounded. */
   private static final int QUEUE = 8;
+  /** The most audio packets held back for the pictures to catch up: about 20 s of AAC. */
+  private static final int MAX_HELD_AUDIO = 1000;
 
   /**
    * The renditions' threads, shared by every transcode and kept a minute when idle: a thread
@@ -99,6 +102,15 @@ final class RenditionOutput implements AutoCloseable {
   private SegmentCuts cuts;
   private String codecs;
   private Path playlist;
+  /**
+   * Audio packets not yet known to end before the pictures do: the sound ends with the picture,
+   * so that channels played one after another (a linear channel) never overlap their sound and
+   * players lining items up by their first picture see time stamps that only grow; held packets
+   * are freed in {@link #close} if the rendition fails.
+   */
+  private final ArrayDeque<AVPacket> heldAudio = new ArrayDeque<>();
+  /** Where the pictures handed to the encoder end, in its time base; none yet: MIN_VALUE. */
+  private long videoEnd = Long.MIN_VALUE;
 
   RenditionOutput(Source source, long bitrate, AVCodecContext audioEncoder) {
     this.source = source;
@@ -330,14 +342,50 @@ final class RenditionOutput implements AutoCloseable {
       if (encoder != null) {
         encode(null);
       }
+      releaseAudio(true);
       Libav.check(av_write_trailer(out), "finishing the HLS output", name);
       return true;
     } else if (w.picture() != null) {
       encodePicture(w);
-    } else {
+      videoEnd = Math.max(videoEnd, w.pts() + source.frameDurationTicks());
+      releaseAudio(false);
+    } else if (videoStream == null) {
       write(w.audio(), audioEncoder, audioStream);
+    } else {
+      AVPacket held = av_packet_alloc();
+      av_packet_move_ref(held, w.audio());
+      heldAudio.add(held);
+      releaseAudio(false);
     }
     return false;
+  }
+
+  /**
+   * Writes the held audio that ends before the pictures' end; at the end, drops the rest (at
+   * most a few AAC frames past the last picture, which the channel's duration leaves out too).
+   */
+  private void releaseAudio(boolean end) {
+    while (!heldAudio.isEmpty()) {
+      AVPacket p = heldAudio.peek();
+      // The next channel's sound starts with the encoder's priming, one frame before its
+      // picture: a packet is kept when it ends that long before the picture does. And a file
+      // whose picture stops long before its sound goes on having its sound written.
+      long endWithPriming = p.pts() + p.duration() + audioEncoder.initial_padding();
+      boolean beforeVideoEnd = heldAudio.size() > MAX_HELD_AUDIO || videoEnd != Long.MIN_VALUE
+          && av_compare_ts(endWithPriming, audioEncoder.time_base(), videoEnd,
+              encoder.time_base()) <= 0;
+      if (!beforeVideoEnd && !end) {
+        return;
+      }
+      heldAudio.poll();
+      try {
+        if (beforeVideoEnd) {
+          write(p, audioEncoder, audioStream);
+        }
+      } finally {
+        av_packet_free(p);
+      }
+    }
   }
 
   private void encodePicture(Work w) {
@@ -405,6 +453,9 @@ final class RenditionOutput implements AutoCloseable {
     }
     for (Work w; (w = queue.poll()) != null; ) {
       w.free();
+    }
+    for (AVPacket p; (p = heldAudio.poll()) != null; ) {
+      av_packet_free(p);
     }
     if (videoPacket != null) {
       av_packet_free(videoPacket);
