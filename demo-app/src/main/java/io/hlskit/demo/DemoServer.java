@@ -5,6 +5,7 @@ import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.QueuedIngestService;
+import io.hlskit.core.linear.LinearTimeline;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.HlsHandlers;
 import io.hlskit.server.HlsServer;
@@ -54,11 +55,12 @@ final class DemoServer implements AutoCloseable {
    * @param managementPort where {@code /metrics} and health live alone (0: any free port);
    *     null serves {@code /metrics} on the main port
    * @param accessLog whether each request is logged (combined format, logger io.hlskit.access)
+   * @param linearWindow how many segments linear channels' media playlists list
    */
   record Options(String host, int port, String adminToken, long maxUploadBytes,
       Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
       List<String> trustedProxies, Path webDirectory, AccessPolicy access,
-      Integer managementPort, boolean accessLog) {
+      Integer managementPort, boolean accessLog, int linearWindow) {
 
     /** Options with {@code adminToken} as the only credential. */
     Options(String host, int port, String adminToken, long maxUploadBytes,
@@ -73,21 +75,29 @@ final class DemoServer implements AutoCloseable {
         Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
         List<String> trustedProxies, Path webDirectory, AccessPolicy access) {
       this(host, port, adminToken, maxUploadBytes, uploadDirectory, workDirectory,
-          allowedOrigins, trustedProxies, webDirectory, access, null, false);
+          allowedOrigins, trustedProxies, webDirectory, access, null, false,
+          LinearTimeline.DEFAULT_WINDOW);
     }
 
     /** These options with {@code /metrics} and health on a port of their own. */
     Options withManagementPort(Integer managementPort) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog);
+          accessLog, linearWindow);
     }
 
     /** These options with the access log on or off. */
     Options withAccessLog(boolean accessLog) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog);
+          accessLog, linearWindow);
+    }
+
+    /** These options with linear channels' playlists listing {@code segments} each. */
+    Options withLinearWindow(int segments) {
+      return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
+          workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
+          accessLog, segments);
     }
 
     AccessPolicy policy() {
@@ -138,7 +148,8 @@ final class DemoServer implements AutoCloseable {
           .host(o.host())
           .port(o.port())
           .meterRegistry(metrics.registry)
-          .accessLog(o.accessLog());
+          .accessLog(o.accessLog())
+          .linearWindow(o.linearWindow());
       if (o.managementPort() == null) {
         builder.mount("/metrics", metrics.scrape());
       }

@@ -12,7 +12,8 @@ import picocli.CommandLine;
 @Command(name = "hlskit-demo", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The hlskit IPTV demo: HLS channels in a vertical feed.",
-    subcommands = {ServeCommand.class, ConvertCommand.class, TokenCommand.class})
+    subcommands = {ServeCommand.class, ConvertCommand.class, LinearCommand.class,
+        TokenCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -21,7 +22,7 @@ public final class Main implements Runnable {
     // convert draws a progress bar on a terminal: only warnings may interrupt it (set before
     // the first logger exists; -Dorg.slf4j.simpleLogger.defaultLogLevel=info brings them back)
     if (args.length > 0 && (args[0].equals("convert") && System.console() != null
-        || args[0].equals("token"))
+        || args[0].equals("token") || args[0].equals("linear"))
         && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
@@ -42,7 +43,8 @@ public final class Main implements Runnable {
       "(region)", "(--s3-region or HLS_S3_REGION)",
       "(endpoint)", "(--s3-endpoint or HLS_S3_ENDPOINT)",
       "the Redis URL given to the builder", "the Redis URL (--redis-url or HLS_REDIS_URL)",
-      "the Redis URL given to attach()", "the Redis URL (--redis-url or HLS_REDIS_URL)");
+      "the Redis URL given to attach()", "the Redis URL (--redis-url or HLS_REDIS_URL)",
+      "the linear window must", "--linear-window (HLS_LINEAR_WINDOW) must");
 
   /** A library message with its builder settings named as the demo's options. */
   static String withOptions(String message) {

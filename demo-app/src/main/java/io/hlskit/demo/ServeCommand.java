@@ -89,6 +89,11 @@ final class ServeCommand implements Callable<Integer> {
           + " (HLS_ACCESS_LOG; default ${DEFAULT-VALUE})")
   boolean accessLog;
 
+  @Option(names = "--linear-window", defaultValue = "${env:HLS_LINEAR_WINDOW:-6}",
+      description = "how many segments a linear channel's live playlists list, 1 to 1000"
+          + " (HLS_LINEAR_WINDOW; default ${DEFAULT-VALUE})")
+  int linearWindow;
+
   @Option(names = "--max-upload-mb", defaultValue = "${env:HLS_MAX_UPLOAD_MB:-2048}",
       description = "the largest upload taken, in MiB (HLS_MAX_UPLOAD_MB; default"
           + " ${DEFAULT-VALUE})")
@@ -148,7 +153,8 @@ final class ServeCommand implements Callable<Integer> {
         port, adminToken, maxUploadMegabytes * 1024 * 1024, storageOptions.uploadDirectory(),
         storageOptions.workDirectory(), allowedOrigins == null ? List.of() : allowedOrigins,
         trustedProxies == null ? List.of() : trustedProxies, dev ? webDirectory : null,
-        access).withManagementPort(managementPort).withAccessLog(accessLog), metrics);
+        access).withManagementPort(managementPort).withAccessLog(accessLog)
+        .withLinearWindow(linearWindow), metrics);
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());

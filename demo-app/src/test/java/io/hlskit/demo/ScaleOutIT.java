@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The scale-out story with the packaged jar: two {@code serve --storage s3 --chat redis}
  * processes on one bucket (S3Proxy in this JVM) and one real redis-server. A video uploaded
  * through A is listed and played through B at once (a Redis notice, not B's 60 s listing); chat
- * clients on A and B see each other and the same counts; with A stopped B keeps serving; with
+ * clients on A and B see each other and the same counts; a linear channel made through A gives
+ * the same live playlist through B; with A stopped B keeps serving; with
  * Redis restarted the chat on B works again.
  */
 class ScaleOutIT {
@@ -79,6 +80,27 @@ class ScaleOutIT {
             "-of", "csv=p=0", baseB + "/streams/canal1/playlist.m3u8").strip());
         assertThat(duration).isBetween(3.8, 4.2);
 
+        // a linear channel made through A plays the same live playlist through B
+        HttpResponse<String> linear = http.send(HttpRequest.newBuilder(URI.create(baseA
+                + "/api/linear")).header("Authorization", "Bearer " + TOKEN)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"news\",\"title\":\"News\","
+                + "\"schedule\":{\"items\":[{\"channel\":\"canal1\"},{\"channel\":"
+                + "\"canal1\"}]}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(linear.statusCode()).as(linear.body()).isEqualTo(201);
+        String media = JSON.readTree(linear.body()).get("renditions").get(0).get("playlist")
+            .asText();
+        awaitJson(baseB + "/api/channels", list -> list.size() == 2, Duration.ofSeconds(10), b);
+        boolean same = false;
+        String fromA = "";
+        String fromB = "";
+        for (int i = 0; i < 5 && !same; i++) { // a segment may start between the two requests
+          fromA = get(baseA + media);
+          fromB = get(baseB + media);
+          same = fromA.equals(fromB) && fromA.contains("#EXTINF");
+        }
+        assertThat(fromB).as("the same second on both instances").isEqualTo(fromA);
+        assertThat(same).isTrue();
+
         // chat across the instances: messages and counts
         ChatClient ana = new ChatClient(baseA, "canal1").join("ana");
         ChatClient ben = new ChatClient(baseB, "canal1").join("ben");
@@ -123,6 +145,11 @@ class ScaleOutIT {
             .contains("hola desde B").contains("de vuelta");
       }
     }
+  }
+
+  private String get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private int status(String url) throws Exception {

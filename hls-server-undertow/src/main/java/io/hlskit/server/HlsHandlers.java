@@ -39,7 +39,8 @@ public final class HlsHandlers {
   /**
    * Objects of the store's listed channels, open to everyone: {@code /{channel}/{file}} below
    * the mount point, with media types, ETags, conditional and Range requests; local files go out
-   * with {@code sendfile}.
+   * with {@code sendfile}. Linear channels' playlists are computed from the clock ({@link
+   * io.hlskit.core.linear.LinearPlaylists}, listening to the store's catalog while it lives).
    */
   public static HttpHandler streams(MediaStore store) {
     return streams(store, AccessPolicy.readOnly());
@@ -52,9 +53,9 @@ public final class HlsHandlers {
   }
 
   /**
-   * The REST API over {@code store}: {@code /health}, {@code /channels}, {@code /channels/{id}}
-   * and {@code /jobs/{id}} below the mount point; uploads and deletes as the builder's access
-   * policy allows.
+   * The REST API over {@code store}: {@code /health}, {@code /channels}, {@code /channels/{id}},
+   * {@code /linear} and {@code /jobs/{id}} below the mount point; uploads, linear channels and
+   * deletes as the builder's access policy allows.
    */
   public static ApiBuilder api(MediaStore store) {
     return new ApiBuilder(Objects.requireNonNull(store, "store"));

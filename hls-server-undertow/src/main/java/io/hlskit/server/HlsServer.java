@@ -7,6 +7,8 @@ import io.hlskit.core.channel.ChannelEvent;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.IngestService;
+import io.hlskit.core.linear.LinearPlaylists;
+import io.hlskit.core.linear.LinearTimeline;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.ApiHandler;
 import io.hlskit.server.internal.Audience;
@@ -71,7 +73,9 @@ import org.xnio.Options;
  * origins, errors as JSON, the timeouts against slow clients, and a graceful shutdown. Who may
  * upload, delete, watch and chat is the {@link AccessPolicy}'s to say ({@link JwtAccessPolicy}
  * for JSON Web Tokens); private channels' segment keys are answered at {@code
- * /api/keys/{channel}/{key}} to whoever the policy lets watch.
+ * /api/keys/{channel}/{key}} to whoever the policy lets watch. Linear channels ({@code POST
+ * /api/linear}) are served as live streams computed from the clock over their items' segments,
+ * the same on every instance ({@link Builder#linearWindow}).
  *
  * <p>Thread-safe; {@link #close} drains requests in flight for up to five seconds, then stops,
  * and may be called any number of times. It closes what the server made itself (the default
@@ -91,6 +95,7 @@ public final class HlsServer implements AutoCloseable {
   private GracefulShutdownHandler graceful;
   private ChannelCatalog.Registration roomCloser;
   private ServerMetrics metrics;
+  private LinearPlaylists linear;
   private int port;
   private boolean closed;
 
@@ -120,15 +125,16 @@ public final class HlsServer implements AutoCloseable {
     MeterRegistry registry = config.meterRegistry;
     ChatStats chatStats = registry == null ? ChatStats.NONE : ChatStats.into(registry);
     Viewers viewers = registry == null ? null : new Viewers(config.viewerWindow.toNanos());
+    LinearPlaylists live = LinearPlaylists.of(config.store, config.linearWindow);
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", new Cors(config.allowedOrigins, "GET, HEAD",
-            gzip(new StreamsHandler(config.store, config.access, config.sendDeadline),
+            gzip(new StreamsHandler(config.store, config.access, config.sendDeadline, live),
                 Predicates.suffixes(".m3u8"), Predicates.truePredicate())))
-        .addPrefixPath("/api", new Cors(config.allowedOrigins, "GET, HEAD, POST, DELETE",
+        .addPrefixPath("/api", new Cors(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
             gzip(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
                     config.ingest, config.access, config.maxUploadBytes,
                     config.uploadDirectory,
-                    viewers == null ? null : new Audience(viewers, chatStats))),
+                    viewers == null ? null : new Audience(viewers, chatStats), live)),
                 Predicates.truePredicate(), Predicates.truePredicate())))
         .addExactPath("/ws/chat", new OriginCheck(config.allowedOrigins, Handlers.websocket(
             new ChatEndpoint(chat, config.store.channels(), config.access, config.chatLimits,
@@ -168,11 +174,13 @@ public final class HlsServer implements AutoCloseable {
     try {
       u.start();
     } catch (RuntimeException e) {
+      live.close();
       throw new HlsException("cannot listen on " + config.host + ":" + config.port + " ("
           + e.getMessage() + "); is another server using the port? Choose another with port()",
           e);
     }
     undertow = u;
+    linear = live;
     if (registry != null) {
       // the rows follow the viewers at least twice per window
       metrics = new ServerMetrics(registry, config.store.channels(), viewers, chatStats,
@@ -283,6 +291,9 @@ public final class HlsServer implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
+    if (linear != null) {
+      linear.close();
+    }
     if (undertow != null) {
       graceful.shutdown();
       try {
@@ -320,6 +331,7 @@ public final class HlsServer implements AutoCloseable {
     private MeterRegistry meterRegistry;
     private Duration viewerWindow = Duration.ofSeconds(30);
     private boolean accessLog;
+    private int linearWindow = LinearTimeline.DEFAULT_WINDOW;
 
     private Builder() {}
 
@@ -533,6 +545,20 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
+     * How many segments a linear channel's media playlists list (1 to 1000; six by default): a
+     * longer window lets players start further behind the live edge and ride out longer
+     * stalls, at the cost of larger playlists.
+     */
+    public Builder linearWindow(int segments) {
+      if (segments < 1 || segments > 1000) {
+        throw new IllegalArgumentException("the linear window must be 1 to 1000 segments: "
+            + segments);
+      }
+      this.linearWindow = segments;
+      return this;
+    }
+
+    /**
      * The server, configured as this builder is now; later changes to the builder do not reach
      * it.
      *
@@ -565,6 +591,7 @@ public final class HlsServer implements AutoCloseable {
       c.meterRegistry = meterRegistry;
       c.viewerWindow = viewerWindow;
       c.accessLog = accessLog;
+      c.linearWindow = linearWindow;
       return c;
     }
   }

@@ -9,6 +9,8 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.ingest.IngestJob;
 import io.hlskit.core.ingest.IngestService;
+import io.hlskit.core.linear.LinearPlaylists;
+import io.hlskit.core.linear.LinearTimeline;
 import io.hlskit.core.store.MediaStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -18,6 +20,7 @@ import io.undertow.util.Methods;
 import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * The REST API below its mount point: {@code /health} (with {@code /health/live} and {@code
  * /health/ready} for orchestrators), {@code /channels} (list, upload), {@code
  * /channels/{id}} (read, delete), {@code /channels/{id}/chat/...} (moderation, {@link
- * ChatModeration}), {@code /jobs/{id}} and {@code /keys/{channel}/{key}} ({@link KeysHandler}),
+ * ChatModeration}), {@code /linear} and {@code /linear/{id}} ({@link LinearApi}), {@code
+ * /jobs/{id}} and {@code /keys/{channel}/{key}} ({@link KeysHandler}),
  * routed by Undertow's {@link RoutingHandler}.
  * Storage, uploads and the chat broker block, so those routes leave the I/O thread.
  */
@@ -48,15 +52,17 @@ public final class ApiHandler implements HttpHandler {
    * @param uploadDirectory where uploads are spooled before the ingest service takes them
    * @param audience who watches and chats in which channel, for the channel objects; null
    *     without metrics
+   * @param linear what linear channels play now and next; null to make one over the store
    */
   public record Settings(MediaStore store, ChatBroker chat, String streamsPath,
       IngestService ingest, AccessPolicy access, long maxUploadBytes, Path uploadDirectory,
-      Audience audience) {
+      Audience audience, LinearPlaylists linear) {
 
     /** Settings without viewer counts. */
     public Settings(MediaStore store, ChatBroker chat, String streamsPath, IngestService ingest,
         AccessPolicy access, long maxUploadBytes, Path uploadDirectory) {
-      this(store, chat, streamsPath, ingest, access, maxUploadBytes, uploadDirectory, null);
+      this(store, chat, streamsPath, ingest, access, maxUploadBytes, uploadDirectory, null,
+          null);
     }
   }
 
@@ -68,6 +74,7 @@ public final class ApiHandler implements HttpHandler {
   private final AccessPolicy access;
   private final UploadHandler uploads;
   private final Audience audience;
+  private final LinearPlaylists linear;
   private final HttpHandler routes;
   private Probe lastProbe;
 
@@ -79,14 +86,16 @@ public final class ApiHandler implements HttpHandler {
     this.ingest = s.ingest();
     this.access = s.access();
     this.audience = s.audience();
+    this.linear = s.linear() != null ? s.linear() : LinearPlaylists.of(s.store());
     this.uploads = new UploadHandler(s.ingest(), catalog, s.access(), s.maxUploadBytes(),
         s.uploadDirectory());
     RoutingHandler r = new RoutingHandler(false);
     getAndHead(r, "/health", blocking(this::health)); // the storage probe may block
     getAndHead(r, "/health/live", ApiHandler::live);
     getAndHead(r, "/health/ready", blocking(this::health));
-    getAndHead(r, "/channels", this::list);
-    getAndHead(r, "/channels/{id}", this::one);
+    // what a linear channel plays is laid out from the store the first time it is asked
+    getAndHead(r, "/channels", blocking(this::list));
+    getAndHead(r, "/channels/{id}", blocking(this::one));
     getAndHead(r, "/jobs/{id}", this::job);
     KeysHandler keys = new KeysHandler(s.store(), s.access());
     getAndHead(r, "/keys/{channel}/{key}", blocking(exchange -> keys.key(exchange,
@@ -94,6 +103,7 @@ public final class ApiHandler implements HttpHandler {
     r.post("/channels", blocking(uploads::upload));
     r.delete("/channels/{id}", blocking(this::delete));
     new ChatModeration(catalog, chat, access).route(r, ApiHandler::blocking);
+    new LinearApi(s.store(), s.access(), this::channel).route(r, ApiHandler::blocking);
     r.setInvalidMethodHandler(ApiHandler::methodNotAllowed);
     r.setFallbackHandler(exchange -> Responses.error(exchange, 404, "not_found",
         "no API at /api" + abbreviate(exchange.getRelativePath())));
@@ -112,7 +122,8 @@ public final class ApiHandler implements HttpHandler {
   private static void methodNotAllowed(HttpServerExchange exchange) {
     String path = exchange.getRelativePath();
     exchange.getResponseHeaders().put(Headers.ALLOW, path.startsWith("/channels")
-        ? "GET, HEAD, POST, DELETE" : "GET, HEAD");
+        ? "GET, HEAD, POST, DELETE" : path.equals("/linear") ? "POST"
+        : path.startsWith("/linear/") ? "PUT" : "GET, HEAD");
     Responses.error(exchange, 405, "method_not_allowed",
         exchange.getRequestMethod() + " is not supported on /api" + abbreviate(path));
   }
@@ -265,7 +276,33 @@ public final class ApiHandler implements HttpHandler {
       Map<String, Object> rendition = (Map<String, Object>) r;
       rendition.put("playlist", base + rendition.get("playlist"));
     }
+    c.put("live", m.isLinear());
+    if (m.isLinear()) {
+      Instant now = Instant.now();
+      try {
+        c.put("nowPlaying", airing(linear.onAir(m, now)));
+        c.put("next", airing(linear.next(m, now)));
+      } catch (StorageException e) {
+        LOG.warn("what linear channel {} plays is unknown: {}", m.id(), e.getMessage());
+        c.put("nowPlaying", null);
+        c.put("next", null);
+      }
+    }
     return c;
+  }
+
+  /** An item on air as the API shows it: channel, title, start and end; null for none. */
+  private Map<String, Object> airing(Optional<LinearTimeline.Airing> airing) {
+    if (airing.isEmpty()) {
+      return null;
+    }
+    LinearTimeline.Airing a = airing.get();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("channel", a.channel());
+    m.put("title", catalog.get(a.channel()).map(ChannelMetadata::title).orElse(a.channel()));
+    m.put("start", a.start().toString());
+    m.put("end", a.end().toString());
+    return m;
   }
 
   static String abbreviate(String s) {

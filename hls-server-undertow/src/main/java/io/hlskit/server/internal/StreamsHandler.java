@@ -7,6 +7,7 @@ import io.hlskit.core.access.AccessRequest;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.crypto.ContentKey;
+import io.hlskit.core.linear.LinearPlaylists;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
@@ -28,6 +29,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.Date;
 import java.util.Deque;
 import java.util.Map;
@@ -49,6 +51,9 @@ import org.xnio.channels.StreamSinkChannel;
  * worker thread. Every answer that carries an object also has a deadline (a grace period plus
  * its length at a minimum rate, {@link SendDeadline}); a client still reading then is cut off,
  * which also frees a worker held by a slow read from a remote store.
+ *
+ * <p>A linear channel's playlists are computed from the clock ({@link LinearStreams}); its
+ * poster is stored, and its segments are its items'.
  */
 public final class StreamsHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsHandler.class);
@@ -72,17 +77,25 @@ public final class StreamsHandler implements HttpHandler {
   private final ChannelCatalog catalog;
   private final AccessPolicy access;
   private final SendDeadline deadline;
+  private final LinearStreams linear;
   private final Map<String, Small> small = new ConcurrentHashMap<>();
 
   public StreamsHandler(MediaStore store, AccessPolicy access) {
-    this(store, access, SendDeadline.DEFAULT);
+    this(store, access, SendDeadline.DEFAULT, LinearPlaylists.of(store));
   }
 
-  public StreamsHandler(MediaStore store, AccessPolicy access, SendDeadline deadline) {
+  /**
+   * A handler of {@code store}'s channels.
+   *
+   * @param linear the playlists of linear channels, built over {@code store}
+   */
+  public StreamsHandler(MediaStore store, AccessPolicy access, SendDeadline deadline,
+      LinearPlaylists linear) {
     this.store = store;
     this.catalog = store.channels();
     this.access = access;
     this.deadline = deadline;
+    this.linear = new LinearStreams(linear, Clock.systemUTC());
   }
 
   @Override
@@ -205,6 +218,10 @@ public final class StreamsHandler implements HttpHandler {
     }
     if (Responses.refused(exchange, access.mayWatch(ExchangeAccess.of(exchange),
         published.get()))) {
+      return;
+    }
+    if (published.get().isLinear() && MediaTypes.forKey(relative).equals(MediaTypes.PLAYLIST)) {
+      linear.serve(exchange, published.get(), relative, head);
       return;
     }
     if (published.get().isPrivate() && servePrivate(exchange, key.get(), head)) {
