@@ -315,6 +315,67 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void onDemandTheBarSeeksTheKeysControlAndShareCopiesTheDeepLink() {
+    WebDriver browser = browser("profile-controls");
+    try {
+      browser.get(base + "/#canal2");
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+      String section = "section[data-id=canal2]";
+      wait.until(d -> ((Number) js.executeScript("const v = document.querySelector('" + section
+          + " video'); return v && !v.paused ? v.currentTime : 0;")).doubleValue() > 0.3);
+
+      // dragged to 5 s: the video goes there
+      js.executeScript("const bar = document.querySelector('" + section + " input.progress');"
+          + " bar.value = '5'; bar.dispatchEvent(new Event('input', { bubbles: true }));");
+      wait.until(d -> ((Number) js.executeScript("return document.querySelector('" + section
+          + " video').currentTime")).doubleValue() >= 4.9);
+      assertThat((String) js.executeScript("return document.querySelector('" + section
+          + " input.progress').getAttribute('aria-valuetext')")).endsWith("of 0:08");
+
+      // m unmutes and mutes; the button says which, with an icon drawn as SVG
+      String pressed = "return document.querySelector('" + section
+          + " button.sound').getAttribute('aria-pressed')";
+      assertThat(js.executeScript(pressed)).isEqualTo("false");
+      browser.findElement(By.id("feed")).sendKeys("m");
+      wait.until(d -> "true".equals(js.executeScript(pressed)));
+      assertThat((Boolean) js.executeScript("return !!document.querySelector('" + section
+          + " button.sound svg')")).isTrue();
+      browser.findElement(By.id("feed")).sendKeys("m");
+      wait.until(d -> "false".equals(js.executeScript(pressed)));
+
+      // share: the channel's deep link goes to the clipboard (watched here, not read back:
+      // a headless browser's clipboard needs a permission prompt)
+      js.executeScript("window.copied = null; navigator.clipboard.writeText ="
+          + " (text) => { window.copied = text; return Promise.resolve(); };");
+      browser.findElement(By.cssSelector(section + " button.share")).click();
+      wait.until(d -> js.executeScript("return window.copied") != null);
+      assertThat((String) js.executeScript("return window.copied")).isEqualTo(base + "/#canal2");
+      assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Link copied");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void theFeedAndTheAdminPageHaveNoSeriousAccessibilityProblem() throws Exception {
+    WebDriver browser = browser("profile-axe");
+    try {
+      browser.get(base + "/#canal1");
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+      wait.until(d -> d.findElement(By.cssSelector("section[data-id=canal1] select.quality"))
+          .isDisplayed());
+      assertThat(Tools.seriousAccessibilityViolations(browser)).as("the feed").isEmpty();
+
+      browser.get(base + "/admin.html");
+      wait.until(d -> d.findElement(By.name("token")).isDisplayed());
+      assertThat(Tools.seriousAccessibilityViolations(browser)).as("the admin page").isEmpty();
+    } finally {
+      browser.quit();
+    }
+  }
+
   private static boolean isPaused(JavascriptExecutor js, int index) {
     return (Boolean) js.executeScript(
         "return document.querySelectorAll('video')[arguments[0]].paused", index);

@@ -136,6 +136,22 @@ class LinearChannelIT {
       new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> ((Number) js.executeScript(
           "const v = " + video + "; return v && !v.paused ? v.currentTime : 0;"))
           .doubleValue() > 0.5);
+      // joined at the live edge: a few segments of 1 s behind the newest, not at the window's start
+      double behind = ((Number) js.executeScript("const v = " + video + "; return"
+          + " v.seekable.end(v.seekable.length - 1) - v.currentTime;")).doubleValue();
+      assertThat(behind).as("seconds behind the live edge").isLessThan(4.5);
+      // marked live, with what plays now and next; no bar to seek in a live stream
+      String section = "section[data-id=news]";
+      assertThat((String) js.executeScript("return document.querySelector('" + section
+          + " .live-badge').textContent")).isEqualTo("LIVE");
+      assertThat((Boolean) js.executeScript("return !!document.querySelector('" + section
+          + " input.progress')")).isFalse();
+      String meta = "return document.querySelector('" + section + " .meta').textContent";
+      new WebDriverWait(browser, Duration.ofSeconds(10))
+          .withMessage(() -> "now and next, shown as: " + js.executeScript(meta))
+          .until(d -> ((String) js.executeScript(meta))
+              .matches("Now: Video (uno|dos) · Next: Video (uno|dos) at \\d?\\d:\\d\\d.*"));
+      String firstLine = (String) js.executeScript(meta);
       // 12 s of wall time hold three item changes at 4 s per item
       List<Double> times = new ArrayList<>();
       long end = System.nanoTime() + Duration.ofSeconds(12).toNanos();
@@ -157,6 +173,11 @@ class LinearChannelIT {
           .isGreaterThan(10.0);
       Object error = js.executeScript("const v = " + video + "; return v.error && v.error.code");
       assertThat(error).as("the video element's error").isNull();
+      // the feed's list refresh (every 5 s) moves now and next on as items change
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .until(d -> !firstLine.equals(js.executeScript(meta)));
+      assertThat(Tools.seriousAccessibilityViolations(browser)).as("a linear channel's screen")
+          .isEmpty();
     } finally {
       browser.quit();
     }

@@ -190,7 +190,9 @@ class PrivateChannelIT {
       js.executeScript("document.querySelector('section[data-id=privado]').scrollIntoView()");
       wait.until(d -> playing(js, "privado") > 1.0);
       assertThat((String) js.executeScript("return document.querySelector("
-          + "'section[data-id=privado] h2').textContent")).startsWith("🔒");
+          + "'section[data-id=privado] h2').textContent")).startsWith("Private: ");
+      assertThat((Boolean) js.executeScript("return !!document.querySelector("
+          + "'section[data-id=privado] h2 .private svg')")).as("the lock icon").isTrue();
       assertThat((String) js.executeScript("return document.getElementById('account')"
           + ".textContent")).contains("Ana", "Sign out");
 

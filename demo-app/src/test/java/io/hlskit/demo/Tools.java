@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -60,6 +62,40 @@ final class Tools {
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     return new ChromeDriver(service, options);
+  }
+
+  /**
+   * What axe-core (Deque's, injected into the page) finds of serious or critical impact on the
+   * page as it is now: one line per rule broken, with the elements that break it.
+   */
+  @SuppressWarnings("unchecked")
+  static List<String> seriousAccessibilityViolations(WebDriver browser) throws IOException {
+    String axe;
+    try (var in = Tools.class.getResourceAsStream("/axe.min.js")) {
+      if (in == null) {
+        throw new AssertionError("axe.min.js is not on the test classpath"
+            + " (com.deque.html.axe-core:selenium)");
+      }
+      axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    js.executeScript(axe);
+    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+    List<Map<String, Object>> violations = (List<Map<String, Object>>) js.executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+        + "axe.run(document, { resultTypes: ['violations'] })"
+        + ".then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,"
+        + " targets: v.nodes.map(n => n.target.join(' ')) }))))"
+        + ".catch(e => done([{ id: 'axe-failed', impact: 'critical', help: String(e),"
+        + " targets: [] }]));");
+    List<String> serious = new ArrayList<>();
+    for (Map<String, Object> v : violations) {
+      if ("serious".equals(v.get("impact")) || "critical".equals(v.get("impact"))) {
+        serious.add(v.get("impact") + " " + v.get("id") + ": " + v.get("help") + " "
+            + v.get("targets"));
+      }
+    }
+    return serious;
   }
 
   static void requireFfprobe() {

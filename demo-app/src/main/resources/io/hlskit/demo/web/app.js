@@ -4,6 +4,9 @@
 
 import { Chat } from './chat.js';
 import { authHeaders, claims, signIn, signOut, token } from './auth.js';
+import { icon } from './icons.js';
+import { liveBadge, nowAndNext, progressBar, shareButton } from './controls.js';
+import { el } from './dom.js';
 
 const feed = document.getElementById('feed');
 const chat = new Chat(document.getElementById('chat'));
@@ -15,13 +18,6 @@ const REFRESH_MS = 5000;
 const entries = new Map();
 let current = null;
 let muted = true;
-
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  Object.assign(node, props);
-  for (const child of children) node.append(child);
-  return node;
-}
 
 function formatDuration(seconds) {
   const s = Math.round(seconds);
@@ -46,7 +42,8 @@ function renderEmpty() {
 }
 
 function createEntry(channel) {
-  const video = el('video', { muted: true, playsInline: true, loop: true, preload: 'none' });
+  const video = el('video', { muted: true, playsInline: true, loop: !channel.live,
+    preload: 'none' });
   video.setAttribute('playsinline', '');
   const sound = el('button', { className: 'sound', type: 'button' });
   // the quality: "Auto" lets hls.js pick by bandwidth; a height pins one rendition
@@ -54,18 +51,17 @@ function createEntry(channel) {
   quality.setAttribute('aria-label', 'Quality');
   quality.append(el('option', { value: '-1', textContent: 'Auto' }));
   quality.hidden = true;
-  const paused = el('div', { className: 'paused', textContent: '❚❚', hidden: true });
-  const meta = [formatDuration(channel.durationSeconds)];
-  if (channel.renditions.length > 0) {
-    meta.push(channel.renditions.map((r) => r.name).join(' · '));
-  }
+  const paused = el('div', { className: 'paused', hidden: true }, [icon('pause')]);
   const title = el('h2', { textContent: channel.title });
   if (channel.visibility === 'private') {
-    title.prepend(el('span', { className: 'private', textContent: '🔒 ', title: 'Private' }));
+    title.prepend(el('span', { className: 'private', title: 'Private' }, [icon('lock'),
+      el('span', { className: 'visually-hidden', textContent: 'Private: ' })]));
   }
+  if (channel.live) title.prepend(liveBadge());
+  const meta = el('p', { className: 'meta', textContent: describe(channel) });
   // shown when the server refuses to play it: signed out, or a token that ran out
   const locked = el('div', { className: 'locked', hidden: true }, [
-    el('p', { textContent: '🔒 Private channel' }),
+    el('p', {}, [icon('lock'), ' Private channel']),
     el('p', { className: 'hint', textContent: 'Sign in to watch it.' }),
   ]);
   const section = el('section', { className: 'channel' }, [
@@ -74,11 +70,11 @@ function createEntry(channel) {
     locked,
     sound,
     quality,
-    el('div', { className: 'info' }, [
-      title,
-      el('p', { className: 'meta', textContent: meta.join(' — ') }),
-    ]),
+    shareButton(channel, showNotice),
+    el('div', { className: 'info' }, [title, meta]),
   ]);
+  // on demand, a bar along the bottom to move through the video; live is joined at its edge
+  if (!channel.live) section.append(progressBar(video, channel.durationSeconds));
   section.dataset.id = channel.id;
   section.setAttribute('aria-label', channel.title);
   if (channel.poster) section.style.backgroundImage = `url("${encodeURI(channel.poster)}")`;
@@ -88,7 +84,7 @@ function createEntry(channel) {
     if (!channel.poster) section.classList.add('no-poster');
   }
 
-  const entry = { channel, section, video, hls: null, sound, paused, quality, locked };
+  const entry = { channel, section, video, hls: null, sound, paused, quality, locked, meta };
   quality.addEventListener('click', (e) => e.stopPropagation());
   quality.addEventListener('change', () => {
     if (entry.hls) entry.hls.currentLevel = Number(quality.value); // -1: automatic again
@@ -106,8 +102,27 @@ function createEntry(channel) {
   return entry;
 }
 
+/** The line under a channel's title: length and renditions, or what a linear one plays. */
+function describe(channel) {
+  if (channel.live) return nowAndNext(channel);
+  const meta = [formatDuration(channel.durationSeconds)];
+  if (channel.renditions.length > 0) {
+    meta.push(channel.renditions.map((r) => r.name).join(' · '));
+  }
+  return meta.join(' — ');
+}
+
+let noticeTimer = null;
+/** A short notice in the status line ("Link copied"). */
+function showNotice(text) {
+  showStatus(text);
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => showStatus(''), 3000);
+}
+
 function updateSoundButton(entry) {
-  entry.sound.textContent = muted ? '🔇 Tap for sound' : '🔊 Sound on';
+  entry.sound.replaceChildren(icon(muted ? 'sound-off' : 'sound-on'),
+    el('span', { textContent: muted ? 'Tap for sound' : 'Sound on' }));
   entry.sound.setAttribute('aria-pressed', String(!muted));
 }
 
@@ -203,6 +218,11 @@ function detach(entry) {
 
 function play(entry) {
   entry.video.muted = muted;
+  const hls = entry.hls;
+  if (entry.channel.live && hls && hls.liveSyncPosition
+      && entry.video.currentTime < hls.liveSyncPosition - 10) {
+    entry.video.currentTime = hls.liveSyncPosition; // back from a pause: to the live edge
+  }
   const attempt = entry.video.play();
   if (attempt) {
     attempt.catch(() => {
@@ -295,10 +315,14 @@ async function refresh() {
   }
   if (channels.length > 0) feed.querySelector('.empty')?.remove();
   for (const channel of channels) {
-    if (!entries.has(channel.id)) {
+    const known = entries.get(channel.id);
+    if (!known) {
       const entry = createEntry(channel);
       entries.set(channel.id, entry);
       feed.append(entry.section);
+    } else if (channel.live) {
+      known.channel = channel; // now and next move on
+      known.meta.textContent = describe(channel);
     }
   }
   renderEmpty();

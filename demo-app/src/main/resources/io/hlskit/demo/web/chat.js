@@ -3,18 +3,12 @@
 // network is set with textContent: a message is data, never markup.
 
 import { claims, token } from './auth.js';
+import { el } from './dom.js';
 
 const NAME_KEY = 'hlskit.username';
 /** Error codes that mean: choose another name. */
 const NAME_REFUSED = new Set(['bad_username', 'reserved_username', 'username_taken']);
 const MAX_SHOWN = 100;
-
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  Object.assign(node, props);
-  for (const child of children) node.append(child);
-  return node;
-}
 
 export class Chat {
   constructor(root) {

@@ -3,6 +3,7 @@
 // form; the server checks it. Names and messages are set with textContent: data, never markup.
 
 import { signIn } from './auth.js';
+import { el } from './dom.js';
 
 const channel = document.getElementById('mod-channel');
 const slow = document.getElementById('mod-slow');
@@ -11,13 +12,6 @@ const muted = document.getElementById('mod-muted');
 const status = document.getElementById('mod-status');
 const tokenInput = document.querySelector('#upload [name=token]');
 const MUTE_SECONDS = 600;
-
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  Object.assign(node, props);
-  for (const child of children) node.append(child);
-  return node;
-}
 
 function token() {
   const t = tokenInput.value.trim();
