@@ -11,7 +11,8 @@
 # how a change moved hlskit, against the same nginx. BASELINE_JWT_SECRET=... starts the baseline
 # with JWT access checks, BASELINE_METRICS=1 with a metrics registry (give BASELINE_JAR the same
 # jar to measure what they cost). EXPRESS=0 leaves Express out. ROUNDS=n measures n times in
-# turn and gives medians.
+# turn and gives medians; RESTART=1 starts the JVMs afresh for each round; WHAT=playlist (or
+# segments) measures only that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-benchmarks/target/benchmarks.jar}
@@ -85,20 +86,25 @@ await_server() {
 }
 
 # hlskit on port 18082, its JVM on core 0 too
-taskset -c 0 java -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18082 \
-  > "$work/hlskit.log" 2>&1 &
-hlskit_pid=$!
-await_server 18082
-await_server 18081
-servers="nginx hlskit"
-
+start_hlskit() {
+  taskset -c 0 java -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18082 \
+    > "$work/hlskit.log" 2>&1 &
+  hlskit_pid=$!
+  await_server 18082
+}
 # an older build of hlskit, when given, on port 18084 and core 0 as well
-if [ -n "${BASELINE_JAR:-}" ]; then
+start_baseline() {
   HLS_JWT_SECRET="${BASELINE_JWT_SECRET:-}" HLS_METRICS="${BASELINE_METRICS:-}" \
     taskset -c 0 java -cp "$BASELINE_JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
     > "$work/baseline.log" 2>&1 &
   baseline_pid=$!
   await_server 18084
+}
+start_hlskit
+await_server 18081
+servers="nginx hlskit"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  start_baseline
   servers="$servers baseline"
 fi
 
@@ -178,26 +184,51 @@ port() {
   case "$1" in nginx) echo 18081;; hlskit) echo 18082;; express) echo 18083;; baseline) echo 18084;; esac
 }
 
+# WHAT=segments or WHAT=playlist measures only that (default: both)
+WHAT=${WHAT:-segments playlist}
+
 # warm every server (page cache; the JIT of the JVM and of Node): C2 needs about half a minute
 # of load on one core to settle, and a compiler still at work steals the shared core 0 from
 # whichever server is being measured, so every server gets the same WARMUP seconds
-for server in $servers; do
-  taskset -c 1 wrk -t1 -c16 -d"${WARMUP}s" -s "$work/random.lua" "http://127.0.0.1:$(port "$server")" >/dev/null
-  taskset -c 1 wrk -t1 -c16 -d"$((WARMUP / 3))s" "http://127.0.0.1:$(port "$server")/streams/canal1/playlist.m3u8" >/dev/null
-done
+warm() {
+  for server in "$@"; do
+    local playlist_seconds=$WARMUP
+    if [[ "$WHAT" == *segments* ]]; then
+      taskset -c 1 wrk -t1 -c16 -d"${WARMUP}s" -s "$work/random.lua" "http://127.0.0.1:$(port "$server")" >/dev/null
+      playlist_seconds=$((WARMUP / 3))
+    fi
+    taskset -c 1 wrk -t1 -c16 -d"${playlist_seconds}s" "http://127.0.0.1:$(port "$server")/streams/canal1/playlist.m3u8" >/dev/null
+  done
+}
+warm $servers
 
 # ROUNDS (default 1) measures every server in turn that many times: quote the medians, and the
-# median of the per-round ratios, which a slow minute of the machine moves less than one run
+# median of the per-round ratios, which a slow minute of the machine moves less than one run.
+# RESTART=1 starts the JVMs (hlskit and the baseline) afresh before each round after the first:
+# two starts of one jar can differ by several percent (code layout, JIT decisions), so the
+# median over rounds then compares builds, not two particular JVMs.
 for round in $(seq 1 "${ROUNDS:-1}"); do
   [ "${ROUNDS:-1}" -gt 1 ] && echo "round $round"
-  for c in 16 128; do
-    for server in $servers; do
-      run "$server" "$(port "$server")" "$c" "$work/random.lua" segments
-    done
-  done
-  for c in 16 128; do
-    for server in $servers; do
-      run "$server" "$(port "$server")" "$c" /streams/canal1/playlist.m3u8 playlist
+  if [ "${RESTART:-0}" = 1 ] && [ "$round" -gt 1 ]; then
+    kill "$hlskit_pid"; wait "$hlskit_pid" 2>/dev/null || true
+    start_hlskit
+    jvms=hlskit
+    if [ -n "${BASELINE_JAR:-}" ]; then
+      kill "$baseline_pid"; wait "$baseline_pid" 2>/dev/null || true
+      start_baseline
+      jvms="$jvms baseline"
+    fi
+    warm $jvms
+  fi
+  for what in $WHAT; do
+    for c in 16 128; do
+      for server in $servers; do
+        if [ "$what" = segments ]; then
+          run "$server" "$(port "$server")" "$c" "$work/random.lua" segments
+        else
+          run "$server" "$(port "$server")" "$c" /streams/canal1/playlist.m3u8 playlist
+        fi
+      done
     done
   done
 done
@@ -206,7 +237,7 @@ done
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 for other in $servers; do
   [ "$other" = hlskit ] && continue
-  for what in segments playlist; do
+  for what in $WHAT; do
     for c in 16 128; do
       h="$work/hlskit-$what-$c"
       o="$work/$other-$what-$c"

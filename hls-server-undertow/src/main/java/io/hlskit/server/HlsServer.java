@@ -127,10 +127,10 @@ public final class HlsServer implements AutoCloseable {
     Viewers viewers = registry == null ? null : new Viewers(config.viewerWindow.toNanos());
     LinearPlaylists live = LinearPlaylists.of(config.store, config.linearWindow);
     PathHandler routes = Handlers.path()
-        .addPrefixPath("/streams", new Cors(config.allowedOrigins, "GET, HEAD",
+        .addPrefixPath("/streams", Cors.wrap(config.allowedOrigins, "GET, HEAD",
             gzip(new StreamsHandler(config.store, config.access, config.sendDeadline, live),
                 Predicates.suffixes(".m3u8"), Predicates.truePredicate())))
-        .addPrefixPath("/api", new Cors(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
+        .addPrefixPath("/api", Cors.wrap(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
             gzip(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
                     config.ingest, config.access, config.maxUploadBytes,
                     config.uploadDirectory,
@@ -142,7 +142,7 @@ public final class HlsServer implements AutoCloseable {
     routes.addPrefixPath("/", exchange -> Responses.error(exchange, 404, "not_found",
         "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
     config.mounts.forEach((prefix, handler) -> routes.addPrefixPath(prefix,
-        new Cors(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
+        Cors.wrap(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
             gzip(handler, Predicates.truePredicate(), HlsServer::textResponse))));
     HttpHandler root = errorsAsJson(routes);
     if (registry != null) {
@@ -155,7 +155,10 @@ public final class HlsServer implements AutoCloseable {
       root = new AccessLogHandler(root, accessLog::info, "combined",
           HlsServer.class.getClassLoader());
     }
-    graceful = Handlers.gracefulShutdown(new TrustedProxies(config.trustedProxies, root));
+    if (!config.trustedProxies.isEmpty()) { // without proxies it would only pass requests on
+      root = new TrustedProxies(config.trustedProxies, root);
+    }
+    graceful = Handlers.gracefulShutdown(root);
     int idleMs = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout.toMillis());
     Undertow u = Undertow.builder()
         .addHttpListener(config.port, config.host)
