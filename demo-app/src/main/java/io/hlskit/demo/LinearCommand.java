@@ -7,6 +7,7 @@ import io.hlskit.core.linear.LinearChannels;
 import io.hlskit.core.linear.Schedule;
 import io.hlskit.core.store.MediaStore;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -69,7 +70,8 @@ final class LinearCommand implements Callable<Integer> {
       }
       Instant from;
       try {
-        from = start == null || start.isBlank() ? Instant.now() : Instant.parse(start.strip());
+        from = start == null || start.isBlank() ? Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            : Instant.parse(start.strip());
       } catch (DateTimeParseException e) {
         return fail("--start '" + start + "' is not an ISO 8601 instant such as"
             + " 2026-12-01T20:00:00Z");

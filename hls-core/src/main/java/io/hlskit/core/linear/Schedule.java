@@ -157,7 +157,7 @@ public record Schedule(Instant start, boolean loop, List<Item> items) {
   /**
    * Checks that every item can be played in this schedule: a stored public channel on demand
    * (not a linear one), with each rendition of the first item under the same name, playlist and
-   * codecs, so that a player switching renditions finds them across item changes.
+   * codecs (levels aside), so that a player switching renditions finds them across item changes.
    *
    * @param channels looks a channel up by id, such as {@code catalog::get}
    * @return the first item's channel, whose renditions the linear channel offers
@@ -192,7 +192,7 @@ public record Schedule(Instant start, boolean loop, List<Item> items) {
             .findFirst().orElseThrow(() -> new IllegalArgumentException(field + " has no"
                 + " rendition '" + r.name() + "', which the first item has; transcode it with"
                 + " the same profile or ladder"));
-        if (!match.playlist().equals(r.playlist()) || !match.codecs().equals(r.codecs())) {
+        if (!match.playlist().equals(r.playlist()) || !sameCodecs(match.codecs(), r.codecs())) {
           throw new IllegalArgumentException(field + ": rendition '" + r.name() + "' is "
               + match.playlist() + " " + match.codecs() + ", the first item's " + r.playlist()
               + " " + r.codecs() + "; items must share codecs to play as one stream");
@@ -200,5 +200,42 @@ public record Schedule(Instant start, boolean loop, List<Item> items) {
       }
     }
     return first;
+  }
+
+  /**
+   * Whether two renditions' codecs play as one stream: the same codecs, profiles and constraints;
+   * levels may differ (a portrait and a landscape video of one profile get different H.264
+   * levels, and decoders take any level of the profile they were set up for).
+   */
+  static boolean sameCodecs(List<String> a, List<String> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!withoutLevel(a.get(i)).equals(withoutLevel(b.get(i)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code avc1.64001f} as {@code avc1.6400}; {@code hvc1.1.6.L93.B0} as {@code hvc1.1.6.B0}. */
+  private static String withoutLevel(String codec) {
+    String c = codec.strip();
+    if ((c.startsWith("avc1.") || c.startsWith("avc3.")) && c.length() == 11) {
+      return c.substring(0, 9);
+    }
+    if (c.startsWith("hvc1.") || c.startsWith("hev1.")) {
+      StringBuilder out = new StringBuilder();
+      for (String part : c.split("\\.")) {
+        boolean level = part.length() > 1 && (part.charAt(0) == 'L' || part.charAt(0) == 'H')
+            && part.substring(1).chars().allMatch(Character::isDigit);
+        if (!level) {
+          out.append(out.length() == 0 ? "" : ".").append(part);
+        }
+      }
+      return out.toString();
+    }
+    return c;
   }
 }

@@ -98,4 +98,25 @@ class ScheduleTest {
     assertThatThrownBy(() -> Schedule.of(NOW, true, "secret", "a").requirePlayable(lookup))
         .hasMessageContaining("items[0].channel: 'secret' is private");
   }
+
+  @Test
+  void codecsMatchWhateverTheirLevel() {
+    assertThat(Schedule.sameCodecs(List.of("avc1.64001e", "mp4a.40.2"),
+        List.of("avc1.640015", "mp4a.40.2"))).as("High at 3.0 and 2.1").isTrue();
+    assertThat(Schedule.sameCodecs(List.of("avc1.64001e"), List.of("avc1.42c01e")))
+        .as("High and Baseline").isFalse();
+    assertThat(Schedule.sameCodecs(List.of("hvc1.1.6.L93.B0"), List.of("hvc1.1.6.L120.B0")))
+        .isTrue();
+    assertThat(Schedule.sameCodecs(List.of("hvc1.1.6.L93.B0"), List.of("hvc1.2.4.L93.B0")))
+        .as("Main and Main 10").isFalse();
+    assertThat(Schedule.sameCodecs(List.of("avc1.64001e", "mp4a.40.2"),
+        List.of("avc1.64001e", "mp4a.40.5"))).as("AAC-LC and HE-AAC").isFalse();
+    assertThat(Schedule.sameCodecs(List.of("avc1.64001e"), List.of("avc1.64001e", "mp4a.40.2")))
+        .as("one without sound").isFalse();
+    Map<String, ChannelMetadata> stored = Map.of(
+        "landscape", vod("landscape", "avc1.64001e", "mp4a.40.2"),
+        "square", vod("square", "avc1.640015", "mp4a.40.2"));
+    assertThat(Schedule.of(NOW, true, "landscape", "square")
+        .requirePlayable(id -> Optional.ofNullable(stored.get(id))).id()).isEqualTo("landscape");
+  }
 }

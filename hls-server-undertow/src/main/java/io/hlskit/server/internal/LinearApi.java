@@ -17,6 +17,7 @@ import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -111,7 +112,8 @@ final class LinearApi {
       return;
     }
     try {
-      schedule = Schedule.fromJsonMap(body.get("schedule"), Instant.now());
+      schedule = Schedule.fromJsonMap(body.get("schedule"),
+          Instant.now().truncatedTo(ChronoUnit.SECONDS)); // a start a person can read
     } catch (IllegalArgumentException e) {
       badRequest(exchange, "schedule." + e.getMessage());
       return;
