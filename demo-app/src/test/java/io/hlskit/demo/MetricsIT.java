@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.contract.Eventually;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.transcode.Profile;
@@ -51,9 +52,12 @@ class MetricsIT {
   @BeforeAll
   static void serve() {
     Path streams = dir.resolve("streams");
-    demo = DemoServer.start(new StorageOptions.Storage(FileSystemMediaStore.at(streams),
-        streams.toString()), new DemoServer.Options("127.0.0.1", 0, null, 50_000_000,
-            dir.resolve("uploads"), dir.resolve("work"), List.of(), List.of(), null));
+    // the store times its operations into the demo's registry, as serve opens it
+    DemoMetrics metrics = new DemoMetrics();
+    demo = DemoServer.start(new StorageOptions.Storage(FileSystemMediaStore.builder(streams)
+        .meterRegistry(metrics.registry).build(), streams.toString()), new InMemoryChatBroker(),
+        List.of(), new DemoServer.Options("127.0.0.1", 0, null, 50_000_000,
+            dir.resolve("uploads"), dir.resolve("work"), List.of(), List.of(), null), metrics);
     base = "http://127.0.0.1:" + demo.server.port();
     Path input = dir.resolve("in.mp4");
     SampleVideo.write(input, SampleVideo.Spec.mp4(320, 180, 2));
@@ -161,7 +165,8 @@ class MetricsIT {
         queried.add(m.group());
       }
       assertThat(queried).contains("hlskit_channel_viewers", "hlskit_chat_sessions",
-          "hlskit_http_requests_seconds_bucket", "hlskit_transcode_seconds_count");
+          "hlskit_http_requests_seconds_bucket", "hlskit_transcode_seconds_count",
+          "hlskit_storage_seconds_count");
       assertThat(scraped).as("what the demo exposes").containsAll(queried);
     } finally {
       ws.abort();
