@@ -129,7 +129,7 @@ public final class ApiHandler implements HttpHandler {
   }
 
   /** A parameter of the route's template, such as {@code id} of {@code /channels/{id}}. */
-  private static String pathParam(HttpServerExchange exchange, String name) {
+  static String pathParam(HttpServerExchange exchange, String name) {
     PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
     return match == null ? "" : match.getParameters().getOrDefault(name, "");
   }

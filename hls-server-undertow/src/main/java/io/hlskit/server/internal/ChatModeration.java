@@ -12,7 +12,6 @@ import io.hlskit.core.chat.ChatRules;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
-import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -63,7 +62,7 @@ final class ChatModeration {
 
   /** The channel, when it exists and the caller may moderate it; else answered already. */
   private Optional<ChannelMetadata> moderated(HttpServerExchange exchange) {
-    String id = param(exchange, "id");
+    String id = ApiHandler.pathParam(exchange, "id");
     Optional<ChannelMetadata> channel = StorageKeys.isValidChannelId(id) ? catalog.get(id)
         : Optional.empty();
     if (channel.isEmpty()) {
@@ -105,7 +104,7 @@ final class ChatModeration {
       return;
     }
     try {
-      chat.deleteMessage(channel.get().id(), param(exchange, "messageId"));
+      chat.deleteMessage(channel.get().id(), ApiHandler.pathParam(exchange, "messageId"));
       exchange.setStatusCode(204);
       exchange.endExchange();
     } catch (HlsException e) {
@@ -238,8 +237,4 @@ final class ChatModeration {
     return j;
   }
 
-  private static String param(HttpServerExchange exchange, String name) {
-    PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
-    return match == null ? "" : match.getParameters().getOrDefault(name, "");
-  }
 }

@@ -10,9 +10,9 @@ import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.ObjectStream;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.Methods;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -69,13 +69,7 @@ final class KeysHandler {
           + " is not " + ContentKey.LENGTH + " bytes; publish the channel again");
       return;
     }
-    exchange.setStatusCode(200);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
-    exchange.setResponseContentLength(key.length);
-    if (exchange.getRequestMethod().toString().equals("HEAD")) {
-      exchange.endExchange();
-    } else {
-      exchange.getResponseSender().send(ByteBuffer.wrap(key));
-    }
+    Responses.bytes(exchange, key, exchange.getRequestMethod().equals(Methods.HEAD));
   }
 }

@@ -13,7 +13,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
-import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -54,10 +53,8 @@ final class LinearApi {
 
   void route(RoutingHandler r, Function<ChatModeration.Blocking, HttpHandler> blocking) {
     r.post("/linear", blocking.apply(exchange -> publish(exchange, null)));
-    r.put("/linear/{id}", blocking.apply(exchange -> {
-      PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
-      publish(exchange, match.getParameters().getOrDefault("id", ""));
-    }));
+    r.put("/linear/{id}", blocking.apply(exchange ->
+        publish(exchange, ApiHandler.pathParam(exchange, "id"))));
   }
 
   /** Creates ({@code pathId} null) or creates or replaces linear channel {@code pathId}. */

@@ -11,7 +11,6 @@ import io.hlskit.core.store.MediaTypes;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -70,13 +69,6 @@ final class LinearStreams {
         ? "max-age=" + Math.max(1, media.targetDuration() / 2) : MediaTypes.CACHE_REVALIDATE;
     out.put(Headers.CACHE_CONTROL, channel.isPrivate() ? "private, " + cache : cache);
     out.put(Headers.CONTENT_TYPE, MediaTypes.PLAYLIST);
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    exchange.setStatusCode(200);
-    exchange.setResponseContentLength(bytes.length);
-    if (head) {
-      exchange.endExchange();
-    } else {
-      exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
-    }
+    Responses.bytes(exchange, text.getBytes(StandardCharsets.UTF_8), head);
   }
 }

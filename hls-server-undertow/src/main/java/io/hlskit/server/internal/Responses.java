@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.core.access.AccessDecision;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,6 +65,20 @@ public final class Responses {
       default:
         error(exchange, 403, "forbidden", decision.reason());
         return true;
+    }
+  }
+
+  /**
+   * Answers 200 with {@code body} (its length set), or only the head for a {@code HEAD}
+   * request; the caller has set the other headers.
+   */
+  public static void bytes(HttpServerExchange exchange, byte[] body, boolean head) {
+    exchange.setStatusCode(200);
+    exchange.setResponseContentLength(body.length);
+    if (head) {
+      exchange.endExchange();
+    } else {
+      exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
   }
 

@@ -161,13 +161,7 @@ public final class StreamsHandler implements HttpHandler {
       exchange.endExchange();
       return;
     }
-    exchange.setStatusCode(200);
-    exchange.setResponseContentLength(s.bytes().length);
-    if (head) {
-      exchange.endExchange();
-    } else {
-      exchange.getResponseSender().send(ByteBuffer.wrap(s.bytes()));
-    }
+    Responses.bytes(exchange, s.bytes(), head);
   }
 
   /** Reads a playlist whole into the cache, or null when it is not one or too large. */
@@ -302,13 +296,7 @@ public final class StreamsHandler implements HttpHandler {
     out.put(Headers.CACHE_CONTROL, "private, no-store");
     out.put(Headers.CONTENT_TYPE, info.contentType());
     out.put(Headers.LAST_MODIFIED, HttpDates.format(info.lastModified()));
-    exchange.setStatusCode(200);
-    exchange.setResponseContentLength(body.length);
-    if (head) {
-      exchange.endExchange();
-    } else {
-      exchange.getResponseSender().send(ByteBuffer.wrap(body));
-    }
+    Responses.bytes(exchange, body, head);
     return true;
   }
 
