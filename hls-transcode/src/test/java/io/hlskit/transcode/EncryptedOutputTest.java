@@ -1,7 +1,6 @@
 package io.hlskit.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.Visibility;
@@ -79,9 +78,7 @@ class EncryptedOutputTest {
         .substring(keyUris.get(0).lastIndexOf('/') + 1) + ".key"))).isEqualTo(ContentKey.LENGTH);
 
     // on its own, a segment is noise to a reader
-    Path segment = channel.resolve("180p/seg_00000.ts");
-    assertThatThrownBy(() -> Ffprobe.run("-show_entries", "stream=codec_name", "-of", "csv=p=0",
-        segment.toString())).hasMessageContaining("ffprobe");
+    assertOpaque(channel.resolve("180p/seg_00000.ts"));
 
     // through the playlist with its keys, the whole video decodes
     Path local = withLocalKeys(channel, "secret");
@@ -107,11 +104,25 @@ class EncryptedOutputTest {
       assertThat(s.key().orElseThrow().iv()).contains(String.format("0x%032X", i));
     }
     assertThat(index.segments().stream().map(s -> s.key().get().uri()).distinct()).hasSize(1);
-    assertThatThrownBy(() -> Ffprobe.run("-show_entries", "stream=codec_name", "-of", "csv=p=0",
-        channel.resolve("180p/init.mp4").toString())).hasMessageContaining("ffprobe");
+    assertOpaque(channel.resolve("180p/init.mp4"));
     String streams = Ffprobe.run("-allowed_extensions", "ALL", "-show_entries",
         "stream=codec_name,width", "-of", "compact", withLocalKeys(channel, "cmafsecret")
             .toString());
     assertThat(streams).contains("codec_name=h264", "width=320");
+  }
+
+  /**
+   * Encrypted bytes tell a reader nothing: ffprobe fails on them, or (random bytes now and then
+   * pass for some audio format) finds none of the streams that are in them.
+   */
+  private static void assertOpaque(Path file) throws Exception {
+    String seen;
+    try {
+      seen = Ffprobe.run("-show_entries", "stream=codec_name", "-of", "csv=p=0", file.toString());
+    } catch (AssertionError refused) {
+      seen = "";
+    }
+    assertThat(seen).as(file.getFileName().toString()).doesNotContain("h264")
+        .doesNotContain("aac");
   }
 }
