@@ -9,6 +9,7 @@ import io.hlskit.transcode.ProgressListener;
 import io.hlskit.transcode.SegmentFormat;
 import io.hlskit.transcode.TranscodeRequest;
 import io.hlskit.transcode.Transcoder;
+import io.hlskit.transcode.VideoEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -50,6 +51,23 @@ final class ConvertCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}")
   String profile;
 
+  @Option(names = "--ladder", defaultValue = "${env:HLS_LADDER}",
+      description = "renditions of your own instead of a profile, each the height in pixels"
+          + " and the video bit rate in kb/s: 1080p:4500k,540p:1200k,240p:300k (HLS_LADDER);"
+          + " those above the source are left out")
+  String ladder;
+
+  @Option(names = "--encoder", defaultValue = "${env:HLS_ENCODER:-h264}",
+      description = "video encoder: h264 (libx264, or OpenH264 without the GPL natives), x264,"
+          + " openh264 or x265 (HEVC; needs --format fmp4); HLS_ENCODER; default"
+          + " ${DEFAULT-VALUE}")
+  String encoder;
+
+  @Option(names = "--preset", defaultValue = "${env:HLS_PRESET:-fast}",
+      description = "encoder speed preset, ultrafast to veryslow: slower spends fewer bits for"
+          + " the same picture (HLS_PRESET; default ${DEFAULT-VALUE})")
+  String preset;
+
   @Option(names = "--title", defaultValue = "${env:HLS_TITLE}",
       description = "the channel's title (HLS_TITLE; default: the channel id)")
   String title;
@@ -88,10 +106,26 @@ final class ConvertCommand implements Callable<Integer> {
         || store.open(id + "/" + ChannelMetadata.ENTRY_PLAYLIST).isPresent();
   }
 
+  /** The profile or {@code --ladder}, with {@code --encoder} and {@code --preset}. */
+  private Ladder ladder() {
+    if (ladder != null && positionalProfile != null) {
+      throw new IllegalArgumentException("give a profile or --ladder, not both");
+    }
+    Ladder chosen = Ladder.parse(ladder != null ? ladder
+        : positionalProfile != null ? positionalProfile : profile);
+    VideoEncoder videoEncoder = VideoEncoder.of(encoder);
+    if (chosen.remux()) {
+      return chosen;
+    }
+    return new Ladder(chosen.renditions().stream()
+        .map(r -> r.toBuilder().encoder(videoEncoder).preset(preset).build()).toList(),
+        false, chosen.audioBitrate());
+  }
+
   @Override
   public Integer call() {
     try {
-      Ladder chosen = Ladder.parse(positionalProfile != null ? positionalProfile : profile);
+      Ladder chosen = ladder();
       TranscodeRequest request = TranscodeRequest.builder(input, channel)
           .ladder(chosen)
           .title(title)

@@ -10,6 +10,7 @@ import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.HlsHandlers;
 import io.hlskit.server.HlsServer;
 import io.hlskit.transcode.Transcoder;
+import io.hlskit.transcode.TranscodingIngester;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.LoggerFactory;

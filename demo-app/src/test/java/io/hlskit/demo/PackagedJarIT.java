@@ -131,6 +131,27 @@ class PackagedJarIT {
   }
 
   @Test
+  void convertMakesALadderOfYourOwnAndSaysWhatIsWrongWithABadOne() throws Exception {
+    Path video = dir.resolve("v.mp4");
+    SampleVideo.write(video, SampleVideo.Spec.mp4(320, 180, 1));
+    try (DemoProcess bad = DemoProcess.start(dir, Map.of(), "convert", video.toString(),
+        "ladder", "--ladder", "180p:300k,180p:200k")) {
+      assertThat(bad.waitFor(120)).as(bad.output()).isNotZero();
+      assertThat(bad.output()).contains("ladder '180p:300k,180p:200k': two renditions are"
+          + " named 180p").doesNotContain("Exception");
+    }
+    assertThat(dir.resolve("streams/ladder")).doesNotExist();
+    try (DemoProcess own = DemoProcess.start(dir, Map.of("HLS_LADDER", "1080p:4500k,180p:200k,144p:100k"),
+        "convert", video.toString(), "ladder")) {
+      assertThat(own.waitFor(120)).as(own.output()).isZero();
+      assertThat(own.output()).contains("(180p + 144p,",
+          "rendition 1080p left out: the source is 320x180");
+    }
+    assertThat(Files.readString(dir.resolve("streams/ladder/playlist.m3u8")))
+        .contains("RESOLUTION=256x144", "RESOLUTION=320x180");
+  }
+
+  @Test
   void aStoreThatCannotBeReachedIsNamedInTheDemosOwnOptionsWithoutAStackTrace()
       throws Exception {
     try (DemoProcess demo = DemoProcess.start(dir, Map.of("AWS_ACCESS_KEY_ID", "x",

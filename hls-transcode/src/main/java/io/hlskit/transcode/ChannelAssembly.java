@@ -43,12 +43,13 @@ final class ChannelAssembly {
   private static final String H264_HIGH = "avc1.640028";
 
   /**
-   * Fills {@code draft}; the caller publishes it with the metadata returned.
+   * Fills {@code draft}; the caller publishes it with the metadata returned. {@code checkpoint}
+   * runs before each segment and throws to stop.
    *
    * @throws IOException when a segment made cannot be read
    */
   static ChannelMetadata assemble(EncodeResult result, ChannelDraft draft,
-      TranscodeRequest request) throws IOException {
+      TranscodeRequest request, Runnable checkpoint) throws IOException {
     List<ContentKey> keys = keys(result, request);
     for (ContentKey key : keys) {
       draft.write(ContentKey.relativeKey(key.id()), key.bytes());
@@ -59,8 +60,9 @@ final class ChannelAssembly {
     MediaPlaylist single = null;
     Duration total = Duration.ZERO;
     for (EncodeResult.Rendition r : result.renditions()) {
-      // renditions are named by their short side: 360p is 640x360 and 360x640 alike
-      String name = r.hasVideo() ? Math.min(r.width(), r.height()) + "p" : Transcoder.AUDIO_ONLY;
+      // unless named, renditions are named by their short side: 360p is 640x360 and 360x640
+      String name = r.name() != null ? r.name()
+          : r.hasVideo() ? Math.min(r.width(), r.height()) + "p" : Transcoder.AUDIO_ONLY;
       Optional<InitializationSection> init = r.init()
           .map(file -> InitializationSection.of(file.getFileName().toString()));
       List<MediaSegment> segments = new ArrayList<>();
@@ -72,6 +74,7 @@ final class ChannelAssembly {
         encryptInPlace(r.init().get(), keys.get(0), 0);
       }
       for (int i = 0; i < r.segments().size(); i++) {
+        checkpoint.run(); // a cancel stops the copy into the store too
         EncodeResult.Segment s = r.segments().get(i);
         Optional<SegmentKey> segmentKey = Optional.empty();
         if (!keys.isEmpty()) {

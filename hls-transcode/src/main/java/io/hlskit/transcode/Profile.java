@@ -3,8 +3,9 @@ package io.hlskit.transcode;
 import java.util.Locale;
 
 /**
- * The conversion profiles. Sizes name the short side of the picture and keep the source's display
- * aspect; a source smaller than the profile keeps its own size (never upscaled).
+ * The named conversion profiles: presets of {@link Rendition}. Sizes name the short side of the
+ * picture and keep the source's display aspect; a source smaller than the profile keeps its own
+ * size (never upscaled).
  */
 public enum Profile {
   /** 360p, 500 kb/s video, AAC 128 kb/s. */
@@ -37,6 +38,14 @@ public enum Profile {
   /** The AAC bit rate in bits per second. */
   public long audioBitrate() {
     return audioBitrate;
+  }
+
+  /**
+   * This profile as a rendition: its size and bit rate, max rate 1.5 times the bit rate, a
+   * buffer of two seconds, the transcoder's H.264 encoder at preset {@code fast}.
+   */
+  public Rendition rendition() {
+    return Rendition.builder(shortSide, videoBitrate).build();
   }
 
   /** The profile for its command-line name ({@code low}, {@code medium}, {@code high}). */

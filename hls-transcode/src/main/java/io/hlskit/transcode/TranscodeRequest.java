@@ -36,6 +36,11 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
       throw new IllegalArgumentException("segment duration must be 1 to 60 s: " + segmentDuration);
     }
     Objects.requireNonNull(format, "format");
+    if (format == SegmentFormat.TS && ladder.renditions().stream()
+        .anyMatch(r -> r.encoder().isHevc())) {
+      throw new IllegalArgumentException("HEVC renditions need fragmented MP4 segments (HLS"
+          + " carries HEVC only in fMP4): choose SegmentFormat.FMP4 (--format fmp4)");
+    }
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(visibility, "visibility");
     if (keyRotation < 0) {

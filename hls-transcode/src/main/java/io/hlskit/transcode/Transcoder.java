@@ -26,9 +26,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +93,23 @@ public final class Transcoder {
   /** Null without a meter registry. */
   private final TranscodeMetrics metrics;
 
+  /** Runs submitted jobs; its threads end after a minute without work. */
+  private final ThreadPoolExecutor jobs;
+
   private Transcoder(String videoEncoder, Path workDirectory, TranscodeLimits limits,
-      TranscodeMetrics metrics) {
+      TranscodeMetrics metrics, int concurrency) {
     this.videoEncoder = videoEncoder;
     this.workDirectory = workDirectory;
     this.limits = limits;
     this.metrics = metrics;
+    AtomicInteger count = new AtomicInteger();
+    this.jobs = new ThreadPoolExecutor(concurrency, concurrency, 1, TimeUnit.MINUTES,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "hlskit-transcode-" + count.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    jobs.allowCoreThreadTimeOut(true);
   }
 
   /**
@@ -115,8 +132,22 @@ public final class Transcoder {
     private Path workDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private TranscodeLimits limits = TranscodeLimits.DEFAULTS;
     private MeterRegistry meterRegistry;
+    private int concurrency = 1;
 
     private Builder() {}
+
+    /**
+     * How many {@linkplain Transcoder#submit submitted} jobs run at once, 1 by default: a
+     * transcode keeps every core busy already, and two at once each take twice as long. The
+     * others wait in order. Blocking {@link Transcoder#transcode} calls are not counted.
+     */
+    public Builder concurrency(int jobs) {
+      if (jobs < 1 || jobs > 64) {
+        throw new IllegalArgumentException("concurrency must be 1 to 64 jobs: " + jobs);
+      }
+      this.concurrency = jobs;
+      return this;
+    }
 
     /**
      * Reports {@code hlskit_transcode_seconds{result}} (done, failed, cancelled) and {@code
@@ -165,7 +196,7 @@ public final class Transcoder {
       }
       removeAbandonedWork(workDirectory);
       return new Transcoder(encoder, workDirectory, limits,
-          meterRegistry == null ? null : new TranscodeMetrics(meterRegistry));
+          meterRegistry == null ? null : new TranscodeMetrics(meterRegistry), concurrency);
     }
   }
 
@@ -224,12 +255,63 @@ public final class Transcoder {
    */
   public ChannelMetadata transcode(TranscodeRequest request, MediaStore store,
       ProgressListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    return measured(request, store, listener, null);
+  }
+
+  /**
+   * Queues a transcode and returns at once; it runs on one of the transcoder's threads (see
+   * {@link Builder#concurrency}), and publishes the channel when done.
+   */
+  public TranscodeJob submit(TranscodeRequest request, MediaStore store) {
+    return submit(request, store, TranscodeListener.none());
+  }
+
+  /**
+   * Queues a transcode and returns at once; {@code listener} hears how it goes, on the
+   * transcoding thread.
+   */
+  public TranscodeJob submit(TranscodeRequest request, MediaStore store,
+      TranscodeListener listener) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(store, "store");
+    TranscodeJob job = new TranscodeJob(request, listener);
+    jobs.execute(() -> runJob(job, store));
+    return job;
+  }
+
+  private void runJob(TranscodeJob job, MediaStore store) {
+    if (!job.start()) {
+      return; // cancelled while it waited
+    }
+    try {
+      job.finished(measured(job.request(), store, job::progressed, job));
+    } catch (TranscodeCancelledException e) {
+      job.cancelled();
+    } catch (TranscodeException e) {
+      if (job.cancelRequested()) {
+        job.cancelled(); // what failed was cut short by the cancel
+      } else {
+        job.failed(e);
+      }
+    } catch (RuntimeException | Error e) {
+      job.failed(new TranscodeException("the transcode of " + job.request().input()
+          + " failed: " + e, e));
+      if (e instanceof Error error) {
+        throw error;
+      }
+    }
+  }
+
+  /** Runs a transcode, with its metrics when there is a registry. */
+  private ChannelMetadata measured(TranscodeRequest request, MediaStore store,
+      ProgressListener listener, TranscodeJob job) {
     if (metrics == null) {
-      return run(request, store, listener);
+      return run(request, store, listener, job);
     }
     long started = System.nanoTime();
     try {
-      ChannelMetadata published = run(request, store, listener);
+      ChannelMetadata published = run(request, store, listener, job);
       metrics.done(System.nanoTime() - started, published.duration().toNanos() / 1e9);
       return published;
     } catch (TranscodeCancelledException e) {
@@ -241,11 +323,22 @@ public final class Transcoder {
     }
   }
 
+  /**
+   * The transcode itself, on the caller's thread: cancelled by an interrupt, or for a job by
+   * {@link TranscodeJob#cancel}.
+   */
   private ChannelMetadata run(TranscodeRequest request, MediaStore store,
-      ProgressListener listener) {
+      ProgressListener listener, TranscodeJob job) {
+    Cancel cancel = job != null ? new Cancel(job::cancelRequested, job::cancelledException)
+        : new Cancel(() -> Thread.currentThread().isInterrupted(),
+            () -> new TranscodeCancelledException("the transcode of " + request.input()
+                + " was cancelled"));
     if (!Files.isRegularFile(request.input())) {
       throw new TranscodeException(request.input() + " is not a file");
     }
+    Ladder ladder = request.ladder();
+    List<EncodeSettings.Rendition> specs = ladder.renditions().stream().map(this::settings)
+        .toList();
     Path work;
     try {
       work = Files.createTempDirectory(workDirectory, WORK_PREFIX);
@@ -253,7 +346,6 @@ public final class Transcoder {
       throw new TranscodeException("cannot create a working folder for the transcode in "
           + workDirectory + " (" + e + "); is it writable, is the disk full?", e);
     }
-    Ladder ladder = request.ladder();
     double segmentSeconds = request.segmentDuration().toMillis() / 1000.0;
     // both are free until run: only the one the ladder asks for allocates anything
     InputRules rules = new InputRules(limits.formatWhitelist(),
@@ -264,23 +356,25 @@ public final class Transcoder {
       long started = System.nanoTime();
       ProgressReporter reporter = new ProgressReporter(listener, ladder.remux()
           ? remux::inputDurationMicros : encode::inputDurationMicros, started);
-      Guard guard = new Guard(limits, work, started, request.input());
+      Guard guard = new Guard(limits, work, started, request.input(), cancel);
       LongConsumer onTime = guard.andThen(reporter::videoAt);
       EncodeResult result;
       if (ladder.remux()) {
         result = remux.run(work, segmentSeconds, request.format() == SegmentFormat.FMP4,
             onTime);
       } else {
-        List<EncodeSettings.Rendition> specs = ladder.profiles().stream()
-            .map(p -> new EncodeSettings.Rendition(p.shortSide(), p.videoBitrate())).toList();
         result = encode.run(work, new EncodeSettings(specs, ladder.isAdaptive(),
-            ladder.profiles().get(0).audioBitrate(), segmentSeconds, videoEncoder,
-            request.format() == SegmentFormat.FMP4),
+            ladder.audioBitrate(), segmentSeconds, request.format() == SegmentFormat.FMP4),
             onTime);
       }
 
       guard.checkOutput(); // what was written since the last look
-      ChannelMetadata published = ChannelAssembly.assemble(result, draft, request);
+      ChannelMetadata published = ChannelAssembly.assemble(result, draft, request,
+          cancel::check);
+      cancel.check();
+      if (job != null) {
+        job.publishing();
+      }
       draft.publish(published);
       double wall = (System.nanoTime() - started) / 1e9;
       listener.onProgress(new Progress(1.0, result.frames(),
@@ -303,7 +397,39 @@ public final class Transcoder {
   }
 
   /**
-   * Stops a transcode that crosses its limits: decoded past the longest input (a header can
+   * What the encoder is told for {@code r}.
+   *
+   * @throws TranscodeException when the natives have no such encoder
+   */
+  private EncodeSettings.Rendition settings(Rendition r) {
+    String encoder = r.encoder() == VideoEncoder.H264 ? videoEncoder : r.encoder().libavName();
+    if (!encoder.equals(videoEncoder) && avcodec_find_encoder_by_name(encoder) == null) {
+      throw new TranscodeException("rendition " + r.folderName() + " asks for " + encoder
+          + ", which the libav natives on the classpath do not have"
+          + (r.encoder() == VideoEncoder.OPENH264 ? "" : "; put the GPL natives"
+          + " (org.bytedeco:ffmpeg with the -gpl classifier) on the classpath"));
+    }
+    if (r.quality().isPresent() && encoder.equals("libopenh264")) {
+      LOG.warn("rendition {}: OpenH264 has no constant-quality mode; encoding at {} kb/s",
+          r.folderName(), r.videoBitrate() / 1000);
+    }
+    return new EncodeSettings.Rendition(r.name().orElse(null), r.shortSide(), r.videoBitrate(),
+        r.maxRate(), r.bufferSize(), r.quality().orElse(-1), encoder, r.preset());
+  }
+
+  /** Whether a transcode was cancelled, and the exception that says so. */
+  private record Cancel(BooleanSupplier requested,
+      Supplier<TranscodeCancelledException> exception) {
+    /** Throws when the transcode was cancelled. */
+    void check() {
+      if (requested.getAsBoolean()) {
+        throw exception.get();
+      }
+    }
+  }
+
+  /**
+   * Stops a transcode that is cancelled or crosses its limits: decoded past the longest input (a header can
    * understate), wrote more than its output cap, or ran longer than its time. Output is measured
    * once a second.
    */
@@ -312,17 +438,20 @@ public final class Transcoder {
     private final Path work;
     private final long started;
     private final Path input;
+    private final Cancel cancel;
     private long lastMeasured;
 
-    Guard(TranscodeLimits limits, Path work, long started, Path input) {
+    Guard(TranscodeLimits limits, Path work, long started, Path input, Cancel cancel) {
       this.limits = limits;
       this.work = work;
       this.started = started;
       this.input = input;
+      this.cancel = cancel;
     }
 
     @Override
     public void accept(long micros) {
+      cancel.check();
       if (micros > limits.maxDuration().toNanos() / 1000) {
         throw new TranscodeException(input + " plays longer than the "
             + limits.maxDuration().toMinutes() + " min this transcoder takes"

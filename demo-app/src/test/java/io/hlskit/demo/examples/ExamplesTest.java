@@ -13,6 +13,8 @@ import io.hlskit.server.JwtTokens;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.storage.s3.S3MediaStore;
 import io.hlskit.storage.s3.testing.S3TestServer;
+import io.hlskit.transcode.TranscodeJob;
+import io.hlskit.transcode.Transcoder;
 import io.hlskit.transcode.internal.SampleVideo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +121,56 @@ class ExamplesTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("100%").contains("realtime");
     String master = Files.readString(dir.resolve("streams/talk").resolve(channel.playlist()));
     assertThat(WritePlaylists.read(master, true)).isInstanceOf(MultivariantPlaylist.class);
+  }
+
+  @Test
+  void uploadsAreTranscodedAndJobsOfYourOwnRunAndCancel() throws Exception {
+    Path input = dir.resolve("clip.mp4");
+    SampleVideo.write(input, SampleVideo.Spec.mp4(640, 360, 2));
+    int port = freePort();
+    Runnable stop = UploadsAndJobs.serve(dir.resolve("streams"), port, "token-of-the-admin");
+    try {
+      HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + port + "/api/channels?id=uploaded&profile=low"))
+          .header("Authorization", "Bearer token-of-the-admin")
+          .header("Content-Type", "video/mp4")
+          .POST(HttpRequest.BodyPublishers.ofFile(input)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
+      String job = upload.headers().firstValue("Location").orElseThrow();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!get(port, job).contains("\"state\":\"done\"") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(get(port, job)).contains("\"state\":\"done\"");
+      assertThat(get(port, "/api/channels/uploaded")).contains("\"id\":\"uploaded\"");
+    } finally {
+      stop.run();
+    }
+
+    Transcoder transcoder = Transcoder.create();
+    try (InMemoryMediaStore store = new InMemoryMediaStore()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream console = System.out;
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      ChannelMetadata channel;
+      try {
+        channel = UploadsAndJobs.convert(transcoder, store, input, "own").result()
+            .get(60, TimeUnit.SECONDS);
+      } finally {
+        System.setOut(console);
+      }
+      // a 360p source: 240p, and no rendition above it
+      assertThat(channel.renditions()).extracting(r -> r.name()).containsExactly("240p");
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("own 100%",
+          "own: 1 renditions");
+
+      TranscodeJob cancelled = UploadsAndJobs.convert(transcoder, store, input, "cancelled");
+      cancelled.cancel();
+      assertThatThrownBy(() -> cancelled.result().get(10, TimeUnit.SECONDS))
+          .isInstanceOf(CancellationException.class);
+      assertThat(store.list("cancelled/")).isEmpty();
+    }
   }
 
   @Test

@@ -73,14 +73,14 @@ public final class Encode implements AutoCloseable {
       audio = new AudioPath(name, source.audioDecoder, s.audioBitrate(), s.fmp4());
     }
     if (source.hasVideo()) {
-      for (int[] size : outputSizes(s)) {
-        addOutput(size[2]).open(rendition(workDir), s, size[0], size[1]);
+      for (Sized r : outputSizes(s)) {
+        addOutput(r.spec()).open(rendition(workDir), s, r.width(), r.height());
       }
       // the poster: a second in, past fades from black, or a tenth of a short clip
       posterAt = Math.min(1.0, source.durationMicros() / 1e6 / 10);
     } else {
       // audio only: one rendition, whatever the ladder; there are no pictures to scale
-      addOutput(0).open(rendition(workDir), s, 0, 0);
+      addOutput(null).open(rendition(workDir), s, 0, 0);
       poster = source.coverArt();
     }
     LongConsumer onAudioTime = source.hasVideo() ? t -> { } : onTime;
@@ -140,8 +140,8 @@ public final class Encode implements AutoCloseable {
     return source.durationMicros();
   }
 
-  private RenditionOutput addOutput(long bitrate) {
-    RenditionOutput o = new RenditionOutput(source, bitrate,
+  private RenditionOutput addOutput(EncodeSettings.Rendition spec) {
+    RenditionOutput o = new RenditionOutput(source, spec,
         audio == null ? null : audio.encoder());
     outputs.add(o); // added first, so close() frees it whatever fails next
     return o;
@@ -167,23 +167,34 @@ public final class Encode implements AutoCloseable {
     return (lastVideoPts + source.frameDurationTicks()) * av_q2d(source.timeBase);
   }
 
+  /** A rendition asked for and the size it is made at. */
+  private record Sized(EncodeSettings.Rendition spec, int width, int height) {}
+
   /**
-   * The output sizes ({@code {width, height, bitrate}}): each short side scaled to its
-   * rendition, display aspect kept, even; never larger than the source.
+   * The renditions to make and their sizes: each short side scaled to its rendition, display
+   * aspect kept, even; never larger than the source. Two renditions that end up the same size
+   * are both made only when named apart; otherwise the second is left out.
    */
-  private List<int[]> outputSizes(EncodeSettings s) {
+  private List<Sized> outputSizes(EncodeSettings s) {
     double[] display = source.displaySize();
     double shorter = Math.min(display[0], display[1]);
-    List<int[]> sizes = new ArrayList<>();
+    List<Sized> sizes = new ArrayList<>();
     for (EncodeSettings.Rendition r : s.renditions()) {
       if (s.dropLarger() && r.shortSide() > shorter && !sizes.isEmpty()) {
-        continue; // a ladder never upscales: a larger rendition adds nothing
+        // a ladder never upscales: a larger rendition adds nothing
+        LOG.info("{}: rendition {}p left out: the source is {}x{}, and a ladder never"
+            + " upscales", name, r.shortSide(), Math.round(display[0]), Math.round(display[1]));
+        continue;
       }
       double scale = shorter > r.shortSide() ? r.shortSide() / shorter : 1.0;
-      int[] size = {even(display[0] * scale), even(display[1] * scale), (int) r.videoBitrate()};
-      if (sizes.stream().noneMatch(x -> x[0] == size[0] && x[1] == size[1])) {
-        sizes.add(size);
+      Sized sized = new Sized(r, even(display[0] * scale), even(display[1] * scale));
+      if (r.name() == null && sizes.stream().anyMatch(x -> x.spec().name() == null
+          && x.width() == sized.width() && x.height() == sized.height())) {
+        LOG.info("{}: rendition {}p left out: at this source's size it would repeat another",
+            name, r.shortSide());
+        continue;
       }
+      sizes.add(sized);
     }
     return sizes;
   }

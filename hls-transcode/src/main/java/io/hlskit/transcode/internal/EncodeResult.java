@@ -16,11 +16,11 @@ public record EncodeResult(List<Rendition> renditions, Optional<String> audioCod
     long frames, double durationSeconds, double frameRate, Optional<byte[]> posterJpeg) {
 
   /**
-   * One rendition made: its picture size (0 x 0 for audio only), RFC 6381 video codec name (null
+   * One rendition made: its folder name (null to name it by its size), its picture size (0 x 0 for audio only), RFC 6381 video codec name (null
    * when unknown or audio only), its segments in order and, for fragmented MP4, the
    * initialization section they share.
    */
-  public record Rendition(int width, int height, long videoBitrate, String videoCodecs,
+  public record Rendition(String name, int width, int height, long videoBitrate, String videoCodecs,
       List<Segment> segments, Optional<Path> init) {
     /** Whether the rendition has pictures; {@code false} for an audio-only channel. */
     public boolean hasVideo() {

@@ -11,8 +11,21 @@ import java.util.List;
  * @param fmp4 fragmented MP4 segments with an init section instead of MPEG-TS
  */
 public record EncodeSettings(List<Rendition> renditions, boolean dropLarger, long audioBitrate,
-    double segmentSeconds, String videoEncoder, boolean fmp4) {
+    double segmentSeconds, boolean fmp4) {
 
-  /** One rendition asked for: the short side of its picture and its video bit rate. */
-  public record Rendition(int shortSide, long videoBitrate) {}
+  /**
+   * One rendition asked for.
+   *
+   * @param name its folder name; null to name it by the short side of the picture made
+   * @param crf a constant-quality target capped by {@code maxRate}; negative for none
+   * @param encoder libav's name of the video encoder ({@code libx264}, {@code libopenh264},
+   *     {@code libx265})
+   */
+  public record Rendition(String name, int shortSide, long videoBitrate, long maxRate,
+      long bufferSize, int crf, String encoder, String preset) {
+    /** Whether the encoder makes HEVC. */
+    boolean hevc() {
+      return encoder.equals("libx265");
+    }
+  }
 }

@@ -182,7 +182,8 @@ public final class Remux implements AutoCloseable {
       int cover = Libav.coverArtStream(in);
       byte[] art = cover < 0 ? null : poster(in.streams(cover), in.streams(cover).attached_pic(),
           Poster.COVER_SIDE);
-      return new EncodeResult(List.of(new EncodeResult.Rendition(0, 0, 0, null, segments, init)),
+      return new EncodeResult(
+          List.of(new EncodeResult.Rendition(null, 0, 0, 0, null, segments, init)),
           audioCodecs, frames, duration, 0, Optional.ofNullable(art).filter(j -> j.length > 0));
     }
     if (poster == null && firstKeyframe != null) {
@@ -190,9 +191,11 @@ public final class Remux implements AutoCloseable {
     }
     double frameRate = av_q2d(av_guess_frame_rate(in, videoIn, null));
     if (videoIn.codecpar().codec_id() == AV_CODEC_ID_HEVC) {
-      codecs = "hvc1"; // the full HEVC string needs the VPS; players accept the short form
+      // from the source's parameter sets; players accept the short form when they are not there
+      codecs = Hevc.codecsFromExtradata(videoIn.codecpar().extradata(),
+          videoIn.codecpar().extradata_size()).orElse("hvc1");
     }
-    return new EncodeResult(List.of(new EncodeResult.Rendition(videoIn.codecpar().width(),
+    return new EncodeResult(List.of(new EncodeResult.Rendition(null, videoIn.codecpar().width(),
         videoIn.codecpar().height(), videoIn.codecpar().bit_rate(), codecs, segments, init)),
         audioCodecs, frames, duration, frameRate > 0 ? frameRate : 25,
         Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0));

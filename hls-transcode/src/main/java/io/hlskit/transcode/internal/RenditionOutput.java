@@ -42,6 +42,8 @@ final class RenditionOutput implements AutoCloseable {
   private static final int QUEUE = 8;
   /** The most audio packets held back for the pictures to catch up: about 20 s of AAC. */
   private static final int MAX_HELD_AUDIO = 1000;
+  /** The MP4 sample entry {@code hvc1}, as libav's MKTAG makes it. */
+  private static final int HVC1 = 'h' | ('v' << 8) | ('c' << 16) | ('1' << 24);
 
   /**
    * The renditions' threads, shared by every transcode and kept a minute when idle: a thread
@@ -79,7 +81,8 @@ final class RenditionOutput implements AutoCloseable {
 
   private final Source source;
   private final String name;
-  private final long bitrate;
+  /** What to make; null for audio only. */
+  private final EncodeSettings.Rendition spec;
   /** The shared AAC encoder, null without audio. */
   private final AVCodecContext audioEncoder;
   private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -112,10 +115,10 @@ final class RenditionOutput implements AutoCloseable {
   /** Where the pictures handed to the encoder end, in its time base; none yet: MIN_VALUE. */
   private long videoEnd = Long.MIN_VALUE;
 
-  RenditionOutput(Source source, long bitrate, AVCodecContext audioEncoder) {
+  RenditionOutput(Source source, EncodeSettings.Rendition spec, AVCodecContext audioEncoder) {
     this.source = source;
     this.name = source.name;
-    this.bitrate = bitrate;
+    this.spec = spec;
     this.audioEncoder = audioEncoder;
   }
 
@@ -150,6 +153,10 @@ final class RenditionOutput implements AutoCloseable {
       Libav.check(avcodec_parameters_from_context(videoStream.codecpar(), encoder),
           "describing the video stream for", name);
       videoStream.time_base(encoder.time_base());
+      if (spec.hevc()) {
+        // hvc1: parameter sets in the init section only, the tag Apple's players require
+        videoStream.codecpar().codec_tag(HVC1);
+      }
     }
     if (audioEncoder != null) {
       audioStream = avformat_new_stream(out, null);
@@ -169,9 +176,9 @@ final class RenditionOutput implements AutoCloseable {
     this.width = width;
     this.height = height;
     videoPacket = av_packet_alloc();
-    AVCodec codec = avcodec_find_encoder_by_name(s.videoEncoder());
+    AVCodec codec = avcodec_find_encoder_by_name(spec.encoder());
     if (codec == null) {
-      throw new TranscodeException("the H.264 encoder " + s.videoEncoder()
+      throw new TranscodeException("the video encoder " + spec.encoder()
           + " is not in the libav natives on the classpath");
     }
     encoder = avcodec_alloc_context3(codec);
@@ -181,28 +188,41 @@ final class RenditionOutput implements AutoCloseable {
     encoder.time_base(source.timeBase);
     encoder.framerate(source.frameRate);
     encoder.sample_aspect_ratio(av_make_q(1, 1));
-    encoder.bit_rate(bitrate);
-    encoder.rc_max_rate(bitrate * 3 / 2);
-    encoder.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, bitrate * 2));
+    boolean x264 = spec.encoder().equals("libx264");
+    // a quality target takes the place of the bit rate, the max rate still caps it
+    boolean crf = spec.crf() >= 0 && (x264 || spec.hevc());
+    encoder.bit_rate(crf ? 0 : spec.videoBitrate());
+    encoder.rc_max_rate(spec.maxRate());
+    encoder.rc_buffer_size((int) spec.bufferSize());
     // keyframes come only where segments start: forced there, never from scene cuts
     int gop = (int) Math.ceil(s.segmentSeconds() * av_q2d(source.frameRate)) * 2;
     encoder.gop_size(Math.max(gop, 1));
     encoder.flags(encoder.flags() | AV_CODEC_FLAG_CLOSED_GOP);
     if (s.fmp4()) {
-      // MP4 keeps SPS and PPS in the init section; MPEG-TS repeats them in every segment
+      // MP4 keeps the parameter sets in the init section; MPEG-TS repeats them in every segment
       encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     }
     encoder.thread_count(0);
-    if (s.videoEncoder().equals("libx264")) {
-      av_opt_set(encoder.priv_data(), "preset", "fast", 0);
-      av_opt_set(encoder.priv_data(), "profile", "high", 0);
+    if (x264 || spec.hevc()) {
+      av_opt_set(encoder.priv_data(), "preset", spec.preset(), 0);
       av_opt_set(encoder.priv_data(), "forced-idr", "1", 0);
+      if (crf) {
+        av_opt_set(encoder.priv_data(), "crf", Integer.toString(spec.crf()), 0);
+      }
+    }
+    if (x264) {
+      av_opt_set(encoder.priv_data(), "profile", "high", 0);
       av_opt_set(encoder.priv_data(), "x264-params", "scenecut=0:open-gop=0", 0);
+    } else if (spec.hevc()) {
+      av_opt_set(encoder.priv_data(), "x265-params",
+          "scenecut=0:open-gop=0:log-level=error", 0);
     }
     Libav.check(avcodec_open2(encoder, codec, (AVDictionary) null),
-        "opening the video encoder (" + s.videoEncoder() + ") for", name);
+        "opening the video encoder (" + spec.encoder() + ") for", name);
     if (s.fmp4()) {
-      codecs = H264.codecsFromAvcc(encoder.extradata(), encoder.extradata_size()).orElse(null);
+      codecs = (spec.hevc()
+          ? Hevc.codecsFromExtradata(encoder.extradata(), encoder.extradata_size())
+          : H264.codecsFromAvcc(encoder.extradata(), encoder.extradata_size())).orElse(null);
     }
 
     int[] from = source.uprightSize();
@@ -297,7 +317,8 @@ final class RenditionOutput implements AutoCloseable {
       awaitDone();
     }
     throwFailure();
-    return new EncodeResult.Rendition(width, height, encoder == null ? 0 : bitrate, codecs,
+    return new EncodeResult.Rendition(spec == null ? null : spec.name(), width, height,
+        encoder == null ? 0 : spec.videoBitrate(), codecs,
         cuts.segments(totalSeconds, playlist, fmp4, name),
         fmp4 ? Optional.of(Libav.initFile(playlist)) : Optional.empty());
   }

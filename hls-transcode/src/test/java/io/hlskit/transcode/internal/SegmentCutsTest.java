@@ -59,8 +59,8 @@ class SegmentCutsTest {
     } else {
       try (Encode encode = new Encode(input, RULES)) {
         result = encode.run(work, new EncodeSettings(
-            List.of(new EncodeSettings.Rendition(90, 200_000)), false, 64_000, SEGMENT,
-            "libx264", fmp4), t -> { });
+            List.of(new EncodeSettings.Rendition(null, 90, 200_000, 300_000, 400_000, -1,
+                "libx264", "fast")), false, 64_000, SEGMENT, fmp4), t -> { });
       }
     }
     EncodeResult.Rendition rendition = result.renditions().get(0);
