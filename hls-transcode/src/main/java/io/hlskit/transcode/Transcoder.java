@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Transcoder transcoder = Transcoder.create();
  * TranscodeRequest request = TranscodeRequest.builder(Path.of("talk.mp4"), "talk")
- *     .ladder(Ladder.ABR)                  // or .profile(Profile.MEDIUM)
+ *     .ladder(Ladder.ABR)                  // or Ladder.parse("720p:2000k")
  *     .build();
  * ChannelMetadata channel = transcoder.transcode(request, store,
  *     p -> System.out.printf("%3.0f%% %.1fx%n", p.fraction() * 100, p.speed()));
@@ -57,14 +57,15 @@ import org.slf4j.LoggerFactory;
  * single rendition, or for a {@link Ladder} of several the multivariant playlist with measured
  * peak and average bandwidth, codecs, resolution and frame rate; everything is written into a {@link
  * ChannelDraft} and published at the end, so a failed or cancelled transcode leaves nothing that
- * readers can see. Interrupting the calling thread cancels.
+ * readers can see. Interrupting the calling thread cancels; {@link #submit} runs a transcode as
+ * a {@link TranscodeJob} on the transcoder's own threads instead, with a handle to cancel it.
  *
  * <p>A sound file (audio and no video, cover art aside) becomes an audio-only channel: one
  * AAC rendition in {@code <channel>/audio/} whatever the ladder, its cover art as the poster.
  *
  * <p>H.264 comes from libx264 when the GPL natives are on the classpath and from OpenH264
- * otherwise (said once in the log). Thread-safe: transcodes may run concurrently, each on its
- * caller's thread.
+ * otherwise (said once in the log). Thread-safe: blocking transcodes may run concurrently, each
+ * on its caller's thread; submitted jobs run {@link Builder#concurrency} at a time.
  */
 public final class Transcoder {
   private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
@@ -357,6 +358,7 @@ public final class Transcoder {
       ProgressReporter reporter = new ProgressReporter(listener, ladder.remux()
           ? remux::inputDurationMicros : encode::inputDurationMicros, started);
       Guard guard = new Guard(limits, work, started, request.input(), cancel);
+      encode.cancelWhen(cancel.requested());
       LongConsumer onTime = guard.andThen(reporter::videoAt);
       EncodeResult result;
       if (ladder.remux()) {

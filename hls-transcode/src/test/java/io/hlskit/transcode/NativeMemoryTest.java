@@ -11,14 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Many transcodes in one JVM, good inputs and bad ones (failing before and after the output is
- * started, and in a rendition's own thread): native memory and file descriptors must settle, and
- * no temporary folder may be left. Every libav object is freed on every path, or this grows.
+ * started, and in a rendition's own thread), jobs cancelled running and waiting: native memory and
+ * file descriptors must settle, and no temporary folder may be left. Every libav object is freed on every path, or this grows.
  */
 class NativeMemoryTest {
   @TempDir
@@ -76,6 +78,21 @@ class NativeMemoryTest {
             store, p -> Thread.currentThread().interrupt()))
             .isInstanceOf(TranscodeException.class).hasMessageContaining("cancelled");
         Thread.interrupted(); // clear the flag the listener set
+        // submitted and cancelled mid-stream (the encoders then freed in the background), and
+        // one cancelled while it waited for its turn
+        TranscodeJob running = transcoder.submit(TranscodeRequest.builder(ladder, "job")
+            .ladder(Ladder.ABR).segmentDuration(Duration.ofSeconds(1)).build(), store,
+            new TranscodeListener() {
+              @Override
+              public void onProgress(TranscodeJob job, Progress progress) {
+                job.cancel();
+              }
+            });
+        TranscodeJob queued = transcoder.submit(TranscodeRequest.builder(good, "queued")
+            .build(), store);
+        assertThat(queued.cancel()).isTrue();
+        assertThatThrownBy(() -> running.result().get(30, TimeUnit.SECONDS))
+            .isInstanceOf(CancellationException.class);
         // a rendition's muxer fails mid-stream (its folder taken away): inline, and on its own
         // thread while the other rendition's thread goes on
         for (Path input : new Path[] {good, ladder}) {
@@ -87,6 +104,7 @@ class NativeMemoryTest {
         assertThat(store.list("bad/")).isEmpty();
         assertThat(store.list("cancelled/")).isEmpty();
         assertThat(store.list("fault/")).isEmpty();
+        assertThat(store.list("job/")).isEmpty();
       }
     };
     for (int i = 0; i < 5; i++) {
@@ -98,13 +116,14 @@ class NativeMemoryTest {
     for (int i = 0; i < 25; i++) {
       round.run();
     }
+    Thread.sleep(2000); // the last cancelled job's encoders are freed in the background
     System.gc();
     long rssAfter = residentKb();
     long fdsAfter = openFiles();
 
     System.out.printf("native memory: RSS %d -> %d KB, fds %d -> %d%n", rssBefore, rssAfter,
         fdsBefore, fdsAfter);
-    // 25 rounds of 8 transcodes: a leak of one frame buffer per transcode would pass 8 MB
+    // 25 rounds of 9 transcodes: a leak of one frame buffer per transcode would pass 8 MB
     assertThat(rssAfter - rssBefore).as("resident memory growth in KB (%d -> %d)", rssBefore,
         rssAfter).isLessThan(24 * 1024);
     assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore + 2);

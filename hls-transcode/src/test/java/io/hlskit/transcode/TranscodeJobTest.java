@@ -7,6 +7,7 @@ import io.hlskit.core.TranscodeException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.store.InMemoryMediaStore;
 import io.hlskit.transcode.internal.SampleVideo;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +87,11 @@ class TranscodeJobTest {
     }
   }
 
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   private TranscodeRequest request(Path input, String id, Ladder ladder) {
     return TranscodeRequest.builder(input, id).ladder(ladder)
         .segmentDuration(Duration.ofSeconds(1)).build();
@@ -120,8 +126,18 @@ class TranscodeJobTest {
         .isInstanceOf(CancellationException.class);
     long tookMillis = (System.nanoTime() - asked) / 1_000_000;
 
-    System.out.printf("cancel of a 1080p ladder took %d ms%n", tookMillis);
+    // and the work has really stopped: the encoders' own threads, which finish the frames they
+    // hold in the background (up to 0.8 s at 1080p), are done; the process goes quiet
+    Thread.sleep(Math.max(0, 1500 - (System.nanoTime() - asked) / 1_000_000));
+    long cpuBefore = processCpuNanos();
+    long wallBefore = System.nanoTime();
+    Thread.sleep(500);
+    double cores = (double) (processCpuNanos() - cpuBefore) / (System.nanoTime() - wallBefore);
+
+    System.out.printf("cancel of a 1080p ladder: job ended in %d ms; %.2f cores busy 1.5 s"
+        + " after%n", tookMillis, cores);
     assertThat(tookMillis).as("ms from cancel() to the job's end").isLessThan(1000);
+    assertThat(cores).as("cores busy from 1.5 s to 2 s after the cancel").isLessThan(0.3);
     assertThat(job.state()).isEqualTo(TranscodeJob.State.CANCELLED);
     assertThat(job.result().isCancelled()).isTrue();
     assertThat(events.seen).containsExactly("started", "progress", "cancelled");

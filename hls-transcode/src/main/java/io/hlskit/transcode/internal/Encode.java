@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -44,6 +45,7 @@ public final class Encode implements AutoCloseable {
 
   private final String name;
   private final Source source;
+  private BooleanSupplier cancelled = () -> false;
   private AudioPath audio;
   private final List<RenditionOutput> outputs = new ArrayList<>();
   private AVPacket packet;
@@ -59,6 +61,15 @@ public final class Encode implements AutoCloseable {
   public Encode(Path input, InputRules rules) {
     this.name = input.toString();
     this.source = new Source(name, rules);
+  }
+
+  /**
+   * Also stops when {@code cancelled} says so while the decoder waits for a rendition to take
+   * its picture (a 1080p frame can take a few hundred milliseconds on a busy machine); it is
+   * asked on the decoding thread. Before {@link #run}.
+   */
+  public void cancelWhen(BooleanSupplier cancelled) {
+    this.cancelled = cancelled;
   }
 
   /**
@@ -142,7 +153,7 @@ public final class Encode implements AutoCloseable {
 
   private RenditionOutput addOutput(EncodeSettings.Rendition spec) {
     RenditionOutput o = new RenditionOutput(source, spec,
-        audio == null ? null : audio.encoder());
+        audio == null ? null : audio.encoder(), cancelled);
     outputs.add(o); // added first, so close() frees it whatever fails next
     return o;
   }
@@ -296,6 +307,9 @@ public final class Encode implements AutoCloseable {
     }
     if (decoded != null) {
       av_frame_free(decoded);
+    }
+    for (RenditionOutput o : outputs) {
+      o.stop(); // all at once: each finishes its frame and frees its encoder meanwhile
     }
     for (RenditionOutput o : outputs) {
       o.close();
