@@ -70,18 +70,7 @@ public class TranscodeBenchmark {
     dir = Files.createTempDirectory("hlskit-bench-");
     // made once and kept: every benchmark method is a trial of its own, and the input takes
     // minutes to make
-    input = Path.of(System.getProperty("java.io.tmpdir"), "hlskit-bench-input-" + SECONDS
-        + "s.mp4");
-    if (Files.isRegularFile(input)) {
-      return;
-    }
-    Path partial = dir.resolve("input.mp4");
-    run(ffmpeg, "-v", "error", "-f", "lavfi", "-i",
-        "testsrc2=size=1920x1080:rate=30,noise=alls=12:allf=t+u", "-f", "lavfi", "-i",
-        "sine=frequency=440:sample_rate=48000", "-t", String.valueOf(SECONDS),
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-b:a", "192k", "-shortest", partial.toString());
-    Files.move(partial, input, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    input = BenchMedia.noisyClip(ffmpeg, SECONDS);
   }
 
   @Setup(Level.Invocation)
@@ -116,7 +105,8 @@ public class TranscodeBenchmark {
     return switch (method) {
       case "mediumHlskit" -> Map.of(720, hlskit.resolve("playlist.m3u8"));
       case "mediumCli" -> Map.of(720, out.resolve("index.m3u8"));
-      case "abrHlskit" -> Map.of(360, hlskit.resolve("360p/index.m3u8"),
+      case "abrHlskit", "abrHlskitWithoutThumbnails" -> Map.of(
+          360, hlskit.resolve("360p/index.m3u8"),
           720, hlskit.resolve("720p/index.m3u8"), 1080, hlskit.resolve("1080p/index.m3u8"));
       case "abrCliOneCommand" -> Map.of(360, out.resolve("v0/index.m3u8"),
           720, out.resolve("v1/index.m3u8"), 1080, out.resolve("v2/index.m3u8"));
@@ -126,18 +116,9 @@ public class TranscodeBenchmark {
     };
   }
 
-  private static final Pattern SSIM_ALL = Pattern.compile("SSIM .*All:([0-9.]+)");
-
   /** libav's ssim filter: the rendition against the source scaled to its height. */
   private String ssim(Path rendition, int height) throws Exception {
-    String log = run(ffmpeg, "-nostats", "-i", rendition.toString(), "-i", input.toString(),
-        "-lavfi", "[1:v]scale=-2:" + height + ":flags=bicubic[ref];[0:v][ref]ssim",
-        "-f", "null", "-");
-    Matcher m = SSIM_ALL.matcher(log);
-    if (!m.find()) {
-      throw new IllegalStateException("no SSIM in the output of ffmpeg: " + log);
-    }
-    return m.group(1);
+    return BenchMedia.ssim(ffmpeg, rendition, input, height);
   }
 
   @TearDown(Level.Trial)
@@ -146,9 +127,12 @@ public class TranscodeBenchmark {
   }
 
   private void hlskit(Ladder ladder) {
+    hlskit(TranscodeRequest.builder(input, "bench").ladder(ladder));
+  }
+
+  private void hlskit(TranscodeRequest.Builder request) {
     try (FileSystemMediaStore store = FileSystemMediaStore.at(out)) {
-      transcoder.transcode(TranscodeRequest.builder(input, "bench").ladder(ladder).build(),
-          store, ProgressListener.none());
+      transcoder.transcode(request.build(), store, ProgressListener.none());
     }
   }
 
@@ -183,9 +167,16 @@ public class TranscodeBenchmark {
     cliSingle(720, 1500, out.resolve("index.m3u8"));
   }
 
+  /** With thumbnails for scrubbing, as ladders are made by default. */
   @Benchmark
   public void abrHlskit() {
     hlskit(Ladder.ABR);
+  }
+
+  /** The same ladder without thumbnails: what they cost. */
+  @Benchmark
+  public void abrHlskitWithoutThumbnails() {
+    hlskit(TranscodeRequest.builder(input, "bench").ladder(Ladder.ABR).thumbnails(null));
   }
 
   /** The ladder in one CLI command: split filter and -var_stream_map, one decode too. */
@@ -228,24 +219,11 @@ public class TranscodeBenchmark {
     run(cmd.toArray(String[]::new));
   }
 
-  /** Runs a command; returns what it printed, or throws with it when it fails. */
   private static String run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-    }
-    return output;
+    return BenchMedia.run(command);
   }
 
   private static void delete(Path path) throws IOException {
-    if (path == null || !Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(path)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    BenchMedia.delete(path);
   }
 }

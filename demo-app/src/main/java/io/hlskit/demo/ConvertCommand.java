@@ -7,6 +7,7 @@ import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.ProgressListener;
 import io.hlskit.transcode.SegmentFormat;
+import io.hlskit.transcode.Thumbnails;
 import io.hlskit.transcode.TranscodeRequest;
 import io.hlskit.transcode.Transcoder;
 import io.hlskit.transcode.VideoEncoder;
@@ -68,6 +69,18 @@ final class ConvertCommand implements Callable<Integer> {
           + " the same picture (HLS_PRESET; default ${DEFAULT-VALUE})")
   String preset;
 
+  @Option(names = "--quality", defaultValue = "${env:HLS_QUALITY:-bitrate}",
+      description = "bitrate: each rendition at its bit rate; auto: at a constant quality with"
+          + " its bit rate as a ceiling, so easy pictures (slides, talks, animation) take far"
+          + " fewer bytes (HLS_QUALITY; default ${DEFAULT-VALUE})")
+  String quality;
+
+  @Option(names = "--thumbnails", negatable = true, defaultValue = "${env:HLS_THUMBNAILS}",
+      description = "thumbnails for scrubbing (one every 10 s, 320 px, in 10x10 JPEG sheets,"
+          + " with an image playlist and a WebVTT track): on by default for abr and ladders,"
+          + " off for a single rendition; --no-thumbnails turns them off (HLS_THUMBNAILS)")
+  Boolean thumbnails;
+
   @Option(names = "--title", defaultValue = "${env:HLS_TITLE}",
       description = "the channel's title (HLS_TITLE; default: the channel id)")
   String title;
@@ -106,7 +119,10 @@ final class ConvertCommand implements Callable<Integer> {
         || store.open(id + "/" + ChannelMetadata.ENTRY_PLAYLIST).isPresent();
   }
 
-  /** The profile or {@code --ladder}, with {@code --encoder} and {@code --preset}. */
+  /**
+   * The profile or {@code --ladder}, with {@code --encoder}, {@code --preset} and {@code
+   * --quality}.
+   */
   private Ladder ladder() {
     if (ladder != null && positionalProfile != null) {
       throw new IllegalArgumentException("give a profile or --ladder, not both");
@@ -117,23 +133,33 @@ final class ConvertCommand implements Callable<Integer> {
     if (chosen.remux()) {
       return chosen;
     }
-    return new Ladder(chosen.renditions().stream()
+    Ladder encoded = new Ladder(chosen.renditions().stream()
         .map(r -> r.toBuilder().encoder(videoEncoder).preset(preset).build()).toList(),
         false, chosen.audioBitrate());
+    return switch (quality.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> encoded.withAutoQuality();
+      case "bitrate" -> encoded;
+      default -> throw new IllegalArgumentException("unknown --quality '" + quality
+          + "': use bitrate (each rendition at its bit rate) or auto (constant quality, the"
+          + " bit rate as a ceiling)");
+    };
   }
 
   @Override
   public Integer call() {
     try {
       Ladder chosen = ladder();
-      TranscodeRequest request = TranscodeRequest.builder(input, channel)
+      TranscodeRequest.Builder builder = TranscodeRequest.builder(input, channel)
           .ladder(chosen)
           .title(title)
           .segmentDuration(Duration.ofSeconds(segmentSeconds))
           .format(SegmentFormat.of(format))
           .visibility(privateChannel ? Visibility.PRIVATE : Visibility.PUBLIC)
-          .keyRotation(keyRotation)
-          .build();
+          .keyRotation(keyRotation);
+      if (thumbnails != null) {
+        builder.thumbnails(thumbnails ? Thumbnails.DEFAULT : null);
+      }
+      TranscodeRequest request = builder.build();
       long started = System.nanoTime();
       ChannelMetadata published;
       try (MediaStore store = storage.openStore()) {

@@ -4,6 +4,7 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.Profile;
 import io.hlskit.transcode.ProgressListener;
+import io.hlskit.transcode.Thumbnails;
 import io.hlskit.transcode.TranscodeRequest;
 import io.hlskit.transcode.Transcoder;
 import io.hlskit.transcode.internal.SampleVideo;
@@ -46,7 +47,9 @@ final class SampleChannels {
         Path file = work.resolve(s.id() + ".mp4");
         SampleVideo.write(file, SampleVideo.Spec.mp4(s.width(), s.height(), 12).withTone(s.toneHz()));
         transcoder.transcode(TranscodeRequest.builder(file, s.id()).title(s.title())
-            .profile(Profile.LOW).segmentDuration(Duration.ofSeconds(4)).build(), store,
+            .profile(Profile.LOW).segmentDuration(Duration.ofSeconds(4))
+            // 12 s: a thumbnail every 2 s, so that dragging the bar shows something
+            .thumbnails(Thumbnails.DEFAULT.every(Duration.ofSeconds(2))).build(), store,
             ProgressListener.none());
         Files.deleteIfExists(file);
         LOG.info("sample channel {}/{} ready: {}", ++n, SAMPLES.size(), s.id());

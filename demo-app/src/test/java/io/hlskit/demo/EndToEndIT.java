@@ -9,6 +9,7 @@ import io.hlskit.transcode.Ladder;
 import io.hlskit.transcode.Profile;
 import io.hlskit.transcode.ProgressListener;
 import io.hlskit.transcode.SegmentFormat;
+import io.hlskit.transcode.Thumbnails;
 import io.hlskit.transcode.TranscodeRequest;
 import io.hlskit.transcode.Transcoder;
 import io.hlskit.transcode.internal.SampleVideo;
@@ -64,7 +65,7 @@ class EndToEndIT {
             dir.resolve("work"), List.of(), List.of(), null));
     base = "http://127.0.0.1:" + demo.server.port();
     // canal1: an adaptive ladder from a 720p source (720p + 360p); canal2: portrait, one
-    // rendition in fragmented MP4
+    // rendition in fragmented MP4, with a thumbnail every 2 s
     Path landscape = dir.resolve("canal1.mp4");
     SampleVideo.write(landscape, SampleVideo.Spec.mp4(1280, 720, 8));
     transcoder.transcode(TranscodeRequest.builder(landscape, "canal1").title("Canal canal1")
@@ -74,6 +75,7 @@ class EndToEndIT {
     SampleVideo.write(portrait, SampleVideo.Spec.mp4(360, 640, 8));
     transcoder.transcode(TranscodeRequest.builder(portrait, "canal2").title("Canal canal2")
         .profile(Profile.LOW).format(SegmentFormat.FMP4).segmentDuration(Duration.ofSeconds(2))
+        .thumbnails(Thumbnails.DEFAULT.every(Duration.ofSeconds(2)))
         .build(), demo.store, ProgressListener.none());
   }
 
@@ -333,6 +335,19 @@ class EndToEndIT {
           + " video').currentTime")).doubleValue() >= 4.9);
       assertThat((String) js.executeScript("return document.querySelector('" + section
           + " input.progress').getAttribute('aria-valuetext')")).endsWith("of 0:08");
+      // the thumbnail of 4-6 s shows over the bar: the third of a 180x320 sheet's row
+      String preview = "document.querySelector('" + section + " .scrub-preview')";
+      wait.until(d -> "-360px 0px".equals(js.executeScript("return " + preview
+          + ".hidden ? null : " + preview + ".style.backgroundPosition")));
+      assertThat((String) js.executeScript("return " + preview + ".style.backgroundImage"))
+          .contains("/streams/canal2/thumbnails/tiles-00000.jpg");
+      assertThat((Boolean) js.executeScript("const img = new Image(); img.src = "
+          + preview + ".style.backgroundImage.slice(5, -2); return img.decode()"
+          + ".then(() => img.naturalWidth === 180 * 10 && img.naturalHeight === 320)"))
+          .as("the sheet loads: a row of 10 slots of 180x320 (4 used)").isTrue();
+      js.executeScript("document.querySelector('" + section + " input.progress')"
+          + ".dispatchEvent(new Event('change', { bubbles: true }));");
+      assertThat((Boolean) js.executeScript("return " + preview + ".hidden")).isTrue();
 
       // m unmutes and mutes; the button says which, with an icon drawn as SVG
       String pressed = "return document.querySelector('" + section

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.contract.Eventually;
+import io.hlskit.core.ingest.IngestRequest;
 import io.hlskit.core.ingest.QueuedIngestService;
 import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.core.store.InMemoryMediaStore;
@@ -23,7 +24,9 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,10 +58,14 @@ class UploadTest {
     return b;
   }
 
+  /** What the ingester was handed, in order. */
+  private final List<IngestRequest> received = new CopyOnWriteArrayList<>();
+
   @BeforeEach
   void start() {
     store = new InMemoryMediaStore();
     ingest = QueuedIngestService.builder((request, progress) -> {
+      received.add(request);
       if (request.title().equals("fail")) {
         throw new HlsException("the video could not be decoded: no stream libav can read");
       }
@@ -172,6 +179,10 @@ class UploadTest {
     assertThat(store.channels().get("canal1").orElseThrow().title()).isEqualTo("Canal 1");
     assertThat(store.open("canal1/source.mp4").orElseThrow().info().length())
         .isEqualTo(MP4.length);
+    assertThat(received).singleElement().satisfies(q -> {
+      assertThat(q.profile()).isEqualTo("low");
+      assertThat(q.quality()).isEqualTo("bitrate");
+    });
     try (var files = Files.list(uploads)) {
       assertThat(files).as("the upload is deleted once ingested").isEmpty();
     }
@@ -182,7 +193,7 @@ class UploadTest {
     String boundary = "hlskitBoundary42";
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (String[] field : new String[][] {{"id", "canal2"}, {"title", "Dos"},
-        {"profile", "high"}, {"visibility", "private"}}) {
+        {"profile", "high"}, {"visibility", "private"}, {"quality", "auto"}}) {
       body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0]
           + "\"\r\n\r\n" + field[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
@@ -203,6 +214,7 @@ class UploadTest {
     assertThat(store.channels().get("canal2").orElseThrow().title()).isEqualTo("Dos");
     assertThat(store.channels().get("canal2").orElseThrow().source()).contains("mi vídeo.mp4");
     assertThat(store.channels().get("canal2").orElseThrow().isPrivate()).isTrue();
+    assertThat(received).singleElement().extracting(IngestRequest::quality).isEqualTo("auto");
   }
 
   @Test
@@ -243,6 +255,9 @@ class UploadTest {
     HttpResponse<String> visibility = post("?id=v&visibility=secret", "video/mp4", MP4, TOKEN);
     assertThat(visibility.statusCode()).isEqualTo(400);
     assertThat(visibility.body()).contains("'public' or 'private'");
+    HttpResponse<String> quality = post("?id=q&quality=best", "video/mp4", MP4, TOKEN);
+    assertThat(quality.statusCode()).isEqualTo(400);
+    assertThat(quality.body()).contains("quality must be 'bitrate'");
     HttpResponse<String> big = post("?id=big", "video/mp4", mp4Like(1_000_001), TOKEN);
     assertThat(big.statusCode()).isEqualTo(413);
 

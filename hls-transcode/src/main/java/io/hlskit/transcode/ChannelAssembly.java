@@ -5,6 +5,7 @@ import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.channel.Visibility;
 import io.hlskit.core.crypto.ContentKey;
 import io.hlskit.core.crypto.SegmentCipher;
+import io.hlskit.core.playlist.ImageVariant;
 import io.hlskit.core.playlist.InitializationSection;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
@@ -127,8 +128,12 @@ final class ChannelAssembly {
     }
     // one rendition: the entry playlist is its media playlist (what players given a lone
     // playlist.m3u8 expect); several: a multivariant playlist, lowest first
+    Optional<ImageVariant> thumbnails = Optional.empty();
+    if (result.thumbnails().isPresent()) {
+      thumbnails = Optional.of(ThumbnailTracks.write(result.thumbnails().get(), draft, total));
+    }
     String entry = renditions.size() == 1 ? PlaylistWriter.write(single)
-        : PlaylistWriter.write(multivariant(variants));
+        : PlaylistWriter.write(multivariant(variants, thumbnails));
     draft.write(ChannelMetadata.ENTRY_PLAYLIST, utf8(entry));
     result.posterJpeg().ifPresent(jpeg -> draft.write(Transcoder.POSTER, jpeg));
 
@@ -136,6 +141,7 @@ final class ChannelAssembly {
         .title(request.title())
         .duration(total)
         .poster(result.posterJpeg().isPresent() ? Transcoder.POSTER : null)
+        .thumbnails(thumbnails.isPresent() ? ThumbnailTracks.VTT : null)
         .source(request.sourceName().orElse(null))
         .created(Instant.now())
         .visibility(request.visibility());
@@ -185,9 +191,11 @@ final class ChannelAssembly {
         .toList()).build();
   }
 
-  private static MultivariantPlaylist multivariant(List<Variant> variants) {
+  private static MultivariantPlaylist multivariant(List<Variant> variants,
+      Optional<ImageVariant> thumbnails) {
     MultivariantPlaylist.Builder b = MultivariantPlaylist.builder().independentSegments(true);
     variants.forEach(b::addVariant);
+    thumbnails.ifPresent(b::addImageVariant);
     return b.build();
   }
 

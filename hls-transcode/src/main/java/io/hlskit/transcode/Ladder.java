@@ -87,6 +87,24 @@ public record Ladder(List<Rendition> renditions, boolean remux, long audioBitrat
     return new Ladder(renditions, remux, bitsPerSecond);
   }
 
+  /**
+   * This ladder encoded for quality per bit: each rendition at a constant-quality target
+   * ({@link Rendition#autoQuality}: CRF 24 up to 480p, 25 up to 720p, 26 above) with its bit
+   * rate as a ceiling (the max rate; the buffer stays). Easy pictures (slides, talking heads,
+   * animation) then cost far fewer bits and hard ones no more than the bit rate, at about the
+   * same quality: see {@code benchmarks/README.md}. Renditions with a quality target of their
+   * own keep it; a remux is returned as it is. OpenH264 has no constant-quality mode and keeps
+   * to the bit rate.
+   */
+  public Ladder withAutoQuality() {
+    if (remux) {
+      return this;
+    }
+    return new Ladder(renditions.stream().map(r -> r.quality().isPresent() ? r
+        : r.toBuilder().quality(Rendition.autoQuality(r.shortSide()))
+            .maxRate(r.videoBitrate()).build()).toList(), false, audioBitrate);
+  }
+
   /** Whether this ladder makes several renditions (and a multivariant playlist). */
   public boolean isAdaptive() {
     return renditions.size() > 1;

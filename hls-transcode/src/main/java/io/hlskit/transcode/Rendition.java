@@ -121,6 +121,17 @@ public record Rendition(Optional<String> name, int shortSide, long videoBitrate,
     return builder(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)) * 1000).build();
   }
 
+  /**
+   * The constant-quality target {@link Ladder#withAutoQuality} gives a rendition of {@code
+   * shortSide} pixels: CRF 24 up to 480p, 25 up to 720p, 26 above. Small pictures get the
+   * lower (better) targets: each of their pixels covers more of the screen, so their losses
+   * show more. Chosen on an easy and a hard clip against the named profiles' fixed bit rates
+   * (libav's SSIM within 0.003 of theirs); see {@code benchmarks/README.md}.
+   */
+  public static int autoQuality(int shortSide) {
+    return shortSide <= 480 ? 24 : shortSide <= 720 ? 25 : 26;
+  }
+
   /** A builder that starts from this rendition. */
   public Builder toBuilder() {
     Builder b = builder(shortSide, videoBitrate).maxRate(maxRate).bufferSize(bufferSize)

@@ -21,10 +21,13 @@ import java.util.Optional;
  *     a key of the channel's own, kept in the channel's {@code keys/} folder
  * @param keyRotation for a private channel, a new key every this many segments; 0 (the default)
  *     for one key for the whole channel
+ * @param thumbnails thumbnails for scrubbing, made from the same decode; by default {@link
+ *     Thumbnails#DEFAULT} for a ladder of several renditions, none otherwise; a remux, which
+ *     decodes nothing, makes none
  */
 public record TranscodeRequest(Path input, String channelId, String title, Ladder ladder,
     Duration segmentDuration, SegmentFormat format, Optional<String> sourceName,
-    Visibility visibility, int keyRotation) {
+    Visibility visibility, int keyRotation, Optional<Thumbnails> thumbnails) {
   public TranscodeRequest {
     Objects.requireNonNull(input, "input");
     StorageKeys.requireChannelId(channelId);
@@ -43,6 +46,7 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
     }
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(visibility, "visibility");
+    Objects.requireNonNull(thumbnails, "thumbnails");
     if (keyRotation < 0) {
       throw new IllegalArgumentException("key rotation must be 0 (one key) or a number of"
           + " segments: " + keyRotation);
@@ -65,6 +69,7 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
     private String sourceName;
     private Visibility visibility = Visibility.PUBLIC;
     private int keyRotation;
+    private Optional<Thumbnails> thumbnails;
 
     private Builder(Path input, String channelId) {
       this.input = input;
@@ -120,11 +125,23 @@ public record TranscodeRequest(Path input, String channelId, String title, Ladde
       return this;
     }
 
+    /**
+     * Thumbnails for scrubbing as {@code thumbnails} says, or none for null; by default {@link
+     * Thumbnails#DEFAULT} for a ladder of several renditions (they cost under 5 % of its time),
+     * none for a single rendition or a remux.
+     */
+    public Builder thumbnails(Thumbnails thumbnails) {
+      this.thumbnails = Optional.ofNullable(thumbnails);
+      return this;
+    }
+
     public TranscodeRequest build() {
       String name = sourceName != null ? sourceName
           : input.getFileName() == null ? null : input.getFileName().toString();
+      Optional<Thumbnails> tiles = thumbnails != null ? thumbnails
+          : ladder.isAdaptive() ? Optional.of(Thumbnails.DEFAULT) : Optional.empty();
       return new TranscodeRequest(input, channelId, title == null ? channelId : title, ladder,
-          segmentDuration, format, Optional.ofNullable(name), visibility, keyRotation);
+          segmentDuration, format, Optional.ofNullable(name), visibility, keyRotation, tiles);
     }
   }
 }

@@ -365,9 +365,12 @@ public final class Transcoder {
         result = remux.run(work, segmentSeconds, request.format() == SegmentFormat.FMP4,
             onTime);
       } else {
+        EncodeSettings.Thumbnails thumbnails = request.thumbnails()
+            .map(t -> new EncodeSettings.Thumbnails(t.longSide(), t.interval().toNanos() / 1000,
+                t.columns(), t.rows())).orElse(null);
         result = encode.run(work, new EncodeSettings(specs, ladder.isAdaptive(),
-            ladder.audioBitrate(), segmentSeconds, request.format() == SegmentFormat.FMP4),
-            onTime);
+            ladder.audioBitrate(), segmentSeconds, request.format() == SegmentFormat.FMP4,
+            thumbnails), onTime);
       }
 
       guard.checkOutput(); // what was written since the last look

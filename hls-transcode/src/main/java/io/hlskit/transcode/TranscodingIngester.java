@@ -11,7 +11,8 @@ import java.util.function.DoubleConsumer;
 
 /**
  * Uploads into channels through a {@link Transcoder}: the {@link Ingester} a server's ingest
- * service runs. The request's profile is read as {@link Ladder#parse} reads it. Wiring uploads
+ * service runs. The request's profile is read as {@link Ladder#parse} reads it, its quality
+ * {@code auto} as {@link Ladder#withAutoQuality}. Wiring uploads
  * into an {@code HlsServer} is one line:
  *
  * <pre>{@code
@@ -46,9 +47,10 @@ public final class TranscodingIngester implements Ingester {
 
   @Override
   public void ingest(IngestRequest request, DoubleConsumer progress) {
+    Ladder ladder = Ladder.parse(request.profile());
     TranscodeRequest.Builder b = TranscodeRequest.builder(request.file(), request.channelId())
         .title(request.title())
-        .ladder(Ladder.parse(request.profile()))
+        .ladder(request.quality().equals("auto") ? ladder.withAutoQuality() : ladder)
         .visibility(request.visibility());
     request.originalFilename().ifPresent(b::sourceName);
     transcoder.transcode(b.build(), store, p -> progress.accept(p.fraction()));

@@ -58,6 +58,21 @@ class LadderTest {
   }
 
   @Test
+  void autoQualityGivesEachRenditionAQualityTargetUnderItsBitRate() {
+    Ladder auto = Ladder.ABR.withAutoQuality();
+
+    assertThat(auto.renditions()).extracting(r -> r.quality().orElseThrow())
+        .containsExactly(24, 25, 26);
+    assertThat(auto.renditions()).allSatisfy(r -> {
+      assertThat(r.maxRate()).isEqualTo(r.videoBitrate());
+      assertThat(r.bufferSize()).isEqualTo(2 * r.videoBitrate());
+    });
+    Rendition own = Rendition.builder(720, 2_000_000).quality(20).build();
+    assertThat(Ladder.of(own).withAutoQuality().renditions()).containsExactly(own);
+    assertThat(Ladder.SOURCE.withAutoQuality()).isSameAs(Ladder.SOURCE);
+  }
+
+  @Test
   void renditionsOfOneSizeNeedNamesOfTheirOwn() {
     Rendition low = Rendition.builder(720, 1_500_000).name("720p-low").build();
     Rendition high = Rendition.builder(720, 3_000_000).build();

@@ -89,6 +89,18 @@ class LadderTranscodeTest {
   }
 
   @Test
+  void autoQualitySpendsFewerBytesOnEasyPictures() throws Exception {
+    Path root = dir.resolve("quality");
+    // a test pattern moving slowly: at 360p and 900 kb/s, far more than it needs
+    transcode(root, "fixed", Ladder.parse("360p:900k"), SegmentFormat.TS);
+    transcode(root, "auto", Ladder.parse("360p:900k").withAutoQuality(), SegmentFormat.TS);
+
+    long fixed = bytes(root.resolve("fixed"));
+    long auto = bytes(root.resolve("auto"));
+    assertThat((double) auto / fixed).as("%d vs %d bytes", auto, fixed).isLessThan(0.8);
+  }
+
+  @Test
   void twoRenditionsOfOneSizeAreBothMadeWhenNamedApart() throws Exception {
     Path root = dir.resolve("named");
     ChannelMetadata channel = transcode(root, "named", Ladder.of(

@@ -56,6 +56,7 @@ form.addEventListener('submit', async (e) => {
   data.append('id', form.id.value.trim());
   data.append('title', form.title.value.trim());
   data.append('profile', form.profile.value);
+  data.append('quality', form.quality.value);
   data.append('visibility', form.private.checked ? 'private' : 'public');
   data.append('file', form.file.files[0]);
   form.querySelector('button').disabled = true;

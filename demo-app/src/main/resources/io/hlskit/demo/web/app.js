@@ -74,7 +74,12 @@ function createEntry(channel) {
     el('div', { className: 'info' }, [title, meta]),
   ]);
   // on demand, a bar along the bottom to move through the video; live is joined at its edge
-  if (!channel.live) section.append(progressBar(video, channel.durationSeconds));
+  // with thumbnails for public channels (a private one's pictures would need the token in
+  // their URL, which the page never writes)
+  if (!channel.live) {
+    section.append(progressBar(video, channel.durationSeconds,
+      channel.visibility === 'private' ? null : channel.thumbnails));
+  }
   section.dataset.id = channel.id;
   section.setAttribute('aria-label', channel.title);
   if (channel.poster) section.style.backgroundImage = `url("${encodeURI(channel.poster)}")`;

@@ -14,11 +14,69 @@ function formatTime(seconds) {
   return `${m}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** A WebVTT time, hh:mm:ss.ttt or mm:ss.ttt, in seconds. */
+function vttSeconds(text) {
+  return text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+}
+
+/**
+ * The cues of a WebVTT thumbnails track: each a time span and a region of a tile sheet
+ * ({@code tiles-00000.jpg#xywh=x,y,w,h}), its URL resolved against the track's.
+ */
+export function thumbnailCues(text, trackUrl) {
+  const cues = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length - 1; i++) {
+    const timing = lines[i].match(/^([\d:.]+)\s+-->\s+([\d:.]+)/);
+    const target = timing && lines[i + 1].match(/^(.*)#xywh=(\d+),(\d+),(\d+),(\d+)$/);
+    if (!target) continue;
+    cues.push({ start: vttSeconds(timing[1]), end: vttSeconds(timing[2]),
+      src: new URL(target[1], new URL(trackUrl, location.href)).href,
+      x: Number(target[2]), y: Number(target[3]), w: Number(target[4]), h: Number(target[5]) });
+  }
+  return cues;
+}
+
+/**
+ * The thumbnail over the bar while it is dragged: the region of a tile sheet that the track
+ * names for that time. The track is fetched on first use.
+ */
+function scrubPreview(trackUrl) {
+  const box = el('div', { className: 'scrub-preview', hidden: true });
+  box.setAttribute('aria-hidden', 'true');
+  let cues = null;
+  let loading = null;
+  const load = () => {
+    loading ??= fetch(trackUrl).then((r) => (r.ok ? r.text() : ''))
+      .then((text) => { cues = thumbnailCues(text, trackUrl); })
+      .catch(() => { cues = []; });
+    return loading;
+  };
+  const show = (bar, seconds) => {
+    if (!cues) {
+      load().then(() => show(bar, seconds));
+      return;
+    }
+    const cue = cues.find((c) => seconds >= c.start && seconds < c.end) ?? cues[cues.length - 1];
+    if (!cue) return;
+    const fraction = Number(bar.max) > 0 ? seconds / Number(bar.max) : 0;
+    const width = bar.offsetWidth;
+    const left = Math.min(Math.max(bar.offsetLeft + fraction * width - cue.w / 2, 0),
+      bar.offsetLeft + width - cue.w);
+    Object.assign(box.style, { width: `${cue.w}px`, height: `${cue.h}px`, left: `${left}px`,
+      backgroundImage: `url("${cue.src}")`, backgroundPosition: `-${cue.x}px -${cue.y}px` });
+    box.hidden = false;
+  };
+  return { box, show, hide: () => { box.hidden = true; } };
+}
+
 /**
  * A progress bar for a video on demand, draggable (mouse, touch, arrow keys): the video seeks
- * as it moves, and the bar follows the video when left alone.
+ * as it moves, and the bar follows the video when left alone. With a thumbnails track (a WebVTT
+ * URL), the picture at the bar's position shows above it while it moves. Returns the bar, in a
+ * box with the preview when there is one.
  */
-export function progressBar(video, durationSeconds) {
+export function progressBar(video, durationSeconds, thumbnailsUrl) {
   const bar = el('input', { type: 'range', className: 'progress', min: '0', step: '0.1',
     max: String(durationSeconds || 0), value: '0' });
   bar.setAttribute('aria-label', 'Seek');
@@ -36,13 +94,25 @@ export function progressBar(video, durationSeconds) {
   bar.addEventListener('click', (e) => e.stopPropagation());
   // arrow keys move the bar, not the feed
   bar.addEventListener('keydown', (e) => e.stopPropagation());
+  const preview = thumbnailsUrl ? scrubPreview(thumbnailsUrl) : null;
+  let hideLater = 0;
   bar.addEventListener('input', () => {
     video.currentTime = Number(bar.value);
     show(Number(bar.value));
+    if (preview) {
+      preview.show(bar, Number(bar.value));
+      clearTimeout(hideLater);
+      // a drag ends with 'change'; arrow keys send no end: the preview goes after a pause
+      if (!dragging) hideLater = setTimeout(preview.hide, 1500);
+    }
   });
-  bar.addEventListener('change', () => { dragging = false; });
+  bar.addEventListener('change', () => {
+    dragging = false;
+    if (preview) preview.hide();
+  });
+  bar.addEventListener('blur', () => { if (preview) preview.hide(); });
   show(0);
-  return bar;
+  return preview ? el('div', { className: 'scrub' }, [preview.box, bar]) : bar;
 }
 
 /** A button that copies the channel's deep link ({@code /#id}), then says so with {@code say}. */

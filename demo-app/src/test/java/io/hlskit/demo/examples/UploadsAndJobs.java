@@ -36,7 +36,8 @@ public class UploadsAndJobs {
   public static TranscodeJob convert(Transcoder transcoder, MediaStore store, Path input,
       String id) {
     TranscodeRequest request = TranscodeRequest.builder(input, id)
-        .ladder(Ladder.parse("1080p:4500k,540p:1200k,240p:300k")) // height : video bit rate
+        .ladder(Ladder.parse("1080p:4500k,540p:1200k,240p:300k") // height : video bit rate
+            .withAutoQuality())   // constant quality, those bit rates as ceilings
         .build();
     return transcoder.submit(request, store, new TranscodeListener() {
       @Override

@@ -28,6 +28,8 @@ import java.util.Optional;
  *     without {@code channel.json})
  * @param playlist the entry playlist relative to the channel, normally {@code playlist.m3u8}
  * @param poster the poster image relative to the channel, when there is one
+ * @param thumbnails the WebVTT track of thumbnails for scrubbing (cues naming regions of tile
+ *     sheets, {@code tiles-00000.jpg#xywh=0,0,320,180}) relative to the channel, when there is one
  * @param source the name of the file the channel was made from, when known
  * @param created when the channel was published
  * @param visibility public (the default) or private: who may list and play it
@@ -37,7 +39,7 @@ import java.util.Optional;
  */
 public record ChannelMetadata(String id, String title, Duration duration,
     List<RenditionInfo> renditions, String playlist, Optional<String> poster,
-    Optional<String> source, Instant created, Visibility visibility,
+    Optional<String> thumbnails, Optional<String> source, Instant created, Visibility visibility,
     Optional<Schedule> schedule) {
 
   /** The name of a channel's entry playlist, as most HLS packagers write it. */
@@ -53,6 +55,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     renditions = List.copyOf(renditions);
     StorageKeys.requireKey(playlist);
     Objects.requireNonNull(poster, "poster").ifPresent(StorageKeys::requireKey);
+    Objects.requireNonNull(thumbnails, "thumbnails").ifPresent(StorageKeys::requireKey);
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(created, "created");
     Objects.requireNonNull(visibility, "visibility");
@@ -85,7 +88,8 @@ public record ChannelMetadata(String id, String title, Duration duration,
    * title}, {@code durationSeconds} (a decimal number of seconds), {@code renditions} (each with
    * {@code name}, {@code playlist}, {@code width} and {@code height} when known, {@code
    * bandwidth}, {@code averageBandwidth} and {@code codecs}, a list), {@code playlist}, {@code
-   * poster} and {@code source} when known, and {@code created} (ISO 8601). A new map each call.
+   * poster}, {@code thumbnails} and {@code source} when known, and {@code created} (ISO 8601). A
+   * new map each call.
    */
   public Map<String, Object> toJsonMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -110,6 +114,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     m.put("renditions", list);
     m.put("playlist", playlist);
     poster.ifPresent(p -> m.put("poster", p));
+    thumbnails.ifPresent(t -> m.put("thumbnails", t));
     source.ifPresent(s -> m.put("source", s));
     m.put("created", created.toString());
     m.put("visibility", visibility.jsonName());
@@ -141,6 +146,9 @@ public record ChannelMetadata(String id, String title, Duration duration,
           .created(Instant.parse(string(m, "created")));
       if (m.get("poster") != null) {
         b.poster(string(m, "poster"));
+      }
+      if (m.get("thumbnails") != null) {
+        b.thumbnails(string(m, "thumbnails"));
       }
       if (m.get("source") != null) {
         b.source(string(m, "source"));
@@ -230,6 +238,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     private final List<RenditionInfo> renditions = new ArrayList<>();
     private String playlist = ENTRY_PLAYLIST;
     private Optional<String> poster = Optional.empty();
+    private Optional<String> thumbnails = Optional.empty();
     private Optional<String> source = Optional.empty();
     private Instant created = Instant.ofEpochMilli(System.currentTimeMillis());
     private Visibility visibility = Visibility.PUBLIC;
@@ -266,6 +275,12 @@ public record ChannelMetadata(String id, String title, Duration duration,
       return this;
     }
 
+    /** The WebVTT thumbnails track, relative to the channel. */
+    public Builder thumbnails(String thumbnails) {
+      this.thumbnails = Optional.ofNullable(thumbnails);
+      return this;
+    }
+
     public Builder source(String source) {
       this.source = Optional.ofNullable(source);
       return this;
@@ -290,8 +305,8 @@ public record ChannelMetadata(String id, String title, Duration duration,
     }
 
     public ChannelMetadata build() {
-      return new ChannelMetadata(id, title, duration, renditions, playlist, poster, source,
-          created, visibility, schedule);
+      return new ChannelMetadata(id, title, duration, renditions, playlist, poster, thumbnails,
+          source, created, visibility, schedule);
     }
   }
 }

@@ -17,9 +17,15 @@ import java.util.Optional;
  *     {@code source}, {@code abr}); the ingester decides which it knows
  * @param originalFilename the name the client gave the file, when it gave one
  * @param visibility whether the channel is public or private (its segments then encrypted)
+ * @param quality how the video spends its bits: {@code bitrate}, each rendition at its bit rate,
+ *     or {@code auto}, at a constant quality with the bit rate as a ceiling (easy pictures then
+ *     take fewer bytes)
  */
 public record IngestRequest(Path file, String channelId, String title, String profile,
-    Optional<String> originalFilename, Visibility visibility) {
+    Optional<String> originalFilename, Visibility visibility, String quality) {
+  /** The {@code quality} values: at the bit rate, or constant quality under it. */
+  public static final java.util.Set<String> QUALITIES = java.util.Set.of("bitrate", "auto");
+
   public IngestRequest {
     Objects.requireNonNull(file, "file");
     StorageKeys.requireChannelId(channelId);
@@ -27,6 +33,16 @@ public record IngestRequest(Path file, String channelId, String title, String pr
     Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(originalFilename, "originalFilename");
     Objects.requireNonNull(visibility, "visibility");
+    Objects.requireNonNull(quality, "quality");
+    if (!QUALITIES.contains(quality)) {
+      throw new IllegalArgumentException("quality must be 'bitrate' or 'auto': " + quality);
+    }
+  }
+
+  /** A request at the profile's bit rates. */
+  public IngestRequest(Path file, String channelId, String title, String profile,
+      Optional<String> originalFilename, Visibility visibility) {
+    this(file, channelId, title, profile, originalFilename, visibility, "bitrate");
   }
 
   /** A request for a public channel. */

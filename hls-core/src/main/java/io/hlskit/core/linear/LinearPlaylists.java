@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The playlists of a store's linear channels, as a server answers them at
  * {@code /streams/{channel}/{path}}: the multivariant playlist is the first item's, without its
- * I-frame variants and start point (a live stream is joined at its edge), and each media
+ * I-frame and image variants and start point (a live stream is joined at its edge), and each media
  * playlist is a {@link LinearTimeline} over the items' playlists at the same path, with URIs
  * that lead from the linear channel's folder to the items' own segments.
  *
@@ -268,10 +268,11 @@ public final class LinearPlaylists implements AutoCloseable {
 
   /** The multivariant playlist of an item as the linear channel offers it. */
   private static MultivariantPlaylist forLive(MultivariantPlaylist m) {
-    // I-frame playlists of the items are on demand, and a start point would move the join
-    // away from the live edge
-    return new MultivariantPlaylist(m.variants(), List.of(), m.renditions(), m.sessionData(),
-        m.independentSegments(), Optional.empty(), m.declaredVersion(), m.unknownTags());
+    // I-frame and image playlists of the items are on demand, and a start point would move the
+    // join away from the live edge
+    return new MultivariantPlaylist(m.variants(), List.of(), List.of(), m.renditions(),
+        m.sessionData(), m.independentSegments(), Optional.empty(), m.declaredVersion(),
+        m.unknownTags());
   }
 
   private static int depth(String path) {

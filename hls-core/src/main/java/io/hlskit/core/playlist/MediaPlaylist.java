@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param playlistType {@code EXT-X-PLAYLIST-TYPE}
  * @param endList whether {@code EXT-X-ENDLIST} closes the playlist
  * @param iFramesOnly {@code EXT-X-I-FRAMES-ONLY}
+ * @param imagesOnly {@code EXT-X-IMAGES-ONLY}: each segment is a picture (with {@link
+ *     MediaSegment#tiles}, a grid of thumbnails), as Apple's and Roku's image media playlists
  * @param independentSegments {@code EXT-X-INDEPENDENT-SEGMENTS}
  * @param start {@code EXT-X-START}
  * @param declaredVersion an explicit {@code EXT-X-VERSION}, see {@link #version()}
@@ -37,6 +39,7 @@ public record MediaPlaylist(
     Optional<PlaylistType> playlistType,
     boolean endList,
     boolean iFramesOnly,
+    boolean imagesOnly,
     boolean independentSegments,
     Optional<StartPoint> start,
     Optional<Integer> declaredVersion,
@@ -54,6 +57,18 @@ public record MediaPlaylist(
     Objects.requireNonNull(declaredVersion, "declaredVersion");
     unknownTags = UnknownTags.check(unknownTags);
     checkSegmentSequence(segments);
+    if (iFramesOnly && imagesOnly) {
+      throw new IllegalArgumentException(
+          "a playlist is EXT-X-I-FRAMES-ONLY or EXT-X-IMAGES-ONLY, not both");
+    }
+    if (!imagesOnly) {
+      for (MediaSegment s : segments) {
+        if (s.tiles().isPresent()) {
+          throw new IllegalArgumentException("segment " + s.uri() + " has EXT-X-TILES, which"
+              + " only an EXT-X-IMAGES-ONLY playlist may have");
+        }
+      }
+    }
 
     int defaultTarget = defaultTargetDuration(segments);
     if (declaredTargetDuration.isPresent()) {
@@ -95,6 +110,7 @@ public record MediaPlaylist(
     b.playlistType = playlistType;
     b.endList = endList;
     b.iFramesOnly = iFramesOnly;
+    b.imagesOnly = imagesOnly;
     b.independentSegments = independentSegments;
     b.start = start;
     b.version = declaredVersion;
@@ -171,6 +187,7 @@ public record MediaPlaylist(
     private Optional<PlaylistType> playlistType = Optional.empty();
     private boolean endList;
     private boolean iFramesOnly;
+    private boolean imagesOnly;
     private boolean independentSegments;
     private Optional<StartPoint> start = Optional.empty();
     private Optional<Integer> version = Optional.empty();
@@ -224,6 +241,12 @@ public record MediaPlaylist(
       return this;
     }
 
+    /** An image media playlist: each segment a picture or a grid of thumbnails. */
+    public Builder imagesOnly(boolean imagesOnly) {
+      this.imagesOnly = imagesOnly;
+      return this;
+    }
+
     public Builder independentSegments(boolean independentSegments) {
       this.independentSegments = independentSegments;
       return this;
@@ -247,7 +270,8 @@ public record MediaPlaylist(
 
     public MediaPlaylist build() {
       return new MediaPlaylist(segments, targetDuration, mediaSequence, discontinuitySequence,
-          playlistType, endList, iFramesOnly, independentSegments, start, version, unknownTags);
+          playlistType, endList, iFramesOnly, imagesOnly, independentSegments, start, version,
+          unknownTags);
     }
   }
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param programDateTime {@code EXT-X-PROGRAM-DATE-TIME} of its first sample
  * @param key the encryption in effect; absent when not encrypted
  * @param map the initialization section in effect
+ * @param tiles {@code EXT-X-TILES}: for an image segment, how it is cut into thumbnails
  * @param unknownTags tags hlskit does not model, kept by the lenient parser, written before the
  *     {@code EXTINF} line
  */
@@ -35,6 +36,7 @@ public record MediaSegment(
     Optional<OffsetDateTime> programDateTime,
     Optional<SegmentKey> key,
     Optional<InitializationSection> map,
+    Optional<Tiles> tiles,
     List<String> unknownTags) {
 
   public MediaSegment {
@@ -58,6 +60,7 @@ public record MediaSegment(
     Objects.requireNonNull(programDateTime, "programDateTime");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(map, "map");
+    Objects.requireNonNull(tiles, "tiles");
     unknownTags = UnknownTags.check(unknownTags);
   }
 
@@ -83,6 +86,7 @@ public record MediaSegment(
     b.programDateTime = programDateTime;
     b.key = key;
     b.map = map;
+    b.tiles = tiles;
     b.unknownTags.addAll(unknownTags);
     return b;
   }
@@ -97,6 +101,7 @@ public record MediaSegment(
     private Optional<OffsetDateTime> programDateTime = Optional.empty();
     private Optional<SegmentKey> key = Optional.empty();
     private Optional<InitializationSection> map = Optional.empty();
+    private Optional<Tiles> tiles = Optional.empty();
     private final List<String> unknownTags = new ArrayList<>();
 
     private Builder(String uri, Duration duration) {
@@ -144,6 +149,12 @@ public record MediaSegment(
       return this;
     }
 
+    /** How this image segment is cut into thumbnails. */
+    public Builder tiles(Tiles tiles) {
+      this.tiles = Optional.ofNullable(tiles);
+      return this;
+    }
+
     public Builder addUnknownTag(String tagLine) {
       unknownTags.add(tagLine);
       return this;
@@ -151,7 +162,8 @@ public record MediaSegment(
 
     public MediaSegment build() {
       return new MediaSegment(
-          uri, duration, title, byteRange, discontinuity, programDateTime, key, map, unknownTags);
+          uri, duration, title, byteRange, discontinuity, programDateTime, key, map, tiles,
+          unknownTags);
     }
   }
 }

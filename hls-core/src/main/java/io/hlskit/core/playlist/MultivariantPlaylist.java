@@ -7,13 +7,14 @@ import java.util.Optional;
 
 /**
  * An RFC 8216 multivariant (master) playlist: the variant streams of one presentation, their
- * alternative renditions, I-frame playlists and session data.
+ * alternative renditions, I-frame and image (thumbnail) playlists and session data.
  *
  * <p>It has at least one variant. Every group id that a variant names must be defined by a rendition of the matching type
  * (except {@code CLOSED-CAPTIONS=NONE}). The version is derived as in {@link MediaPlaylist}.
  *
  * @param variants {@code EXT-X-STREAM-INF}, in order of preference as written
  * @param iFrameVariants {@code EXT-X-I-FRAME-STREAM-INF}
+ * @param imageVariants {@code EXT-X-IMAGE-STREAM-INF}: thumbnails for scrubbing
  * @param renditions {@code EXT-X-MEDIA}
  * @param sessionData {@code EXT-X-SESSION-DATA}
  * @param independentSegments {@code EXT-X-INDEPENDENT-SEGMENTS}
@@ -24,6 +25,7 @@ import java.util.Optional;
 public record MultivariantPlaylist(
     List<Variant> variants,
     List<IFrameVariant> iFrameVariants,
+    List<ImageVariant> imageVariants,
     List<Rendition> renditions,
     List<SessionData> sessionData,
     boolean independentSegments,
@@ -35,6 +37,7 @@ public record MultivariantPlaylist(
   public MultivariantPlaylist {
     variants = List.copyOf(Objects.requireNonNull(variants, "variants"));
     iFrameVariants = List.copyOf(Objects.requireNonNull(iFrameVariants, "iFrameVariants"));
+    imageVariants = List.copyOf(Objects.requireNonNull(imageVariants, "imageVariants"));
     renditions = List.copyOf(Objects.requireNonNull(renditions, "renditions"));
     sessionData = List.copyOf(Objects.requireNonNull(sessionData, "sessionData"));
     Objects.requireNonNull(start, "start");
@@ -52,6 +55,9 @@ public record MultivariantPlaylist(
           v.closedCaptions().filter(c -> !c.equals("NONE")), v.uri());
     }
     for (IFrameVariant v : iFrameVariants) {
+      requireGroup(renditions, RenditionType.VIDEO, v.video(), v.uri());
+    }
+    for (ImageVariant v : imageVariants) {
       requireGroup(renditions, RenditionType.VIDEO, v.video(), v.uri());
     }
     int features = Versions.multivariant(renditions);
@@ -96,6 +102,7 @@ public record MultivariantPlaylist(
   public static final class Builder {
     private final List<Variant> variants = new ArrayList<>();
     private final List<IFrameVariant> iFrameVariants = new ArrayList<>();
+    private final List<ImageVariant> imageVariants = new ArrayList<>();
     private final List<Rendition> renditions = new ArrayList<>();
     private final List<SessionData> sessionData = new ArrayList<>();
     private boolean independentSegments;
@@ -112,6 +119,11 @@ public record MultivariantPlaylist(
 
     public Builder addIFrameVariant(IFrameVariant variant) {
       iFrameVariants.add(Objects.requireNonNull(variant, "variant"));
+      return this;
+    }
+
+    public Builder addImageVariant(ImageVariant variant) {
+      imageVariants.add(Objects.requireNonNull(variant, "variant"));
       return this;
     }
 
@@ -147,7 +159,7 @@ public record MultivariantPlaylist(
     }
 
     public MultivariantPlaylist build() {
-      return new MultivariantPlaylist(variants, iFrameVariants, renditions, sessionData,
+      return new MultivariantPlaylist(variants, iFrameVariants, imageVariants, renditions, sessionData,
           independentSegments, start, version, unknownTags);
     }
   }

@@ -44,6 +44,7 @@ final class ParseState {
   private PlaylistType playlistType;
   boolean endList;
   boolean iFramesOnly;
+  boolean imagesOnly;
   boolean independentSegments;
   private StartPoint start;
   private final List<String> unknownTags = new ArrayList<>();
@@ -55,6 +56,7 @@ final class ParseState {
   private ByteRange pendingRange;
   private boolean pendingDiscontinuity;
   private OffsetDateTime pendingDateTime;
+  private Tiles pendingTiles;
   private final List<String> pendingUnknown = new ArrayList<>();
   private SegmentKey currentKey;
   private InitializationSection currentMap;
@@ -66,6 +68,7 @@ final class ParseState {
   private int pendingStreamInfLine;
   private final List<Variant> variants = new ArrayList<>();
   private final List<IFrameVariant> iFrameVariants = new ArrayList<>();
+  private final List<ImageVariant> imageVariants = new ArrayList<>();
   private final List<Rendition> renditions = new ArrayList<>();
   private final List<SessionData> sessionData = new ArrayList<>();
 
@@ -279,6 +282,28 @@ final class ParseState {
         a.quoted("VIDEO"), a.unread())));
   }
 
+  void imageStreamInf(String value) {
+    AttributeList a = AttributeList.parse(value, Tag.IMAGE_STREAM_INF.name, line, strict);
+    imageVariants.add(model(() -> new ImageVariant(a.requiredQuoted("URI"),
+        a.requiredDecimalInteger("BANDWIDTH"), a.decimalInteger("AVERAGE-BANDWIDTH"),
+        a.codecs("CODECS"), a.resolution("RESOLUTION"), a.quoted("VIDEO"), a.unread())));
+  }
+
+  void tiles(String value) {
+    if (pendingTiles != null) {
+      throw error("#EXT-X-TILES appears twice for one segment");
+    }
+    AttributeList a = AttributeList.parse(value, Tag.TILES.name, line, strict);
+    Resolution size = a.resolution("RESOLUTION").orElseThrow(() -> error(
+        "#EXT-X-TILES: the required attribute RESOLUTION is missing"));
+    Resolution layout = a.resolution("LAYOUT").orElseThrow(() -> error(
+        "#EXT-X-TILES: the required attribute LAYOUT is missing"));
+    Duration each = a.decimal("DURATION", false).map(d -> Decimals.toDuration(d, line,
+        "#EXT-X-TILES DURATION")).orElseThrow(() -> error(
+        "#EXT-X-TILES: the required attribute DURATION is missing"));
+    pendingTiles = model(() -> new Tiles(size, layout, each, a.unread()));
+  }
+
   void sessionData(String value) {
     AttributeList a = AttributeList.parse(value, Tag.SESSION_DATA.name, line, strict);
     sessionData.add(model(() -> new SessionData(a.requiredQuoted("DATA-ID"), a.quoted("VALUE"),
@@ -320,7 +345,8 @@ final class ParseState {
     MediaSegment segment = model(() -> new MediaSegment(uri, pendingDuration,
         Optional.ofNullable(pendingTitle), Optional.ofNullable(pendingRange),
         pendingDiscontinuity, Optional.ofNullable(pendingDateTime),
-        Optional.ofNullable(currentKey), Optional.ofNullable(currentMap), pendingUnknown));
+        Optional.ofNullable(currentKey), Optional.ofNullable(currentMap),
+        Optional.ofNullable(pendingTiles), pendingUnknown));
     segments.add(segment);
     segmentLines.add(pendingLine);
     pendingDuration = null;
@@ -328,6 +354,7 @@ final class ParseState {
     pendingRange = null;
     pendingDiscontinuity = false;
     pendingDateTime = null;
+    pendingTiles = null;
     pendingUnknown.clear();
   }
 
@@ -384,8 +411,8 @@ final class ParseState {
     Optional<Integer> target = declaredTarget;
     Optional<Integer> v = declaredVersion;
     return model(() -> new MediaPlaylist(segments, target, mediaSequence, discontinuitySequence,
-        Optional.ofNullable(playlistType), endList, iFramesOnly, independentSegments,
-        Optional.ofNullable(start), v, unknownTags));
+        Optional.ofNullable(playlistType), endList, iFramesOnly, imagesOnly,
+        independentSegments, Optional.ofNullable(start), v, unknownTags));
   }
 
   private MultivariantPlaylist finishMultivariant() {
@@ -401,7 +428,8 @@ final class ParseState {
       declaredVersion = Optional.empty();
     }
     Optional<Integer> v = declaredVersion;
-    return model(() -> new MultivariantPlaylist(variants, iFrameVariants, renditions,
+    return model(() -> new MultivariantPlaylist(variants, iFrameVariants, imageVariants,
+        renditions,
         sessionData, independentSegments, Optional.ofNullable(start), v, unknownTags));
   }
 

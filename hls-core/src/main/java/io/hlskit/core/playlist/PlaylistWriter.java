@@ -110,6 +110,9 @@ public final class PlaylistWriter {
     if (p.iFramesOnly()) {
       tag(out, Tag.I_FRAMES_ONLY);
     }
+    if (p.imagesOnly()) {
+      tag(out, Tag.IMAGES_ONLY);
+    }
     unknown(out, p.unknownTags());
 
     boolean decimals = p.version() >= 3;
@@ -138,11 +141,20 @@ public final class PlaylistWriter {
       s.title().ifPresent(out::append);
       out.append('\n');
       s.byteRange().ifPresent(r -> open(out, Tag.BYTERANGE).append(r).append('\n'));
+      s.tiles().ifPresent(t -> writeTiles(out, t));
       out.append(s.uri()).append('\n');
     }
     if (p.endList()) {
       tag(out, Tag.ENDLIST);
     }
+  }
+
+  private static void writeTiles(StringBuilder out, Tiles t) {
+    open(out, Tag.TILES).append("RESOLUTION=").append(t.resolution()).append(",LAYOUT=")
+        .append(t.layout()).append(",DURATION=");
+    Decimals.appendSeconds(out, t.duration(), true);
+    others(out, t.otherAttributes());
+    out.append('\n');
   }
 
   private static void writeKey(StringBuilder out, Optional<SegmentKey> key) {
@@ -211,6 +223,15 @@ public final class PlaylistWriter {
       codecs(out, v.codecs());
       v.resolution().ifPresent(r -> out.append(",RESOLUTION=").append(r));
       v.hdcpLevel().ifPresent(h -> out.append(",HDCP-LEVEL=").append(h));
+      quoted(out, "VIDEO", v.video());
+      others(out, v.otherAttributes());
+      out.append(",URI=\"").append(v.uri()).append("\"\n");
+    }
+    for (ImageVariant v : p.imageVariants()) {
+      open(out, Tag.IMAGE_STREAM_INF).append("BANDWIDTH=").append(v.bandwidth());
+      v.averageBandwidth().ifPresent(b -> out.append(",AVERAGE-BANDWIDTH=").append(b));
+      codecs(out, v.codecs());
+      v.resolution().ifPresent(r -> out.append(",RESOLUTION=").append(r));
       quoted(out, "VIDEO", v.video());
       others(out, v.otherAttributes());
       out.append(",URI=\"").append(v.uri()).append("\"\n");

@@ -70,6 +70,12 @@ enum Tag {
       s.iFramesOnly = true;
     }
   },
+  IMAGES_ONLY("#EXT-X-IMAGES-ONLY", Scope.MEDIA, false) {
+    @Override
+    void read(ParseState s, String value) {
+      s.imagesOnly = true;
+    }
+  },
   // media segment tags
   EXTINF("#EXTINF", Scope.MEDIA, true) {
     @Override
@@ -107,6 +113,12 @@ enum Tag {
       s.programDateTime(value);
     }
   },
+  TILES("#EXT-X-TILES", Scope.MEDIA, true) {
+    @Override
+    void read(ParseState s, String value) {
+      s.tiles(value);
+    }
+  },
   // multivariant playlist tags
   MEDIA("#EXT-X-MEDIA", Scope.MULTIVARIANT, true) {
     @Override
@@ -124,6 +136,12 @@ enum Tag {
     @Override
     void read(ParseState s, String value) {
       s.iFrameStreamInf(value);
+    }
+  },
+  IMAGE_STREAM_INF("#EXT-X-IMAGE-STREAM-INF", Scope.MULTIVARIANT, true) {
+    @Override
+    void read(ParseState s, String value) {
+      s.imageStreamInf(value);
     }
   },
   SESSION_DATA("#EXT-X-SESSION-DATA", Scope.MULTIVARIANT, true) {

@@ -22,6 +22,7 @@ class ChannelMetadataTest {
       .addRendition(new RenditionInfo("audio", "audio/index.m3u8", Optional.empty(), 140_000,
           128_000, List.of("mp4a.40.2")))
       .poster("poster.jpg")
+      .thumbnails("thumbnails/thumbnails.vtt")
       .source("mi vídeo.mp4")
       .created(Instant.parse("2026-11-25T10:15:30.123Z"))
       .build();
@@ -39,7 +40,7 @@ class ChannelMetadataTest {
         + "\"durationSeconds\":25.04,\"renditions\":[{\"name\":\"720p\",\"playlist\":"
         + "\"720p/index.m3u8\",\"width\":1280,\"height\":720,")
         .endsWith("\"playlist\":\"playlist.m3u8\",\"poster\":\"poster.jpg\","
-            + "\"source\":\"mi vídeo.mp4\",\"created\":\"2026-11-25T10:15:30.123Z\","
+            + "\"thumbnails\":\"thumbnails/thumbnails.vtt\",\"source\":\"mi vídeo.mp4\",\"created\":\"2026-11-25T10:15:30.123Z\","
             + "\"visibility\":\"public\"}");
   }
 
@@ -52,6 +53,9 @@ class ChannelMetadataTest {
     assertThatThrownBy(() -> ChannelMetadata.fromJson(
         FULL.toJson().replace("\"720p/index.m3u8\"", "\"/etc/passwd\"")))
         .isInstanceOf(StorageException.class).hasMessageContaining("absolute");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(
+        FULL.toJson().replace("thumbnails/thumbnails.vtt", "../x.vtt")))
+        .isInstanceOf(StorageException.class);
     assertThatThrownBy(() -> ChannelMetadata.fromJson("{\"id\":\"a\"}"))
         .isInstanceOf(StorageException.class).hasMessageContaining("\"title\" must be a string");
   }

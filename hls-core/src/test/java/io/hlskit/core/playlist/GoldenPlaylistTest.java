@@ -20,7 +20,7 @@ class GoldenPlaylistTest {
   private static final PlaylistParser STRICT = PlaylistParser.strict();
 
   static Stream<String> goldens() {
-    return Stream.concat(Golden.RFC.stream(), Golden.FFMPEG.stream());
+    return Stream.of(Golden.RFC, Golden.FFMPEG, Golden.IMAGES).flatMap(List::stream);
   }
 
   @ParameterizedTest
@@ -32,6 +32,29 @@ class GoldenPlaylistTest {
     assertThat(STRICT.parse(written)).isEqualTo(parsed);
     assertThat(PlaylistWriter.write(STRICT.parse(written))).isEqualTo(written);
     assertThat(PlaylistParser.lenient().parse(Golden.read(name))).isEqualTo(parsed);
+  }
+
+  @Test
+  void thumbnailsAreAnImagePlaylistOfTiles() {
+    MultivariantPlaylist master = STRICT.parseMultivariant(
+        Golden.read("images/master-with-thumbnails.m3u8"));
+    MediaPlaylist images = STRICT.parseMedia(Golden.read("images/thumbnails.m3u8"));
+
+    assertThat(master.imageVariants()).singleElement().satisfies(v -> {
+      assertThat(v.uri()).isEqualTo("thumbnails/index.m3u8");
+      assertThat(v.bandwidth()).isEqualTo(13_000);
+      assertThat(v.codecs()).containsExactly("jpeg");
+      assertThat(v.resolution()).contains(new Resolution(320, 180));
+    });
+    assertThat(master.iFrameVariants()).hasSize(1);
+    assertThat(images.imagesOnly()).isTrue();
+    assertThat(images.segments()).extracting(s -> s.tiles().orElseThrow()).containsOnly(
+        Tiles.of(new Resolution(320, 180), 10, 10, Duration.ofSeconds(10)));
+    assertThat(images.segments().get(0).tiles().orElseThrow().count()).isEqualTo(100);
+    assertThat(images.totalDuration()).isEqualTo(Duration.ofSeconds(1245));
+    assertThat(PlaylistWriter.write(images)).contains("#EXT-X-IMAGES-ONLY\n",
+        "#EXTINF:1000.000,\n#EXT-X-TILES:RESOLUTION=320x180,LAYOUT=10x10,DURATION=10.000\n"
+            + "tiles-00000.jpg\n");
   }
 
   @Test

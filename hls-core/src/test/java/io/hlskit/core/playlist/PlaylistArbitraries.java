@@ -73,7 +73,7 @@ final class PlaylistArbitraries {
   /** A media playlist whose segments follow the sticky KEY and MAP rules of RFC 8216. */
   static Arbitrary<MediaPlaylist> mediaPlaylists() {
     Arbitrary<List<SegmentSpec>> specs = segmentSpecs().list().ofMaxSize(12);
-    Arbitrary<boolean[]> flags = Arbitraries.of(true, false).array(boolean[].class).ofSize(3);
+    Arbitrary<boolean[]> flags = Arbitraries.of(true, false).array(boolean[].class).ofSize(4);
     return Combinators.combine(specs, keys().optional(), maps().optional(),
             Arbitraries.longs().between(0, 1_000_000), Arbitraries.longs().between(0, 1000),
             Arbitraries.of(PlaylistType.class).optional(), flags)
@@ -81,12 +81,14 @@ final class PlaylistArbitraries {
           boolean endList = f[0];
           boolean iFramesOnly = f[1];
           boolean independent = f[2];
+          boolean imagesOnly = f[3] && !iFramesOnly;
           MediaPlaylist.Builder b = MediaPlaylist.builder()
               .mediaSequence(mediaSequence)
               .discontinuitySequence(discontinuitySequence)
               .playlistType(type.orElse(null))
               .endList(endList)
               .iFramesOnly(iFramesOnly)
+              .imagesOnly(imagesOnly)
               .independentSegments(independent);
           Optional<SegmentKey> key = firstKey;
           Optional<InitializationSection> map = firstMap;
@@ -114,6 +116,7 @@ final class PlaylistArbitraries {
                 .programDateTime(spec.dateTime.orElse(null))
                 .key(key.orElse(null))
                 .map(map.orElse(null))
+                .tiles(imagesOnly ? spec.tiles.orElse(null) : null)
                 .build();
             b.addSegment(previous);
           }
@@ -146,6 +149,7 @@ final class PlaylistArbitraries {
     boolean changeKey;
     Optional<SegmentKey> key;
     Optional<InitializationSection> newMap;
+    Optional<Tiles> tiles;
   }
 
   private static Arbitrary<SegmentSpec> segmentSpecs() {
@@ -160,7 +164,8 @@ final class PlaylistArbitraries {
         .optional(0.2);
     return Combinators.combine(objects(uris(), durations(), titles, ranges,
             Arbitraries.of(true, false), dateTimes().optional(0.2),
-            Arbitraries.of(true, false), keys().optional(), maps().optional(0.1)))
+            Arbitraries.of(true, false), keys().optional(), maps().optional(0.1),
+            tiles().optional(0.7)))
         .as(values -> {
           SegmentSpec s = new SegmentSpec();
           s.uri = (String) values.get(0);
@@ -172,8 +177,17 @@ final class PlaylistArbitraries {
           s.changeKey = (Boolean) values.get(6);
           s.key = cast(values.get(7));
           s.newMap = cast(values.get(8));
+          s.tiles = cast(values.get(9));
           return s;
         });
+  }
+
+  static Arbitrary<Tiles> tiles() {
+    return Combinators.combine(resolutions(), Arbitraries.integers().between(1, 20),
+            Arbitraries.integers().between(1, 20), durations().filter(d -> !d.isZero()),
+            Arbitraries.of(Map.<String, String>of(), Map.of("X-FUTURE", "\"yes\"")))
+        .as((size, columns, rows, each, others) -> new Tiles(size, new Resolution(columns, rows),
+            each, others));
   }
 
   /** Arbitraries of different types, for the list form of {@code Combinators.combine}. */
@@ -248,21 +262,29 @@ final class PlaylistArbitraries {
               group(renditions, RenditionType.VIDEO))
           .as((uri, bw, codecs, res, video) -> new IFrameVariant(uri, bw, Optional.empty(),
               codecs, Optional.of(res), Optional.empty(), video, Map.of()));
+      Arbitrary<ImageVariant> images = Combinators.combine(uris(),
+              Arbitraries.longs().between(0, 5_000_000), Arbitraries.of(List.of("jpeg"),
+                  List.<String>of()), resolutions().optional(), group(renditions,
+                  RenditionType.VIDEO))
+          .as((uri, bw, codecs, res, video) -> new ImageVariant(uri, bw, Optional.empty(),
+              codecs, res, video, Map.of()));
       Arbitrary<SessionData> data = Combinators.combine(
               Arbitraries.of("com.example.title", "com.example.lyrics"), quotable(),
               Arbitraries.of(true, false), Arbitraries.of("en", "es").optional())
           .as((id, text, inline, lang) -> inline
               ? new SessionData(id, Optional.of(text), Optional.empty(), lang)
               : new SessionData(id, Optional.empty(), Optional.of("data.json"), lang));
-      return Combinators.combine(variants.list().ofMinSize(1).ofMaxSize(5), iFrames.list().ofMaxSize(2),
+      return Combinators.combine(variants.list().ofMinSize(1).ofMaxSize(5),
+              iFrames.list().ofMaxSize(2), images.list().ofMaxSize(2),
               data.list().ofMaxSize(2), Arbitraries.of(true, false),
               Arbitraries.integers().between(0, 2))
-          .as((vs, ifs, ds, independent, extraVersion) -> {
+          .as((vs, ifs, ims, ds, independent, extraVersion) -> {
             MultivariantPlaylist.Builder b = MultivariantPlaylist.builder()
                 .independentSegments(independent);
             renditions.forEach(b::addRendition);
             vs.forEach(b::addVariant);
             ifs.forEach(b::addIFrameVariant);
+            ims.forEach(b::addImageVariant);
             ds.forEach(b::addSessionData);
             MultivariantPlaylist p = b.build();
             return extraVersion == 0 ? p : b.version(p.version() + extraVersion).build();

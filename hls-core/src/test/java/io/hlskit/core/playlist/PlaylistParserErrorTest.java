@@ -42,6 +42,9 @@ class PlaylistParserErrorTest {
       "value on valueless tag  | 4 | #EXT-X-ENDLIST:now           | takes no value",
       "bad playlist type       | 4 | #EXT-X-PLAYLIST-TYPE:LIVE    | must be EVENT or VOD",
       "trailing space          | 4 | '#EXT-X-ENDLIST '            | unexpected white space",
+      "tiles without layout    | 5 | #EXT-X-TILES:RESOLUTION=320x180,DURATION=10 | LAYOUT is missing",
+      "tiles bad layout        | 5 | #EXT-X-TILES:RESOLUTION=320x180,LAYOUT=ten,DURATION=10 | LAYOUT must be a decimal-resolution",
+      "tiles zero duration     | 5 | #EXT-X-TILES:RESOLUTION=320x180,LAYOUT=2x2,DURATION=0 | DURATION must be positive",
   })
   void malformedLinesAreReportedWithTheirNumber(String what, int line, String bad,
       String expected) {
@@ -51,6 +54,17 @@ class PlaylistParserErrorTest {
 
     assertThat(e.line()).as(what).isEqualTo(line);
     assertThat(e.getMessage()).as(what).startsWith("line " + line + ": ").contains(expected);
+  }
+
+  @Test
+  void tilesBelongInAnImagesOnlyPlaylist() {
+    String text = media("#EXTINF:10,", "#EXT-X-TILES:RESOLUTION=320x180,LAYOUT=2x2,DURATION=2.5",
+        "tiles.jpg");
+
+    assertThat(strictError(text).getMessage()).contains("EXT-X-TILES, which only an"
+        + " EXT-X-IMAGES-ONLY playlist may have");
+    assertThat(STRICT.parseMedia(text.replace("#EXTINF:10,", "#EXT-X-IMAGES-ONLY\n#EXTINF:10,"))
+        .segments().get(0).tiles()).isPresent();
   }
 
   @Test

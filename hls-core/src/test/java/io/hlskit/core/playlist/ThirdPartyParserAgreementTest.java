@@ -26,16 +26,20 @@ class ThirdPartyParserAgreementTest {
   private final MediaPlaylistParser theirMedia = new MediaPlaylistParser(ParsingMode.STRICT);
   private final MasterPlaylistParser theirMaster = new MasterPlaylistParser(ParsingMode.STRICT);
 
+  // io.lindstrom 0.27 knows no image playlists (EXT-X-IMAGES-ONLY, EXT-X-TILES,
+  // EXT-X-IMAGE-STREAM-INF): its strict mode refuses them, so they are left out here
+
   @Provide
   Arbitrary<MediaPlaylist> media() {
-    return PlaylistArbitraries.mediaPlaylists();
+    return PlaylistArbitraries.mediaPlaylists().filter(p -> !p.imagesOnly());
   }
 
   @Provide
   Arbitrary<MultivariantPlaylist> multivariant() {
     return PlaylistArbitraries.multivariantPlaylists().filter(p -> p.variants().stream()
         .allMatch(v -> v.otherAttributes().isEmpty())
-        && p.renditions().stream().allMatch(r -> r.otherAttributes().isEmpty()));
+        && p.renditions().stream().allMatch(r -> r.otherAttributes().isEmpty())
+        && p.imageVariants().isEmpty());
   }
 
   @Property(tries = 300)

@@ -259,7 +259,8 @@ public final class ApiHandler implements HttpHandler {
 
   /**
    * A channel as the API shows it: its {@code channel.json}, names and types alike, with URL
-   * paths instead of keys for the playlists and the poster ({@code null} when it has none).
+   * paths instead of keys for the playlists, the poster and the thumbnails track ({@code null}
+   * when it has none).
    */
   @SuppressWarnings("unchecked")
   private Map<String, Object> channel(ChannelMetadata m) {
@@ -267,6 +268,7 @@ public final class ApiHandler implements HttpHandler {
     Map<String, Object> c = m.toJsonMap();
     c.put("playlist", base + m.playlist());
     c.put("poster", m.poster().map(p -> base + p).orElse(null));
+    c.put("thumbnails", m.thumbnails().map(t -> base + t).orElse(null));
     if (audience != null) {
       // as this instance sees them: each instance counts its own players and chat sessions
       c.put("viewers", audience.viewers().count(m.id()));

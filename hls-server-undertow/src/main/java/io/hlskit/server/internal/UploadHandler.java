@@ -98,7 +98,7 @@ public final class UploadHandler {
     try {
       Fields f = new Fields(param(exchange, "id"), param(exchange, "title"),
           param(exchange, "profile"), null, "true".equals(param(exchange, "replace")),
-          param(exchange, "visibility"));
+          param(exchange, "visibility"), param(exchange, "quality"));
       exchange.setMaxEntitySize(maxBytes);
       exchange.startBlocking();
       if (type.startsWith("multipart/form-data")) {
@@ -134,7 +134,7 @@ public final class UploadHandler {
       IngestJob job = ingest.submit(new IngestRequest(file, f.id(),
           f.title() == null || f.title().isBlank() ? f.id() : f.title().strip(),
           f.profile() == null ? "medium" : f.profile(), Optional.ofNullable(f.filename()),
-          f.visibilityOrPublic()));
+          f.visibilityOrPublic(), f.qualityOrBitrate()));
       handedOver = true;
       exchange.getResponseHeaders().put(Headers.LOCATION, "/api/jobs/" + job.id());
       Responses.json(exchange, 202, ApiHandler.job(job));
@@ -153,10 +153,15 @@ public final class UploadHandler {
   }
 
   private record Fields(String id, String title, String profile, String filename,
-      boolean replace, String visibility) {
+      boolean replace, String visibility, String quality) {
     Visibility visibilityOrPublic() {
       return visibility == null || visibility.isBlank() ? Visibility.PUBLIC
           : Visibility.parse(visibility.strip());
+    }
+
+    String qualityOrBitrate() {
+      return quality == null || quality.isBlank() ? "bitrate"
+          : quality.strip().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -171,6 +176,10 @@ public final class UploadHandler {
         && !f.visibility().strip().equalsIgnoreCase("public")
         && !f.visibility().strip().equalsIgnoreCase("private")) {
       return "visibility must be 'public' or 'private'";
+    }
+    if (!IngestRequest.QUALITIES.contains(f.qualityOrBitrate())) {
+      return "quality must be 'bitrate' (each rendition at its bit rate) or 'auto' (constant"
+          + " quality, the bit rate as a ceiling)";
     }
     if (f.profile() != null && !ingest.profiles().isEmpty()
         && !ingest.profiles().contains(f.profile())) {
@@ -207,7 +216,8 @@ public final class UploadHandler {
       return new Fields(value(form, "id", query.id()), value(form, "title", query.title()),
           value(form, "profile", query.profile()), upload.getFileName(),
           query.replace() || "true".equals(value(form, "replace", null)),
-          value(form, "visibility", query.visibility()));
+          value(form, "visibility", query.visibility()),
+          value(form, "quality", query.quality()));
     }
   }
 

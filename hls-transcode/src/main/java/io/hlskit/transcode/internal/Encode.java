@@ -57,6 +57,9 @@ public final class Encode implements AutoCloseable {
   private long frames;
   private byte[] poster;
   private double posterAt;
+  /** Null when no thumbnails are asked for, or after they failed (they are not worth the job). */
+  private TileSheets thumbnails;
+  private double thumbnailInterval;
 
   public Encode(Path input, InputRules rules) {
     this.name = input.toString();
@@ -89,6 +92,9 @@ public final class Encode implements AutoCloseable {
       }
       // the poster: a second in, past fades from black, or a tenth of a short clip
       posterAt = Math.min(1.0, source.durationMicros() / 1e6 / 10);
+      if (s.thumbnails() != null) {
+        startThumbnails(workDir, s.thumbnails());
+      }
     } else {
       // audio only: one rendition, whatever the ladder; there are no pictures to scale
       addOutput(null).open(rendition(workDir), s, 0, 0);
@@ -140,10 +146,52 @@ public final class Encode implements AutoCloseable {
     Optional<byte[]> posterJpeg = Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0);
     Optional<String> audioCodecs = Optional.ofNullable(audio).map(a -> "mp4a.40.2");
     if (!source.hasVideo()) {
-      return new EncodeResult(results, audioCodecs, audio.frames(), duration, 0, posterJpeg);
+      return new EncodeResult(results, audioCodecs, audio.frames(), duration, 0, posterJpeg,
+          Optional.empty());
     }
     return new EncodeResult(results, audioCodecs, frames, duration, av_q2d(source.frameRate),
-        posterJpeg);
+        posterJpeg, finishThumbnails());
+  }
+
+  /** Thumbnails of the display aspect, {@code spec.longSide()} on the long side. */
+  private void startThumbnails(Path workDir, EncodeSettings.Thumbnails spec) {
+    double[] display = source.displaySize();
+    double scale = spec.longSide() / Math.max(display[0], display[1]);
+    thumbnails = new TileSheets(name, workDir.resolve("thumbnails"), even(display[0] * scale),
+        even(display[1] * scale), spec.columns(), spec.rows(), spec.intervalMicros());
+    thumbnailInterval = spec.intervalMicros() / 1e6;
+  }
+
+  /** Hands a picture to the thumbnails; a failure there costs the thumbnails, not the job. */
+  private void thumbnail(AVFrame picture, long micros) {
+    if (thumbnails == null) {
+      return;
+    }
+    try {
+      thumbnails.offer(picture, micros);
+    } catch (TranscodeException e) {
+      dropThumbnails(e);
+    }
+  }
+
+  private Optional<EncodeResult.Thumbnails> finishThumbnails() {
+    if (thumbnails == null) {
+      return Optional.empty();
+    }
+    try {
+      List<EncodeResult.Sheet> sheets = thumbnails.finish();
+      return sheets.isEmpty() ? Optional.empty() : Optional.of(new EncodeResult.Thumbnails(
+          thumbnails.width(), thumbnails.height(), thumbnailInterval, sheets));
+    } catch (TranscodeException e) {
+      dropThumbnails(e);
+      return Optional.empty();
+    }
+  }
+
+  private void dropThumbnails(TranscodeException e) {
+    LOG.warn("no thumbnails for {}: {}", name, e.getMessage());
+    thumbnails.close();
+    thumbnails = null;
   }
 
   /** The input's duration in microseconds, 0 when unknown; valid after {@link #run} opened it. */
@@ -244,6 +292,7 @@ public final class Encode implements AutoCloseable {
         if (poster == null && seconds + 1e-6 >= posterAt) {
           poster = poster(picture);
         }
+        thumbnail(picture, Math.round(seconds * 1_000_000));
         for (RenditionOutput o : outputs) {
           // a new reference to the same picture buffers: counted, not copied
           AVFrame ref = av_frame_clone(picture);
@@ -307,6 +356,9 @@ public final class Encode implements AutoCloseable {
     }
     if (decoded != null) {
       av_frame_free(decoded);
+    }
+    if (thumbnails != null) {
+      thumbnails.close();
     }
     for (RenditionOutput o : outputs) {
       o.stop(); // all at once: each finishes its frame and frees its encoder meanwhile

@@ -9,9 +9,13 @@ import java.util.List;
  * @param dropLarger for a ladder: leave out renditions larger than the source instead of making
  *     them at the source's size
  * @param fmp4 fragmented MP4 segments with an init section instead of MPEG-TS
+ * @param thumbnails the thumbnails to make; null for none
  */
 public record EncodeSettings(List<Rendition> renditions, boolean dropLarger, long audioBitrate,
-    double segmentSeconds, boolean fmp4) {
+    double segmentSeconds, boolean fmp4, Thumbnails thumbnails) {
+
+  /** Thumbnails for scrubbing: their long side, one every interval, columns x rows a sheet. */
+  public record Thumbnails(int longSide, long intervalMicros, int columns, int rows) {}
 
   /**
    * One rendition asked for.

@@ -184,7 +184,8 @@ public final class Remux implements AutoCloseable {
           Poster.COVER_SIDE);
       return new EncodeResult(
           List.of(new EncodeResult.Rendition(null, 0, 0, 0, null, segments, init)),
-          audioCodecs, frames, duration, 0, Optional.ofNullable(art).filter(j -> j.length > 0));
+          audioCodecs, frames, duration, 0, Optional.ofNullable(art).filter(j -> j.length > 0),
+          Optional.empty());
     }
     if (poster == null && firstKeyframe != null) {
       poster = poster(videoIn, firstKeyframe, Poster.FRAME_SIDE);
@@ -198,7 +199,7 @@ public final class Remux implements AutoCloseable {
     return new EncodeResult(List.of(new EncodeResult.Rendition(null, videoIn.codecpar().width(),
         videoIn.codecpar().height(), videoIn.codecpar().bit_rate(), codecs, segments, init)),
         audioCodecs, frames, duration, frameRate > 0 ? frameRate : 25,
-        Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0));
+        Optional.ofNullable(poster).filter(jpeg -> jpeg.length > 0), Optional.empty());
   }
 
   /**

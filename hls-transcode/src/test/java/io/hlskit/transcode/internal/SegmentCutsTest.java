@@ -60,7 +60,7 @@ class SegmentCutsTest {
       try (Encode encode = new Encode(input, RULES)) {
         result = encode.run(work, new EncodeSettings(
             List.of(new EncodeSettings.Rendition(null, 90, 200_000, 300_000, 400_000, -1,
-                "libx264", "fast")), false, 64_000, SEGMENT, fmp4), t -> { });
+                "libx264", "fast")), false, 64_000, SEGMENT, fmp4, null), t -> { });
       }
     }
     EncodeResult.Rendition rendition = result.renditions().get(0);
