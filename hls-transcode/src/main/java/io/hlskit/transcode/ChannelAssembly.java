@@ -5,6 +5,7 @@ import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.channel.Visibility;
 import io.hlskit.core.crypto.ContentKey;
 import io.hlskit.core.crypto.SegmentCipher;
+import io.hlskit.core.playlist.IFrameVariant;
 import io.hlskit.core.playlist.ImageVariant;
 import io.hlskit.core.playlist.InitializationSection;
 import io.hlskit.core.playlist.MediaPlaylist;
@@ -58,6 +59,7 @@ final class ChannelAssembly {
     boolean explicitIv = result.renditions().stream().anyMatch(r -> r.init().isPresent());
     List<RenditionInfo> renditions = new ArrayList<>();
     List<Variant> variants = new ArrayList<>();
+    List<IFrameVariant> iFrames = new ArrayList<>();
     MediaPlaylist single = null;
     Duration total = Duration.ZERO;
     for (EncodeResult.Rendition r : result.renditions()) {
@@ -69,6 +71,11 @@ final class ChannelAssembly {
       List<MediaSegment> segments = new ArrayList<>();
       long peak = 0;
       long bytes = 0;
+      // a ladder's renditions get I-frame playlists, read from the segments before they are
+      // moved away; not a private channel's, whose segments are encrypted whole
+      Optional<IFramePlaylists.Found> iFrameRanges = keys.isEmpty()
+          && result.renditions().size() > 1
+          ? IFramePlaylists.find(r, init.isPresent()) : Optional.empty();
       if (!keys.isEmpty() && init.isPresent()) {
         // the init section is encrypted with the first segment's key and IV: the EXT-X-KEY
         // written before EXT-X-MAP applies to it (RFC 8216, 4.3.2.4)
@@ -109,12 +116,17 @@ final class ChannelAssembly {
       total = index.totalDuration();
       long average = total.isZero() ? 0 : Math.round(bytes * 8 / (total.toNanos() / 1e9));
       List<String> codecs = new ArrayList<>();
+      String videoCodecs = Optional.ofNullable(r.videoCodecs()).orElse(H264_HIGH);
       if (r.hasVideo()) {
-        codecs.add(Optional.ofNullable(r.videoCodecs()).orElse(H264_HIGH));
+        codecs.add(videoCodecs);
       }
       result.audioCodecs().ifPresent(codecs::add);
       Optional<Resolution> resolution = r.hasVideo()
           ? Optional.of(new Resolution(r.width(), r.height())) : Optional.empty();
+      if (iFrameRanges.isPresent()) {
+        iFrames.add(IFramePlaylists.write(name, iFrameRanges.get(), segments, init, videoCodecs,
+            resolution.get(), draft));
+      }
       renditions.add(new RenditionInfo(name, name + "/index.m3u8", resolution,
           Math.max(peak, average), average, codecs));
       Variant.Builder variant = Variant.builder(name + "/index.m3u8", Math.max(peak, average))
@@ -126,14 +138,14 @@ final class ChannelAssembly {
       variants.add(variant.build());
       single = prefixed(index, name + "/");
     }
-    // one rendition: the entry playlist is its media playlist (what players given a lone
-    // playlist.m3u8 expect); several: a multivariant playlist, lowest first
     Optional<ImageVariant> thumbnails = Optional.empty();
     if (result.thumbnails().isPresent()) {
       thumbnails = Optional.of(ThumbnailTracks.write(result.thumbnails().get(), draft, total));
     }
+    // one rendition: the entry playlist is its media playlist (what players given a lone
+    // playlist.m3u8 expect); several: a multivariant playlist, lowest first
     String entry = renditions.size() == 1 ? PlaylistWriter.write(single)
-        : PlaylistWriter.write(multivariant(variants, thumbnails));
+        : PlaylistWriter.write(multivariant(variants, iFrames, thumbnails));
     draft.write(ChannelMetadata.ENTRY_PLAYLIST, utf8(entry));
     result.posterJpeg().ifPresent(jpeg -> draft.write(Transcoder.POSTER, jpeg));
 
@@ -192,9 +204,10 @@ final class ChannelAssembly {
   }
 
   private static MultivariantPlaylist multivariant(List<Variant> variants,
-      Optional<ImageVariant> thumbnails) {
+      List<IFrameVariant> iFrames, Optional<ImageVariant> thumbnails) {
     MultivariantPlaylist.Builder b = MultivariantPlaylist.builder().independentSegments(true);
     variants.forEach(b::addVariant);
+    iFrames.forEach(b::addIFrameVariant);
     thumbnails.ifPresent(b::addImageVariant);
     return b.build();
   }
