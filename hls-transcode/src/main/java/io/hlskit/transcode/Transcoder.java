@@ -31,10 +31,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -330,8 +327,8 @@ public final class Transcoder {
    */
   private ChannelMetadata run(TranscodeRequest request, MediaStore store,
       ProgressListener listener, TranscodeJob job) {
-    Cancel cancel = job != null ? new Cancel(job::cancelRequested, job::cancelledException)
-        : new Cancel(() -> Thread.currentThread().isInterrupted(),
+    TranscodeGuard.Cancel cancel = job != null ? new TranscodeGuard.Cancel(job::cancelRequested, job::cancelledException)
+        : new TranscodeGuard.Cancel(() -> Thread.currentThread().isInterrupted(),
             () -> new TranscodeCancelledException("the transcode of " + request.input()
                 + " was cancelled"));
     if (!Files.isRegularFile(request.input())) {
@@ -357,7 +354,7 @@ public final class Transcoder {
       long started = System.nanoTime();
       ProgressReporter reporter = new ProgressReporter(listener, ladder.remux()
           ? remux::inputDurationMicros : encode::inputDurationMicros, started);
-      Guard guard = new Guard(limits, work, started, request.input(), cancel);
+      TranscodeGuard guard = new TranscodeGuard(limits, work, started, request.input(), cancel);
       encode.cancelWhen(cancel.requested());
       LongConsumer onTime = guard.andThen(reporter::videoAt);
       EncodeResult result;
@@ -420,96 +417,5 @@ public final class Transcoder {
     }
     return new EncodeSettings.Rendition(r.name().orElse(null), r.shortSide(), r.videoBitrate(),
         r.maxRate(), r.bufferSize(), r.quality().orElse(-1), encoder, r.preset());
-  }
-
-  /** Whether a transcode was cancelled, and the exception that says so. */
-  private record Cancel(BooleanSupplier requested,
-      Supplier<TranscodeCancelledException> exception) {
-    /** Throws when the transcode was cancelled. */
-    void check() {
-      if (requested.getAsBoolean()) {
-        throw exception.get();
-      }
-    }
-  }
-
-  /**
-   * Stops a transcode that is cancelled or crosses its limits: decoded past the longest input (a header can
-   * understate), wrote more than its output cap, or ran longer than its time. Output is measured
-   * once a second.
-   */
-  private static final class Guard implements LongConsumer {
-    private final TranscodeLimits limits;
-    private final Path work;
-    private final long started;
-    private final Path input;
-    private final Cancel cancel;
-    private long lastMeasured;
-
-    Guard(TranscodeLimits limits, Path work, long started, Path input, Cancel cancel) {
-      this.limits = limits;
-      this.work = work;
-      this.started = started;
-      this.input = input;
-      this.cancel = cancel;
-    }
-
-    @Override
-    public void accept(long micros) {
-      cancel.check();
-      if (micros > limits.maxDuration().toNanos() / 1000) {
-        throw new TranscodeException(input + " plays longer than the "
-            + limits.maxDuration().toMinutes() + " min this transcoder takes"
-            + " (TranscodeLimits.maxDuration)");
-      }
-      long now = System.nanoTime();
-      if (now - started > limits.maxTime().toNanos()) {
-        throw new TranscodeException("the transcode of " + input + " ran past its "
-            + limits.maxTime().toMinutes() + " min (TranscodeLimits.maxTime)");
-      }
-      if (now - lastMeasured >= 1_000_000_000L) {
-        lastMeasured = now;
-        checkOutput();
-      }
-    }
-
-    void checkOutput() {
-      if (Folders.size(work) > limits.maxOutputBytes()) {
-        throw new TranscodeException("the transcode of " + input + " wrote more than "
-            + limits.maxOutputBytes() + " bytes (TranscodeLimits.maxOutputBytes)");
-      }
-    }
-  }
-
-  /** Turns decoded-frame times into at most five progress reports a second. */
-  private static final class ProgressReporter {
-    private final ProgressListener listener;
-    private final LongSupplier durationMicros;
-    private final long started;
-    private long frames;
-    private long lastReport;
-    private double lastFraction;
-
-    ProgressReporter(ProgressListener listener, LongSupplier durationMicros, long started) {
-      this.listener = listener;
-      this.durationMicros = durationMicros;
-      this.started = started;
-    }
-
-    void videoAt(long micros) {
-      frames++;
-      long now = System.nanoTime();
-      if (now - lastReport < 200_000_000L) {
-        return;
-      }
-      lastReport = now;
-      long duration = durationMicros.getAsLong();
-      // 0.99 at most until published: the last percent is the upload into the store
-      double fraction = duration > 0 ? Math.min(0.99, (double) micros / duration) : 0;
-      fraction = Math.max(fraction, lastFraction);
-      lastFraction = fraction;
-      double wall = (now - started) / 1e9;
-      listener.onProgress(new Progress(fraction, frames, wall > 0 ? micros / 1e6 / wall : 0));
-    }
   }
 }
