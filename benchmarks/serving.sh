@@ -9,8 +9,8 @@
 # 15) after WARMUP seconds (default 30) of load on each server, and the ratios. BASELINE_JAR=/path/to/an/older/benchmarks.jar adds
 # that build's server ("baseline", port 18084) to the same run, measured in turn with the others:
 # how a change moved hlskit, against the same nginx. BASELINE_JWT_SECRET=... starts the baseline
-# with JWT access checks, BASELINE_METRICS=1 with a metrics registry (give BASELINE_JAR the same
-# jar to measure what they cost). EXPRESS=0 leaves Express out. ROUNDS=n measures n times in
+# with JWT access checks, BASELINE_METRICS=1 with a metrics registry, BASELINE_CORK=0 without
+# TCP_CORK (give BASELINE_JAR the same jar to measure what they cost or gain). EXPRESS=0 leaves Express out. ROUNDS=n measures n times in
 # turn and gives medians; RESTART=1 starts the JVMs afresh for each round; WHAT=playlist (or
 # segments) measures only that.
 set -euo pipefail
@@ -85,9 +85,11 @@ await_server() {
   curl -fsS -o /dev/null "http://127.0.0.1:$1/streams/canal1/playlist.m3u8"
 }
 
-# hlskit on port 18082, its JVM on core 0 too
+# hlskit on port 18082, its JVM on core 0 too; the flag lets it cork segments (TCP_CORK) as
+# the demo's jar does
+JAVA_FLAGS="--add-exports java.base/sun.nio.ch=ALL-UNNAMED"
 start_hlskit() {
-  taskset -c 0 java -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18082 \
+  taskset -c 0 java $JAVA_FLAGS -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18082 \
     > "$work/hlskit.log" 2>&1 &
   hlskit_pid=$!
   await_server 18082
@@ -95,7 +97,8 @@ start_hlskit() {
 # an older build of hlskit, when given, on port 18084 and core 0 as well
 start_baseline() {
   HLS_JWT_SECRET="${BASELINE_JWT_SECRET:-}" HLS_METRICS="${BASELINE_METRICS:-}" \
-    taskset -c 0 java -cp "$BASELINE_JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
+    HLS_TCP_CORK="${BASELINE_CORK:-}" taskset -c 0 java $JAVA_FLAGS -cp "$BASELINE_JAR" \
+    io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
     > "$work/baseline.log" 2>&1 &
   baseline_pid=$!
   await_server 18084

@@ -12,7 +12,9 @@ import java.util.concurrent.CountDownLatch;
  * The hlskit server on a folder of channels, alone in its JVM, for {@code serving.sh} to load
  * with wrk next to nginx. Arguments: the folder, the port. With {@code HLS_JWT_SECRET} in the
  * environment it checks access with a {@link JwtAccessPolicy}, and with {@code HLS_METRICS=1} it
- * records into a Prometheus registry (scraped at {@code /metrics}), to measure what those cost.
+ * records into a Prometheus registry (scraped at {@code /metrics}), to measure what those cost;
+ * {@code HLS_TCP_CORK=0} sends segments without {@code TCP_CORK}, to measure what it gains (it
+ * needs {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} on the java command line).
  */
 public final class ServeFolder {
   private ServeFolder() {}
@@ -31,8 +33,11 @@ public final class ServeFolder {
       builder.meterRegistry(registry).mount("/metrics", exchange ->
           exchange.getResponseSender().send(registry.scrape()));
     }
+    boolean cork = !"0".equals(System.getenv("HLS_TCP_CORK"));
+    builder.tcpCork(cork);
     HlsServer server = builder.build().start();
     System.out.println("serving " + args[0] + " on " + server.port()
+        + (cork ? "" : " without TCP_CORK")
         + (secret != null && !secret.isBlank() ? " with JWT access" : "")
         + (metrics ? " with metrics" : ""));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

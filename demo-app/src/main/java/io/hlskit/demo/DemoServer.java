@@ -61,7 +61,10 @@ final class DemoServer implements AutoCloseable {
   record Options(String host, int port, String adminToken, long maxUploadBytes,
       Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
       List<String> trustedProxies, Path webDirectory, AccessPolicy access,
-      Integer managementPort, boolean accessLog, int linearWindow) {
+      Integer managementPort, boolean accessLog, int linearWindow, Tls tls) {
+
+    /** HTTPS: PEM certificate chain and key, and the plain-HTTP port that redirects, or null. */
+    record Tls(Path certificate, Path key, Integer redirectHttpPort) {}
 
     /** Options with {@code adminToken} as the only credential. */
     Options(String host, int port, String adminToken, long maxUploadBytes,
@@ -77,28 +80,35 @@ final class DemoServer implements AutoCloseable {
         List<String> trustedProxies, Path webDirectory, AccessPolicy access) {
       this(host, port, adminToken, maxUploadBytes, uploadDirectory, workDirectory,
           allowedOrigins, trustedProxies, webDirectory, access, null, false,
-          LinearTimeline.DEFAULT_WINDOW);
+          LinearTimeline.DEFAULT_WINDOW, null);
     }
 
     /** These options with {@code /metrics} and health on a port of their own. */
     Options withManagementPort(Integer managementPort) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, linearWindow);
+          accessLog, linearWindow, tls);
     }
 
     /** These options with the access log on or off. */
     Options withAccessLog(boolean accessLog) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, linearWindow);
+          accessLog, linearWindow, tls);
     }
 
     /** These options with linear channels' playlists listing {@code segments} each. */
     Options withLinearWindow(int segments) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, segments);
+          accessLog, segments, tls);
+    }
+
+    /** These options serving HTTPS (and HTTP/2) with {@code tls}; null for plain HTTP. */
+    Options withTls(Tls tls) {
+      return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
+          workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
+          accessLog, linearWindow, tls);
     }
 
     AccessPolicy policy() {
@@ -153,6 +163,12 @@ final class DemoServer implements AutoCloseable {
           .linearWindow(o.linearWindow());
       if (o.managementPort() == null) {
         builder.mount("/metrics", metrics.scrape());
+      }
+      if (o.tls() != null) {
+        builder.tls(o.tls().certificate(), o.tls().key());
+        if (o.tls().redirectHttpPort() != null) {
+          builder.redirectHttpPort(o.tls().redirectHttpPort());
+        }
       }
       (o.webDirectory() != null ? StaticSite.development(o.webDirectory())
           : StaticSite.packaged(DemoServer.class.getClassLoader(), "io/hlskit/demo/web"))

@@ -83,6 +83,21 @@ final class ServeCommand implements Callable<Integer> {
           + " (HLS_MANAGEMENT_PORT); without it, /metrics is on the main port")
   Integer managementPort;
 
+  @Option(names = "--tls-cert", defaultValue = "${env:HLS_TLS_CERT}",
+      description = "serve HTTPS, and HTTP/2 to browsers that offer it, with this PEM"
+          + " certificate chain (HLS_TLS_CERT; with --tls-key); a renewed file is picked up"
+          + " without a restart")
+  Path tlsCertificate;
+
+  @Option(names = "--tls-key", defaultValue = "${env:HLS_TLS_KEY}",
+      description = "the certificate's unencrypted PEM private key (HLS_TLS_KEY)")
+  Path tlsKey;
+
+  @Option(names = "--redirect-http-port", defaultValue = "${env:HLS_REDIRECT_HTTP_PORT}",
+      description = "with --tls-cert, also answer plain HTTP on this port with a redirect to"
+          + " HTTPS (HLS_REDIRECT_HTTP_PORT)")
+  Integer redirectHttpPort;
+
   @Option(names = "--access-log", negatable = true, defaultValue = "${env:HLS_ACCESS_LOG:-false}",
       fallbackValue = "true",
       description = "log every request in the combined format to the logger io.hlskit.access"
@@ -124,6 +139,14 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--s3-refresh-seconds must be at least 1: " + refreshSeconds);
     }
+    if ((tlsCertificate == null) != (tlsKey == null)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "HTTPS needs both"
+          + " --tls-cert and --tls-key (HLS_TLS_CERT, HLS_TLS_KEY)");
+    }
+    if (redirectHttpPort != null && tlsCertificate == null) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--redirect-http-port"
+          + " redirects to HTTPS: give --tls-cert and --tls-key too");
+    }
     AccessPolicy access = authOptions.policy(adminToken);
     DemoMetrics metrics = new DemoMetrics();
     StorageOptions.Storage storage;
@@ -154,7 +177,9 @@ final class ServeCommand implements Callable<Integer> {
         storageOptions.workDirectory(), allowedOrigins == null ? List.of() : allowedOrigins,
         trustedProxies == null ? List.of() : trustedProxies, dev ? webDirectory : null,
         access).withManagementPort(managementPort).withAccessLog(accessLog)
-        .withLinearWindow(linearWindow), metrics);
+        .withLinearWindow(linearWindow)
+        .withTls(tlsCertificate == null ? null
+            : new DemoServer.Options.Tls(tlsCertificate, tlsKey, redirectHttpPort)), metrics);
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());
@@ -182,7 +207,8 @@ final class ServeCommand implements Callable<Integer> {
       LOG.info("uploads are off: start with --admin-token (or HLS_ADMIN_TOKEN) to upload"
           + " videos at /admin.html");
     }
-    System.out.println("hlskit demo: open http://localhost:" + demo.server.port()
+    System.out.println("hlskit demo: open " + (tlsCertificate == null ? "http" : "https")
+        + "://localhost:" + demo.server.port()
         + "/ (Ctrl+C stops)");
     stopped.await();
     return 0;

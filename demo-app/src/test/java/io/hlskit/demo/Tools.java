@@ -51,7 +51,7 @@ final class Tools {
    * Debian's Chromium, headless, at a phone's viewport, with a profile of its own in {@code
    * profile}; the caller quits it.
    */
-  static WebDriver browser(Path profile) {
+  static WebDriver browser(Path profile, String... arguments) {
     requireBrowser();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -59,6 +59,7 @@ final class Tools {
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--window-size=400,800",
         "--user-data-dir=" + profile);
+    options.addArguments(arguments);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     return new ChromeDriver(service, options);

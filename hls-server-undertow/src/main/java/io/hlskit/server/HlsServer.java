@@ -16,6 +16,10 @@ import io.hlskit.server.internal.ChatEndpoint;
 import io.hlskit.server.internal.ChatStats;
 import io.hlskit.server.internal.Cors;
 import io.hlskit.server.internal.HttpMetrics;
+import io.hlskit.server.internal.HttpsRedirect;
+import io.hlskit.server.internal.PemKeyManager;
+import io.hlskit.server.internal.RootHandler;
+import io.hlskit.server.internal.TcpCork;
 import io.hlskit.server.internal.OriginCheck;
 import io.hlskit.server.internal.Responses;
 import io.hlskit.server.internal.SendDeadline;
@@ -97,6 +101,7 @@ public final class HlsServer implements AutoCloseable {
   private ServerMetrics metrics;
   private LinearPlaylists linear;
   private int port;
+  private Undertow redirect;
   private boolean closed;
 
   private HlsServer(Builder b) {
@@ -122,13 +127,17 @@ public final class HlsServer implements AutoCloseable {
     if (undertow != null) {
       return this;
     }
+    // the TLS files first: a wrong one fails the start before anything else is made
+    PemKeyManager tls = config.tlsCertificate == null ? null
+        : new PemKeyManager(config.tlsCertificate, config.tlsKey);
     MeterRegistry registry = config.meterRegistry;
     ChatStats chatStats = registry == null ? ChatStats.NONE : ChatStats.into(registry);
     Viewers viewers = registry == null ? null : new Viewers(config.viewerWindow.toNanos());
     LinearPlaylists live = LinearPlaylists.of(config.store, config.linearWindow);
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", Cors.wrap(config.allowedOrigins, "GET, HEAD",
-            gzip(new StreamsHandler(config.store, config.access, config.sendDeadline, live),
+            gzip(new StreamsHandler(config.store, config.access, config.sendDeadline, live,
+                    config.tcpCork),
                 Predicates.suffixes(".m3u8"), Predicates.truePredicate())))
         .addPrefixPath("/api", Cors.wrap(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
             gzip(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
@@ -144,11 +153,9 @@ public final class HlsServer implements AutoCloseable {
     config.mounts.forEach((prefix, handler) -> routes.addPrefixPath(prefix,
         Cors.wrap(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
             gzip(handler, Predicates.truePredicate(), HlsServer::textResponse))));
-    HttpHandler root = errorsAsJson(routes);
-    if (registry != null) {
-      root = new HttpMetrics(root, registry, config.store.channels(), viewers,
-          !config.trustedProxies.isEmpty());
-    }
+    HttpMetrics http = registry == null ? null : new HttpMetrics(registry,
+        config.store.channels(), viewers, !config.trustedProxies.isEmpty());
+    HttpHandler root = new RootHandler(routes, http);
     if (config.accessLog) {
       // combined format, one line per request, to the SLF4J logger io.hlskit.access
       Logger accessLog = LoggerFactory.getLogger(ACCESS_LOGGER);
@@ -160,8 +167,15 @@ public final class HlsServer implements AutoCloseable {
     }
     graceful = Handlers.gracefulShutdown(root);
     int idleMs = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout.toMillis());
-    Undertow u = Undertow.builder()
-        .addHttpListener(config.port, config.host)
+    Undertow.Builder ub = Undertow.builder();
+    if (tls != null) {
+      // HTTP/2 where the client offers it (ALPN), HTTP/1.1 otherwise
+      ub.addHttpsListener(config.port, config.host, tls.sslContext())
+          .setServerOption(UndertowOptions.ENABLE_HTTP2, true);
+    } else {
+      ub.addHttpListener(config.port, config.host);
+    }
+    Undertow u = ub
         // slow clients cannot hold the server: a request's head must arrive in time, an idle
         // keep-alive connection is closed, and a client that stops reading (or sending an
         // upload) is cut off once no byte has moved for the idle timeout; chat clients answer
@@ -182,12 +196,25 @@ public final class HlsServer implements AutoCloseable {
           + e.getMessage() + "); is another server using the port? Choose another with port()",
           e);
     }
+    port = ((InetSocketAddress) u.getListenerInfo().get(0).getAddress()).getPort();
+    if (config.redirectHttpPort >= 0) {
+      try {
+        redirect = startRedirect(port);
+      } catch (HlsException e) {
+        u.stop();
+        live.close();
+        throw e;
+      }
+    }
     undertow = u;
     linear = live;
+    if (config.tcpCork) {
+      TcpCork.logAvailability();
+    }
     if (registry != null) {
       // the rows follow the viewers at least twice per window
       metrics = new ServerMetrics(registry, config.store.channels(), viewers, chatStats,
-          Math.max(100, Math.min(5000, config.viewerWindow.toMillis() / 2)));
+          Math.max(100, Math.min(5000, config.viewerWindow.toMillis() / 2)), http::drain);
       ServerMetrics.bindWorker(registry, u.getWorker());
     }
     // a deleted channel's chat goes with it: history purged, its clients told and closed
@@ -201,8 +228,8 @@ public final class HlsServer implements AutoCloseable {
             });
       }
     });
-    port = ((InetSocketAddress) u.getListenerInfo().get(0).getAddress()).getPort();
-    LOG.info("hlskit serving on http://{}:{}/", config.host, port);
+    LOG.info("hlskit serving on {}://{}:{}/", config.tlsCertificate != null ? "https" : "http",
+        config.host, port);
     return this;
   }
 
@@ -256,17 +283,33 @@ public final class HlsServer implements AutoCloseable {
   /** What the ETag of a gzipped representation carries at its end. */
   private static final String GZIP_ETAG = "-gz";
 
-  private static HttpHandler errorsAsJson(HttpHandler next) {
-    return exchange -> {
-      // every answer is what its Content-Type says: browsers must not guess another
-      exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
-      try {
-        next.handleRequest(exchange);
-      } catch (Exception e) {
-        LOG.error("request {} failed", exchange.getRequestPath(), e);
-        Responses.error(exchange, 500, "internal_error", "the server failed; see its log");
-      }
-    };
+  /** The plain-HTTP listener that redirects to {@code httpsPort}. */
+  private Undertow startRedirect(int httpsPort) {
+    Undertow r = Undertow.builder().addHttpListener(config.redirectHttpPort, config.host)
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
+            (int) Math.min(Integer.MAX_VALUE, config.headerTimeout.toMillis()))
+        .setHandler(new HttpsRedirect(httpsPort)).build();
+    try {
+      r.start();
+    } catch (RuntimeException e) {
+      throw new HlsException("cannot listen on " + config.host + ":" + config.redirectHttpPort
+          + " for the redirect to HTTPS (" + e.getMessage() + "); choose another port", e);
+    }
+    return r;
+  }
+
+  /**
+   * The port of the plain-HTTP listener that answers 308 to HTTPS ({@link
+   * Builder#redirectHttpPort}); the chosen one when given 0.
+   *
+   * @throws IllegalStateException when not started or built without one
+   */
+  public synchronized int redirectPort() {
+    if (redirect == null) {
+      throw new IllegalStateException(undertow == null ? "the server is not started"
+          : "the server has no redirect port; see Builder.redirectHttpPort");
+    }
+    return ((InetSocketAddress) redirect.getListenerInfo().get(0).getAddress()).getPort();
   }
 
   /** The port the server listens on; the chosen one when it was built with port 0. */
@@ -291,9 +334,6 @@ public final class HlsServer implements AutoCloseable {
     if (roomCloser != null) {
       roomCloser.close();
     }
-    if (metrics != null) {
-      metrics.close();
-    }
     if (linear != null) {
       linear.close();
     }
@@ -308,6 +348,13 @@ public final class HlsServer implements AutoCloseable {
       }
       undertow.stop();
       undertow = null;
+    }
+    if (redirect != null) {
+      redirect.stop();
+      redirect = null;
+    }
+    if (metrics != null) { // after the last request, which it records
+      metrics.close();
     }
     if (ownsChat) {
       chat.close();
@@ -325,6 +372,10 @@ public final class HlsServer implements AutoCloseable {
     private List<String> allowedOrigins = List.of();
     private ChatLimits chatLimits = ChatLimits.DEFAULTS;
     private SendDeadline sendDeadline = SendDeadline.DEFAULT;
+    private boolean tcpCork = true;
+    private Path tlsCertificate;
+    private Path tlsKey;
+    private int redirectHttpPort = -1;
     private Set<String> trustedProxies = Set.of();
     private IngestService ingest;
     private long maxUploadBytes = 2L * 1024 * 1024 * 1024;
@@ -489,6 +540,43 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
+     * Serves HTTPS on {@link #port} instead of HTTP, with HTTP/2 for clients that offer it
+     * (ALPN) and HTTP/1.1 for the rest. Both are PEM files: the certificate followed by its
+     * chain, and the unencrypted private key (PKCS#8, PKCS#1 or SEC1), as certbot writes them.
+     * Either file replaced on disk is read again within a second or so, without a restart; a
+     * replacement that cannot be used is logged and the previous certificate stays.
+     * {@link #start} fails, saying which file is wrong, when they cannot be used.
+     */
+    public Builder tls(Path certificateChain, Path privateKey) {
+      this.tlsCertificate = Objects.requireNonNull(certificateChain, "certificateChain");
+      this.tlsKey = Objects.requireNonNull(privateKey, "privateKey");
+      return this;
+    }
+
+    /**
+     * With {@link #tls}, also listens for plain HTTP on {@code port} (0 picks a free one) and
+     * answers every request there with a 308 to the same URL on HTTPS.
+     */
+    public Builder redirectHttpPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be within 0..65535: " + port);
+      }
+      this.redirectHttpPort = port;
+      return this;
+    }
+
+    /**
+     * Whether segments sent from local files go out corked ({@code TCP_CORK}: the head and the
+     * file in full packets, as nginx's {@code tcp_nopush}); on by default. It takes effect on
+     * Linux when the JVM runs with {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED};
+     * without it, the server says so once at start and sends as it otherwise would.
+     */
+    public Builder tcpCork(boolean cork) {
+      this.tcpCork = cork;
+      return this;
+    }
+
+    /**
      * What one chat client, address and room may do (default {@link ChatLimits#DEFAULTS}).
      */
     public Builder chatLimits(ChatLimits limits) {
@@ -571,6 +659,10 @@ public final class HlsServer implements AutoCloseable {
       if (store == null) {
         throw new IllegalStateException("an HlsServer needs a mediaStore(store)");
       }
+      if (redirectHttpPort >= 0 && tlsCertificate == null) {
+        throw new IllegalStateException("a redirectHttpPort redirects to HTTPS: give tls(cert,"
+            + " key) too");
+      }
       return new HlsServer(copy());
     }
 
@@ -585,6 +677,10 @@ public final class HlsServer implements AutoCloseable {
       c.allowedOrigins = allowedOrigins;
       c.chatLimits = chatLimits;
       c.sendDeadline = sendDeadline;
+      c.tcpCork = tcpCork;
+      c.tlsCertificate = tlsCertificate;
+      c.tlsKey = tlsKey;
+      c.redirectHttpPort = redirectHttpPort;
       c.trustedProxies = trustedProxies;
       c.ingest = ingest;
       c.maxUploadBytes = maxUploadBytes;

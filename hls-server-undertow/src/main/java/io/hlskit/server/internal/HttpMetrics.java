@@ -4,7 +4,6 @@ import io.hlskit.core.channel.ChannelCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
 import io.undertow.util.AttachmentKey;
@@ -22,13 +21,17 @@ import java.util.stream.Stream;
  * Times every request and counts the bytes sent, by what was asked for ({@code kind}: segment,
  * playlist, key, api, chat, page) and the status answered, as {@code hlskit_http_requests_seconds}
  * and {@code hlskit_http_sent_bytes_total}; and tells {@link Viewers} who fetched a published
- * channel's media. Wraps the server's routes; recording happens when the exchange completes.
+ * channel's media. The server's root handler calls {@link #returned} once the routes return;
+ * what it measures reaches the registry at the next {@link #drain} (every 50 ms), in batches:
+ * the serving threads only write into rings of their own ({@link SampleRings}).
  */
-public final class HttpMetrics implements HttpHandler {
+public final class HttpMetrics {
   /** The cookie a player may carry to be counted once however many requests it makes. */
   public static final String SESSION_COOKIE = "hlskit_session";
   /** The query parameter the page adds for the same. */
   public static final String SESSION_PARAMETER = "session";
+  /** How often the serving threads' samples are passed to the registry. */
+  public static final long DRAIN_MILLIS = 50;
   private static final int MAX_SESSION_ID = 64;
   private static final String STREAMS = "/streams/";
   /**
@@ -43,10 +46,10 @@ public final class HttpMetrics implements HttpHandler {
   private enum Kind {
     SEGMENT, PLAYLIST, KEY, API, CHAT, PAGE;
 
+    static final Kind[] ALL = values();
     final String tag = name().toLowerCase(Locale.ROOT);
   }
 
-  private final HttpHandler next;
   private final MeterRegistry registry;
   private final ChannelCatalog catalog;
   private final Viewers viewers;
@@ -57,53 +60,45 @@ public final class HttpMetrics implements HttpHandler {
   private final boolean proxied;
   /** By kind and status (100-599): found with two array reads, no boxing, no map. */
   private final AtomicReferenceArray<Timer> timers =
-      new AtomicReferenceArray<>(Kind.values().length * STATUSES);
+      new AtomicReferenceArray<>(Kind.ALL.length * STATUSES);
   private static final int STATUSES = 500;
-  private final Counter[] sent = new Counter[Kind.values().length];
+  private final Counter[] sent = new Counter[Kind.ALL.length];
+  private final SampleRings samples = new SampleRings();
+  /** Bytes per kind of one drain, summed so that each counter is added to once; drainer's. */
+  private final long[] drainedBytes = new long[Kind.ALL.length];
 
   /**
-   * Records requests handled by {@code next} into {@code registry}.
+   * Records requests into {@code registry}.
    *
    * @param proxied whether trusted proxies are configured (each request may then carry its own
    *     client address)
    */
-  public HttpMetrics(HttpHandler next, MeterRegistry registry, ChannelCatalog catalog,
-      Viewers viewers, boolean proxied) {
-    this.next = next;
+  public HttpMetrics(MeterRegistry registry, ChannelCatalog catalog, Viewers viewers,
+      boolean proxied) {
     this.proxied = proxied;
     this.registry = registry;
     this.catalog = catalog;
     this.viewers = viewers;
-    for (Kind k : Kind.values()) {
+    for (Kind k : Kind.ALL) {
       sent[k.ordinal()] = Counter.builder("hlskit.http.sent").baseUnit("bytes")
           .tag("kind", k.tag).description("response bytes sent").register(registry);
     }
   }
 
-  @Override
-  public void handleRequest(HttpServerExchange exchange) throws Exception {
-    // kept small: every handler below is one call deeper, and the JIT inlines a chain only so deep
-    long start = System.nanoTime();
-    try {
-      next.handleRequest(exchange);
-    } finally {
-      returned(exchange, start);
-    }
-  }
-
   /**
-   * A response sent from memory is usually complete by now: recorded at once, with no listener
+   * The routes returned from handling {@code exchange}, which began at {@code start} (nanoTime).
+   * A response sent from memory is usually complete by now: measured at once, with no listener
    * to allocate and call. Otherwise the exchange was dispatched or waits for I/O, which only goes
    * on once the root handler has returned, so the listener cannot be late.
    */
-  private void returned(HttpServerExchange exchange, long start) {
+  public void returned(HttpServerExchange exchange, long start) {
     Kind kind = kind(exchange.getRequestPath());
     if (exchange.isComplete()) {
-      record(exchange, kind, System.nanoTime() - start);
+      completed(exchange, kind, System.nanoTime() - start);
     } else {
       exchange.addExchangeCompleteListener((ex, nextListener) -> {
         try {
-          record(ex, kind, System.nanoTime() - start);
+          completed(ex, kind, System.nanoTime() - start);
         } finally {
           nextListener.proceed();
         }
@@ -127,29 +122,52 @@ public final class HttpMetrics implements HttpHandler {
     return Kind.PAGE;
   }
 
-  private void record(HttpServerExchange exchange, Kind kind, long nanos) {
+  private void completed(HttpServerExchange exchange, Kind kind, long nanos) {
     int status = exchange.getStatusCode();
-    timer(kind, status).record(nanos, TimeUnit.NANOSECONDS);
-    long bytes = exchange.getResponseBytesSent();
-    if (bytes > 0) {
-      sent[kind.ordinal()].increment(bytes);
+    int s = status >= 100 && status < 100 + STATUSES ? status : 599;
+    int key = kind.ordinal() * STATUSES + (s - 100);
+    long bytes = Math.max(0, exchange.getResponseBytesSent());
+    if (!samples.offer(key, nanos, bytes)) {
+      record(key, nanos, bytes); // this thread's ring is full: the drain is late
     }
     if ((kind == Kind.SEGMENT || kind == Kind.PLAYLIST) && status < 400) {
       countViewer(exchange);
     }
   }
 
-  private Timer timer(Kind kind, int status) {
-    int s = status >= 100 && status < 100 + STATUSES ? status : 599;
-    int i = kind.ordinal() * STATUSES + (s - 100);
-    Timer t = timers.get(i);
+  private void record(int key, long nanos, long bytes) {
+    timer(key).record(nanos, TimeUnit.NANOSECONDS);
+    if (bytes > 0) {
+      sent[key / STATUSES].increment(bytes);
+    }
+  }
+
+  /**
+   * Passes the samples measured since the last drain to the registry. Called every
+   * {@value #DRAIN_MILLIS} ms, and when the server closes.
+   */
+  public synchronized void drain() {
+    samples.drain((key, nanos, bytes) -> {
+      timer(key).record(nanos, TimeUnit.NANOSECONDS);
+      drainedBytes[key / STATUSES] += bytes;
+    });
+    for (int k = 0; k < drainedBytes.length; k++) {
+      if (drainedBytes[k] > 0) {
+        sent[k].increment(drainedBytes[k]);
+        drainedBytes[k] = 0;
+      }
+    }
+  }
+
+  private Timer timer(int key) {
+    Timer t = timers.get(key);
     if (t == null) {
       // Micrometer hands back the same timer for the same name and tags: a race is harmless
-      t = Timer.builder("hlskit.http.requests").tag("kind", kind.tag)
-          .tag("status", Integer.toString(s))
+      t = Timer.builder("hlskit.http.requests").tag("kind", Kind.ALL[key / STATUSES].tag)
+          .tag("status", Integer.toString(100 + key % STATUSES))
           .description("HTTP requests, by what was asked for and the status answered")
           .serviceLevelObjectives(BUCKETS).register(registry);
-      timers.set(i, t);
+      timers.set(key, t);
     }
     return t;
   }

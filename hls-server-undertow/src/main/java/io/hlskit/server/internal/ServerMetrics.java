@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
 import org.xnio.XnioWorker;
 import org.xnio.management.XnioWorkerMXBean;
 
@@ -27,7 +28,6 @@ import org.xnio.management.XnioWorkerMXBean;
 public final class ServerMetrics implements AutoCloseable {
   /** How many channels get a row of their own; the rest are summed as "other". */
   public static final int MAX_CHANNEL_TAGS = 200;
-  private static final long REFRESH_MILLIS = 5000;
 
   /** The row of the channels not named. */
   static final String OTHER = "other";
@@ -38,15 +38,16 @@ public final class ServerMetrics implements AutoCloseable {
   private final MultiGauge viewerRows;
   private final MultiGauge chatRows;
   private final ScheduledExecutorService refresh;
+  private final Runnable drain;
 
+  /**
+   * With the rows refreshed every {@code refreshMillis}, and {@code drain} (the requests'
+   * samples into the registry) run every {@link HttpMetrics#DRAIN_MILLIS} ms and once more on
+   * {@link #close}.
+   */
   public ServerMetrics(MeterRegistry registry, ChannelCatalog catalog, Viewers viewers,
-      ChatStats chat) {
-    this(registry, catalog, viewers, chat, REFRESH_MILLIS);
-  }
-
-  /** With the rows refreshed every {@code refreshMillis}. */
-  public ServerMetrics(MeterRegistry registry, ChannelCatalog catalog, Viewers viewers,
-      ChatStats chat, long refreshMillis) {
+      ChatStats chat, long refreshMillis, Runnable drain) {
+    this.drain = drain;
     this.catalog = catalog;
     this.viewers = viewers;
     this.chat = chat;
@@ -64,6 +65,16 @@ public final class ServerMetrics implements AutoCloseable {
       return t;
     });
     refresh.scheduleWithFixedDelay(this::refresh, 0, refreshMillis, TimeUnit.MILLISECONDS);
+    refresh.scheduleWithFixedDelay(this::drain, HttpMetrics.DRAIN_MILLIS,
+        HttpMetrics.DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void drain() {
+    try {
+      drain.run();
+    } catch (RuntimeException e) { // a failed run would end the schedule
+      LoggerFactory.getLogger(ServerMetrics.class).warn("could not record requests", e);
+    }
   }
 
   /** Gauges of Undertow's worker pool: busy threads, pool size and queued tasks. */
@@ -118,5 +129,6 @@ public final class ServerMetrics implements AutoCloseable {
   @Override
   public void close() {
     refresh.shutdownNow();
+    drain.run();
   }
 }

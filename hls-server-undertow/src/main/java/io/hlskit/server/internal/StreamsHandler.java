@@ -79,18 +79,21 @@ public final class StreamsHandler implements HttpHandler {
   private final SendDeadline deadline;
   private final LinearStreams linear;
   private final Map<String, Small> small = new ConcurrentHashMap<>();
+  private final boolean cork;
 
   public StreamsHandler(MediaStore store, AccessPolicy access) {
-    this(store, access, SendDeadline.DEFAULT, LinearPlaylists.of(store));
+    this(store, access, SendDeadline.DEFAULT, LinearPlaylists.of(store), true);
   }
 
   /**
    * A handler of {@code store}'s channels.
    *
    * @param linear the playlists of linear channels, built over {@code store}
+   * @param cork whether local files are sent corked ({@link TcpCork})
    */
   public StreamsHandler(MediaStore store, AccessPolicy access, SendDeadline deadline,
-      LinearPlaylists linear) {
+      LinearPlaylists linear, boolean cork) {
+    this.cork = cork;
     this.store = store;
     this.catalog = store.channels();
     this.access = access;
@@ -354,12 +357,19 @@ public final class StreamsHandler implements HttpHandler {
       return;
     }
     StreamSinkChannel sink = exchange.getResponseChannel();
-    if (file.isPresent()) {
+    // over TLS, a blocking transfer from a file through XNIO's TLS conduit sends bytes past the
+    // range, which corrupts the next answer on the connection: the bytes go through this
+    // buffer instead (sendfile could not be used there anyway)
+    if (file.isPresent() && exchange.getConnection().getSslSessionInfo() == null) {
+      int corked = cork ? TcpCork.cork(exchange) : -1;
       try (FileChannel source = FileChannel.open(file.get(), StandardOpenOption.READ)) {
         // positioned too: Undertow's conduits fall back to plain reads from the channel's own
         // position while the response head is still buffered
         source.position(start);
         Channels.transferBlocking(sink, source, start, length); // sendfile
+        Channels.flushBlocking(sink);
+      } finally {
+        TcpCork.uncork(corked);
       }
     } else {
       try (InputStream in = content.open(start, length)) {
@@ -384,18 +394,21 @@ public final class StreamsHandler implements HttpHandler {
    * Sends a whole file from the I/O thread ({@code sendfile} as the socket drains); this worker
    * thread returns at once. The file is closed when the send ends, however it ends.
    */
-  private static void sendAsync(HttpServerExchange exchange, Path file) throws IOException {
+  private void sendAsync(HttpServerExchange exchange, Path file) throws IOException {
     FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
+    int corked = cork ? TcpCork.cork(exchange) : -1;
     exchange.getResponseSender().transferFrom(source, new IoCallback() {
       @Override
       public void onComplete(HttpServerExchange ex, Sender sender) {
         IoUtils.safeClose(source);
+        TcpCork.uncork(corked); // every byte is with the kernel: let the last packet go
         IoCallback.END_EXCHANGE.onComplete(ex, sender);
       }
 
       @Override
       public void onException(HttpServerExchange ex, Sender sender, IOException e) {
         IoUtils.safeClose(source);
+        TcpCork.uncork(corked);
         LOG.debug("sending {} failed: {}", ex.getRequestPath(), e.toString());
         IoUtils.safeClose(ex.getConnection());
       }
