@@ -15,6 +15,7 @@ import io.hlskit.server.internal.Audience;
 import io.hlskit.server.internal.ChatEndpoint;
 import io.hlskit.server.internal.ChatStats;
 import io.hlskit.server.internal.Cors;
+import io.hlskit.server.internal.Gzip;
 import io.hlskit.server.internal.HttpMetrics;
 import io.hlskit.server.internal.HttpsRedirect;
 import io.hlskit.server.internal.PemKeyManager;
@@ -31,18 +32,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.predicate.Predicate;
 import io.undertow.predicate.Predicates;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.accesslog.AccessLogHandler;
-import io.undertow.server.handlers.encoding.ContentEncodingRepository;
-import io.undertow.server.handlers.encoding.EncodingHandler;
-import io.undertow.server.handlers.encoding.GzipEncodingProvider;
-import io.undertow.util.HeaderMap;
-import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,11 +130,11 @@ public final class HlsServer implements AutoCloseable {
     LinearPlaylists live = LinearPlaylists.of(config.store, config.linearWindow);
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", Cors.wrap(config.allowedOrigins, "GET, HEAD",
-            gzip(new StreamsHandler(config.store, config.access, config.sendDeadline, live,
+            Gzip.wrap(new StreamsHandler(config.store, config.access, config.sendDeadline, live,
                     config.tcpCork),
                 Predicates.suffixes(".m3u8"), Predicates.truePredicate())))
         .addPrefixPath("/api", Cors.wrap(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
-            gzip(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
+            Gzip.wrap(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
                     config.ingest, config.access, config.maxUploadBytes,
                     config.uploadDirectory,
                     viewers == null ? null : new Audience(viewers, chatStats), live)),
@@ -152,7 +146,7 @@ public final class HlsServer implements AutoCloseable {
         "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
     config.mounts.forEach((prefix, handler) -> routes.addPrefixPath(prefix,
         Cors.wrap(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
-            gzip(handler, Predicates.truePredicate(), HlsServer::textResponse))));
+            Gzip.wrap(handler, Predicates.truePredicate(), Gzip::textResponse))));
     HttpMetrics http = registry == null ? null : new HttpMetrics(registry,
         config.store.channels(), viewers, !config.trustedProxies.isEmpty());
     HttpHandler root = new RootHandler(routes, http);
@@ -199,7 +193,8 @@ public final class HlsServer implements AutoCloseable {
     port = ((InetSocketAddress) u.getListenerInfo().get(0).getAddress()).getPort();
     if (config.redirectHttpPort >= 0) {
       try {
-        redirect = startRedirect(port);
+        redirect = HttpsRedirect.listen(config.host, config.redirectHttpPort, port,
+            config.headerTimeout);
       } catch (HlsException e) {
         u.stop();
         live.close();
@@ -231,71 +226,6 @@ public final class HlsServer implements AutoCloseable {
     LOG.info("hlskit serving on {}://{}:{}/", config.tlsCertificate != null ? "https" : "http",
         config.host, port);
     return this;
-  }
-
-  /**
-   * Gzip for text (playlists, JSON) when the client accepts it: a 1,800-segment playlist shrinks
-   * to about a tenth. Never for ranges, whose offsets are of the plain bytes. The two forms are
-   * two representations: {@code Vary: Accept-Encoding}, and the gzipped one's ETag gets {@code
-   * -gz} (taken off again when a client revalidates with it, so it still earns a 304).
-   *
-   * @param which the requests whose answers may be gzipped, known from the request alone
-   * @param text asked when the answer starts: whether it is worth gzipping (by its type)
-   */
-  private static HttpHandler gzip(HttpHandler next, Predicate which, Predicate text) {
-    Predicate noRange = exchange -> !exchange.getRequestHeaders().contains(Headers.RANGE);
-    HttpHandler encoding = new EncodingHandler(next, new ContentEncodingRepository()
-        .addEncodingHandler("gzip", new GzipEncodingProvider(), 50,
-            Predicates.and(which, text, noRange)));
-    return exchange -> {
-      if (which.resolve(exchange)) {
-        exchange.getResponseHeaders().add(Headers.VARY, "Accept-Encoding");
-        HeaderMap in = exchange.getRequestHeaders();
-        String inm = in.getFirst(Headers.IF_NONE_MATCH);
-        if (inm != null && inm.contains(GZIP_ETAG + "\"")) {
-          in.put(Headers.IF_NONE_MATCH, inm.replace(GZIP_ETAG + "\"", "\""));
-        }
-        exchange.addResponseCommitListener(ex -> {
-          HeaderMap out = ex.getResponseHeaders();
-          String etag = out.getFirst(Headers.ETAG);
-          if (etag != null && etag.endsWith("\"")
-              && "gzip".equals(out.getFirst(Headers.CONTENT_ENCODING))) {
-            out.put(Headers.ETAG, etag.substring(0, etag.length() - 1) + GZIP_ETAG + "\"");
-          }
-        });
-      }
-      encoding.handleRequest(exchange);
-    };
-  }
-
-  /** Whether the response is text worth compressing, by its Content-Type (asked when it starts). */
-  private static boolean textResponse(HttpServerExchange exchange) {
-    String type = exchange.getResponseHeaders().getFirst(Headers.CONTENT_TYPE);
-    if (type == null) {
-      return false;
-    }
-    String t = type.toLowerCase(java.util.Locale.ROOT);
-    return t.startsWith("text/") || t.startsWith("application/json")
-        || t.startsWith("application/javascript") || t.startsWith("image/svg+xml")
-        || t.startsWith("application/vnd.apple.mpegurl") || t.startsWith("application/xml");
-  }
-
-  /** What the ETag of a gzipped representation carries at its end. */
-  private static final String GZIP_ETAG = "-gz";
-
-  /** The plain-HTTP listener that redirects to {@code httpsPort}. */
-  private Undertow startRedirect(int httpsPort) {
-    Undertow r = Undertow.builder().addHttpListener(config.redirectHttpPort, config.host)
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
-            (int) Math.min(Integer.MAX_VALUE, config.headerTimeout.toMillis()))
-        .setHandler(new HttpsRedirect(httpsPort)).build();
-    try {
-      r.start();
-    } catch (RuntimeException e) {
-      throw new HlsException("cannot listen on " + config.host + ":" + config.redirectHttpPort
-          + " for the redirect to HTTPS (" + e.getMessage() + "); choose another port", e);
-    }
-    return r;
   }
 
   /**

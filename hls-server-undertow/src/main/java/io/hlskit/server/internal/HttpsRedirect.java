@@ -1,8 +1,12 @@
 package io.hlskit.server.internal;
 
+import io.hlskit.core.HlsException;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.time.Duration;
 
 /**
  * The plain-HTTP port of a server that serves HTTPS: every request is answered 308 (method and
@@ -14,6 +18,25 @@ public final class HttpsRedirect implements HttpHandler {
   /** @param httpsPort the port the HTTPS listener is on, as clients reach it */
   public HttpsRedirect(int httpsPort) {
     this.httpsPort = httpsPort;
+  }
+
+  /**
+   * Starts a plain-HTTP listener on {@code host:port} that redirects to {@code httpsPort}.
+   *
+   * @throws io.hlskit.core.HlsException when the port cannot be bound
+   */
+  public static Undertow listen(String host, int port, int httpsPort, Duration headerTimeout) {
+    Undertow r = Undertow.builder().addHttpListener(port, host)
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
+            (int) Math.min(Integer.MAX_VALUE, headerTimeout.toMillis()))
+        .setHandler(new HttpsRedirect(httpsPort)).build();
+    try {
+      r.start();
+    } catch (RuntimeException e) {
+      throw new HlsException("cannot listen on " + host + ":" + port
+          + " for the redirect to HTTPS (" + e.getMessage() + "); choose another port", e);
+    }
+    return r;
   }
 
   @Override
