@@ -12,9 +12,15 @@
 # with JWT access checks, BASELINE_METRICS=1 with a metrics registry, BASELINE_CORK=0 without
 # TCP_CORK (give BASELINE_JAR the same jar to measure what they cost or gain). EXPRESS=0 leaves Express out. ROUNDS=n measures n times in
 # turn and gives medians; RESTART=1 starts the JVMs afresh for each round; WHAT=playlist (or
-# segments) measures only that.
+# segments) measures only that. TLS=1 serves HTTPS from nginx (ssl, http2) and hlskit on one
+# self-signed certificate (openssl) and loads them with wrk over TLS (HTTP/1.1) or, with
+# LOADER=h2load (Debian's nghttp2-client), over HTTP/2; Express is then left out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TLS=${TLS:-0}
+LOADER=${LOADER:-wrk}
+scheme=http
+[ "$TLS" = 1 ] && scheme=https && EXPRESS=0
 JAR=${JAR:-benchmarks/target/benchmarks.jar}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-30}
@@ -56,6 +62,18 @@ cat > "$streams/canal1/channel.json" <<JSON
  "playlist":"playlist.m3u8","created":"2026-11-25T00:00:00Z"}
 JSON
 
+# with TLS=1, one certificate for every server: EC P-256, as most sites now serve
+listen_options=""
+tls_conf=""
+if [ "$TLS" = 1 ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$work/key.pem" -out "$work/cert.pem" -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+  chmod 644 "$work/key.pem"
+  listen_options="ssl http2"
+  tls_conf="ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem; ssl_protocols TLSv1.2 TLSv1.3;"
+fi
+
 # nginx on port 18081, one worker on core 0
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 1;
@@ -65,11 +83,15 @@ error_log $work/nginx-error.log;
 events { worker_connections 1024; }
 http {
   access_log off;
+  # wrk and h2load hold their connections for the whole run; nginx's default of 1,000 requests
+  # a connection would close them (h2load does not reconnect after a GOAWAY)
+  keepalive_requests 1000000;
   sendfile on;
   tcp_nopush on;
   types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
   server {
-    listen 127.0.0.1:18081;
+    listen 127.0.0.1:18081 $listen_options;
+    $tls_conf
     location /streams/ { alias $streams/; }
   }
 }
@@ -79,17 +101,20 @@ nginx -c "$work/nginx.conf"
 # waits until the server on port $1 answers the playlist
 await_server() {
   for _ in $(seq 1 100); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$1/streams/canal1/playlist.m3u8" 2>/dev/null && return
+    curl -kfsS -o /dev/null "$scheme://127.0.0.1:$1/streams/canal1/playlist.m3u8" 2>/dev/null && return
     sleep 0.2
   done
-  curl -fsS -o /dev/null "http://127.0.0.1:$1/streams/canal1/playlist.m3u8"
+  curl -kfsS -o /dev/null "$scheme://127.0.0.1:$1/streams/canal1/playlist.m3u8"
 }
 
 # hlskit on port 18082, its JVM on core 0 too; the flag lets it cork segments (TCP_CORK) as
 # the demo's jar does
 JAVA_FLAGS="--add-exports java.base/sun.nio.ch=ALL-UNNAMED"
+tls_env() {
+  if [ "$TLS" = 1 ]; then echo "HLS_TLS_CERT=$work/cert.pem HLS_TLS_KEY=$work/key.pem"; fi
+}
 start_hlskit() {
-  taskset -c 0 java $JAVA_FLAGS -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18082 \
+  env $(tls_env) taskset -c 0 java $JAVA_FLAGS -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$streams" 18082 \
     > "$work/hlskit.log" 2>&1 &
   hlskit_pid=$!
   await_server 18082
@@ -97,7 +122,7 @@ start_hlskit() {
 # an older build of hlskit, when given, on port 18084 and core 0 as well
 start_baseline() {
   HLS_JWT_SECRET="${BASELINE_JWT_SECRET:-}" HLS_METRICS="${BASELINE_METRICS:-}" \
-    HLS_TCP_CORK="${BASELINE_CORK:-}" taskset -c 0 java $JAVA_FLAGS -cp "$BASELINE_JAR" \
+    HLS_TCP_CORK="${BASELINE_CORK:-}" env $(tls_env) taskset -c 0 java $JAVA_FLAGS -cp "$BASELINE_JAR" \
     io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
     > "$work/baseline.log" 2>&1 &
   baseline_pid=$!
@@ -149,6 +174,10 @@ request = function()
 end
 LUA
 
+# the segments' paths, for h2load (which takes them in turn)
+for i in $(seq 0 $((SEGMENTS - 1))); do printf '/streams/canal1/seg_%05d.ts\n' "$i"; done \
+  > "$work/segments.txt"
+
 pid_of() {
   case "$1" in
     nginx) pgrep -P "$(cat "$work/nginx.pid")" | head -1;;
@@ -164,21 +193,37 @@ cpu_ticks() {
 run() { # name port connections script|path
   local out before
   before=$(cpu_ticks "$1")
-  if [[ "$4" == *.lua ]]; then
-    out=$(taskset -c 1 wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$4" "http://127.0.0.1:$2")
-  else
-    out=$(taskset -c 1 wrk -t1 -c"$3" -d"${DURATION}s" --latency "http://127.0.0.1:$2$4")
-  fi
   local rps p50 p99 errors requests cpu
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  if [ "$LOADER" = h2load ]; then
+    if [[ "$4" == *.lua ]]; then
+      sed "s|^|$scheme://127.0.0.1:$2|" "$work/segments.txt" > "$work/urls.txt"
+    else
+      echo "$scheme://127.0.0.1:$2$4" > "$work/urls.txt"
+    fi
+    out=$(taskset -c 1 h2load -t1 -c"$3" -m1 -D"$DURATION" -i "$work/urls.txt" 2>&1)
+    rps=$(awk '/^finished in/ {gsub(",", "", $4); print $4}' <<<"$out")
+    requests=$(awk '/^requests:/ {print $8}' <<<"$out")
+    # h2load gives no percentiles: the p50 and p99 columns show the mean and the largest time
+    # for a request
+    p50=$(awk '/^time for request:/ {print $6}' <<<"$out")
+    p99=$(awk '/^time for request:/ {print $5}' <<<"$out")
+    errors=$(awk '/^requests:/ && ($10 > 0 || $12 > 0) {print "failed " $10 ", errored " $12}' <<<"$out")
+  else
+    if [[ "$4" == *.lua ]]; then
+      out=$(taskset -c 1 wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$4" "$scheme://127.0.0.1:$2")
+    else
+      out=$(taskset -c 1 wrk -t1 -c"$3" -d"${DURATION}s" --latency "$scheme://127.0.0.1:$2$4")
+    fi
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+    p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+    errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
+  fi
   # CPU per request counts only the time the server ran: it does not move when the noisy
   # machine takes the core away for a while, as requests/s does
-  requests=$(awk '/requests in/ {print $1}' <<<"$out")
   cpu=$(awk -v t="$(( $(cpu_ticks "$1") - before ))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
     'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
   printf '%-8s %-22s c=%-4s %10s req/s  p50 %-9s p99 %-9s cpu %6s us/req %s\n' "$1" "$5" "$3" "$rps" "$p50" "$p99" "$cpu" "$errors"
   echo "$rps $cpu" >> "$work/$1-$5-$3"
 }
@@ -197,10 +242,10 @@ warm() {
   for server in "$@"; do
     local playlist_seconds=$WARMUP
     if [[ "$WHAT" == *segments* ]]; then
-      taskset -c 1 wrk -t1 -c16 -d"${WARMUP}s" -s "$work/random.lua" "http://127.0.0.1:$(port "$server")" >/dev/null
+      taskset -c 1 wrk -t1 -c16 -d"${WARMUP}s" -s "$work/random.lua" "$scheme://127.0.0.1:$(port "$server")" >/dev/null
       playlist_seconds=$((WARMUP / 3))
     fi
-    taskset -c 1 wrk -t1 -c16 -d"${playlist_seconds}s" "http://127.0.0.1:$(port "$server")/streams/canal1/playlist.m3u8" >/dev/null
+    taskset -c 1 wrk -t1 -c16 -d"${playlist_seconds}s" "$scheme://127.0.0.1:$(port "$server")/streams/canal1/playlist.m3u8" >/dev/null
   done
 }
 warm $servers

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * with wrk next to nginx. Arguments: the folder, the port. With {@code HLS_JWT_SECRET} in the
  * environment it checks access with a {@link JwtAccessPolicy}, and with {@code HLS_METRICS=1} it
  * records into a Prometheus registry (scraped at {@code /metrics}), to measure what those cost;
+ * {@code HLS_TLS_CERT} and {@code HLS_TLS_KEY} (PEM files) serve HTTPS with HTTP/2;
  * {@code HLS_TCP_CORK=0} sends segments without {@code TCP_CORK}, to measure what it gains (it
  * needs {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} on the java command line).
  */
@@ -33,11 +34,16 @@ public final class ServeFolder {
       builder.meterRegistry(registry).mount("/metrics", exchange ->
           exchange.getResponseSender().send(registry.scrape()));
     }
+    String cert = System.getenv("HLS_TLS_CERT");
+    if (cert != null && !cert.isBlank()) {
+      builder.tls(Path.of(cert), Path.of(System.getenv("HLS_TLS_KEY")));
+    }
     boolean cork = !"0".equals(System.getenv("HLS_TCP_CORK"));
     builder.tcpCork(cork);
     HlsServer server = builder.build().start();
     System.out.println("serving " + args[0] + " on " + server.port()
         + (cork ? "" : " without TCP_CORK")
+        + (cert != null && !cert.isBlank() ? " over HTTPS" : "")
         + (secret != null && !secret.isBlank() ? " with JWT access" : "")
         + (metrics ? " with metrics" : ""));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

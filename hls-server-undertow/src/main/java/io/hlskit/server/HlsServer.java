@@ -83,6 +83,9 @@ public final class HlsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HlsServer.class);
   private static final List<String> OWN_ROUTES = List.of("/streams", "/api", "/ws/chat");
 
+  /** The largest request head (HTTP/1.1) or header list (HTTP/2) taken, in bytes. */
+  private static final int MAX_HEAD = 32 * 1024;
+
   /** The SLF4J logger that {@link Builder#accessLog} writes to. */
   public static final String ACCESS_LOGGER = "io.hlskit.access";
 
@@ -164,8 +167,12 @@ public final class HlsServer implements AutoCloseable {
     Undertow.Builder ub = Undertow.builder();
     if (tls != null) {
       // HTTP/2 where the client offers it (ALPN), HTTP/1.1 otherwise
+      // HTTP/2's own bounds: streams at once per connection, and the header list as the
+      // HTTP/1.1 head is bounded (Undertow also caps RST_STREAM per window: rapid reset)
       ub.addHttpsListener(config.port, config.host, tls.sslContext())
-          .setServerOption(UndertowOptions.ENABLE_HTTP2, true);
+          .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+          .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100)
+          .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, MAX_HEAD);
     } else {
       ub.addHttpListener(config.port, config.host);
     }
@@ -177,7 +184,7 @@ public final class HlsServer implements AutoCloseable {
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
             (int) Math.min(Integer.MAX_VALUE, config.headerTimeout.toMillis()))
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idleMs)
-        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 32 * 1024)
+        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEAD)
         .setSocketOption(Options.READ_TIMEOUT, idleMs)
         .setSocketOption(Options.WRITE_TIMEOUT, idleMs)
         .setHandler(graceful)

@@ -352,15 +352,18 @@ public final class StreamsHandler implements HttpHandler {
       return;
     }
     deadline.start(exchange, length);
+    if (file.isPresent() && exchange.getConnection().getSslSessionInfo() != null) {
+      // encrypted (TLS, HTTP/2): no sendfile; large chunks from the I/O thread. (XNIO's
+      // blocking file transfer through TLS also sent bytes past a range.)
+      FileChunks.send(exchange, file.get(), start, length);
+      return;
+    }
     if (file.isPresent() && start == 0 && length == info.length()) {
       sendAsync(exchange, file.get());
       return;
     }
     StreamSinkChannel sink = exchange.getResponseChannel();
-    // over TLS, a blocking transfer from a file through XNIO's TLS conduit sends bytes past the
-    // range, which corrupts the next answer on the connection: the bytes go through this
-    // buffer instead (sendfile could not be used there anyway)
-    if (file.isPresent() && exchange.getConnection().getSslSessionInfo() == null) {
+    if (file.isPresent()) {
       int corked = cork ? TcpCork.cork(exchange) : -1;
       try (FileChannel source = FileChannel.open(file.get(), StandardOpenOption.READ)) {
         // positioned too: Undertow's conduits fall back to plain reads from the channel's own
