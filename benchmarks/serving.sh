@@ -4,7 +4,8 @@
 # one wrk core on loopback. Needs Debian's nginx and wrk, the benchmarks jar, and for Express node
 # and npm (express and cors come from the npm registry into a temporary folder):
 #   ./mvnw -q package -DskipTests -pl benchmarks -am && benchmarks/serving.sh
-# Prints requests/s, latency percentiles and the server's CPU time per request for random 2 MB
+# Prints requests/s, latency percentiles, the server's CPU time per request and per GB sent, and
+# each core's user/system/softirq split (core 0 the server's, core 1 the client's) for random 2 MB
 # segments at 16 and 128 connections and for a 6 KB playlist, each for DURATION seconds (default
 # 15) after WARMUP seconds (default 30) of load on each server, and the ratios. BASELINE_JAR=/path/to/an/older/benchmarks.jar adds
 # that build's server ("baseline", port 18084) to the same run, measured in turn with the others:
@@ -190,9 +191,27 @@ cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$(pid_of "$1")/stat"
 }
 
+# user, system and softirq ticks of cores 0 and 1 (from /proc/stat), on one line
+core_ticks() {
+  awk '$1 == "cpu0" || $1 == "cpu1" {printf "%s %s %s %s ", $2 + $3, $4, $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat
+}
+
+# each core's user / system / softirq share between two core_ticks readings, as percentages
+core_split() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    split(a, x, " "); split(b, y, " ")
+    for (c = 0; c < 2; c++) {
+      o = c * 4; t = y[o + 4] - x[o + 4]; if (t <= 0) t = 1
+      printf "core%d %2.0f/%2.0f/%2.0f ", c, 100 * (y[o + 1] - x[o + 1]) / t,
+        100 * (y[o + 2] - x[o + 2]) / t, 100 * (y[o + 3] - x[o + 3]) / t
+    }
+  }'
+}
+
 run() { # name port connections script|path
-  local out before
+  local out before cores_before bytes
   before=$(cpu_ticks "$1")
+  cores_before=$(core_ticks)
   local rps p50 p99 errors requests cpu
   if [ "$LOADER" = h2load ]; then
     if [[ "$4" == *.lua ]]; then
@@ -208,6 +227,7 @@ run() { # name port connections script|path
     p50=$(awk '/^time for request:/ {print $6}' <<<"$out")
     p99=$(awk '/^time for request:/ {print $5}' <<<"$out")
     errors=$(awk '/^requests:/ && ($10 > 0 || $12 > 0) {print "failed " $10 ", errored " $12}' <<<"$out")
+    bytes=$(awk '/^traffic:/ {gsub("[()]", "", $3); print $3}' <<<"$out")
   else
     if [[ "$4" == *.lua ]]; then
       out=$(taskset -c 1 wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$4" "$scheme://127.0.0.1:$2")
@@ -219,12 +239,22 @@ run() { # name port connections script|path
     p50=$(awk '$1=="50%" {print $2}' <<<"$out")
     p99=$(awk '$1=="99%" {print $2}' <<<"$out")
     errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
+    # "N requests in 10.00s, 24.77GB read"
+    bytes=$(awk '/requests in/ {v = $5; u = v; gsub("[0-9.]", "", u); gsub("[A-Za-z]", "", v);
+      m = (u == "KB") ? 1024 : (u == "MB") ? 1048576 : (u == "GB") ? 1073741824 : 1;
+      printf "%.0f", v * m}' <<<"$out")
   fi
+  local split
+  split=$(core_split "$cores_before" "$(core_ticks)")
   # CPU per request counts only the time the server ran: it does not move when the noisy
   # machine takes the core away for a while, as requests/s does
   cpu=$(awk -v t="$(( $(cpu_ticks "$1") - before ))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
     'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
-  printf '%-8s %-22s c=%-4s %10s req/s  p50 %-9s p99 %-9s cpu %6s us/req %s\n' "$1" "$5" "$3" "$rps" "$p50" "$p99" "$cpu" "$errors"
+  # the server's CPU seconds per GB sent, and each core's user/sys/softirq split during the run
+  local per_gb
+  per_gb=$(awk -v t="$(( $(cpu_ticks "$1") - before ))" -v b="${bytes:-0}" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "%.2f", (b > 0 ? t / hz / (b / 1073741824) : 0)}')
+  printf '%-8s %-22s c=%-4s %10s req/s  p50 %-9s p99 %-9s cpu %6s us/req %5s s/GB  %s%s\n' "$1" "$5" "$3" "$rps" "$p50" "$p99" "$cpu" "$per_gb" "$split" "$errors"
   echo "$rps $cpu" >> "$work/$1-$5-$3"
 }
 

@@ -166,9 +166,9 @@ public final class HlsServer implements AutoCloseable {
     int idleMs = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout.toMillis());
     Undertow.Builder ub = Undertow.builder();
     if (tls != null) {
-      // HTTP/2 where the client offers it (ALPN), HTTP/1.1 otherwise
-      // HTTP/2's own bounds: streams at once per connection, and the header list as the
-      // HTTP/1.1 head is bounded (Undertow also caps RST_STREAM per window: rapid reset)
+      // HTTP/2 where the client offers it (ALPN), HTTP/1.1 otherwise; with HTTP/2's own
+      // bounds: streams at once per connection, and the header list (Undertow keeps it to
+      // 20,000 bytes at most, and caps RST_STREAM per window against rapid reset)
       ub.addHttpsListener(config.port, config.host, tls.sslContext())
           .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
           .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100)
@@ -210,7 +210,7 @@ public final class HlsServer implements AutoCloseable {
     }
     undertow = u;
     linear = live;
-    if (config.tcpCork) {
+    if (config.tcpCork && tls == null) { // encrypted answers cannot use sendfile anyway
       TcpCork.logAvailability();
     }
     if (registry != null) {
