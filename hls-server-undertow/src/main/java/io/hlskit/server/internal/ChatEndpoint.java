@@ -202,7 +202,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     private boolean running;
     private volatile ChatSession session;
     /** Frames the broker delivers while join is still sending the history; null once sent. */
-    private List<ObjectNode> early;
+    private List<byte[]> early;
     private final Object earlyLock = new Object();
     private boolean closed;
     /** Whether this connection counts in its room's sessions; guarded by this. */
@@ -376,7 +376,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       joined.history().forEach(m -> messages.add(messageNode(m)));
       synchronized (earlyLock) {
         send(history);
-        early.forEach(this::send);
+        early.forEach(this::sendFrame);
         early = null;
       }
       // the counts follow from the broker, which sends them at most once a second
@@ -427,18 +427,12 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
 
     @Override
     public void onMessage(ChatMessage m) {
-      ObjectNode node = messageNode(m);
-      node.put("type", "chat_message");
-      deliver(node);
+      deliver(messageFrames.frame(m, ChatEndpoint::messageFrame));
     }
 
     @Override
     public void onPresence(Presence p) {
-      ObjectNode node = Responses.JSON.createObjectNode();
-      node.put("type", "user_count");
-      node.put("online", p.online());
-      node.put("watching", p.watching());
-      deliver(node);
+      deliver(presenceFrames.frame(p, ChatEndpoint::presenceFrame));
     }
 
     @Override
@@ -464,11 +458,15 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
 
     /** Sends a broker frame, or keeps it until the history has gone out. */
     private void deliver(ObjectNode node) {
+      deliver(encode(node));
+    }
+
+    private void deliver(byte[] frame) {
       synchronized (earlyLock) {
         if (early != null) {
-          early.add(node);
+          early.add(frame);
         } else {
-          send(node); // under the lock: nothing overtakes frames being flushed
+          sendFrame(frame); // under the lock: nothing overtakes frames being flushed
         }
       }
     }
@@ -521,6 +519,11 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     }
 
     private void send(ObjectNode node) {
+      sendFrame(encode(node));
+    }
+
+    /** Sends a text frame's UTF-8 bytes, which may be shared with other connections. */
+    private void sendFrame(byte[] frame) {
       if (dropped) {
         return;   // the broker may still deliver until the close reaches it
       }
@@ -537,21 +540,83 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
         IoUtils.safeClose(channel);
         return;
       }
-      WebSockets.sendText(node.toString(), channel, new WebSocketCallback<Void>() {
-        @Override
-        public void complete(WebSocketChannel ch, Void context) {
-          progressNanos = System.nanoTime();
-          pending.decrementAndGet();
-        }
+      // a buffer of its own over the shared bytes: the send moves its position only
+      WebSockets.sendText(ByteBuffer.wrap(frame), channel, written);
+    }
 
-        @Override
-        public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-          pending.decrementAndGet();
-          IoUtils.safeClose(ch);
-        }
-      });
+    /** What each frame's send reports: one object for the connection, not one per frame. */
+    private final WebSocketCallback<Void> written = new WebSocketCallback<>() {
+      @Override
+      public void complete(WebSocketChannel ch, Void context) {
+        progressNanos = System.nanoTime();
+        pending.decrementAndGet();
+      }
+
+      @Override
+      public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+        pending.decrementAndGet();
+        IoUtils.safeClose(ch);
+      }
+    };
+  }
+
+  private static byte[] encode(ObjectNode node) {
+    try {
+      return Responses.JSON.writeValueAsBytes(node);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a chat frame could not be written as JSON", e);
     }
   }
+
+  private static byte[] messageFrame(ChatMessage m) {
+    ObjectNode node = messageNode(m);
+    node.put("type", "chat_message");
+    return encode(node);
+  }
+
+  private static byte[] presenceFrame(Presence p) {
+    ObjectNode node = Responses.JSON.createObjectNode();
+    node.put("type", "user_count");
+    node.put("online", p.online());
+    node.put("watching", p.watching());
+    return encode(node);
+  }
+
+  /**
+   * The last few broker events encoded, per kind and thread: a broker hands every session of a
+   * room the same event object, so a message to a thousand clients is written as JSON once, not
+   * a thousand times. A thread that delivers drains one session's waiting events, then the next
+   * session's, so it meets the same few events in turn: {@value #SLOTS} slots per thread,
+   * compared by identity, the oldest replaced.
+   */
+  private static final class FrameMemo<T> {
+    private static final int SLOTS = 16;
+
+    private static final class Slots {
+      final Object[] events = new Object[SLOTS];
+      final byte[][] frames = new byte[SLOTS][];
+      int next;
+    }
+
+    private final ThreadLocal<Slots> slots = ThreadLocal.withInitial(Slots::new);
+
+    byte[] frame(T event, java.util.function.Function<T, byte[]> encoder) {
+      Slots s = slots.get();
+      for (int i = 0; i < SLOTS; i++) {
+        if (s.events[i] == event) {
+          return s.frames[i];
+        }
+      }
+      byte[] frame = encoder.apply(event);
+      s.events[s.next] = event;
+      s.frames[s.next] = frame;
+      s.next = (s.next + 1) % SLOTS;
+      return frame;
+    }
+  }
+
+  private final FrameMemo<ChatMessage> messageFrames = new FrameMemo<>();
+  private final FrameMemo<Presence> presenceFrames = new FrameMemo<>();
 
   private static ObjectNode messageNode(ChatMessage m) {
     ObjectNode node = Responses.JSON.createObjectNode();
