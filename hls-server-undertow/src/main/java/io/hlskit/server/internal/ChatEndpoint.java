@@ -373,7 +373,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
       ObjectNode history = Responses.JSON.createObjectNode();
       history.put("type", "history");
       ArrayNode messages = history.putArray("messages");
-      joined.history().forEach(m -> messages.add(messageNode(m)));
+      joined.history().forEach(m -> messages.add(OutgoingFrames.messageNode(m)));
       synchronized (earlyLock) {
         send(history);
         early.forEach(this::sendFrame);
@@ -427,12 +427,12 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
 
     @Override
     public void onMessage(ChatMessage m) {
-      deliver(messageFrames.frame(m, ChatEndpoint::messageFrame));
+      deliver(messageFrames.frame(m, OutgoingFrames::message));
     }
 
     @Override
     public void onPresence(Presence p) {
-      deliver(presenceFrames.frame(p, ChatEndpoint::presenceFrame));
+      deliver(presenceFrames.frame(p, OutgoingFrames::presence));
     }
 
     @Override
@@ -458,7 +458,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
 
     /** Sends a broker frame, or keeps it until the history has gone out. */
     private void deliver(ObjectNode node) {
-      deliver(encode(node));
+      deliver(OutgoingFrames.encode(node));
     }
 
     private void deliver(byte[] frame) {
@@ -519,7 +519,7 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     }
 
     private void send(ObjectNode node) {
-      sendFrame(encode(node));
+      sendFrame(OutgoingFrames.encode(node));
     }
 
     /** Sends a text frame's UTF-8 bytes, which may be shared with other connections. */
@@ -560,70 +560,8 @@ public final class ChatEndpoint implements WebSocketConnectionCallback {
     };
   }
 
-  private static byte[] encode(ObjectNode node) {
-    try {
-      return Responses.JSON.writeValueAsBytes(node);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("a chat frame could not be written as JSON", e);
-    }
-  }
+  private final OutgoingFrames.Memo<ChatMessage> messageFrames = new OutgoingFrames.Memo<>();
+  private final OutgoingFrames.Memo<Presence> presenceFrames = new OutgoingFrames.Memo<>();
 
-  private static byte[] messageFrame(ChatMessage m) {
-    ObjectNode node = messageNode(m);
-    node.put("type", "chat_message");
-    return encode(node);
-  }
 
-  private static byte[] presenceFrame(Presence p) {
-    ObjectNode node = Responses.JSON.createObjectNode();
-    node.put("type", "user_count");
-    node.put("online", p.online());
-    node.put("watching", p.watching());
-    return encode(node);
-  }
-
-  /**
-   * The last few broker events encoded, per kind and thread: a broker hands every session of a
-   * room the same event object, so a message to a thousand clients is written as JSON once, not
-   * a thousand times. A thread that delivers drains one session's waiting events, then the next
-   * session's, so it meets the same few events in turn: {@value #SLOTS} slots per thread,
-   * compared by identity, the oldest replaced.
-   */
-  private static final class FrameMemo<T> {
-    private static final int SLOTS = 16;
-
-    private static final class Slots {
-      final Object[] events = new Object[SLOTS];
-      final byte[][] frames = new byte[SLOTS][];
-      int next;
-    }
-
-    private final ThreadLocal<Slots> slots = ThreadLocal.withInitial(Slots::new);
-
-    byte[] frame(T event, java.util.function.Function<T, byte[]> encoder) {
-      Slots s = slots.get();
-      for (int i = 0; i < SLOTS; i++) {
-        if (s.events[i] == event) {
-          return s.frames[i];
-        }
-      }
-      byte[] frame = encoder.apply(event);
-      s.events[s.next] = event;
-      s.frames[s.next] = frame;
-      s.next = (s.next + 1) % SLOTS;
-      return frame;
-    }
-  }
-
-  private final FrameMemo<ChatMessage> messageFrames = new FrameMemo<>();
-  private final FrameMemo<Presence> presenceFrames = new FrameMemo<>();
-
-  private static ObjectNode messageNode(ChatMessage m) {
-    ObjectNode node = Responses.JSON.createObjectNode();
-    node.put("id", m.id());
-    node.put("username", m.username());
-    node.put("text", m.text());
-    node.put("ts", m.timestamp().toEpochMilli());
-    return node;
-  }
 }
