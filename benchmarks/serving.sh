@@ -26,6 +26,8 @@ JAR=${JAR:-benchmarks/target/benchmarks.jar}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-30}
 SEGMENTS=${SEGMENTS:-64}
+# each segment's size: 2 MB by default (6 s at 2.8 Mbit/s); SEGMENT_BYTES=204800 for 200 KB
+SEGMENT_BYTES=${SEGMENT_BYTES:-2097152}
 work=$(mktemp -d /tmp/hlskit-serving.XXXXXX)
 chmod 755 "$work" # nginx workers run as an unprivileged user
 cleanup() {
@@ -42,7 +44,7 @@ for tool in nginx wrk taskset; do
 done
 [ -f "$JAR" ] || { echo "build $JAR first"; exit 1; }
 
-# a channel: SEGMENTS random 2 MB segments, a 6 KB playlist, channel.json
+# a channel: SEGMENTS random segments of SEGMENT_BYTES, a 6 KB playlist, channel.json
 streams="$work/streams"
 mkdir -p "$streams/canal1"
 {
@@ -56,7 +58,7 @@ mkdir -p "$streams/canal1"
   echo "#EXT-X-ENDLIST"
 } > "$streams/canal1/playlist.m3u8"
 for i in $(seq 0 $((SEGMENTS - 1))); do
-  head -c 2097152 /dev/urandom > "$streams/canal1/$(printf 'seg_%05d.ts' "$i")"
+  head -c "$SEGMENT_BYTES" /dev/urandom > "$streams/canal1/$(printf 'seg_%05d.ts' "$i")"
 done
 cat > "$streams/canal1/channel.json" <<JSON
 {"id":"canal1","title":"Bench","durationSeconds":$((SEGMENTS * 6)),"renditions":[],

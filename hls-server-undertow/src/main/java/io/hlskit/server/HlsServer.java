@@ -503,8 +503,8 @@ public final class HlsServer implements AutoCloseable {
     }
 
     /**
-     * Whether segments sent from local files go out corked ({@code TCP_CORK}: the head and the
-     * file in full packets, as nginx's {@code tcp_nopush}); on by default. It takes effect on
+     * Whether segments of 1 MiB or more sent from local files go out corked ({@code TCP_CORK}:
+     * the head and the file in full packets, as nginx's {@code tcp_nopush}); on by default. It takes effect on
      * Linux when the JVM runs with {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED};
      * without it, the server says so once at start and sends as it otherwise would.
      */

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.xnio.StreamConnection;
 
 /**
- * Linux's {@code TCP_CORK} around a response sent from a file: the head and the file's bytes
+ * Linux's {@code TCP_CORK} around a large response sent from a file (1 MiB or more, {@code
+ * StreamsHandler.CORK_MIN_BYTES}): the head and the file's bytes
  * leave in full-sized packets, and the kernel does the send's work on the server's core, in the
  * call that sends (as nginx's {@code tcp_nopush} does). Without it, a segment sent with
  * {@code sendfile} after a separately written head costs the machine a third more CPU per byte,
