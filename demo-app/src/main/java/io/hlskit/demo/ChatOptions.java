@@ -9,6 +9,7 @@ import io.hlskit.core.chat.InMemoryChatBroker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,15 +23,8 @@ final class ChatOptions {
           + " instance on one Redis); HLS_CHAT; default ${DEFAULT-VALUE}")
   String chat;
 
-  @Option(names = "--redis-url", defaultValue = "${env:HLS_REDIS_URL:-redis://localhost:6379}",
-      description = "Redis for --chat redis, redis://[:password@]host:port or rediss:// for TLS"
-          + " (HLS_REDIS_URL; default ${DEFAULT-VALUE})")
-  String redisUrl;
-
-  @Option(names = "--redis-namespace", defaultValue = "${env:HLS_REDIS_NAMESPACE:-hlskit}",
-      description = "prefix of hlskit's keys in Redis; instances that belong together share it"
-          + " (HLS_REDIS_NAMESPACE; default ${DEFAULT-VALUE})")
-  String namespace;
+  @Mixin
+  RedisOptions redis = new RedisOptions();
 
   boolean isRedis() {
     String c = chat == null ? "memory" : chat.strip().toLowerCase(Locale.ROOT);
@@ -46,18 +40,20 @@ final class ChatOptions {
   /** The broker, recording into {@code registry}; the caller closes it. */
   ChatBroker openBroker(MeterRegistry registry) {
     return isRedis()
-        ? RedisChatBroker.builder(redisUrl).namespace(namespace).meterRegistry(registry).build()
+        ? RedisChatBroker.builder(redis.url).namespace(redis.namespace).meterRegistry(registry)
+            .build()
         : new InMemoryChatBroker();
   }
 
   /** With Redis, announces {@code catalog}'s changes to the other instances and hears theirs. */
   Optional<AutoCloseable> attachNotices(ChannelCatalog catalog) {
-    return isRedis() ? Optional.of(RedisChannelNotices.attach(redisUrl, namespace, catalog))
+    return isRedis()
+        ? Optional.of(RedisChannelNotices.attach(redis.url, redis.namespace, catalog))
         : Optional.empty();
   }
 
   /** Where the chat is, for the log. */
   String describe() {
-    return isRedis() ? "Redis at " + redisUrl.replaceAll("//[^@/]*@", "//***@") : "memory";
+    return isRedis() ? redis.describe() : "memory";
   }
 }

@@ -4,13 +4,11 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
-import io.hlskit.core.ingest.QueuedIngestService;
+import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.linear.LinearTimeline;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.HlsHandlers;
 import io.hlskit.server.HlsServer;
-import io.hlskit.transcode.Transcoder;
-import io.hlskit.transcode.TranscodingIngester;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -23,14 +21,14 @@ final class DemoServer implements AutoCloseable {
   final StorageOptions.Storage storage;
   final MediaStore store;
   final ChatBroker chat;
-  final QueuedIngestService ingest;
+  final IngestService ingest;
   final HlsServer server;
   final DemoMetrics metrics;
   /** Where /metrics and health live alone; 0 when they are on the main port. */
   final int managementPort;
   private final List<AutoCloseable> extras;
 
-  private DemoServer(StorageOptions.Storage storage, ChatBroker chat, QueuedIngestService ingest,
+  private DemoServer(StorageOptions.Storage storage, ChatBroker chat, IngestService ingest,
       HlsServer server, DemoMetrics metrics, int managementPort, List<AutoCloseable> extras) {
     this.metrics = metrics;
     this.managementPort = managementPort;
@@ -57,11 +55,13 @@ final class DemoServer implements AutoCloseable {
    *     null serves {@code /metrics} on the main port
    * @param accessLog whether each request is logged (combined format, logger io.hlskit.access)
    * @param linearWindow how many segments linear channels' media playlists list
+   * @param tls HTTPS, or null for plain HTTP
+   * @param jobs where upload jobs wait and whether this instance works them
    */
   record Options(String host, int port, String adminToken, long maxUploadBytes,
       Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
       List<String> trustedProxies, Path webDirectory, AccessPolicy access,
-      Integer managementPort, boolean accessLog, int linearWindow, Tls tls) {
+      Integer managementPort, boolean accessLog, int linearWindow, Tls tls, JobSettings jobs) {
 
     /** HTTPS: PEM certificate chain and key, and the plain-HTTP port that redirects, or null. */
     record Tls(Path certificate, Path key, Integer redirectHttpPort) {}
@@ -80,35 +80,42 @@ final class DemoServer implements AutoCloseable {
         List<String> trustedProxies, Path webDirectory, AccessPolicy access) {
       this(host, port, adminToken, maxUploadBytes, uploadDirectory, workDirectory,
           allowedOrigins, trustedProxies, webDirectory, access, null, false,
-          LinearTimeline.DEFAULT_WINDOW, null);
+          LinearTimeline.DEFAULT_WINDOW, null, JobSettings.MEMORY);
     }
 
     /** These options with {@code /metrics} and health on a port of their own. */
     Options withManagementPort(Integer managementPort) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, linearWindow, tls);
+          accessLog, linearWindow, tls, jobs);
     }
 
     /** These options with the access log on or off. */
     Options withAccessLog(boolean accessLog) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, linearWindow, tls);
+          accessLog, linearWindow, tls, jobs);
     }
 
     /** These options with linear channels' playlists listing {@code segments} each. */
     Options withLinearWindow(int segments) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, segments, tls);
+          accessLog, segments, tls, jobs);
     }
 
     /** These options serving HTTPS (and HTTP/2) with {@code tls}; null for plain HTTP. */
     Options withTls(Tls tls) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, linearWindow, tls);
+          accessLog, linearWindow, tls, jobs);
+    }
+
+    /** These options with upload jobs kept and worked as {@code jobs} says. */
+    Options withJobs(JobSettings jobs) {
+      return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
+          workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
+          accessLog, linearWindow, tls, jobs);
     }
 
     AccessPolicy policy() {
@@ -136,17 +143,10 @@ final class DemoServer implements AutoCloseable {
    */
   static DemoServer start(StorageOptions.Storage storage, ChatBroker chat,
       List<AutoCloseable> extras, Options o, DemoMetrics metrics) {
-    QueuedIngestService ingest = null;
+    IngestService ingest = null;
     try {
-      // uploads are transcoded one at a time: the encoder already uses every core
-      ingest = QueuedIngestService.builder(
-              new TranscodingIngester(
-                  Transcoder.builder().workDirectory(o.workDirectory())
-                      .meterRegistry(metrics.registry).build(),
-                  storage.store()))
-          .profiles(TranscodingIngester.PROFILES)
-          .meterRegistry(metrics.registry)
-          .build();
+      ingest = o.jobs().open(storage.store(), o.workDirectory(), o.uploadDirectory(),
+          metrics.registry);
       HlsServer.Builder builder = HlsServer.builder()
           .mediaStore(storage.store())
           .chatBroker(chat)
@@ -178,7 +178,8 @@ final class DemoServer implements AutoCloseable {
       if (o.managementPort() != null) {
         try {
           management = metrics.startManagement(o.host(), o.managementPort(),
-              HlsHandlers.api(storage.store()).chat(chat).access(o.policy()).build());
+              HlsHandlers.api(storage.store()).chat(chat).ingest(ingest).access(o.policy())
+                  .build());
         } catch (RuntimeException e) {
           server.close();
           throw new HlsException("cannot listen on the management port " + o.managementPort()
@@ -188,9 +189,7 @@ final class DemoServer implements AutoCloseable {
       return new DemoServer(storage, chat, ingest, server, metrics, management, extras);
     } catch (RuntimeException e) {
       metrics.close();
-      if (ingest != null) {
-        ingest.close();
-      }
+      closeAll(ingest instanceof AutoCloseable c ? List.of(c) : List.of());
       closeAll(extras);
       chat.close();
       storage.close();
@@ -212,7 +211,7 @@ final class DemoServer implements AutoCloseable {
   public void close() {
     server.close();
     metrics.close();
-    ingest.close();
+    closeAll(ingest instanceof AutoCloseable c ? List.of(c) : List.of());
     closeAll(extras);
     chat.close();
     storage.close();

@@ -12,8 +12,8 @@ import picocli.CommandLine;
 @Command(name = "hlskit-demo", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The hlskit IPTV demo: HLS channels in a vertical feed.",
-    subcommands = {ServeCommand.class, ConvertCommand.class, LinearCommand.class,
-        TokenCommand.class})
+    subcommands = {ServeCommand.class, WorkerCommand.class, ConvertCommand.class,
+        LinearCommand.class, TokenCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

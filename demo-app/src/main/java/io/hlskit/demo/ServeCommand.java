@@ -64,6 +64,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   ChatOptions chatOptions;
 
+  @Mixin
+  JobOptions jobOptions;
+
   @Option(names = "--samples", negatable = true, defaultValue = "${env:HLS_SAMPLES:-true}",
       fallbackValue = "true",
       description = "make a few short sample channels when the folder has none (HLS_SAMPLES;"
@@ -148,6 +151,7 @@ final class ServeCommand implements Callable<Integer> {
           + " redirects to HTTPS: give --tls-cert and --tls-key too");
     }
     AccessPolicy access = authOptions.policy(adminToken);
+    JobSettings jobs = jobOptions.settings(chatOptions.redis);
     DemoMetrics metrics = new DemoMetrics();
     StorageOptions.Storage storage;
     try {
@@ -179,7 +183,8 @@ final class ServeCommand implements Callable<Integer> {
         access).withManagementPort(managementPort).withAccessLog(accessLog)
         .withLinearWindow(linearWindow)
         .withTls(tlsCertificate == null ? null
-            : new DemoServer.Options.Tls(tlsCertificate, tlsKey, redirectHttpPort)), metrics);
+            : new DemoServer.Options.Tls(tlsCertificate, tlsKey, redirectHttpPort))
+        .withJobs(jobs), metrics);
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());
@@ -191,8 +196,8 @@ final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "hlskit-shutdown"));
     int channels = store.channels().list().size();
-    LOG.info("{} channel{} in {}; chat in {}", channels, channels == 1 ? "" : "s",
-        storage.where(), chatOptions.describe());
+    LOG.info("{} channel{} in {}; chat in {}; upload jobs in {}", channels,
+        channels == 1 ? "" : "s", storage.where(), chatOptions.describe(), jobs.describe());
     if (channels == 0 && samples) {
       Thread maker = new Thread(() -> SampleChannels.createIfEmpty(store),
           "hlskit-samples");

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  */
 final class DemoProcess implements AutoCloseable {
   static final Path JAR = Path.of("target", "hlskit-demo.jar");
-  private static final Pattern URL = Pattern.compile("open (http://localhost:(\\d+)/)");
+  /** What {@code serve} prints ("open http://...") and {@code worker} ("health on http://..."). */
+  private static final Pattern URL =
+      Pattern.compile("(?:open|health on) (http://localhost:(\\d+)/)");
 
   private final Process process;
   private final StringBuffer output = new StringBuffer();
@@ -78,6 +80,11 @@ final class DemoProcess implements AutoCloseable {
     assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as("ended; output:\n" + output)
         .isTrue();
     return process.exitValue();
+  }
+
+  /** The process id (a worker's id starts with it). */
+  long pid() {
+    return process.pid();
   }
 
   /** Everything the process printed so far. */

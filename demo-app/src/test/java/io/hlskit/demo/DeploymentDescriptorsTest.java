@@ -94,7 +94,16 @@ class DeploymentDescriptorsTest {
       instances++;
     }
     assertThat(instances).isEqualTo(2);
-    assertThat(services).containsKeys("minio", "bucket", "redis", "balancer");
+    assertThat(services).containsKeys("minio", "bucket", "redis", "balancer", "worker");
+    // uploads queued in Redis by web-only instances, worked by the worker; Redis persists them
+    Map<String, Object> worker = (Map<String, Object>) services.get("worker");
+    assertThat((List<String>) worker.get("command")).containsExactly("worker");
+    Map<String, Object> workerEnv = (Map<String, Object>) worker.get("environment");
+    assertThat(workerEnv).containsEntry("HLS_JOBS", "redis").containsEntry("HLS_STORAGE", "s3");
+    assertThat(((Map<String, Object>) ((Map<String, Object>) services.get("hlskit-a"))
+        .get("environment"))).containsEntry("HLS_TRANSCODE", "false");
+    assertThat((String) ((Map<String, Object>) services.get("redis")).get("command"))
+        .contains("--appendonly yes");
     // nothing published to other machines, no secret written down
     for (Map.Entry<String, Object> e : services.entrySet()) {
       List<String> ports = (List<String>) ((Map<String, Object>) e.getValue()).get("ports");

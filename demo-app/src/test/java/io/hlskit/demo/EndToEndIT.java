@@ -433,6 +433,36 @@ class EndToEndIT {
   }
 
   @Test
+  void theAdminPageCancelsATranscodeItStarted() throws Exception {
+    Path video = dir.resolve("too long.mp4");
+    SampleVideo.write(video, SampleVideo.Spec.mp4(640, 360, 20));
+    WebDriver browser = browser("profile-cancel");
+    try {
+      browser.get(base + "/admin.html");
+      browser.findElement(By.name("token")).sendKeys(TOKEN);
+      browser.findElement(By.name("file")).sendKeys(video.toAbsolutePath().toString());
+      browser.findElement(By.name("id")).sendKeys("cancelado");
+      new Select(browser.findElement(By.name("profile"))).selectByValue("low");
+      browser.findElement(By.cssSelector("form button")).click();
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+      wait.until(d -> d.findElement(By.id("phase")).getText().startsWith("Transcoding")
+          && d.findElement(By.id("cancel")).isDisplayed());
+      browser.findElement(By.id("cancel")).click();
+
+      wait.until(d -> d.findElement(By.id("phase")).getText().equals("Failed."));
+      assertThat(browser.findElement(By.id("result")).getText())
+          .isEqualTo("Cancelled: nothing was published.");
+      assertThat(browser.findElement(By.id("cancel")).isDisplayed()).isFalse();
+      HttpResponse<String> channel = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(base + "/api/channels/cancelado")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(channel.statusCode()).isEqualTo(404);
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @Test
   void aSoundFileUploadedBecomesAnAudioOnlyChannelThatPlays() throws Exception {
     Path song = dir.resolve("song.m4a");
     SampleVideo.write(song, SampleVideo.Spec.soundOnly(5).withCoverArt(320, 320));

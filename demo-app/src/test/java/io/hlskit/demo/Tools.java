@@ -148,9 +148,9 @@ final class Tools {
     }
   }
 
-  /** Waits for the upload job at {@code url} to end, done or failed, and returns its state. */
+  /** Waits for the upload job at {@code url} to end (done, failed, cancelled); returns it. */
   static JsonNode awaitJobEnd(HttpClient http, String url, Duration timeout)
       throws IOException, InterruptedException {
-    return awaitJson(http, url, j -> j.path("state").asText().matches("done|failed"), timeout);
+    return awaitJson(http, url, j -> j.path("state").asText().matches("done|failed|cancelled"), timeout);
   }
 }

@@ -1,5 +1,6 @@
 // The admin page: upload with a progress bar (XMLHttpRequest reports upload progress), then
-// follow the transcode job until the channel is published or the job says why it failed.
+// follow the transcode job until the channel is published, the job says why it failed, or the
+// admin cancels it.
 
 import { signIn, token } from './auth.js';
 
@@ -8,6 +9,7 @@ const section = document.getElementById('progress');
 const phase = document.getElementById('phase');
 const bar = document.getElementById('bar');
 const result = document.getElementById('result');
+const cancel = document.getElementById('cancel');
 
 form.token.value = token();
 
@@ -35,16 +37,43 @@ function upload(data, token) {
   });
 }
 
-async function follow(job) {
-  phase.textContent = 'Transcoding…';
-  while (true) {
-    const response = await fetch(`/api/jobs/${encodeURIComponent(job.id)}`, { cache: 'no-cache' });
-    if (!response.ok) throw new Error(`the job could not be read (HTTP ${response.status})`);
-    const current = await response.json();
-    bar.value = current.progress;
-    if (current.state === 'done') return current;
-    if (current.state === 'failed') throw new Error(current.error);
-    await new Promise((r) => setTimeout(r, 1000));
+// what the job is doing, in words: waiting, or transcoding (where, and which attempt)
+function describe(job) {
+  if (job.state === 'queued') return 'Waiting for a transcoder…';
+  const where = job.worker ? ` on ${job.worker}` : '';
+  const attempt = job.attempts > 1 ? ` (attempt ${job.attempts})` : '';
+  return `Transcoding${where}${attempt}…`;
+}
+
+async function follow(job, token) {
+  phase.textContent = describe(job);
+  cancel.hidden = false;
+  cancel.disabled = false;
+  cancel.onclick = async () => {
+    cancel.disabled = true;
+    const response = await fetch(`/api/jobs/${encodeURIComponent(job.id)}`, {
+      method: 'DELETE', headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) {
+      cancel.disabled = false;
+      report(`the job could not be cancelled (HTTP ${response.status})`, true);
+    }
+  };
+  try {
+    while (true) {
+      const response = await fetch(`/api/jobs/${encodeURIComponent(job.id)}`,
+        { cache: 'no-cache' });
+      if (!response.ok) throw new Error(`the job could not be read (HTTP ${response.status})`);
+      const current = await response.json();
+      bar.value = current.progress;
+      phase.textContent = describe(current);
+      if (current.state === 'done') return current;
+      if (current.state === 'failed') throw new Error(current.error);
+      if (current.state === 'cancelled') throw new Error('Cancelled: nothing was published.');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    cancel.hidden = true;
   }
 }
 
@@ -65,7 +94,7 @@ form.addEventListener('submit', async (e) => {
   bar.value = 0;
   report('');
   try {
-    const job = await follow(await upload(data, token));
+    const job = await follow(await upload(data, token), token);
     phase.textContent = 'Done.';
     const link = document.createElement('a');
     link.href = `/#${encodeURIComponent(job.channel)}`;

@@ -3,6 +3,7 @@ package io.hlskit.demo.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hlskit.chat.redis.RedisIngestService;
 import io.hlskit.chat.redis.testing.RedisTestServer;
 import io.hlskit.core.PlaylistParseException;
 import io.hlskit.core.channel.ChannelMetadata;
@@ -130,18 +131,7 @@ class ExamplesTest {
     int port = freePort();
     Runnable stop = UploadsAndJobs.serve(dir.resolve("streams"), port, "token-of-the-admin");
     try {
-      HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(
-          "http://127.0.0.1:" + port + "/api/channels?id=uploaded&profile=low"))
-          .header("Authorization", "Bearer token-of-the-admin")
-          .header("Content-Type", "video/mp4")
-          .POST(HttpRequest.BodyPublishers.ofFile(input)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
-      String job = upload.headers().firstValue("Location").orElseThrow();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!get(port, job).contains("\"state\":\"done\"") && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      String job = uploadAndAwaitDone(port, "uploaded", input);
       assertThat(get(port, job)).contains("\"state\":\"done\"");
       assertThat(get(port, "/api/channels/uploaded")).contains("\"id\":\"uploaded\"");
     } finally {
@@ -170,6 +160,26 @@ class ExamplesTest {
       assertThatThrownBy(() -> cancelled.result().get(10, TimeUnit.SECONDS))
           .isInstanceOf(CancellationException.class);
       assertThat(store.list("cancelled/")).isEmpty();
+    }
+  }
+
+  @Test
+  void uploadsQueuedOnAWebInstanceAreTranscodedByAWorker() throws Exception {
+    Path input = dir.resolve("queued.mp4");
+    SampleVideo.write(input, SampleVideo.Spec.mp4(320, 180, 2));
+    int port = freePort();
+    try (RedisTestServer redis = RedisTestServer.start();
+        InMemoryMediaStore store = new InMemoryMediaStore()) {
+      Runnable web = TranscodeOnWorkers.web(store, redis.uri(), "token-of-the-admin", port);
+      try (RedisIngestService worker = TranscodeOnWorkers.worker(store, redis.uri())) {
+        String job = uploadAndAwaitDone(port, "queued", input);
+        assertThat(get(port, job)).contains("\"state\":\"done\"")
+            .contains("\"worker\":\"" + worker.workerId().orElseThrow() + "\"");
+        assertThat(get(port, "/api/channels/queued")).contains("\"id\":\"queued\"");
+        assertThat(store.list(RedisIngestService.UPLOADS)).isEmpty();
+      } finally {
+        web.run();
+      }
     }
   }
 
@@ -231,6 +241,23 @@ class ExamplesTest {
         System.clearProperty("aws.secretAccessKey");
       }
     }
+  }
+
+  /** Uploads {@code video} as channel {@code id} with the admin token; waits up to 60 s. */
+  private String uploadAndAwaitDone(int port, String id, Path video) throws Exception {
+    HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(
+        "http://127.0.0.1:" + port + "/api/channels?id=" + id + "&profile=low"))
+        .header("Authorization", "Bearer token-of-the-admin")
+        .header("Content-Type", "video/mp4")
+        .POST(HttpRequest.BodyPublishers.ofFile(video)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
+    String job = upload.headers().firstValue("Location").orElseThrow();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!get(port, job).contains("\"state\":\"done\"") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    return job;
   }
 
   private String get(int port, String path) throws IOException, InterruptedException {

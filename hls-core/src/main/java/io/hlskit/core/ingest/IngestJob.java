@@ -14,9 +14,13 @@ import java.util.Optional;
  * @param error why it failed, when it did: a message a user can act on
  * @param created when it was submitted
  * @param updated when its state or progress last changed
+ * @param worker which worker runs it or ran it last, when the service has several (a process
+ *     id such as {@code host:pid}); empty while it waits or when the service runs in-process
+ * @param attempts how many times a worker started it (0 while it waits for the first)
  */
 public record IngestJob(String id, String channelId, JobState state, double progress,
-    Optional<String> error, Instant created, Instant updated) {
+    Optional<String> error, Instant created, Instant updated, Optional<String> worker,
+    int attempts) {
   public IngestJob {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(channelId, "channelId");
@@ -30,5 +34,15 @@ public record IngestJob(String id, String channelId, JobState state, double prog
     }
     Objects.requireNonNull(created, "created");
     Objects.requireNonNull(updated, "updated");
+    Objects.requireNonNull(worker, "worker");
+    if (attempts < 0) {
+      throw new IllegalArgumentException("attempts must not be negative: " + attempts);
+    }
+  }
+
+  /** A job of an in-process service: no worker named, no attempts counted. */
+  public IngestJob(String id, String channelId, JobState state, double progress,
+      Optional<String> error, Instant created, Instant updated) {
+    this(id, channelId, state, progress, error, created, updated, Optional.empty(), 0);
   }
 }

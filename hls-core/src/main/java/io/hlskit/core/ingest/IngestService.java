@@ -24,6 +24,27 @@ public interface IngestService {
   Optional<IngestJob> job(String jobId);
 
   /**
+   * Asks for the job to stop: a queued job is {@link JobState#CANCELLED} at once and its upload
+   * deleted; a running one stops within a couple of seconds, publishing nothing, and then shows
+   * as cancelled; an ended job stays as it is.
+   *
+   * @return the job as it is after asking, empty when the service does not know it
+   * @throws io.hlskit.core.HlsException when the service cannot be reached now
+   * @throws UnsupportedOperationException when the service cannot cancel jobs at all
+   */
+  default Optional<IngestJob> cancel(String jobId) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot cancel jobs");
+  }
+
+  /**
+   * Whether the service can take and report jobs now (its queue reachable), for readiness
+   * checks; an in-process service always can.
+   */
+  default boolean isAvailable() {
+    return true;
+  }
+
+  /**
    * The profile names this service understands ({@code low}, {@code medium}, ...), so that the
    * server can refuse a wrong one before taking the upload; empty means any name is passed on.
    */

@@ -7,14 +7,19 @@ public enum JobState {
   QUEUED,
   RUNNING,
   DONE,
-  FAILED;
+  FAILED,
+  /** Stopped on request ({@link IngestService#cancel}) before it published anything. */
+  CANCELLED;
 
   /** Whether the job has ended, well or not. */
   public boolean isFinal() {
-    return this == DONE || this == FAILED;
+    return this == DONE || this == FAILED || this == CANCELLED;
   }
 
-  /** The name as the API writes it: {@code queued}, {@code running}, {@code done}, {@code failed}. */
+  /**
+   * The name as the API writes it: {@code queued}, {@code running}, {@code done}, {@code failed},
+   * {@code cancelled}.
+   */
   public String apiName() {
     return name().toLowerCase(Locale.ROOT);
   }

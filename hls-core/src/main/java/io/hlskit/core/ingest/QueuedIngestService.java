@@ -2,10 +2,13 @@ package io.hlskit.core.ingest;
 
 import io.hlskit.core.HlsException;
 import io.hlskit.core.internal.IngestMetrics;
+import io.hlskit.core.internal.JobMessages;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,12 +16,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,10 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
   private final int retainedJobs;
   private final Set<String> profiles;
   private final Map<String, IngestJob> jobs = new LinkedHashMap<>();
+  /** The tasks of jobs queued or running, to cancel them; guarded by {@link #jobs}. */
+  private final Map<String, Task> tasks = new HashMap<>();
+  /** Jobs asked to stop while running; guarded by {@link #jobs}. */
+  private final Set<String> cancelling = new HashSet<>();
 
   private QueuedIngestService(Builder b) {
     this.ingester = b.ingester;
@@ -80,7 +87,10 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
         Optional.empty(), now, now);
     update(queued);
     try {
-      executor.execute(() -> run(queued, request));
+      synchronized (jobs) {
+        // under the lock: the task cannot end, nor be cancelled, before it is known
+        tasks.put(id, new Task(executor.submit(() -> run(queued, request)), request));
+      }
     } catch (RejectedExecutionException e) {
       forget(id);
       deleteUpload(request);
@@ -93,7 +103,12 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
 
   private void run(IngestJob queued, IngestRequest request) {
     String id = queued.id();
-    update(with(queued, JobState.RUNNING, 0, null));
+    synchronized (jobs) {
+      if (job(id).map(j -> j.state() != JobState.QUEUED).orElse(true)) {
+        return; // cancelled while it waited
+      }
+      update(with(queued, JobState.RUNNING, 0, null));
+    }
     String failure = null;
     try {
       ingester.ingest(request, fraction -> progress(id, fraction));
@@ -102,8 +117,7 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
       failure = "the server stopped before the job finished; upload the file again";
     } catch (Exception | LinkageError e) {
       // LinkageError: native libraries that fail to load must fail the job, not strand it
-      failure = e.getMessage() == null || e.getMessage().isBlank()
-          ? e.getClass().getSimpleName() : e.getMessage();
+      failure = JobMessages.of(e);
     }
     String detail = failure;
     if (failure != null) {
@@ -112,7 +126,15 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
     // the upload goes before the job shows as ended, so an ended job never leaves a file behind
     deleteUpload(request);
     IngestJob current = job(id).orElse(queued);
-    if (failure == null) {
+    boolean cancelled;
+    synchronized (jobs) {
+      tasks.remove(id);
+      cancelled = cancelling.remove(id);
+    }
+    if (cancelled && failure != null) {
+      update(with(current, JobState.CANCELLED, current.progress(), null));
+      LOG.info("ingest job {} for channel {} cancelled", id, request.channelId());
+    } else if (failure == null) {
       update(with(current, JobState.DONE, 1, null));
       LOG.info("ingest job {} published channel {}", id, request.channelId());
     } else {
@@ -121,20 +143,10 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
     }
   }
 
-  /**
-   * A failure as whoever polls the job may read it: the spooled upload named by its original
-   * name, and no other path of the server's (the full message goes to the log).
-   */
+  /** See {@link JobMessages#forClients}. */
   static String forClients(String failure, IngestRequest request) {
-    String named = failure.replace(request.file().toAbsolutePath().toString(),
-        request.originalFilename().orElse("the upload"));
-    named = named.replace(request.file().toString(),
-        request.originalFilename().orElse("the upload"));
-    return SERVER_PATH.matcher(named).replaceAll("(a folder of the server)");
+    return JobMessages.forClients(failure, request);
   }
-
-  /** An absolute path, as a message may quote one: a slash after a space, quote or bracket. */
-  private static final Pattern SERVER_PATH = Pattern.compile("(?<=^|[\\s'\"(\\[=])/[^\\s'\"(),;\\]]+");
 
   private void progress(String id, double fraction) {
     if (!(fraction >= 0)) {
@@ -181,10 +193,42 @@ public final class QueuedIngestService implements IngestService, AutoCloseable {
     }
   }
 
+  /** A job's task and what it ingests. */
+  private record Task(Future<?> future, IngestRequest request) {}
+
   @Override
   public Optional<IngestJob> job(String jobId) {
     synchronized (jobs) {
       return Optional.ofNullable(jobs.get(jobId));
+    }
+  }
+
+  /**
+   * {@inheritDoc} A running job's thread is interrupted, which a {@link Ingester} takes as the
+   * order to stop and discard what it wrote.
+   */
+  @Override
+  public Optional<IngestJob> cancel(String jobId) {
+    synchronized (jobs) {
+      IngestJob j = jobs.get(jobId);
+      if (j == null || j.state().isFinal()) {
+        return Optional.ofNullable(j);
+      }
+      Task task = tasks.get(jobId);
+      if (j.state() == JobState.QUEUED) {
+        if (task != null) {
+          task.future().cancel(false);
+          executor.remove((Runnable) task.future());
+          tasks.remove(jobId);
+          deleteUpload(task.request());
+        }
+        update(with(j, JobState.CANCELLED, 0, null));
+        LOG.info("ingest job {} for channel {} cancelled before it started", jobId,
+            j.channelId());
+      } else if (task != null && cancelling.add(jobId)) {
+        task.future().cancel(true);
+      }
+      return Optional.of(jobs.get(jobId));
     }
   }
 

@@ -118,6 +118,49 @@ class QueuedIngestServiceTest {
     assertThat(late.file()).doesNotExist();
   }
 
+  @Test
+  void cancelStopsARunningJobAndDropsAQueuedOneBeforeItStarts() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    try (QueuedIngestService s = QueuedIngestService.builder((req, progress) -> {
+      ran.add(req.channelId());
+      started.countDown();
+      progress.accept(0.25);
+      Thread.sleep(30_000); // the transcode; an interrupt ends it
+    }).build()) {
+      IngestRequest first = request("first");
+      IngestRequest second = request("second");
+      String running = s.submit(first).id();
+      String queued = s.submit(second).id();
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+      IngestJob dropped = s.cancel(queued).orElseThrow();
+      assertThat(dropped.state()).isEqualTo(JobState.CANCELLED);
+      assertThat(second.file()).doesNotExist();
+
+      assertThat(s.cancel(running).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+      IngestJob stopped = awaitFinal(s, running);
+      assertThat(stopped.state()).isEqualTo(JobState.CANCELLED);
+      assertThat(stopped.error()).isEmpty();
+      assertThat(stopped.progress()).isEqualTo(0.25);
+      assertThat(first.file()).doesNotExist();
+      assertThat(ran).containsExactly("first");
+      assertThat(s.activeJobs()).isZero();
+      assertThat(s.cancel("no-such-job")).isEmpty();
+    }
+  }
+
+  @Test
+  void cancellingAnEndedJobLeavesItAsItEnded() throws Exception {
+    try (QueuedIngestService s = QueuedIngestService.builder((req, progress) -> { }).build()) {
+      String id = s.submit(request("done")).id();
+      awaitFinal(s, id);
+
+      assertThat(s.cancel(id).orElseThrow().state()).isEqualTo(JobState.DONE);
+      assertThat(s.job(id).orElseThrow().state()).isEqualTo(JobState.DONE);
+    }
+  }
+
   private IngestRequest requestUnchecked(String channel) {
     try {
       return request(channel);

@@ -1,5 +1,6 @@
 package io.hlskit.server.internal;
 
+import io.hlskit.core.HlsException;
 import io.hlskit.core.StorageException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.access.AccessPolicy;
@@ -96,7 +97,8 @@ public final class ApiHandler implements HttpHandler {
     // what a linear channel plays is laid out from the store the first time it is asked
     getAndHead(r, "/channels", blocking(this::list));
     getAndHead(r, "/channels/{id}", blocking(this::one));
-    getAndHead(r, "/jobs/{id}", this::job);
+    getAndHead(r, "/jobs/{id}", blocking(this::job)); // a shared queue is a round trip away
+    r.delete("/jobs/{id}", blocking(this::cancelJob));
     KeysHandler keys = new KeysHandler(s.store(), s.access());
     getAndHead(r, "/keys/{channel}/{key}", blocking(exchange -> keys.key(exchange,
         pathParam(exchange, "channel"), pathParam(exchange, "key"))));
@@ -122,7 +124,8 @@ public final class ApiHandler implements HttpHandler {
   private static void methodNotAllowed(HttpServerExchange exchange) {
     String path = exchange.getRelativePath();
     exchange.getResponseHeaders().put(Headers.ALLOW, path.startsWith("/channels")
-        ? "GET, HEAD, POST, DELETE" : path.equals("/linear") ? "POST"
+        ? "GET, HEAD, POST, DELETE" : path.startsWith("/jobs/") ? "GET, HEAD, DELETE"
+        : path.equals("/linear") ? "POST"
         : path.startsWith("/linear/") ? "PUT" : "GET, HEAD");
     Responses.error(exchange, 405, "method_not_allowed",
         exchange.getRequestMethod() + " is not supported on /api" + abbreviate(path));
@@ -159,7 +162,37 @@ public final class ApiHandler implements HttpHandler {
 
   private void job(HttpServerExchange exchange) {
     String id = pathParam(exchange, "id");
-    Optional<IngestJob> job = ingest == null ? Optional.empty() : ingest.job(id);
+    answerJob(exchange, id, () -> ingest == null ? Optional.empty() : ingest.job(id));
+  }
+
+  /**
+   * {@code DELETE /api/jobs/{id}}: asks the job to stop (who may upload may cancel); answers the
+   * job as it is then: cancelled, or still running for the moment it takes to stop.
+   */
+  private void cancelJob(HttpServerExchange exchange) {
+    if (Responses.refused(exchange, access.mayUpload(ExchangeAccess.of(exchange)))) {
+      return;
+    }
+    String id = pathParam(exchange, "id");
+    answerJob(exchange, id, () -> ingest == null ? Optional.empty() : ingest.cancel(id));
+  }
+
+  private static void answerJob(HttpServerExchange exchange, String id,
+      java.util.function.Supplier<Optional<IngestJob>> lookup) {
+    Optional<IngestJob> job;
+    try {
+      job = lookup.get();
+    } catch (UnsupportedOperationException e) {
+      Responses.error(exchange, 501, "not_implemented", "this server's ingest service cannot"
+          + " cancel jobs");
+      return;
+    } catch (HlsException e) {
+      LOG.warn("the ingest service did not answer for job {}: {}", abbreviate(id),
+          e.getMessage());
+      Responses.error(exchange, 503, "jobs_unavailable", "the job queue cannot be reached"
+          + " right now; try again in a moment");
+      return;
+    }
     if (job.isEmpty()) {
       Responses.error(exchange, 404, "not_found", "no job " + abbreviate(id));
     } else {
@@ -201,6 +234,10 @@ public final class ApiHandler implements HttpHandler {
     j.put("state", job.state().apiName());
     j.put("progress", job.progress());
     job.error().ifPresent(e -> j.put("error", e));
+    job.worker().ifPresent(w -> j.put("worker", w));
+    if (job.attempts() > 0) {
+      j.put("attempts", job.attempts());
+    }
     j.put("created", job.created().toString());
     j.put("updated", job.updated().toString());
     return j;
@@ -218,8 +255,9 @@ public final class ApiHandler implements HttpHandler {
       return;
     }
     boolean chatUp = chat == null || chat.isAvailable();
+    boolean jobsUp = ingest == null || ingest.isAvailable();
     String storageProblem = storageProblem();
-    boolean up = chatUp && storageProblem == null;
+    boolean up = chatUp && jobsUp && storageProblem == null;
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
     body.put("storage", storageProblem == null ? "UP" : "DOWN");
@@ -229,6 +267,9 @@ public final class ApiHandler implements HttpHandler {
     }
     if (chat != null) {
       body.put("chat", chatUp ? "UP" : "DOWN");
+    }
+    if (ingest != null) {
+      body.put("jobs", jobsUp ? "UP" : "DOWN");
     }
     body.put("channels", catalog.list().size());
     Responses.json(exchange, up ? 200 : 503, body);
