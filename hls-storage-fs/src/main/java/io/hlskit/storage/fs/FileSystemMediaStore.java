@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -159,6 +160,25 @@ public final class FileSystemMediaStore implements MediaStore {
   }
 
   private ObjectInfo writeAtomically(Path target, String key, Filler filler) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return writeOnce(target, key, filler);
+      } catch (NoSuchFileException | FileAlreadyExistsException e) {
+        // deleting a folder's last object removes the folder: if that happened between making
+        // it and creating the temporary file here, make it again (nothing was read yet)
+        Path dir = target.getParent();
+        boolean notAFolder = Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+            && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
+        if (attempt == 5 || notAFolder) {
+          throw new StorageException("could not write " + key + " under " + root + ": " + e, e);
+        }
+      } catch (IOException e) {
+        throw new StorageException("could not write " + key + " under " + root + ": " + e, e);
+      }
+    }
+  }
+
+  private ObjectInfo writeOnce(Path target, String key, Filler filler) throws IOException {
     Path dir = target.getParent();
     Path tmp = null;
     try {
@@ -169,8 +189,6 @@ public final class FileSystemMediaStore implements MediaStore {
       moveAtomically(tmp, target);
       tmp = null;
       return info(key, target);
-    } catch (IOException e) {
-      throw new StorageException("could not write " + key + " under " + root + ": " + e, e);
     } finally {
       deleteQuietly(tmp);
     }

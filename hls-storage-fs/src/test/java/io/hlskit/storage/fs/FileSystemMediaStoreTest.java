@@ -25,6 +25,34 @@ class FileSystemMediaStoreTest extends MediaStoreContract {
   }
 
   @Test
+  void writesIntoAFolderWhoseLastObjectIsBeingDeletedNeverFail() throws Exception {
+    // deleting a folder's last object removes the folder; a write there at the same moment
+    // must make it again rather than fail
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Runnable churn = () -> {
+      String me = Thread.currentThread().getName();
+      try {
+        for (int i = 0; i < 2000 && failure.get() == null; i++) {
+          store.write("_spool/" + me + i, new byte[] {1});
+          store.deletePrefix("_spool/" + me + i);
+        }
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+      }
+    };
+    Thread a = new Thread(churn, "a");
+    Thread b = new Thread(churn, "b");
+    a.start();
+    b.start();
+    a.join();
+    b.join();
+
+    assertThat(failure.get()).isNull();
+    assertThat(store.list("_spool/")).isEmpty();
+  }
+
+  @Test
   void keysAreFilesUnderTheRoot() throws Exception {
     store.write("canal1/playlist.m3u8", bytes("#EXTM3U\n"));
 
