@@ -219,17 +219,24 @@ class DeploymentDescriptorsTest {
     try (var in = Files.newInputStream(ROOT.resolve("demo-app/deploy/k8s/hlskit.yaml"))) {
       for (Object doc : new Yaml().loadAll(in)) {
         Map<String, Object> m = (Map<String, Object>) doc;
-        byKind.put((String) m.get("kind"), m);
+        String name = (String) ((Map<String, Object>) m.get("metadata")).get("name");
+        byKind.put(m.get("kind") + (name.equals("hlskit-worker") ? "/worker" : ""), m);
       }
     }
-    assertThat(byKind).containsKeys("ConfigMap", "Deployment", "Service");
+    assertThat(byKind).containsKeys("ConfigMap", "Deployment", "Deployment/worker", "Service");
     Map<String, Object> config = (Map<String, Object>) byKind.get("ConfigMap").get("data");
     Set<String> reads = variablesTheDemoReads();
     for (String key : config.keySet()) {
       assertThat(reads).as("the ConfigMap sets " + key).contains(key);
     }
     assertThat(config).containsEntry("HLS_STORAGE", "s3").containsEntry("HLS_CHAT", "redis")
-        .containsEntry("HLS_PORT", "8080");
+        .containsEntry("HLS_PORT", "8080").containsEntry("HLS_JOBS", "redis");
+    Map<String, Object> worker = ((List<Map<String, Object>>) ((Map<String, Object>)
+        ((Map<String, Object>) ((Map<String, Object>) byKind.get("Deployment/worker")
+            .get("spec")).get("template")).get("spec")).get("containers")).get(0);
+    assertThat((List<String>) worker.get("args")).containsExactly("worker");
+    assertThat(((Map<String, Object>) ((Map<String, Object>) worker.get("readinessProbe"))
+        .get("httpGet"))).containsEntry("path", "/api/health/ready");
 
     Map<String, Object> spec = (Map<String, Object>) byKind.get("Deployment").get("spec");
     assertThat((Integer) spec.get("replicas")).isGreaterThan(1);

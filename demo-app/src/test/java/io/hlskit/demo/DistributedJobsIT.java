@@ -121,6 +121,10 @@ class DistributedJobsIT {
         assertThat(channels.findValuesAsText("id").stream().filter("survivor"::equals))
             .hasSize(1);
         assertThat(uploadsLeft(s3, bucket)).isEmpty();
+        // the killed attempt's draft at most, which the store sweeps after six idle hours
+        assertThat(s3.client().listObjectsV2(r -> r.bucket(bucket).prefix(".hlskit-drafts/"))
+            .contents().stream().map(o -> o.key().split("/")[1]).distinct())
+            .hasSizeLessThanOrEqualTo(1);
 
         // a cancel through one instance stops the job running on the worker within 2 s
         String cancelled = jobId(upload(baseA, "stopped", longVideo));

@@ -5,6 +5,7 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.ingest.IngestRequest;
 import io.hlskit.core.ingest.Ingester;
 import io.hlskit.core.ingest.JobState;
+import io.hlskit.core.internal.Folders;
 import io.hlskit.core.internal.JobMessages;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.ObjectStream;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
 final class JobWorkers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobWorkers.class);
   private static final Duration READ_BLOCK = Duration.ofSeconds(1);
+  private static final String SPOOL_PREFIX = "hlskit-job-";
+  /** Older than any transcode: another worker sharing the folder may still be reading it. */
+  private static final Duration ABANDONED_SPOOL_AGE = Duration.ofHours(24);
 
   private final String id;
   private final JobQueue queue;
@@ -89,6 +93,8 @@ final class JobWorkers implements AutoCloseable {
   }
 
   void start() {
+    // what a worker killed mid-job left in the spool: its copy of the upload
+    Folders.removeAbandoned(spool, SPOOL_PREFIX + "*", ABANDONED_SPOOL_AGE, "fetched upload");
     slots.forEach(Thread::start);
     LOG.info("worker {} takes ingest jobs from Redis, {} at a time", id, slots.size());
   }
@@ -305,7 +311,7 @@ final class JobWorkers implements AutoCloseable {
         && name.substring(dot + 1).chars().allMatch(Character::isLetterOrDigit)
         ? name.substring(dot) : ".upload";
     Files.createDirectories(spool);
-    Path local = Files.createTempFile(spool, "hlskit-job-", suffix);
+    Path local = Files.createTempFile(spool, SPOOL_PREFIX, suffix);
     try (ObjectStream o = object.get(); InputStream in = o.content()) {
       Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {

@@ -66,6 +66,10 @@ public final class ChannelRegistry implements ChannelCatalog, AutoCloseable {
   private final String name;
   private final Duration interval;
   private final int thoroughEvery;
+  private final Runnable housekeeping;
+  private final long housekeepingNanos;
+  /** When housekeeping last ran (nanoTime); on the timer's thread. */
+  private long lastHousekeeping = System.nanoTime();
   private final Object scanLock = new Object();
   private long scans;
   private volatile boolean started;
@@ -78,6 +82,8 @@ public final class ChannelRegistry implements ChannelCatalog, AutoCloseable {
     this.name = b.name;
     this.interval = b.interval;
     this.thoroughEvery = b.thoroughEvery;
+    this.housekeeping = b.housekeeping;
+    this.housekeepingNanos = b.housekeepingEvery.toNanos();
   }
 
   /** A registry that knows only what its store reports: for stores nothing else writes to. */
@@ -208,6 +214,14 @@ public final class ChannelRegistry implements ChannelCatalog, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("looking for channels in {} failed; will try again: {}", name, e.toString());
     }
+    if (housekeeping != null && System.nanoTime() - lastHousekeeping >= housekeepingNanos) {
+      lastHousekeeping = System.nanoTime();
+      try {
+        housekeeping.run();
+      } catch (RuntimeException e) {
+        LOG.warn("housekeeping of {} failed; will try again: {}", name, e.toString());
+      }
+    }
   }
 
   private void runScan(boolean thorough) {
@@ -294,6 +308,8 @@ public final class ChannelRegistry implements ChannelCatalog, AutoCloseable {
     private String name = "storage";
     private Duration interval = Duration.ofSeconds(1);
     private int thoroughEvery = 1;
+    private Runnable housekeeping;
+    private Duration housekeepingEvery = Duration.ofHours(1);
 
     private Builder(Scan scan) {
       this.scan = scan;
@@ -321,6 +337,21 @@ public final class ChannelRegistry implements ChannelCatalog, AutoCloseable {
         throw new IllegalArgumentException("thoroughEvery must be at least 1: " + scans);
       }
       this.thoroughEvery = scans;
+      return this;
+    }
+
+    /**
+     * A task the scan's thread also runs, at most once every {@code every} (the first time
+     * {@code every} after the start), such as removing drafts a crashed process left: a store
+     * that runs for weeks cleans up without a restart.
+     */
+    public Builder housekeeping(Runnable task, Duration every) {
+      Objects.requireNonNull(every, "every");
+      if (every.isNegative() || every.isZero()) {
+        throw new IllegalArgumentException("every must be positive: " + every);
+      }
+      this.housekeeping = Objects.requireNonNull(task, "task");
+      this.housekeepingEvery = every;
       return this;
     }
 

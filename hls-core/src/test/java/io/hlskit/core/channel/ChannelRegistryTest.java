@@ -84,6 +84,28 @@ class ChannelRegistryTest {
   }
 
   @Test
+  void housekeepingRunsBetweenScansAndAFailureStopsNeither() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger chores = new java.util.concurrent.atomic.AtomicInteger();
+    try (ChannelRegistry registry = ChannelRegistry.scanning(thorough -> {
+      scans.incrementAndGet();
+      return Map.of("canal1", OLD);
+    }).interval(Duration.ofMillis(10)).housekeeping(() -> {
+      if (chores.incrementAndGet() == 1) {
+        throw new StorageException("the first sweep failed");
+      }
+    }, Duration.ofMillis(50)).build()) {
+      registry.list();
+      io.hlskit.core.contract.Eventually.await(Duration.ofSeconds(10), "three sweeps",
+          () -> chores.get() >= 3);
+      int seen = scans.get();
+      io.hlskit.core.contract.Eventually.await(Duration.ofSeconds(10), "scans go on",
+          () -> scans.get() > seen + 2);
+      assertThat(scans.get()).as("far more scans than sweeps").isGreaterThan(chores.get());
+    }
+  }
+
+  @Test
   void aFailedScanKeepsTheListAndRefreshSaysWhy() {
     HeldScan ok = new HeldScan();
     ok.storage = Map.of("canal1", OLD);

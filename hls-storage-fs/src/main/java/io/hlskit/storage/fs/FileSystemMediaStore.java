@@ -70,6 +70,8 @@ public final class FileSystemMediaStore implements MediaStore {
 
   /** Drafts untouched for this long are left over from a crash and get removed. */
   private static final Duration ABANDONED_DRAFT_AGE = Duration.ofHours(6);
+  /** How often abandoned drafts are looked for besides at the start. */
+  private static final Duration HOUSEKEEPING = Duration.ofHours(1);
 
   private final Path root;
   private final OperationTimer metrics;
@@ -92,7 +94,8 @@ public final class FileSystemMediaStore implements MediaStore {
     }
     removeAbandonedDrafts();
     this.channels = ChannelRegistry.scanning(new FolderScan(this, this.root))
-        .name(this.root.toString()).interval(scanInterval).build();
+        .name(this.root.toString()).interval(scanInterval)
+        .housekeeping(this::removeAbandonedDrafts, HOUSEKEEPING).build();
   }
 
   /**

@@ -109,11 +109,18 @@ public final class S3MediaStore implements MediaStore {
     this.reads = new Reads(objects, b.missCacheTtl);
     this.channels = ChannelRegistry.scanning(new BucketScan(objects, this))
         .name("bucket " + bucket + (prefix.isEmpty() ? "" : "/" + prefix))
-        .interval(b.scanInterval).thoroughEvery(REVALIDATE_EVERY).build();
+        .interval(b.scanInterval).thoroughEvery(REVALIDATE_EVERY)
+        // a killed process's draft goes after six idle hours, even if nothing restarts
+        .housekeeping(this::removeAbandonedDrafts, Duration.ofHours(1))
+        .build();
     this.drafts = new Drafts(objects, uploads, metrics, m -> {
       reads.forgetPrefix(m.id() + "/");
       channels.published(m);
     });
+  }
+
+  private void removeAbandonedDrafts() {
+    drafts.removeAbandoned(ABANDONED_DRAFT_AGE);
   }
 
   /** A builder; {@link Builder#bucket} is the one setting that is required. */
@@ -464,7 +471,7 @@ public final class S3MediaStore implements MediaStore {
       try {
         if (checkOnBuild) {
           store.checkHealth();
-          store.drafts.removeAbandoned(ABANDONED_DRAFT_AGE);
+          store.removeAbandonedDrafts();
         }
         return store;
       } catch (RuntimeException e) {
