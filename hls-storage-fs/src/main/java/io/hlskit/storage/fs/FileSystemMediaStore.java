@@ -13,6 +13,7 @@ import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
 import io.hlskit.core.store.StoredObject;
+import io.hlskit.storage.fs.internal.AtomicFiles;
 import io.hlskit.storage.fs.internal.FolderScan;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -77,6 +77,7 @@ public final class FileSystemMediaStore implements MediaStore {
   private final OperationTimer metrics;
   private final Path realRoot;
   private final ChannelRegistry channels;
+  private final AtomicFiles files = new AtomicFiles();
 
   private FileSystemMediaStore(Path root, Duration scanInterval, OperationTimer metrics) {
     this.metrics = metrics;
@@ -143,8 +144,7 @@ public final class FileSystemMediaStore implements MediaStore {
 
   private ObjectInfo writeStream(String key, InputStream content) {
     Path target = resolve(key);
-    return writeAtomically(target, key, tmp -> Files.copy(content, tmp,
-        StandardCopyOption.REPLACE_EXISTING));
+    return writeAtomically(target, key, AtomicFiles.fromStream(content));
   }
 
   @Override
@@ -154,54 +154,15 @@ public final class FileSystemMediaStore implements MediaStore {
 
   private ObjectInfo writeFile(String key, Path file) {
     Path target = resolve(key);
-    return writeAtomically(target, key, tmp -> Files.copy(file, tmp,
-        StandardCopyOption.REPLACE_EXISTING));
+    return writeAtomically(target, key, AtomicFiles.fromFile(file));
   }
 
-  private interface Filler {
-    void fill(Path tmp) throws IOException;
-  }
-
-  private ObjectInfo writeAtomically(Path target, String key, Filler filler) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return writeOnce(target, key, filler);
-      } catch (NoSuchFileException | FileAlreadyExistsException e) {
-        // deleting a folder's last object removes the folder: if that happened between making
-        // it and creating the temporary file here, make it again (nothing was read yet)
-        Path dir = target.getParent();
-        boolean notAFolder = Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
-            && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
-        if (attempt == 5 || notAFolder) {
-          throw new StorageException("could not write " + key + " under " + root + ": " + e, e);
-        }
-      } catch (IOException e) {
-        throw new StorageException("could not write " + key + " under " + root + ": " + e, e);
-      }
-    }
-  }
-
-  private ObjectInfo writeOnce(Path target, String key, Filler filler) throws IOException {
-    Path dir = target.getParent();
-    Path tmp = null;
+  private ObjectInfo writeAtomically(Path target, String key, AtomicFiles.Filler filler) {
     try {
-      Files.createDirectories(dir);
-      requireInsideRoot(dir, key);
-      tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-      filler.fill(tmp);
-      moveAtomically(tmp, target);
-      tmp = null;
+      files.write(target, filler, dir -> requireInsideRoot(dir, key));
       return info(key, target);
-    } finally {
-      deleteQuietly(tmp);
-    }
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the file system of " + to + " cannot rename atomically", e);
+    } catch (IOException e) {
+      throw new StorageException("could not write " + key + " under " + root + ": " + e, e);
     }
   }
 
@@ -359,20 +320,9 @@ public final class FileSystemMediaStore implements MediaStore {
       }
     }
     for (ObjectInfo o : objects) {
-      removeEmptyParents(resolve(o.key()).getParent());
+      files.removeEmptyFolders(root, resolve(o.key()).getParent());
     }
     return count;
-  }
-
-  private void removeEmptyParents(Path dir) {
-    while (dir != null && dir.startsWith(root) && !dir.equals(root)) {
-      try {
-        Files.delete(dir);
-      } catch (IOException e) {
-        return; // not empty, or gone already: either way done
-      }
-      dir = dir.getParent();
-    }
   }
 
   @Override
@@ -404,15 +354,13 @@ public final class FileSystemMediaStore implements MediaStore {
     @Override
     public ObjectInfo write(String relativeKey, InputStream content) {
       return metrics.time("write", () -> writeAtomically(target(relativeKey),
-          channelId() + "/" + relativeKey,
-          tmp -> Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING)));
+          channelId() + "/" + relativeKey, AtomicFiles.fromStream(content)));
     }
 
     @Override
     public ObjectInfo write(String relativeKey, Path source) {
       return metrics.time("write", () -> writeAtomically(target(relativeKey),
-          channelId() + "/" + relativeKey,
-          tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING)));
+          channelId() + "/" + relativeKey, AtomicFiles.fromFile(source)));
     }
 
     /** A rename when the file is on the store's file system: no byte is copied. */
@@ -448,13 +396,13 @@ public final class FileSystemMediaStore implements MediaStore {
         Files.write(dir.resolve(CHANNEL_JSON), metadata.toJsonBytes());
         boolean replacing = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
         if (replacing) {
-          moveAtomically(target, old);
+          AtomicFiles.move(target, old);
         }
         try {
-          moveAtomically(dir, target);
+          AtomicFiles.move(dir, target);
         } catch (IOException e) {
           if (replacing) {
-            moveAtomically(old, target); // put the earlier version back
+            AtomicFiles.move(old, target); // put the earlier version back
           }
           throw e;
         }
@@ -479,16 +427,6 @@ public final class FileSystemMediaStore implements MediaStore {
 
   private void removeAbandonedDrafts() {
     Folders.removeAbandoned(root.resolve(DRAFTS), "*", ABANDONED_DRAFT_AGE, "draft");
-  }
-
-  private static void deleteQuietly(Path file) {
-    if (file != null) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        LOG.warn("could not delete the temporary file {}", file, e);
-      }
-    }
   }
 
   @Override
