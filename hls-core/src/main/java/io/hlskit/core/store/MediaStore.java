@@ -127,6 +127,16 @@ public interface MediaStore extends AutoCloseable {
   }
 
   /**
+   * Whether {@link #open} is a call to this machine's file system that never waits on a
+   * network, and its objects {@linkplain StoredObject#localFile local files}: a server may then
+   * open and send them from its I/O threads, as nginx does, instead of handing each request to
+   * a worker thread. False by default.
+   */
+  default boolean isLocal() {
+    return false;
+  }
+
+  /**
    * Checks that the store can be reached now, for health checks.
    *
    * @throws io.hlskit.core.StorageException saying what is wrong and what to check

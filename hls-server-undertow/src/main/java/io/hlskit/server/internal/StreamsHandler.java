@@ -13,8 +13,6 @@ import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
 import io.hlskit.core.store.ObjectStream;
 import io.hlskit.core.store.StoredObject;
-import io.undertow.io.IoCallback;
-import io.undertow.io.Sender;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.DateUtils;
@@ -108,29 +106,77 @@ public final class StreamsHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    if (fromMemory(exchange)) {
+    if (fromMemory(exchange) || safely(exchange, this::fromLocalFile)) {
       return;
     }
     // storage and file I/O block: leave the I/O thread
-    exchange.dispatch(() -> {
-      try {
-        handleBlocking(exchange);
-      } catch (StorageException e) {
-        LOG.warn("storage failed on {}: {}", exchange.getRequestPath(), e.getMessage());
-        if (exchange.isResponseStarted()) {
-          IoUtils.safeClose(exchange.getConnection()); // the client sees a short body, not a lie
-        } else {
-          Responses.error(exchange, 503, "storage_unavailable",
-              "the media store could not be read; try again shortly");
-        }
-      } catch (IOException e) {
-        LOG.debug("sending {} failed: {}", exchange.getRequestPath(), e.toString());
-        IoUtils.safeClose(exchange.getConnection());
-      } catch (RuntimeException e) {
-        LOG.error("serving {} failed", exchange.getRequestPath(), e);
-        Responses.error(exchange, 500, "internal_error", "the server failed; see its log");
+    exchange.dispatch(() -> safely(exchange, ex -> {
+      handleBlocking(ex);
+      return true;
+    }));
+  }
+
+  /** Work on an exchange that may fail as storage and sockets do; true when it answered. */
+  @FunctionalInterface
+  private interface Work {
+    boolean handle(HttpServerExchange exchange) throws IOException;
+  }
+
+  /** Runs {@code work}, answering or cutting the connection when it fails. */
+  private static boolean safely(HttpServerExchange exchange, Work work) {
+    try {
+      return work.handle(exchange);
+    } catch (StorageException e) {
+      LOG.warn("storage failed on {}: {}", exchange.getRequestPath(), e.getMessage());
+      if (exchange.isResponseStarted()) {
+        IoUtils.safeClose(exchange.getConnection()); // the client sees a short body, not a lie
+      } else {
+        Responses.error(exchange, 503, "storage_unavailable",
+            "the media store could not be read; try again shortly");
       }
-    });
+    } catch (IOException e) {
+      LOG.debug("sending {} failed: {}", exchange.getRequestPath(), e.toString());
+      IoUtils.safeClose(exchange.getConnection());
+    } catch (RuntimeException e) {
+      LOG.error("serving {} failed", exchange.getRequestPath(), e);
+      Responses.error(exchange, 500, "internal_error", "the server failed; see its log");
+    }
+    return true;
+  }
+
+  /**
+   * Sends a whole segment (or other non-playlist object) of a public channel in a local store
+   * from the I/O thread, as nginx does: the file is opened and {@code sendfile} started here, with
+   * no hand-off to a worker and back (two context switches a request). False to take the normal
+   * path: ranges, TLS, HEAD, private or linear channels, playlists, remote stores.
+   */
+  private boolean fromLocalFile(HttpServerExchange exchange) throws IOException {
+    if (!store.isLocal() || !exchange.getRequestMethod().equals(Methods.GET)
+        || exchange.getRequestHeaders().contains(Headers.RANGE)
+        || exchange.getConnection().getSslSessionInfo() != null) {
+      return false;
+    }
+    Optional<String> key = StreamPaths.key(exchange.getRequestURI(), exchange.getRelativePath());
+    if (key.isEmpty() || MediaTypes.forKey(key.get()).equals(MediaTypes.PLAYLIST)) {
+      return false;
+    }
+    String channel = key.get().substring(0, key.get().indexOf('/'));
+    Optional<ChannelMetadata> published = catalog.get(channel);
+    if (published.isEmpty() || published.get().isPrivate()
+        || ContentKey.isKeyObject(key.get().substring(channel.length() + 1))) {
+      return false; // the normal path says why, or checks what these need
+    }
+    if (Responses.refused(exchange, access.mayWatch(ExchangeAccess.of(exchange),
+        published.get()))) {
+      return true;
+    }
+    Optional<StoredObject> found = store.open(key.get());
+    if (found.isEmpty() || found.get().localFile().isEmpty()) {
+      return false;
+    }
+    StoredObject o = found.get();
+    serve(exchange, o.info(), o.localFile(), (start, length) -> o.stream(), false);
+    return true;
   }
 
   /** Answers from the playlist cache when it can; false to take the normal path. */
@@ -364,7 +410,7 @@ public final class StreamsHandler implements HttpHandler {
       return;
     }
     if (file.isPresent() && start == 0 && length == info.length()) {
-      sendAsync(exchange, file.get());
+      sendAsync(exchange, file.get(), length);
       return;
     }
     StreamSinkChannel sink = exchange.getResponseChannel();
@@ -399,28 +445,21 @@ public final class StreamsHandler implements HttpHandler {
   }
 
   /**
-   * Sends a whole file from the I/O thread ({@code sendfile} as the socket drains); this worker
-   * thread returns at once. The file is closed when the send ends, however it ends.
+   * Sends a whole file of {@code length} bytes (as the headers say) with {@code sendfile},
+   * continuing on the I/O thread as the socket drains ({@link FileSend}); a worker thread
+   * calling this returns at once.
    */
-  private void sendAsync(HttpServerExchange exchange, Path file) throws IOException {
+  private void sendAsync(HttpServerExchange exchange, Path file, long length)
+      throws IOException {
     FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
-    int corked = cork && source.size() >= CORK_MIN_BYTES ? TcpCork.cork(exchange) : -1;
-    exchange.getResponseSender().transferFrom(source, new IoCallback() {
-      @Override
-      public void onComplete(HttpServerExchange ex, Sender sender) {
-        IoUtils.safeClose(source);
-        TcpCork.uncork(corked); // every byte is with the kernel: let the last packet go
-        IoCallback.END_EXCHANGE.onComplete(ex, sender);
-      }
-
-      @Override
-      public void onException(HttpServerExchange ex, Sender sender, IOException e) {
-        IoUtils.safeClose(source);
-        TcpCork.uncork(corked);
-        LOG.debug("sending {} failed: {}", ex.getRequestPath(), e.toString());
-        IoUtils.safeClose(ex.getConnection());
-      }
-    });
+    try {
+      int corked = cork && length >= CORK_MIN_BYTES ? TcpCork.cork(exchange) : -1;
+      // every byte is with the kernel once the exchange completes: let the last packet go
+      FileSend.send(exchange, source, length, () -> TcpCork.uncork(corked));
+    } catch (IOException | RuntimeException e) {
+      IoUtils.safeClose(source);
+      throw e;
+    }
   }
 
   /** The headers every answer about an object carries; returns its quoted ETag. */

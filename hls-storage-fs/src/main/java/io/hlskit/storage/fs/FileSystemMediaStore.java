@@ -37,9 +37,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +132,28 @@ public final class FileSystemMediaStore implements MediaStore {
   }
 
   /** Refuses a path whose real location (links followed) is outside the root. */
+  /**
+   * {@link #requireInsideRoot} for the folder of an object being read, remembered for a second:
+   * resolving a path's links costs a system call per path segment, and segments are read
+   * thousands of times a second from a handful of folders.
+   */
+  private void requireFolderInsideRoot(Path dir, String key) throws IOException {
+    long now = System.nanoTime();
+    Long checked = checkedFolders.get(dir);
+    if (checked != null && now - checked < FOLDER_CHECK_NANOS) {
+      return;
+    }
+    requireInsideRoot(dir, key);
+    if (checkedFolders.size() > 10_000) {
+      checkedFolders.clear(); // bounded: a scan of many folders refills it
+    }
+    checkedFolders.put(dir, now);
+  }
+
+  private static final long FOLDER_CHECK_NANOS = 1_000_000_000L;
+  /** Folders found inside the root, and when (nanoTime). */
+  private final Map<Path, Long> checkedFolders = new ConcurrentHashMap<>();
+
   private void requireInsideRoot(Path existing, String key) throws IOException {
     if (!existing.toRealPath().startsWith(realRoot)) {
       throw new StorageException("refusing '" + key + "': a symbolic link leads outside the"
@@ -190,11 +214,17 @@ public final class FileSystemMediaStore implements MediaStore {
   private Optional<StoredObject> openFile(String key) {
     Path file = resolve(key);
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+      if (a.isSymbolicLink()) { // allowed when it leads to a file inside the folder
+        a = Files.readAttributes(file, BasicFileAttributes.class);
+        requireInsideRoot(file, key);
+      } else {
+        requireFolderInsideRoot(file.getParent(), key);
+      }
       if (!a.isRegularFile()) {
         return Optional.empty();
       }
-      requireInsideRoot(file, key);
       return Optional.of(new FileObject(info(key, a), file));
     } catch (NoSuchFileException e) {
       return Optional.empty();
@@ -427,6 +457,12 @@ public final class FileSystemMediaStore implements MediaStore {
 
   private void removeAbandonedDrafts() {
     Folders.removeAbandoned(root.resolve(DRAFTS), "*", ABANDONED_DRAFT_AGE, "draft");
+  }
+
+  /** Reads are file system calls on this machine. */
+  @Override
+  public boolean isLocal() {
+    return true;
   }
 
   @Override
