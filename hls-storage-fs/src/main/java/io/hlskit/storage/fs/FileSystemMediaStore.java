@@ -459,7 +459,11 @@ public final class FileSystemMediaStore implements MediaStore {
     Folders.removeAbandoned(root.resolve(DRAFTS), "*", ABANDONED_DRAFT_AGE, "draft");
   }
 
-  /** Reads are file system calls on this machine. */
+  /**
+   * Reads are file system calls on this machine. (A folder on a network mount, NFS or SMB,
+   * makes a server's I/O threads wait on the network; keep such folders for the S3 store's
+   * job, or in the page cache.)
+   */
   @Override
   public boolean isLocal() {
     return true;
