@@ -460,9 +460,8 @@ public final class FileSystemMediaStore implements MediaStore {
   }
 
   /**
-   * Reads are file system calls on this machine. (A folder on a network mount, NFS or SMB,
-   * makes a server's I/O threads wait on the network; keep such folders for the S3 store's
-   * job, or in the page cache.)
+   * Reads are file system calls on this machine. (On a network mount, NFS or SMB, they would
+   * make a server's I/O threads wait on the network: share storage through S3 instead.)
    */
   @Override
   public boolean isLocal() {
