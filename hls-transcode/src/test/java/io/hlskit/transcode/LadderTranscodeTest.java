@@ -84,8 +84,10 @@ class LadderTranscodeTest {
     transcode(root, "spec", Ladder.parse("360p:500k"), SegmentFormat.TS);
     long profile = bytes(root.resolve("profile"));
     long spec = bytes(root.resolve("spec"));
+    // the same settings, but two encodes of one input are not byte-identical from run to run
+    // on a loaded machine (seen 1.0% apart); a different rate or size would be 10% or more
     assertThat((double) spec / profile).as("%d vs %d bytes", spec, profile)
-        .isBetween(0.99, 1.01);
+        .isBetween(0.97, 1.03);
   }
 
   @Test
