@@ -106,8 +106,15 @@ public final class StreamsHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    if (fromMemory(exchange) || safely(exchange, this::fromLocalFile)) {
-      return;
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
+    if ((head || exchange.getRequestMethod().equals(Methods.GET))
+        && !exchange.getRequestHeaders().contains(Headers.RANGE)) {
+      // the fast paths, on the I/O thread; the path is parsed once for both
+      Optional<String> key = StreamPaths.key(exchange.getRequestURI(), exchange.getRelativePath());
+      if (key.isPresent() && (fromMemory(exchange, key.get(), head)
+          || !head && safely(exchange, ex -> fromLocalFile(ex, key.get())))) {
+        return;
+      }
     }
     // storage and file I/O block: leave the I/O thread
     exchange.dispatch(() -> safely(exchange, ex -> {
@@ -150,27 +157,22 @@ public final class StreamsHandler implements HttpHandler {
    * no hand-off to a worker and back (two context switches a request). False to take the normal
    * path: ranges, TLS, HEAD, private or linear channels, playlists, remote stores.
    */
-  private boolean fromLocalFile(HttpServerExchange exchange) throws IOException {
-    if (!store.isLocal() || !exchange.getRequestMethod().equals(Methods.GET)
-        || exchange.getRequestHeaders().contains(Headers.RANGE)
-        || exchange.getConnection().getSslSessionInfo() != null) {
+  private boolean fromLocalFile(HttpServerExchange exchange, String key) throws IOException {
+    if (!store.isLocal() || exchange.getConnection().getSslSessionInfo() != null
+        || MediaTypes.forKey(key).equals(MediaTypes.PLAYLIST)) {
       return false;
     }
-    Optional<String> key = StreamPaths.key(exchange.getRequestURI(), exchange.getRelativePath());
-    if (key.isEmpty() || MediaTypes.forKey(key.get()).equals(MediaTypes.PLAYLIST)) {
-      return false;
-    }
-    String channel = key.get().substring(0, key.get().indexOf('/'));
+    String channel = key.substring(0, key.indexOf('/'));
     Optional<ChannelMetadata> published = catalog.get(channel);
     if (published.isEmpty() || published.get().isPrivate()
-        || ContentKey.isKeyObject(key.get().substring(channel.length() + 1))) {
+        || ContentKey.isKeyObject(key.substring(channel.length() + 1))) {
       return false; // the normal path says why, or checks what these need
     }
     if (Responses.refused(exchange, access.mayWatch(ExchangeAccess.of(exchange),
         published.get()))) {
       return true;
     }
-    Optional<StoredObject> found = store.open(key.get());
+    Optional<StoredObject> found = store.open(key);
     if (found.isEmpty() || found.get().localFile().isEmpty()) {
       return false;
     }
@@ -179,22 +181,19 @@ public final class StreamsHandler implements HttpHandler {
     return true;
   }
 
-  /** Answers from the playlist cache when it can; false to take the normal path. */
-  private boolean fromMemory(HttpServerExchange exchange) {
-    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
-    if (!head && !exchange.getRequestMethod().equals(Methods.GET)
-        || exchange.getRequestHeaders().contains(Headers.RANGE)) {
-      return false;
-    }
-    Optional<String> key = StreamPaths.key(exchange.getRequestURI(), exchange.getRelativePath());
-    Small cached = key.isPresent() ? small.get(key.get()) : null;
+  /**
+   * Answers a GET or HEAD (no range) of {@code key} from the playlist cache when it can; false
+   * to take the normal path.
+   */
+  private boolean fromMemory(HttpServerExchange exchange, String key, boolean head) {
+    Small cached = small.get(key);
     if (cached == null || System.nanoTime() - cached.loadedAt() > SMALL_FOR_NANOS) {
       return false;
     }
-    String channel = key.get().substring(0, key.get().indexOf('/'));
+    String channel = key.substring(0, key.indexOf('/'));
     Optional<ChannelMetadata> published = catalog.get(channel);
     if (published.isEmpty()) {
-      small.remove(key.get());
+      small.remove(key);
       return false; // the normal path says why
     }
     if (published.get().isPrivate()) {
