@@ -137,7 +137,9 @@ class TranscodeJobTest {
     System.out.printf("cancel of a 1080p ladder: job ended in %d ms; %.2f cores busy 1.5 s"
         + " after%n", tookMillis, cores);
     assertThat(tookMillis).as("ms from cancel() to the job's end").isLessThan(1000);
-    assertThat(cores).as("cores busy from 1.5 s to 2 s after the cancel").isLessThan(0.3);
+    // a running 1080p ladder keeps about two cores busy; the JVM's own work after it (GC, JIT)
+    // has been seen at 0.32 on a loaded machine
+    assertThat(cores).as("cores busy from 1.5 s to 2 s after the cancel").isLessThan(0.6);
     assertThat(job.state()).isEqualTo(TranscodeJob.State.CANCELLED);
     assertThat(job.result().isCancelled()).isTrue();
     assertThat(events.seen).containsExactly("started", "progress", "cancelled");
