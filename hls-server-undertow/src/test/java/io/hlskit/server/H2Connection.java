@@ -38,6 +38,9 @@ final class H2Connection implements AutoCloseable {
   private final Thread reader;
   final AtomicInteger[] received = new AtomicInteger[16];
   final AtomicLong dataBytes = new AtomicLong();
+  /** Each DATA frame's payload length, in the order received. */
+  final java.util.Queue<Integer> dataFrameLengths =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   final AtomicBoolean closedByServer = new AtomicBoolean();
   /** Each response head's first HPACK byte: 0x88 is {@code :status 200} (static table 8). */
   final java.util.Queue<Integer> firstHeaderBytes =
@@ -95,6 +98,7 @@ final class H2Connection implements AutoCloseable {
         }
         received[Math.min(type, 15)].incrementAndGet();
         if (type == DATA) {
+          dataFrameLengths.add(length);
           dataBytes.addAndGet(length);
         }
         if (type == SETTINGS && (flags & ACK) == 0) {
@@ -173,6 +177,13 @@ final class H2Connection implements AutoCloseable {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     writeInt(b, 0x8); // CANCEL
     frame(RST_STREAM, 0, stream, b.toByteArray());
+  }
+
+  /** Opens the connection's flow-control window (stream 0) by {@code increment} bytes. */
+  void windowUpdate(int increment) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    writeInt(b, increment);
+    frame(WINDOW_UPDATE, 0, 0, b.toByteArray());
   }
 
   void ping(long data) throws IOException {

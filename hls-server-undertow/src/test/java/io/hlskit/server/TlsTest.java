@@ -21,6 +21,7 @@ import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -123,6 +124,25 @@ class TlsTest {
       assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
 
       assertThat(get(http, "/api/channels").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void http2DataFramesOfASegmentEachFitOneTlsRecord() throws Exception {
+    // the JDK puts at most 16,367 bytes of data in a TLS 1.3 record: a DATA frame larger than
+    // that with its 9-byte head spills into a second record, a second encryption and write
+    tlsServer();
+    try (H2Connection h2 = new H2Connection(pem.trustingIt(), server.port(), true,
+        0x4, 1 << 20)) { // SETTINGS_INITIAL_WINDOW_SIZE: the whole segment may come at once
+      h2.windowUpdate(1 << 20);
+      h2.get("/streams/canal1/seg.ts", List.of(),
+          H2Connection.END_HEADERS | H2Connection.END_STREAM);
+      Eventually.await(Duration.ofSeconds(10), "the whole segment",
+          () -> h2.dataBytes.get() == segment.length);
+      List<Integer> frames = List.copyOf(h2.dataFrameLengths);
+      assertThat(frames).allSatisfy(length -> assertThat(9 + length).isLessThanOrEqualTo(16_367));
+      // and full: a segment goes in as few records as it can
+      assertThat(frames.size()).isLessThanOrEqualTo(segment.length / (16_367 - 9) + 2);
     }
   }
 

@@ -153,13 +153,15 @@ public final class StreamsHandler implements HttpHandler {
 
   /**
    * Sends a whole segment (or other non-playlist object) of a public channel in a local store
-   * from the I/O thread, as nginx does: the file is opened and {@code sendfile} started here, with
-   * no hand-off to a worker and back (two context switches a request). False to take the normal
-   * path: ranges, TLS, HEAD, private or linear channels, playlists, remote stores.
+   * from the I/O thread, as nginx does: the file is opened and {@code sendfile} (or, under TLS,
+   * the first chunk's read and encryption) started here, with no hand-off to a worker and back.
+   * The hand-off costs two context switches a request, and more on a busy core: a worker that
+   * ends an exchange holds a state the connection's I/O thread spins on when the next request
+   * arrives meanwhile. False to take the normal path: ranges, HEAD, private or linear channels,
+   * playlists, remote stores.
    */
   private boolean fromLocalFile(HttpServerExchange exchange, String key) throws IOException {
-    if (!store.isLocal() || exchange.getConnection().getSslSessionInfo() != null
-        || MediaTypes.forKey(key).equals(MediaTypes.PLAYLIST)) {
+    if (!store.isLocal() || MediaTypes.forKey(key).equals(MediaTypes.PLAYLIST)) {
       return false;
     }
     String channel = key.substring(0, key.indexOf('/'));
