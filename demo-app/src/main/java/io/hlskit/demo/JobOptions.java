@@ -1,8 +1,8 @@
 package io.hlskit.demo;
 
 import io.hlskit.core.HlsException;
-import java.time.Duration;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code serve}'s choice of job queue, and whether it transcodes itself. */
@@ -20,11 +20,8 @@ final class JobOptions {
           + " processes and keeps this instance for web traffic")
   boolean transcode;
 
-  @Option(names = "--job-timeout", defaultValue = "${env:HLS_JOB_TIMEOUT:-30}",
-      description = "seconds a running job may go without its worker's heartbeat before another"
-          + " worker starts it again, with --jobs redis (HLS_JOB_TIMEOUT; default"
-          + " ${DEFAULT-VALUE})")
-  int jobTimeoutSeconds;
+  @Mixin
+  JobTimeoutOption jobTimeout;
 
   boolean isRedis() {
     String j = jobs == null ? "memory" : jobs.strip().toLowerCase(Locale.ROOT);
@@ -39,15 +36,7 @@ final class JobOptions {
 
   /** The settings, with Redis from {@code redis}. */
   JobSettings settings(RedisOptions redis) {
-    return new JobSettings(isRedis(), redis.url, redis.namespace, timeout(jobTimeoutSeconds),
+    return new JobSettings(isRedis(), redis.url, redis.namespace, jobTimeout.timeout(),
         transcode, 1);
-  }
-
-  static Duration timeout(int seconds) {
-    if (seconds < 2) {
-      throw new HlsException("--job-timeout (HLS_JOB_TIMEOUT) must be at least 2 seconds: "
-          + seconds);
-    }
-    return Duration.ofSeconds(seconds);
   }
 }

@@ -39,11 +39,8 @@ final class WorkerCommand implements Callable<Integer> {
           + " transcode already uses every core)")
   int concurrency;
 
-  @Option(names = "--job-timeout", defaultValue = "${env:HLS_JOB_TIMEOUT:-30}",
-      description = "seconds a running job may go without its worker's heartbeat before another"
-          + " worker starts it again (HLS_JOB_TIMEOUT; default ${DEFAULT-VALUE}); give every"
-          + " worker and instance the same")
-  int jobTimeoutSeconds;
+  @Mixin
+  JobTimeoutOption jobTimeout;
 
   @Mixin
   StorageOptions storageOptions;
@@ -58,7 +55,7 @@ final class WorkerCommand implements Callable<Integer> {
           "--concurrency must be at least 1: " + concurrency);
     }
     JobSettings settings = new JobSettings(true, redis.url, redis.namespace,
-        JobOptions.timeout(jobTimeoutSeconds), true, concurrency);
+        jobTimeout.timeout(), true, concurrency);
     DemoMetrics metrics = new DemoMetrics();
     StorageOptions.Storage storage = null;
     AutoCloseable notices = null;
