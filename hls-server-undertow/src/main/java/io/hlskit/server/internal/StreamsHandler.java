@@ -79,8 +79,10 @@ public final class StreamsHandler implements HttpHandler {
   private final Map<String, Small> small = new ConcurrentHashMap<>();
   private final boolean cork;
   /**
-   * The smallest answer sent corked. Measured (benchmarks/README.md): corking makes 2 MB
-   * segments 1.5x faster and 200 KB ones 0.7x as fast, so only large answers are corked.
+   * The smallest range answer sent corked. A range goes out through Undertow's conduit, which
+   * writes the head with the file's first 16 KB read through the heap; corked, that costs 200 KB
+   * answers 1.4x the CPU (benchmarks/README.md), so only large ones are. Whole files are always
+   * corked, head first ({@link FileSend}).
    */
   static final long CORK_MIN_BYTES = 1024 * 1024;
 
@@ -454,9 +456,9 @@ public final class StreamsHandler implements HttpHandler {
       throws IOException {
     FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
     try {
-      int corked = cork && length >= CORK_MIN_BYTES ? TcpCork.cork(exchange) : -1;
+      int corked = cork ? TcpCork.cork(exchange) : -1;
       // every byte is with the kernel once the exchange completes: let the last packet go
-      FileSend.send(exchange, source, length, () -> TcpCork.uncork(corked));
+      FileSend.send(exchange, source, length, corked >= 0, () -> TcpCork.uncork(corked));
     } catch (IOException | RuntimeException e) {
       IoUtils.safeClose(source);
       throw e;
