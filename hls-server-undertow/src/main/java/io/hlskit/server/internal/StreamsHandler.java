@@ -19,6 +19,7 @@ import io.undertow.util.DateUtils;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import io.undertow.util.Protocols;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -160,10 +161,13 @@ public final class StreamsHandler implements HttpHandler {
    * The hand-off costs two context switches a request, and more on a busy core: a worker that
    * ends an exchange holds a state the connection's I/O thread spins on when the next request
    * arrives meanwhile. False to take the normal path: ranges, HEAD, private or linear channels,
-   * playlists, remote stores.
+   * playlists, remote stores, and HTTP/2, where a client opening and resetting streams in a
+   * loop (rapid reset) would have each read its first chunk here, faster than Undertow's reset
+   * limit closes the connection.
    */
   private boolean fromLocalFile(HttpServerExchange exchange, String key) throws IOException {
-    if (!store.isLocal() || MediaTypes.forKey(key).equals(MediaTypes.PLAYLIST)) {
+    if (!store.isLocal() || MediaTypes.forKey(key).equals(MediaTypes.PLAYLIST)
+        || exchange.getProtocol().equals(Protocols.HTTP_2_0)) {
       return false;
     }
     String channel = key.substring(0, key.indexOf('/'));
