@@ -16,6 +16,7 @@ import io.hlskit.server.internal.ChatEndpoint;
 import io.hlskit.server.internal.ChatStats;
 import io.hlskit.server.internal.Cors;
 import io.hlskit.server.internal.Gzip;
+import io.hlskit.server.internal.Http2Answers;
 import io.hlskit.server.internal.HttpMetrics;
 import io.hlskit.server.internal.HttpsRedirect;
 import io.hlskit.server.internal.PemKeyManager;
@@ -160,6 +161,9 @@ public final class HlsServer implements AutoCloseable {
     HttpMetrics http = registry == null ? null : new HttpMetrics(registry,
         config.store.channels(), viewers, !config.trustedProxies.isEmpty());
     HttpHandler root = new RootHandler(routes, http);
+    if (tls != null) { // HTTP/2 comes only with TLS
+      root = new Http2Answers(root);
+    }
     if (config.accessLog) {
       // combined format, one line per request, to the SLF4J logger io.hlskit.access
       Logger accessLog = LoggerFactory.getLogger(ACCESS_LOGGER);
@@ -179,7 +183,8 @@ public final class HlsServer implements AutoCloseable {
       ub.setBufferSize(TLS_BUFFER_SIZE)
           .addHttpsListener(config.port, config.host, tls.sslContext())
           .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-          .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100)
+          .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
+              Http2Answers.MAX_STREAMS)
           .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, MAX_HEAD);
     } else {
       ub.addHttpListener(config.port, config.host);

@@ -42,6 +42,8 @@ final class H2Connection implements AutoCloseable {
   final java.util.Queue<Integer> dataFrameLengths =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   final AtomicBoolean closedByServer = new AtomicBoolean();
+  /** The error code of the last GOAWAY received (RFC 9113, 7), -1 before any. */
+  final AtomicInteger goAwayError = new AtomicInteger(-1);
   /** Each response head's first HPACK byte: 0x88 is {@code :status 200} (static table 8). */
   final java.util.Queue<Integer> firstHeaderBytes =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -90,7 +92,11 @@ final class H2Connection implements AutoCloseable {
         int type = in.readUnsignedByte();
         int flags = in.readUnsignedByte();
         in.readInt();
-        if (type == HEADERS && length > 0) {
+        if (type == GOAWAY && length >= 8) {
+          in.readInt();
+          goAwayError.set(in.readInt());
+          in.skipNBytes(length - 8);
+        } else if (type == HEADERS && length > 0) {
           firstHeaderBytes.add(in.readUnsignedByte());
           in.skipNBytes(length - 1);
         } else {

@@ -8,12 +8,14 @@ import io.hlskit.core.store.ChannelDraft;
 import io.hlskit.server.testing.TestCertificates;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * HTTP/2 abuse over real TLS on loopback, each in bounded loops: rapid reset, SETTINGS and PING
  * floods from a client that never reads, header lists past the bound and CONTINUATION without
- * end, a flow-control window that never opens. Throughout, another client keeps being answered
- * promptly, and the heap (server and test share the JVM) does not grow with the abuse.
+ * end, a flow-control window that never opens, streams reset while their window is shut.
+ * Throughout, another client keeps being answered promptly, the heap (server and test share the
+ * JVM) does not grow with the abuse, and the answers' files are closed (counted in
+ * {@code /proc/self/fd}) without waiting for the client to leave.
  */
 class Http2AbuseTest {
   private static final long HEAP_SLACK = 64L * 1024 * 1024;
@@ -53,11 +57,16 @@ class Http2AbuseTest {
       d.publish(ChannelMetadata.builder("canal1").build());
     }
     pem = TestCertificates.write(dir.resolve("cert.pem"), dir.resolve("key.pem"), "abuse");
-    server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
-        .tls(pem.certificate(), pem.key()).idleTimeout(Duration.ofSeconds(4))
-        .slowestReader(256 * 1024, Duration.ofSeconds(1)).build().start();
+    server = server(256 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(4));
     other = HttpClient.newBuilder().sslContext(pem.trustingIt())
         .version(HttpClient.Version.HTTP_2).build();
+  }
+
+  /** A server on the store over HTTPS, with this slowest reader allowed and idle timeout. */
+  private HlsServer server(long minBytesPerSecond, Duration grace, Duration idle) {
+    return HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
+        .tls(pem.certificate(), pem.key()).idleTimeout(idle)
+        .slowestReader(minBytesPerSecond, grace).build().start();
   }
 
   @AfterEach
@@ -102,6 +111,8 @@ class Http2AbuseTest {
       Eventually.await(Duration.ofSeconds(10), "GOAWAY for the reset storm",
           () -> h2.received(H2Connection.GOAWAY) > 0 || h2.closedByServer.get());
       othersAreServed();
+      Eventually.await(Duration.ofSeconds(10), "every stream's segment closed",
+          () -> openSegments() == 0);
     }
     assertThat(heapAfterGc() - heap).as("heap growth").isLessThan(HEAP_SLACK);
   }
@@ -198,8 +209,85 @@ class Http2AbuseTest {
       Eventually.await(Duration.ofSeconds(30), "the stalled connection closed",
           () -> h2.closedByServer.get() || h2.received(H2Connection.GOAWAY) > 0
               || h2.received(H2Connection.RST_STREAM) >= 50);
+      // the answers let go of their files then, though the client keeps its connection
+      Eventually.await(Duration.ofSeconds(5), "every stream's segment closed",
+          () -> openSegments() == 0);
     }
     othersAreServed();
     assertThat(heapAfterGc() - heap).as("heap growth").isLessThan(HEAP_SLACK);
+  }
+
+  @Test
+  void anAnswerPastItsDeadlineLetsGoThoughItsWindowStaysShut() throws Exception {
+    server.close();
+    // 2 s for a segment, far within the idle timeout: only the deadline can end these answers
+    server = server(1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(60));
+    try (H2Connection h2 = segmentsBehindAShutWindow(20)) {
+      Eventually.await(Duration.ofSeconds(10), "each answer ended at its deadline",
+          () -> openSegments() == 0 && h2.received(H2Connection.RST_STREAM) >= 20);
+      // the streams alone were ended: the connection still answers
+      h2.ping(7);
+      Eventually.await(Duration.ofSeconds(5), "the PING answered",
+          () -> h2.received(H2Connection.PING) == 1);
+      assertThat(h2.closedByServer.get()).isFalse();
+      assertThat(h2.goAwayError.get()).as("GOAWAY").isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void streamsResetWhileTheirWindowIsShutAreLetGo() throws Exception {
+    server.close();
+    // a generous deadline and idle timeout (a minute and more): neither is what lets them go
+    server = server(16 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(60));
+    // 99 streams held open (of the 100 allowed) ...
+    try (H2Connection h2 = segmentsBehindAShutWindow(99)) {
+      // ... and on the last slot, streams opened and, once their answer has begun, reset: fewer
+      // than Undertow's reset limit, and each still holds its answer, no longer counted as open
+      try {
+        for (int i = 0; i < 150 && !h2.closedByServer.get(); i++) {
+          int stream = h2.get("/streams/canal1/seg.ts", List.of(),
+              H2Connection.END_HEADERS | H2Connection.END_STREAM);
+          Thread.sleep(20);
+          h2.rst(stream);
+        }
+      } catch (IOException e) {
+        // closed under the client's feet (below)
+      }
+      // past 200 answers in flight, all were ended: the 99 and the reset ones (so many resets
+      // sent in a row close the connection too, with ENHANCE_YOUR_CALM)
+      Eventually.await(Duration.ofSeconds(10), "the answers in flight let go",
+          () -> openSegments() < 60);
+    }
+  }
+
+  /**
+   * A connection whose flow-control window is shut (SETTINGS_INITIAL_WINDOW_SIZE 0: no byte of
+   * any body may go) with {@code streams} GETs of the segment, once each answer has begun.
+   */
+  private H2Connection segmentsBehindAShutWindow(int streams) throws Exception {
+    H2Connection h2 = new H2Connection(pem.trustingIt(), server.port(), true, 0x4, 0);
+    for (int i = 0; i < streams; i++) {
+      h2.get("/streams/canal1/seg.ts", List.of(),
+          H2Connection.END_HEADERS | H2Connection.END_STREAM);
+    }
+    Eventually.await(Duration.ofSeconds(10), "each stream's segment opened",
+        () -> openSegments() == streams);
+    return h2;
+  }
+
+  /** How many of this process's file descriptors are open on the segment. */
+  private static long openSegments() {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).getFileName().toString()
+              .equals("seg.ts");
+        } catch (IOException e) {
+          return false; // closed meanwhile
+        }
+      }).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

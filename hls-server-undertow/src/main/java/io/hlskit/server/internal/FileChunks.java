@@ -85,8 +85,10 @@ final class FileChunks implements IoCallback {
     }
     try {
       next(sender);
-    } catch (IOException e) {
-      onException(exchange, sender, e);
+    } catch (IOException e) { // the file could not be read: the client must see a short body
+      IoUtils.safeClose(file);
+      LOG.debug("reading {} failed: {}", exchange.getRequestPath(), e.toString());
+      IoUtils.safeClose(exchange.getConnection());
     }
   }
 
@@ -94,6 +96,9 @@ final class FileChunks implements IoCallback {
   public void onException(HttpServerExchange exchange, Sender sender, IOException e) {
     IoUtils.safeClose(file);
     LOG.debug("sending {} failed: {}", exchange.getRequestPath(), e.toString());
+    // on HTTP/2, the stream's alone: a RST_STREAM, also when the client reset it first. Keep
+    // it: Undertow closes a connection past 200 resets sent in 30 s, which is what cuts off a
+    // client resetting streams in a storm (past 200 received, it only sends GOAWAY)
     IoUtils.safeClose(exchange.getConnection());
   }
 }

@@ -44,6 +44,9 @@ public record SendDeadline(long minBytesPerSecond, Duration grace) {
       if (!exchange.isComplete()) {
         LOG.info("cut off a client of {} still reading {} bytes after {} ms",
             exchange.getRequestPath(), length, millis);
+        if (Http2Answers.release(exchange)) {
+          return; // the stream alone: the connection carries other clients' answers
+        }
         try {
           // a reset: what the socket still holds for the client is dropped, not trickled out
           exchange.getConnection().setOption(Options.CLOSE_ABORT, true);
