@@ -96,7 +96,25 @@ final class JobWorkers implements AutoCloseable {
     // what a worker killed mid-job left in the spool: its copy of the upload
     Folders.removeAbandoned(spool, SPOOL_PREFIX + "*", ABANDONED_SPOOL_AGE, "fetched upload");
     slots.forEach(Thread::start);
+    beats.scheduleWithFixedDelay(this::removeGoneConsumers, timeout.toMillis(),
+        timeout.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("worker {} takes ingest jobs from Redis, {} at a time", id, slots.size());
+  }
+
+  /**
+   * Removes from Redis the consumers of workers gone without closing and holding no job: each
+   * start names its worker anew, so without this the group would keep one per start for good.
+   * Twice the job timeout without a read: live workers read every second, or hold their job.
+   */
+  private void removeGoneConsumers() {
+    try {
+      long n = queue.removeGoneConsumers(redis, timeout.multipliedBy(2), null);
+      if (n > 0) {
+        LOG.info("worker {}: removed {} gone workers from the job queue's consumer group", id, n);
+      }
+    } catch (RuntimeException e) { // (a scheduled task that throws is not run again)
+      LOG.debug("worker {}: could not look for gone workers: {}", id, e.toString());
+    }
   }
 
   String id() {
@@ -411,5 +429,7 @@ final class JobWorkers implements AutoCloseable {
       }
     }
     beats.shutdownNow();
+    // this worker leaves the consumer group, unless a job it could not put back is still its
+    safely(() -> queue.removeGoneConsumers(redis, timeout.multipliedBy(2), id));
   }
 }

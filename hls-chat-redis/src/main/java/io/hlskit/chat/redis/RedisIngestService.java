@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  *       are written through drafts, so an attempt cut short publishes nothing.
  *   <li>The spooled upload is deleted when the job ends, however it ends. Ended jobs are kept in
  *       Redis for {@link Builder#keepEnded} (7 days).
+ *   <li>Each worker is a consumer of the group, named anew at every start ({@link
+ *       Builder#workerId}); it leaves the group when it closes, and workers remove those gone
+ *       without closing once they have read nothing for twice the job timeout, unless they still
+ *       hold a job. So a fleet restarted every day does not grow the group.
  * </ul>
  *
  * <p>For jobs to survive a Redis restart, Redis must persist ({@code appendonly yes}).

@@ -20,6 +20,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -338,5 +339,63 @@ class RedisIngestServiceTest {
     IngestJob done = awaitState(web, id, JobState.DONE, Duration.ofSeconds(20));
     assertThat(done.attempts()).isEqualTo(1);
     assertThat(done.worker()).contains("staying");
+  }
+
+  @Test
+  void goneWorkersLeaveTheConsumerGroupUnlessTheyHoldAnEntry() throws Exception {
+    RedisIngestService web = start(service()); // makes the stream and its group
+    web.submit(upload("held"));
+    JobQueue queue = new JobQueue(namespace, Duration.ofDays(1));
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      RedisCommands<String, String> r = c.sync();
+      // a worker gone holding an entry, and one gone holding none
+      assertThat(r.xreadgroup(Consumer.from(JobQueue.GROUP, "holder"),
+          XReadArgs.StreamOffset.lastConsumed(queue.stream()))).hasSize(1);
+      r.xgroupCreateconsumer(queue.stream(), Consumer.from(JobQueue.GROUP, "empty"));
+      Thread.sleep(300);
+      assertThat(queue.removeGoneConsumers(r, Duration.ofMillis(200), null)).isEqualTo(1);
+      assertThat(consumers(r, queue)).containsExactly("holder");
+      // one that has not idled so long stays; a closing one goes at once, unless it holds one
+      r.xgroupCreateconsumer(queue.stream(), Consumer.from(JobQueue.GROUP, "closing"));
+      assertThat(queue.removeGoneConsumers(r, Duration.ofSeconds(60), null)).isZero();
+      assertThat(queue.removeGoneConsumers(r, Duration.ofSeconds(60), "closing")).isEqualTo(1);
+      assertThat(queue.removeGoneConsumers(r, Duration.ofSeconds(60), "holder")).isZero();
+      assertThat(consumers(r, queue)).containsExactly("holder");
+      assertThat(r.xpending(queue.stream(), JobQueue.GROUP).getCount()).isEqualTo(1);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void aWorkerSweepsOutWorkersGoneWithoutClosingAndLeavesWhenItCloses() throws Exception {
+    RedisIngestService web = start(service());
+    JobQueue queue = new JobQueue(namespace, Duration.ofDays(1));
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      RedisCommands<String, String> r = c.sync();
+      r.xgroupCreateconsumer(queue.stream(), Consumer.from(JobQueue.GROUP, "killed"));
+      RedisIngestService live = start(service().ingester(publishing(10,
+          new CopyOnWriteArrayList<>())).workerId("live").jobTimeout(Duration.ofSeconds(2)));
+      // gone once it has read nothing for twice the job timeout, and holds no entry
+      Eventually.await(Duration.ofSeconds(15), "the killed worker swept out",
+          () -> !consumers(r, queue).contains("killed"));
+      awaitState(web, web.submit(upload("canal1")).id(), JobState.DONE, Duration.ofSeconds(10));
+      assertThat(consumers(r, queue)).containsExactly("live"); // made by the job's delivery
+      open.remove(live);
+      live.close();
+      assertThat(consumers(r, queue)).isEmpty();
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /** The names of the job queue's consumers (its workers, as Redis knows them), sorted. */
+  private static List<String> consumers(RedisCommands<String, String> r, JobQueue queue) {
+    return r.xinfoConsumers(queue.stream(), JobQueue.GROUP).stream().map(c -> {
+      List<?> fields = (List<?>) c;
+      return String.valueOf(fields.get(fields.indexOf("name") + 1));
+    }).sorted().toList();
   }
 }

@@ -29,6 +29,7 @@ public final class JobQueue {
   private static final String BEAT = LuaScripts.load("job-beat");
   private static final String END = LuaScripts.load("job-end");
   private static final String CANCEL = LuaScripts.load("job-cancel");
+  private static final String SWEEP = LuaScripts.load("consumers-sweep");
 
   private final String namespace;
   private final String stream;
@@ -156,6 +157,18 @@ public final class JobQueue {
   public String cancel(RedisCommands<String, String> redis, String id, long now) {
     return redis.eval(CANCEL, ScriptOutputType.VALUE, new String[] {job(id)},
         Long.toString(now), Long.toString(keepEndedSeconds));
+  }
+
+  /**
+   * Removes the group's consumers that hold no entry and have not read for {@code idle}: workers
+   * gone without closing (each worker is a consumer, named anew at every start). With {@code
+   * closing}, also that consumer if it holds no entry. Answers how many went.
+   */
+  public long removeGoneConsumers(RedisCommands<String, String> redis, Duration idle,
+      String closing) {
+    Long removed = redis.eval(SWEEP, ScriptOutputType.INTEGER, new String[] {stream}, GROUP,
+        Long.toString(idle.toMillis()), closing == null ? "" : closing);
+    return removed == null ? 0 : removed;
   }
 
   /** Entries in the stream not yet handed to a worker, roughly (for a gauge). */
