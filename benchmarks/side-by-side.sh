@@ -10,9 +10,18 @@
 #   ./mvnw -q package -DskipTests -pl benchmarks -am
 #   OPTION_ENV=HLS_METRICS=1 benchmarks/side-by-side.sh
 # PATH_TO (default the 6 KB playlist) picks what is fetched; C the connections (default 16).
+#
+# SAME_JVM=1 measures the metrics registry with both servers in ONE JVM (ServeFolder's
+# HLS_METRICS_TWIN_PORT): they run the same compiled code, so the JIT's choices, which differ
+# from JVM to JVM by as much as the cost measured, cancel out; each server's CPU time is that of
+# its own threads (XNIO-n, plus hlskit-metrics for the one with the registry), read from
+# /proc/<pid>/task. The twin that records is started second in odd pairs, first in even ones.
+#   SAME_JVM=1 benchmarks/side-by-side.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-benchmarks/target/benchmarks.jar}
+SAME_JVM=${SAME_JVM:-0}
+if [ "$SAME_JVM" = 1 ]; then OPTION_ENV=HLS_METRICS=1; fi
 OPTION_ENV=${OPTION_ENV:?give the option as OPTION_ENV=NAME=value, e.g. HLS_METRICS=1}
 PAIRS=${PAIRS:-4}
 ROUNDS=${ROUNDS:-3}
@@ -47,16 +56,34 @@ done
 echo '{"id":"canal1","title":"Bench","durationSeconds":384,"renditions":[],"playlist":"playlist.m3u8","created":"2026-11-25T00:00:00Z"}' \
   > "$work/streams/canal1/channel.json"
 
-serve() { # port env
-  env "$2" taskset -c 0 java -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$work/streams" "$1" \
-    > "$work/server-$1.log" 2>&1 &
-  pids+=($!)
+ready() { # port
   for _ in $(seq 1 100); do
     curl -fsS -o /dev/null "http://127.0.0.1:$1$PATH_TO" 2>/dev/null && return
     sleep 0.2
   done
 }
+serve() { # port env...
+  local port=$1; shift
+  env "$@" taskset -c 0 java -cp "$JAR" io.hlskit.benchmarks.ServeFolder "$work/streams" \
+    "$port" > "$work/server-$port.log" 2>&1 &
+  pids+=($!)
+  ready "$port"
+}
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks of the threads of JVM $1 whose names start with one of the other arguments
+thread_ticks() {
+  local pid=$1; shift
+  local t comm p sum=0
+  for t in /proc/"$pid"/task/*; do
+    comm=$(cat "$t/comm" 2>/dev/null) || continue
+    for p in "$@"; do
+      if [[ $comm == "$p"* ]]; then
+        sum=$((sum + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "$t/stat" 2>/dev/null || echo 0)))
+      fi
+    done
+  done
+  echo "$sum"
+}
 load() { # seconds; wrk on both servers at once
   taskset -c 1 wrk -t1 -c"$C" -d"$1s" "http://127.0.0.1:18091$PATH_TO" > "$work/a.out" &
   local w=$!
@@ -66,17 +93,31 @@ load() { # seconds; wrk on both servers at once
 requests() { awk '/requests in/ {print $1}' "$1"; }
 
 for pair in $(seq 1 "$PAIRS"); do
-  if [ $((pair % 2)) = 1 ]; then a_env=$OPTION_ENV; b_env=HLSKIT_PLAIN=1; with=a
-  else a_env=HLSKIT_PLAIN=1; b_env=$OPTION_ENV; with=b; fi
   pids=()
-  serve 18091 "$a_env"
-  serve 18092 "$b_env"
+  if [ "$SAME_JVM" = 1 ]; then
+    # 18092 is the twin with the registry: XNIO-2 when started second, XNIO-1 when first
+    with=b
+    if [ $((pair % 2)) = 1 ]; then first=HLSKIT_PLAIN=1; a_threads="XNIO-1 "
+      b_threads="XNIO-2 "
+    else first=HLS_METRICS_TWIN_FIRST=1; a_threads="XNIO-2 "; b_threads="XNIO-1 "; fi
+    serve 18091 HLS_METRICS_TWIN_PORT=18092 "$first"
+    ready 18092
+    a_ticks() { thread_ticks "${pids[0]}" "$a_threads"; }
+    b_ticks() { thread_ticks "${pids[0]}" "$b_threads" hlskit-metrics; }
+  else
+    if [ $((pair % 2)) = 1 ]; then a_env=$OPTION_ENV; b_env=HLSKIT_PLAIN=1; with=a
+    else a_env=HLSKIT_PLAIN=1; b_env=$OPTION_ENV; with=b; fi
+    serve 18091 "$a_env"
+    serve 18092 "$b_env"
+    a_ticks() { ticks "${pids[0]}"; }
+    b_ticks() { ticks "${pids[1]}"; }
+  fi
   load "$WARM"
   line="pair $pair (option on $with):"
   for _ in $(seq 1 "$ROUNDS"); do
-    a0=$(ticks "${pids[0]}"); b0=$(ticks "${pids[1]}")
+    a0=$(a_ticks); b0=$(b_ticks)
     load "$DURATION"
-    a1=$(ticks "${pids[0]}"); b1=$(ticks "${pids[1]}")
+    a1=$(a_ticks); b1=$(b_ticks)
     line="$line $(awk -v na="$(requests "$work/a.out")" -v nb="$(requests "$work/b.out")" \
       -v ta=$((a1 - a0)) -v tb=$((b1 - b0)) -v with=$with 'BEGIN {
         cpu = (tb / nb) / (ta / na); req = nb / na

@@ -16,6 +16,12 @@ import java.util.concurrent.CountDownLatch;
  * {@code HLS_TLS_CERT} and {@code HLS_TLS_KEY} (PEM files) serve HTTPS with HTTP/2;
  * {@code HLS_TCP_CORK=0} sends segments without {@code TCP_CORK}, to measure what it gains (it
  * needs {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} on the java command line).
+ *
+ * <p>{@code HLS_METRICS_TWIN_PORT=port} also starts, in the same JVM, a twin of the server on
+ * that port that records metrics (the first then does not), started first with {@code
+ * HLS_METRICS_TWIN_FIRST=1}: both run the same compiled code, so what separates them is the
+ * recording alone, not two JVMs compiling differently. Undertow names each server's threads
+ * {@code XNIO-n} in the order they start, which tells their CPU time apart.
  */
 public final class ServeFolder {
   private ServeFolder() {}
@@ -40,6 +46,12 @@ public final class ServeFolder {
     }
     boolean cork = !"0".equals(System.getenv("HLS_TCP_CORK"));
     builder.tcpCork(cork);
+    String twinPort = System.getenv("HLS_METRICS_TWIN_PORT");
+    if (twinPort != null && !twinPort.isBlank()) {
+      serveWithTwin(builder, store, Integer.parseInt(twinPort),
+          "1".equals(System.getenv("HLS_METRICS_TWIN_FIRST")));
+      return;
+    }
     HlsServer server = builder.build().start();
     System.out.println("serving " + args[0] + " on " + server.port()
         + (cork ? "" : " without TCP_CORK")
@@ -48,6 +60,27 @@ public final class ServeFolder {
         + (metrics ? " with metrics" : ""));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      store.close();
+    }));
+    new CountDownLatch(1).await();
+  }
+
+  /** Serves {@code builder}'s server and a twin on {@code twinPort} that records metrics. */
+  private static void serveWithTwin(HlsServer.Builder builder, FileSystemMediaStore store,
+      int twinPort, boolean twinFirst) throws InterruptedException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    HlsServer.Builder twin = HlsServer.builder().mediaStore(store)
+        .chatLimits(LoadLimits.ONE_ADDRESS).host("127.0.0.1").port(twinPort)
+        .meterRegistry(registry);
+    HlsServer first = (twinFirst ? twin : builder).build().start();
+    HlsServer second = (twinFirst ? builder : twin).build().start();
+    System.out.println("serving " + (twinFirst ? "with metrics on " + first.port()
+        + " (XNIO-1), without on " + second.port() + " (XNIO-2)"
+        : "without metrics on " + first.port() + " (XNIO-1), with on " + second.port()
+        + " (XNIO-2)"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      second.close();
+      first.close();
       store.close();
     }));
     new CountDownLatch(1).await();

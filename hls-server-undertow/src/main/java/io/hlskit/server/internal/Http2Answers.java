@@ -23,10 +23,10 @@ import org.xnio.conduits.StreamSinkConduit;
  * flow-control window the client keeps shut sends nothing, so a client that opens streams, lets
  * their answers begin and resets them can keep many more answers, each with its file and
  * buffers, than it may have streams open; and a stream reset at its send deadline would hold
- * everything until the idle timeout. Here: {@link SendDeadline} ends an answer
- * past its deadline through {@link #release}, and a connection with more answers in flight than
- * {@value #MAX_IN_FLIGHT} (twice the streams it may have open at once: the rest were reset, and
- * Undertow no longer counts them) has them all ended.
+ * everything until the idle timeout. Here: {@link SendDeadline} ends an answer past its deadline
+ * through {@link #release}, and a connection with more answers in flight than {@value
+ * #MAX_IN_FLIGHT} (twice the streams it may have open at once: the rest were reset, and Undertow
+ * no longer counts them) has them all ended.
  */
 public final class Http2Answers implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(Http2Answers.class);
