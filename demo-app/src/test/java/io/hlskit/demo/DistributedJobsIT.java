@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.chat.redis.testing.RedisTestServer;
+import io.hlskit.core.contract.Eventually;
 import io.hlskit.storage.s3.testing.S3TestServer;
 import io.hlskit.transcode.internal.SampleVideo;
 import java.net.URI;
@@ -100,7 +101,7 @@ class DistributedJobsIT {
         double duration = Double.parseDouble(Tools.ffprobe("-show_entries", "format=duration",
             "-of", "csv=p=0", baseB + "/streams/canal7/playlist.m3u8").strip());
         assertThat(duration).isBetween(1.8, 2.2);
-        assertThat(uploadsLeft(s3, bucket)).isEmpty();
+        awaitNoUploadsLeft(s3, bucket);
 
         // a worker killed mid-job: the other one starts it again and publishes one channel
         String killedJob = jobId(upload(baseB, "survivor", longVideo));
@@ -120,7 +121,7 @@ class DistributedJobsIT {
             list -> list.size() == 11, Duration.ofSeconds(30));
         assertThat(channels.findValuesAsText("id").stream().filter("survivor"::equals))
             .hasSize(1);
-        assertThat(uploadsLeft(s3, bucket)).isEmpty();
+        awaitNoUploadsLeft(s3, bucket);
         // the killed attempt's draft at most, which the store sweeps after six idle hours
         assertThat(s3.client().listObjectsV2(r -> r.bucket(bucket).prefix(".hlskit-drafts/"))
             .contents().stream().map(o -> o.key().split("/")[1]).distinct())
@@ -166,7 +167,7 @@ class DistributedJobsIT {
         }
         Tools.awaitJson(http, baseA + "/api/channels", list -> list.size() == 13,
             Duration.ofSeconds(30));
-        assertThat(uploadsLeft(s3, bucket)).isEmpty();
+        awaitNoUploadsLeft(s3, bucket);
       } catch (AssertionError | Exception e) {
         StringBuilder out = new StringBuilder();
         for (DemoProcess p : processes) {
@@ -187,6 +188,15 @@ class DistributedJobsIT {
     processes.add(p);
     p.baseUrl(); // up and listening
     return p;
+  }
+
+  /**
+   * Every ended job's upload deleted: a worker deletes it just after the job's end is recorded,
+   * so a client that saw the job end may still list it for a moment.
+   */
+  private static void awaitNoUploadsLeft(S3TestServer s3, String bucket) {
+    Eventually.await(Duration.ofSeconds(10), "the ended jobs' uploads deleted",
+        () -> uploadsLeft(s3, bucket).isEmpty());
   }
 
   private static List<String> uploadsLeft(S3TestServer s3, String bucket) {
