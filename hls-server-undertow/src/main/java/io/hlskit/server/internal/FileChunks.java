@@ -85,10 +85,8 @@ final class FileChunks implements IoCallback {
     }
     try {
       next(sender);
-    } catch (IOException e) { // the file could not be read: the client must see a short body
-      IoUtils.safeClose(file);
-      LOG.debug("reading {} failed: {}", exchange.getRequestPath(), e.toString());
-      IoUtils.safeClose(exchange.getConnection());
+    } catch (IOException e) {
+      onException(exchange, sender, e);
     }
   }
 
