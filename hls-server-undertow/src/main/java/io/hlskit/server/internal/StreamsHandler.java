@@ -161,9 +161,10 @@ public final class StreamsHandler implements HttpHandler {
    * The hand-off costs two context switches a request, and more on a busy core: a worker that
    * ends an exchange holds a state the connection's I/O thread spins on when the next request
    * arrives meanwhile. False to take the normal path: ranges, HEAD, private or linear channels,
-   * playlists, remote stores, and HTTP/2, where a client opening and resetting streams in a
-   * loop (rapid reset) would have each read its first chunk here, faster than Undertow's reset
-   * limit closes the connection.
+   * playlists, remote stores, and HTTP/2: Undertow runs its streams' handlers on workers
+   * already, so there is no hand-off to save, and a client opening and resetting streams in a
+   * loop (rapid reset) had each read its first chunk at once, faster than Undertow's reset limit
+   * closes the connection (the heap grew by 400 MB under load).
    */
   private boolean fromLocalFile(HttpServerExchange exchange, String key) throws IOException {
     if (!store.isLocal() || MediaTypes.forKey(key).equals(MediaTypes.PLAYLIST)
