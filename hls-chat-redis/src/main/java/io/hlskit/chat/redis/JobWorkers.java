@@ -56,6 +56,8 @@ final class JobWorkers implements AutoCloseable {
   private final MediaStore store;
   private final Ingester ingester;
   private final Duration timeout;
+  /** How long a consumer holding no job may go without reading before it counts as gone. */
+  private final Duration goneAfter;
   private final int maxAttempts;
   private final Path spool;
   private final Clock clock;
@@ -74,6 +76,7 @@ final class JobWorkers implements AutoCloseable {
     this.store = store;
     this.ingester = b.ingester;
     this.timeout = b.jobTimeout;
+    this.goneAfter = b.jobTimeout.multipliedBy(2);
     this.maxAttempts = b.maxAttempts;
     this.spool = b.spoolDirectory;
     this.clock = clock;
@@ -104,11 +107,12 @@ final class JobWorkers implements AutoCloseable {
   /**
    * Removes from Redis the consumers of workers gone without closing and holding no job: each
    * start names its worker anew, so without this the group would keep one per start for good.
-   * Twice the job timeout without a read: live workers read every second, or hold their job.
+   * Gone after twice the job timeout without a read: live workers read every second, or hold
+   * their job.
    */
   private void removeGoneConsumers() {
     try {
-      long n = queue.removeGoneConsumers(redis, timeout.multipliedBy(2), null);
+      long n = queue.removeGoneConsumers(redis, goneAfter, null);
       if (n > 0) {
         LOG.info("worker {}: removed {} gone workers from the job queue's consumer group", id, n);
       }
@@ -430,6 +434,6 @@ final class JobWorkers implements AutoCloseable {
     }
     beats.shutdownNow();
     // this worker leaves the consumer group, unless a job it could not put back is still its
-    safely(() -> queue.removeGoneConsumers(redis, timeout.multipliedBy(2), id));
+    safely(() -> queue.removeGoneConsumers(redis, goneAfter, id));
   }
 }
