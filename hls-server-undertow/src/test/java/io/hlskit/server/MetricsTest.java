@@ -158,6 +158,16 @@ class MetricsTest {
   }
 
   @Test
+  void aPlayerMovingBetweenChannelsOnOneConnectionIsCountedOnEach() throws Exception {
+    // one client, one connection, no session: what tells the channels apart is the path alone
+    get("/streams/uno/playlist.m3u8");
+    get("/streams/dos/playlist.m3u8");
+    get("/streams/uno/seg.ts");
+    Eventually.await(Duration.ofSeconds(8), "one viewer on each channel",
+        () -> rows("hlskit.channel.viewers").equals(Map.of("uno", 1.0, "dos", 1.0)));
+  }
+
+  @Test
   void clientsBehindATrustedProxyAreToldApartOnOneConnection() throws Exception {
     server.close();
     server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)

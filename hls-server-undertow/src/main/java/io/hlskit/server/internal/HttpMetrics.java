@@ -53,6 +53,7 @@ public final class HttpMetrics {
   private final MeterRegistry registry;
   private final ChannelCatalog catalog;
   private final Viewers viewers;
+  private final RecentlyCounted recent;
   /**
    * Whether requests may come through a trusted proxy, which gives each its own client address
    * on a shared connection; without one, a connection is one client and its address is fixed.
@@ -79,6 +80,7 @@ public final class HttpMetrics {
     this.registry = registry;
     this.catalog = catalog;
     this.viewers = viewers;
+    this.recent = new RecentlyCounted(viewers.refreshNanos());
     for (Kind k : Kind.ALL) {
       sent[k.ordinal()] = Counter.builder("hlskit.http.sent").baseUnit("bytes")
           .tag("kind", k.tag).description("response bytes sent").register(registry);
@@ -94,11 +96,11 @@ public final class HttpMetrics {
   public void returned(HttpServerExchange exchange, long start) {
     Kind kind = kind(exchange.getRequestPath());
     if (exchange.isComplete()) {
-      completed(exchange, kind, System.nanoTime() - start);
+      completed(exchange, kind, start, System.nanoTime());
     } else {
       exchange.addExchangeCompleteListener((ex, nextListener) -> {
         try {
-          completed(ex, kind, System.nanoTime() - start);
+          completed(ex, kind, start, System.nanoTime());
         } finally {
           nextListener.proceed();
         }
@@ -122,7 +124,8 @@ public final class HttpMetrics {
     return Kind.PAGE;
   }
 
-  private void completed(HttpServerExchange exchange, Kind kind, long nanos) {
+  private void completed(HttpServerExchange exchange, Kind kind, long start, long end) {
+    long nanos = end - start;
     int status = exchange.getStatusCode();
     int s = status >= 100 && status < 100 + STATUSES ? status : 599;
     int key = kind.ordinal() * STATUSES + (s - 100);
@@ -131,7 +134,7 @@ public final class HttpMetrics {
       record(key, nanos, bytes); // this thread's ring is full: the drain is late
     }
     if ((kind == Kind.SEGMENT || kind == Kind.PLAYLIST) && status < 400) {
-      countViewer(exchange);
+      countViewer(exchange, end);
     }
   }
 
@@ -172,24 +175,23 @@ public final class HttpMetrics {
     return t;
   }
 
-  private void countViewer(HttpServerExchange exchange) {
+  private void countViewer(HttpServerExchange exchange, long now) {
     String path = exchange.getRequestPath();
     int slash = path.indexOf('/', STREAMS.length());
     if (slash < 0) {
       return;
     }
-    // a player fetches the same channel over the same connection again and again: while what
-    // this connection last counted is fresh, the request is the same player and nothing is done
+    // a player fetches the same channel over the same connection again and again: while this
+    // thread counted it lately, the request is the same player and nothing more is done
     String parameter = sessionParameter(exchange);
     String cookies = parameter == null
         ? exchange.getRequestHeaders().getFirst(Headers.COOKIE) : null;
     // behind a trusted proxy, one connection carries many clients, each with its own address;
     // else the connection's address is the client's and need not be asked for (it costs)
     SocketAddress from = proxied ? exchange.getSourceAddress() : null;
-    long now = System.nanoTime();
-    Counted last = exchange.getConnection().getAttachment(LAST_COUNTED);
-    if (last != null && now - last.at < viewers.refreshNanos()
-        && last.isFor(path, slash, parameter, cookies, from)) {
+    long key = RecentlyCounted.key(exchange.getConnection(), path, STREAMS.length(), slash,
+        parameter, cookies, from);
+    if (recent.isFresh(key, now)) {
       return;
     }
     String channel = path.substring(STREAMS.length(), slash);
@@ -197,25 +199,11 @@ public final class HttpMetrics {
       return;
     }
     viewers.seen(channel, session(exchange, parameter, cookies, from), now);
-    exchange.getConnection().putAttachment(LAST_COUNTED,
-        new Counted(channel, parameter, cookies, from, now));
-  }
-
-  /** What a connection last counted: the channel, the player's credentials, address and when. */
-  private record Counted(String channel, String parameter, String cookies, SocketAddress from,
-      long at) {
-    boolean isFor(String path, int slash, String parameter, String cookies, SocketAddress from) {
-      return slash - STREAMS.length() == channel.length()
-          && path.startsWith(channel, STREAMS.length())
-          && Objects.equals(this.parameter, parameter) && Objects.equals(this.cookies, cookies)
-          && Objects.equals(this.from, from);
-    }
+    recent.counted(key, now);
   }
 
   /** A fallback player id and the address it was made for. */
   private record Fallback(SocketAddress from, String player) {}
-
-  private static final AttachmentKey<Counted> LAST_COUNTED = AttachmentKey.create(Counted.class);
 
   /** A connection's fallback player id, made again only when the client's address changes. */
   private static final AttachmentKey<Fallback> CONNECTION_PLAYER =
