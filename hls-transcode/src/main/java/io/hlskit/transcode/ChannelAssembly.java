@@ -69,8 +69,7 @@ final class ChannelAssembly {
       Optional<InitializationSection> init = r.init()
           .map(file -> InitializationSection.of(file.getFileName().toString()));
       List<MediaSegment> segments = new ArrayList<>();
-      long peak = 0;
-      long bytes = 0;
+      BitRates rates = new BitRates();
       // a ladder's renditions get I-frame playlists, read from the segments before they are
       // moved away; not a private channel's, whose segments are encrypted whole
       Optional<IFramePlaylists.Found> iFrameRanges = keys.isEmpty()
@@ -92,12 +91,7 @@ final class ChannelAssembly {
           segmentKey = Optional.of(explicitIv
               ? k.withIv(SegmentCipher.ivAttribute(SegmentCipher.ivFor(i))) : k);
         }
-        long size = Files.size(s.file());
-        bytes += size;
-        double seconds = s.duration().toNanos() / 1e9;
-        if (seconds > 0.5) {
-          peak = Math.max(peak, Math.round(size * 8 / seconds));
-        }
+        rates.add(Files.size(s.file()), s.duration());
         String uri = s.file().getFileName().toString();
         segments.add(MediaSegment.builder(uri, s.duration()).map(init.orElse(null))
             .key(segmentKey.orElse(null)).build());
@@ -114,7 +108,6 @@ final class ChannelAssembly {
           .build();
       draft.write(name + "/index.m3u8", utf8(PlaylistWriter.write(index)));
       total = index.totalDuration();
-      long average = total.isZero() ? 0 : Math.round(bytes * 8 / (total.toNanos() / 1e9));
       List<String> codecs = new ArrayList<>();
       String videoCodecs = Optional.ofNullable(r.videoCodecs()).orElse(H264_HIGH);
       if (r.hasVideo()) {
@@ -128,9 +121,9 @@ final class ChannelAssembly {
             resolution.get(), draft));
       }
       renditions.add(new RenditionInfo(name, name + "/index.m3u8", resolution,
-          Math.max(peak, average), average, codecs));
-      Variant.Builder variant = Variant.builder(name + "/index.m3u8", Math.max(peak, average))
-          .averageBandwidth(average).codecs(codecs);
+          rates.peak(), rates.average(), codecs));
+      Variant.Builder variant = Variant.builder(name + "/index.m3u8", rates.peak())
+          .averageBandwidth(rates.average()).codecs(codecs);
       if (r.hasVideo()) {
         variant.resolution(resolution.get()).frameRate(BigDecimal.valueOf(result.frameRate())
             .setScale(3, RoundingMode.HALF_UP));

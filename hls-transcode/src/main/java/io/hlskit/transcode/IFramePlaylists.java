@@ -60,9 +60,7 @@ final class IFramePlaylists {
       ChannelDraft draft) {
     MediaPlaylist.Builder playlist = MediaPlaylist.builder().playlistType(PlaylistType.VOD)
         .iFramesOnly(true).independentSegments(true).endList(true);
-    long peak = 0;
-    long bytes = 0;
-    double seconds = 0;
+    BitRates rates = new BitRates();
     for (int i = 0; i < segments.size(); i++) {
       MediaSegment s = segments.get(i);
       IFrameRanges.Range range = found.ranges().get(i);
@@ -70,17 +68,11 @@ final class IFramePlaylists {
       playlist.addSegment(MediaSegment.builder(s.uri(), s.duration())
           .byteRange(ByteRange.of(range.length(), range.offset())).map(init.orElse(null))
           .build());
-      double d = s.duration().toNanos() / 1e9;
-      if (d > 0.5) {
-        peak = Math.max(peak, Math.round(range.length() * 8 / d));
-      }
-      bytes += range.length();
-      seconds += d;
+      rates.add(range.length(), s.duration());
     }
     draft.write(name + "/" + NAME, PlaylistWriter.write(playlist.build())
         .getBytes(StandardCharsets.UTF_8));
-    long average = seconds > 0 ? Math.round(bytes * 8 / seconds) : 0;
-    return new IFrameVariant(name + "/" + NAME, Math.max(peak, average), Optional.of(average),
+    return new IFrameVariant(name + "/" + NAME, rates.peak(), Optional.of(rates.average()),
         List.of(videoCodecs), Optional.of(resolution), Optional.empty(), Optional.empty(),
         Map.of());
   }

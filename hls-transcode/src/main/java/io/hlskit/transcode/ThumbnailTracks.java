@@ -45,8 +45,7 @@ final class ThumbnailTracks {
     MediaPlaylist.Builder playlist = MediaPlaylist.builder().playlistType(PlaylistType.VOD)
         .imagesOnly(true).endList(true);
     StringBuilder vtt = new StringBuilder("WEBVTT\n");
-    long bytes = 0;
-    long peak = 0;
+    BitRates rates = new BitRates();
     int index = 0; // of the thumbnail, across sheets
     for (EncodeResult.Sheet sheet : t.sheets()) {
       String name = sheet.file().getFileName().toString();
@@ -54,8 +53,7 @@ final class ThumbnailTracks {
       Duration start = each.multipliedBy(index);
       Duration end = min(each.multipliedBy(index + sheet.count()), total);
       Duration lasts = end.compareTo(start) > 0 ? end.minus(start) : each;
-      bytes += sheetBytes;
-      peak = Math.max(peak, Math.round(sheetBytes * 8 / (lasts.toNanos() / 1e9)));
+      rates.add(sheetBytes, lasts);
       playlist.addSegment(MediaSegment.builder(name, lasts)
           .tiles(Tiles.of(size, sheet.columns(), sheet.rows(), each)).build());
       for (int k = 0; k < sheet.count(); k++, index++) {
@@ -74,9 +72,7 @@ final class ThumbnailTracks {
     draft.write(PLAYLIST, PlaylistWriter.write(playlist.build())
         .getBytes(StandardCharsets.UTF_8));
     draft.write(VTT, vtt.toString().getBytes(StandardCharsets.UTF_8));
-    double seconds = Math.max(total.toNanos() / 1e9, 1e-3);
-    long average = Math.round(bytes * 8 / seconds);
-    return new ImageVariant(PLAYLIST, Math.max(peak, average), Optional.of(average),
+    return new ImageVariant(PLAYLIST, rates.peak(), Optional.of(rates.average()),
         List.of("jpeg"), Optional.of(size), Optional.empty(), Map.of());
   }
 
