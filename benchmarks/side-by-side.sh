@@ -15,7 +15,10 @@
 # HLS_METRICS_TWIN_PORT): they run the same compiled code, so the JIT's choices, which differ
 # from JVM to JVM by as much as the cost measured, cancel out; each server's CPU time is that of
 # its own threads (XNIO-n, plus hlskit-metrics for the one with the registry), read from
-# /proc/<pid>/task. The twin that records is started second in odd pairs, first in even ones.
+# /proc/<pid>/task/*/schedstat. The twin that records is started second in odd pairs, first in
+# even ones; each round also says what share of the twin's CPU its metrics thread took (the drain
+# into the registry). CONTROL=1 makes the twin record nothing: the ratios two equal servers give are the
+# floor below which a cost cannot be told from noise.
 #   SAME_JVM=1 benchmarks/side-by-side.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,15 +73,16 @@ serve() { # port env...
   ready "$port"
 }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# CPU ticks of the threads of JVM $1 whose names start with one of the other arguments
-thread_ticks() {
+# CPU time (ns, from schedstat: exact, where ticks are sampled every 10 ms) of the threads of
+# JVM $1 whose names start with one of the other arguments
+thread_cpu() {
   local pid=$1; shift
   local t comm p sum=0
   for t in /proc/"$pid"/task/*; do
     comm=$(cat "$t/comm" 2>/dev/null) || continue
     for p in "$@"; do
       if [[ $comm == "$p"* ]]; then
-        sum=$((sum + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "$t/stat" 2>/dev/null || echo 0)))
+        sum=$((sum + $(awk '{print $1}' "$t/schedstat" 2>/dev/null || echo 0)))
       fi
     done
   done
@@ -100,10 +104,11 @@ for pair in $(seq 1 "$PAIRS"); do
     if [ $((pair % 2)) = 1 ]; then first=HLSKIT_PLAIN=1; a_threads="XNIO-1 "
       b_threads="XNIO-2 "
     else first=HLS_METRICS_TWIN_FIRST=1; a_threads="XNIO-2 "; b_threads="XNIO-1 "; fi
-    serve 18091 HLS_METRICS_TWIN_PORT=18092 "$first"
+    serve 18091 HLS_METRICS_TWIN_PORT=18092 "$first" HLS_METRICS_TWIN_PLAIN="${CONTROL:-0}"
     ready 18092
-    a_ticks() { thread_ticks "${pids[0]}" "$a_threads"; }
-    b_ticks() { thread_ticks "${pids[0]}" "$b_threads" hlskit-metrics; }
+    a_ticks() { thread_cpu "${pids[0]}" "$a_threads"; }
+    b_ticks() { thread_cpu "${pids[0]}" "$b_threads" hlskit-metrics; }
+    m_ticks() { thread_cpu "${pids[0]}" hlskit-metrics; }
   else
     if [ $((pair % 2)) = 1 ]; then a_env=$OPTION_ENV; b_env=HLSKIT_PLAIN=1; with=a
     else a_env=HLSKIT_PLAIN=1; b_env=$OPTION_ENV; with=b; fi
@@ -111,18 +116,21 @@ for pair in $(seq 1 "$PAIRS"); do
     serve 18092 "$b_env"
     a_ticks() { ticks "${pids[0]}"; }
     b_ticks() { ticks "${pids[1]}"; }
+    m_ticks() { echo 0; }
   fi
   load "$WARM"
   line="pair $pair (option on $with):"
   for _ in $(seq 1 "$ROUNDS"); do
-    a0=$(a_ticks); b0=$(b_ticks)
+    a0=$(a_ticks); b0=$(b_ticks); m0=$(m_ticks)
     load "$DURATION"
-    a1=$(a_ticks); b1=$(b_ticks)
+    a1=$(a_ticks); b1=$(b_ticks); m1=$(m_ticks)
     line="$line $(awk -v na="$(requests "$work/a.out")" -v nb="$(requests "$work/b.out")" \
-      -v ta=$((a1 - a0)) -v tb=$((b1 - b0)) -v with=$with 'BEGIN {
+      -v ta=$((a1 - a0)) -v tb=$((b1 - b0)) -v tm=$((m1 - m0)) -v with=$with 'BEGIN {
         cpu = (tb / nb) / (ta / na); req = nb / na
         if (with == "a") { cpu = 1 / cpu; req = 1 / req }
-        printf "cpu/req %.3f req %.3f;", cpu, req }')"
+        printf "cpu/req %.3f req %.3f", cpu, req
+        if (tm > 0) printf " (metrics thread %.1f%%)", 100 * tm / tb
+        printf ";" }')"
   done
   echo "$line"
   kill "${pids[@]}" 2>/dev/null || true
