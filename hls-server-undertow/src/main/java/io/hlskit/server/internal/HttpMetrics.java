@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * playlist, key, api, chat, page) and the status answered, as {@code hlskit_http_requests_seconds}
  * and {@code hlskit_http_sent_bytes_total}; and tells {@link Viewers} who fetched a published
  * channel's media. The server's root handler calls {@link #returned} once the routes return;
- * what it measures reaches the registry at the next {@link #drain} (every 50 ms), in batches:
+ * what it measures reaches the registry at the next {@link #drain} (every 50 ms to 1 s, sooner
+ * under load), in batches:
  * the serving threads only write into rings of their own ({@link SampleRings}).
  */
 public final class HttpMetrics {
@@ -30,8 +31,10 @@ public final class HttpMetrics {
   public static final String SESSION_COOKIE = "hlskit_session";
   /** The query parameter the page adds for the same. */
   public static final String SESSION_PARAMETER = "session";
-  /** How often the serving threads' samples are passed to the registry. */
+  /** How often, at most, the serving threads' samples are passed to the registry. */
   public static final long DRAIN_MILLIS = 50;
+  /** How long, at most, samples wait before they are passed to the registry. */
+  public static final long MAX_DRAIN_MILLIS = 1000;
   private static final int MAX_SESSION_ID = 64;
   private static final String STREAMS = "/streams/";
   /**
@@ -147,10 +150,13 @@ public final class HttpMetrics {
 
   /**
    * Passes the samples measured since the last drain to the registry. Called every
-   * {@value #DRAIN_MILLIS} ms, and when the server closes.
+   * {@value #DRAIN_MILLIS} to {@value #MAX_DRAIN_MILLIS} ms (see {@link #nextDrainMillis}), and
+   * when the server closes.
+   *
+   * @return the most samples one serving thread had written
    */
-  public synchronized void drain() {
-    samples.drain((key, nanos, bytes) -> {
+  public synchronized int drain() {
+    int most = samples.drain((key, nanos, bytes) -> {
       timer(key).record(nanos, TimeUnit.NANOSECONDS);
       drainedBytes[key / STATUSES] += bytes;
     });
@@ -160,6 +166,24 @@ public final class HttpMetrics {
         drainedBytes[k] = 0;
       }
     }
+    return most;
+  }
+
+  /**
+   * When to drain next, after a drain {@code lastMillis} after the one before found at most
+   * {@code most} samples in a thread's ring: past half a ring, soon enough for a quarter;
+   * below a quarter, twice as late. A busy thread's ring so stays from a quarter to half full
+   * (room for a burst twice as fast; a fuller ring has its samples recorded by their thread),
+   * while an idle server wakes once a second, not twenty times.
+   */
+  public static long nextDrainMillis(long lastMillis, int most) {
+    if (most > SampleRings.CAPACITY / 2) {
+      return Math.max(DRAIN_MILLIS, lastMillis * (SampleRings.CAPACITY / 4) / most);
+    }
+    if (most < SampleRings.CAPACITY / 4) {
+      return Math.min(MAX_DRAIN_MILLIS, lastMillis * 2);
+    }
+    return lastMillis;
   }
 
   private Timer timer(int key) {

@@ -50,16 +50,20 @@ final class SampleRings {
   /**
    * Passes every sample offered so far to {@code sink}, and forgets the rings of threads that
    * ended. One thread at a time.
+   *
+   * @return the most samples one ring held, which tells how soon the next drain is due
    */
-  synchronized void drain(Sink sink) {
+  synchronized int drain(Sink sink) {
+    int most = 0;
     for (Iterator<Ring> it = rings.iterator(); it.hasNext(); ) {
       Ring ring = it.next();
       boolean ended = ring.owner.get() == null || !ring.owner.get().isAlive();
-      ring.drain(sink); // after the check: what an ended thread wrote is all there
+      most = Math.max(most, ring.drain(sink)); // after the check: an ended thread's are all there
       if (ended) {
         it.remove();
       }
     }
+    return most;
   }
 
   /** Rings of threads that recorded, until drained after their end. */
@@ -111,15 +115,17 @@ final class SampleRings {
       return true;
     }
 
-    void drain(Sink sink) {
+    int drain(Sink sink) {
       long w = (long) WRITTEN.getAcquire(this);
       long r = read;
+      int n = (int) (w - r);
       for (; r < w; r++) {
         int i = (int) (r & (CAPACITY - 1)) << 1;
         long first = slots[i];
         sink.accept((int) (first & MAX_KEY), first >>> KEY_BITS, slots[i + 1]);
       }
       READ.setRelease(this, r);
+      return n;
     }
   }
 }

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 import org.xnio.XnioWorker;
@@ -38,15 +40,17 @@ public final class ServerMetrics implements AutoCloseable {
   private final MultiGauge viewerRows;
   private final MultiGauge chatRows;
   private final ScheduledExecutorService refresh;
-  private final Runnable drain;
+  private final IntSupplier drain;
+  /** The drainer's. */
+  private long drainMillis = HttpMetrics.DRAIN_MILLIS;
 
   /**
    * With the rows refreshed every {@code refreshMillis}, and {@code drain} (the requests'
-   * samples into the registry) run every {@link HttpMetrics#DRAIN_MILLIS} ms and once more on
-   * {@link #close}.
+   * samples into the registry, returning the most one thread had) run at the pace of {@link
+   * HttpMetrics#nextDrainMillis} and once more on {@link #close}.
    */
   public ServerMetrics(MeterRegistry registry, ChannelCatalog catalog, Viewers viewers,
-      ChatStats chat, long refreshMillis, Runnable drain) {
+      ChatStats chat, long refreshMillis, IntSupplier drain) {
     this.drain = drain;
     this.catalog = catalog;
     this.viewers = viewers;
@@ -65,15 +69,21 @@ public final class ServerMetrics implements AutoCloseable {
       return t;
     });
     refresh.scheduleWithFixedDelay(this::refresh, 0, refreshMillis, TimeUnit.MILLISECONDS);
-    refresh.scheduleWithFixedDelay(this::drain, HttpMetrics.DRAIN_MILLIS,
-        HttpMetrics.DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+    refresh.schedule(this::drain, drainMillis, TimeUnit.MILLISECONDS);
   }
 
   private void drain() {
+    int most = 0;
     try {
-      drain.run();
-    } catch (RuntimeException e) { // a failed run would end the schedule
+      most = drain.getAsInt();
+    } catch (RuntimeException e) { // must not end the schedule
       LoggerFactory.getLogger(ServerMetrics.class).warn("could not record requests", e);
+    }
+    drainMillis = HttpMetrics.nextDrainMillis(drainMillis, most);
+    try {
+      refresh.schedule(this::drain, drainMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed: close() drains once more itself
     }
   }
 
@@ -129,6 +139,6 @@ public final class ServerMetrics implements AutoCloseable {
   @Override
   public void close() {
     refresh.shutdownNow();
-    drain.run();
+    drain.getAsInt();
   }
 }

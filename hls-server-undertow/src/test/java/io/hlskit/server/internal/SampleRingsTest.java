@@ -28,6 +28,40 @@ class SampleRingsTest {
   }
 
   @Test
+  void aDrainSaysHowFullTheFullestRingWas() throws Exception {
+    SampleRings rings = new SampleRings();
+    for (int i = 0; i < 10; i++) {
+      rings.offer(1, i, i);
+    }
+    Thread other = new Thread(() -> {
+      for (int i = 0; i < 300; i++) {
+        rings.offer(2, i, i);
+      }
+    });
+    other.start();
+    other.join();
+    assertThat(rings.drain((k, n, b) -> { })).isEqualTo(300);
+    assertThat(rings.drain((k, n, b) -> { })).isZero();
+  }
+
+  @Test
+  void drainsComeSoonerUnderLoadAndOnceASecondWhenIdle() {
+    int ring = SampleRings.CAPACITY;
+    long pace = HttpMetrics.DRAIN_MILLIS;
+    for (int i = 0; i < 10; i++) { // idle
+      pace = HttpMetrics.nextDrainMillis(pace, 0);
+    }
+    assertThat(pace).isEqualTo(HttpMetrics.MAX_DRAIN_MILLIS);
+    // a burst that filled a ring: at once soon enough for a quarter of it
+    assertThat(HttpMetrics.nextDrainMillis(1000, ring)).isEqualTo(250);
+    assertThat(HttpMetrics.nextDrainMillis(100, ring)).isEqualTo(HttpMetrics.DRAIN_MILLIS);
+    // a quarter to half full: the pace holds
+    assertThat(HttpMetrics.nextDrainMillis(200, ring / 4)).isEqualTo(200);
+    assertThat(HttpMetrics.nextDrainMillis(200, ring / 2)).isEqualTo(200);
+    assertThat(HttpMetrics.nextDrainMillis(200, ring / 4 - 1)).isEqualTo(400);
+  }
+
+  @Test
   void aFullRingRefusesUntilDrainedAndLosesNothing() {
     SampleRings rings = new SampleRings();
     for (int i = 0; i < SampleRings.CAPACITY; i++) {
