@@ -1,12 +1,12 @@
 package io.hlskit.server.internal;
 
 /**
- * The players each serving thread counted lately, so that a player's next requests are known for
- * counted with one look at a small table of the thread's own. A player fetches the same channel
- * over the same connection again and again; what made it one player (connection, channel,
- * credentials) is reduced to a 64-bit key. A record hung on each connection would be out of the
- * cache at every request once connections are many (several dependent misses each); this table
- * is a few kilobytes that every request touches.
+ * The players each serving thread counted lately, so that a player's next requests are known as
+ * already counted with one look at a small table of the thread's own. A player fetches the same
+ * channel over the same connection again and again; what made it one player (connection,
+ * channel, credentials) is reduced to a 64-bit key. A record hung on each connection would be
+ * out of the cache at every request once connections are many (several dependent misses each);
+ * this table is a few kilobytes that every request touches.
  *
  * <p>Each thread's table starts with 64 sets of 8 keys; a full set replaces its oldest key, and
  * when that key was still fresh (more players than the table holds) the table doubles, up to
