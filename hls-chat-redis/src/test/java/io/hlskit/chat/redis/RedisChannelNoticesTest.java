@@ -15,13 +15,23 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Channel changes on one instance make the others' catalogs refresh, over a real Redis. */
 class RedisChannelNoticesTest {
-  @RegisterExtension
-  static final RedisTestServer redis = RedisTestServer.perClass();
+  static RedisTestServer redis;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = RedisTestServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.close();
+  }
 
   /** Instance B's catalog: counts how often it is asked to look at the store again. */
   static final class CountingCatalog implements ChannelCatalog {

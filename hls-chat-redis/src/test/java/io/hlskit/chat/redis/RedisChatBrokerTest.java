@@ -23,14 +23,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The ChatBroker contract and the Redis-specific promises, against a real redis-server. */
 class RedisChatBrokerTest extends ChatBrokerContract {
-  @RegisterExtension
-  static final RedisTestServer redis = RedisTestServer.perClass();
+  static RedisTestServer redis;
   private String namespace;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = RedisTestServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.close();
+  }
 
   @Override
   protected ChatBroker newBroker() {

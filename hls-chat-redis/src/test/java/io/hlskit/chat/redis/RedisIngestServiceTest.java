@@ -33,11 +33,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,14 +46,23 @@ import org.junit.jupiter.api.io.TempDir;
  * one Redis and one store, as instances and workers of a scale-out are.
  */
 class RedisIngestServiceTest {
-  @RegisterExtension
-  static final RedisTestServer redis = RedisTestServer.perClass();
+  static RedisTestServer redis;
 
   @TempDir
   Path dir;
   MediaStore store;
   String namespace;
   final List<AutoCloseable> open = new ArrayList<>();
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = RedisTestServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.close();
+  }
 
   @BeforeEach
   void fresh() {

@@ -2,7 +2,6 @@ package io.hlskit.chat.redis.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,9 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} for tests, on a free loopback port with its own data folder: the
@@ -25,12 +21,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * set the tests use that server instead, and cannot stop it.
  *
  * <p>It keeps an append-only file synced on every write, so {@link #stop()} then {@link
- * #restart()} is a Redis that went away and came back with its data, on the same port.
- *
- * <p>One server for a whole test class, started before its first test and closed after its
- * last: {@code @RegisterExtension static final RedisTestServer redis = RedisTestServer.perClass();}
+ * #start()} is a Redis that went away and came back with its data, on the same port.
  */
-public final class RedisTestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+public final class RedisTestServer implements AutoCloseable {
   private static final String EMBEDDED = "redis-server-6.2.6-v5-linux-amd64";
 
   private final String external;
@@ -48,40 +41,14 @@ public final class RedisTestServer implements AutoCloseable, BeforeAllCallback, 
 
   /** Starts a new server (or takes {@code HLS_REDIS_URL}). */
   public static RedisTestServer start() throws Exception {
-    RedisTestServer server = perClass();
-    server.beforeAll(null);
-    return server;
-  }
-
-  /**
-   * A server that starts before a test class's first test and closes after its last, as a
-   * JUnit extension (or takes {@code HLS_REDIS_URL}).
-   */
-  public static RedisTestServer perClass() {
     String url = System.getenv("HLS_REDIS_URL");
     if (url != null && !url.isBlank()) {
       return new RedisTestServer(url, null, null, -1);
     }
-    try {
-      Path dir = Files.createTempDirectory("hlskit-redis-");
-      return new RedisTestServer(null, binary(dir), dir, freePort());
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not prepare a redis-server", e);
-    }
-  }
-
-  /** Starts the server, unless it is {@code HLS_REDIS_URL}'s. */
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    if (external == null) {
-      restart();
-    }
-  }
-
-  /** Stops the server and deletes its data, unless it is {@code HLS_REDIS_URL}'s. */
-  @Override
-  public void afterAll(ExtensionContext context) throws Exception {
-    close();
+    Path dir = Files.createTempDirectory("hlskit-redis-");
+    RedisTestServer server = new RedisTestServer(null, binary(dir), dir, freePort());
+    server.startProcess();
+    return server;
   }
 
   private static Path binary(Path dir) throws IOException {
