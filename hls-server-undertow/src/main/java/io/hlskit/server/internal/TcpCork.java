@@ -34,6 +34,8 @@ public final class TcpCork {
   private static final int IPPROTO_TCP = 6;
   private static final int TCP_CORK = 3;
 
+  /** XNIO's plain socket connection, the one kind that can be corked. */
+  private static final Class<?> PLAIN;
   /** The socket channel of XNIO's plain connection; null when unreachable. */
   private static final MethodHandle CHANNEL;
   /** A socket channel's descriptor; null when unreachable. */
@@ -43,6 +45,7 @@ public final class TcpCork {
   private static final String UNAVAILABLE;
 
   static {
+    Class<?> plain = null;
     MethodHandle channel = null;
     MethodHandle descriptor = null;
     Pointer on = null;
@@ -57,8 +60,8 @@ public final class TcpCork {
       on.setInt(0, 1);
       off = new Memory(4);
       off.setInt(0, 0);
-      Method m = Class.forName("org.xnio.nio.NioSocketStreamConnection")
-          .getDeclaredMethod("getChannel");
+      plain = Class.forName("org.xnio.nio.NioSocketStreamConnection");
+      Method m = plain.getDeclaredMethod("getChannel");
       m.setAccessible(true);
       channel = MethodHandles.lookup().unreflect(m)
           .asType(MethodType.methodType(SocketChannel.class, StreamConnection.class));
@@ -80,6 +83,7 @@ public final class TcpCork {
           ? "the JVM runs without --add-exports java.base/sun.nio.ch=ALL-UNNAMED"
           : e.toString();
     }
+    PLAIN = plain;
     CHANNEL = channel;
     DESCRIPTOR = descriptor;
     ON = on;
@@ -111,7 +115,7 @@ public final class TcpCork {
       return -1;
     }
     StreamConnection stream = c.getChannel();
-    if (!"org.xnio.nio.NioSocketStreamConnection".equals(stream.getClass().getName())) {
+    if (stream.getClass() != PLAIN) {
       return -1; // TLS, or another transport: nothing to cork here
     }
     try {
