@@ -73,14 +73,16 @@ public final class ServeFolder {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HlsServer.Builder twin = HlsServer.builder().mediaStore(store)
         .chatLimits(LoadLimits.ONE_ADDRESS).host("127.0.0.1").port(twinPort);
-    if (!"1".equals(System.getenv("HLS_METRICS_TWIN_PLAIN"))) {
+    boolean plain = "1".equals(System.getenv("HLS_METRICS_TWIN_PLAIN"));
+    if (!plain) {
       twin.meterRegistry(registry);
     }
     HlsServer first = (twinFirst ? twin : builder).build().start();
     HlsServer second = (twinFirst ? builder : twin).build().start();
-    System.out.println("serving " + (twinFirst ? "with metrics on " + first.port()
+    String twinIs = plain ? "the twin (no metrics either)" : "with metrics";
+    System.out.println("serving " + (twinFirst ? twinIs + " on " + first.port()
         + " (XNIO-1), without on " + second.port() + " (XNIO-2)"
-        : "without metrics on " + first.port() + " (XNIO-1), with on " + second.port()
+        : "without metrics on " + first.port() + " (XNIO-1), " + twinIs + " on " + second.port()
         + " (XNIO-2)"));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       second.close();
