@@ -147,11 +147,7 @@ class EndToEndIT {
     try {
       for (WebDriver b : List.of(ana, ben)) {
         b.get(base + "/");
-        WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(30));
-        wait.until(d -> !d.findElements(By.cssSelector(".chat-toggle")).isEmpty());
-        b.findElement(By.cssSelector(".chat-toggle")).click();
-        b.findElement(By.cssSelector(".chat-panel form.name input"))
-            .sendKeys(b == ana ? "ana" : "ben", Keys.ENTER);
+        Tools.joinChat(b, b == ana ? "ana" : "ben");
       }
       WebDriverWait waitAna = new WebDriverWait(ana, Duration.ofSeconds(30));
       waitAna.until(d -> d.findElement(By.cssSelector(".counts")).getText()
@@ -181,10 +177,7 @@ class EndToEndIT {
     try {
       viewer.get(base + "/");
       WebDriverWait wait = new WebDriverWait(viewer, Duration.ofSeconds(30));
-      wait.until(d -> !d.findElements(By.cssSelector(".chat-toggle")).isEmpty());
-      viewer.findElement(By.cssSelector(".chat-toggle")).click();
-      viewer.findElement(By.cssSelector(".chat-panel form.name input"))
-          .sendKeys("troll", Keys.ENTER);
+      Tools.joinChat(viewer, "troll");
       WebElement say = viewer.findElement(By.cssSelector(".chat-panel form.say input"));
       say.sendKeys("buy cheap followers", Keys.ENTER);
       wait.until(d -> chatTexts(d, ".messages li").contains("troll buy cheap followers"));
@@ -236,7 +229,7 @@ class EndToEndIT {
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
       JavascriptExecutor js = (JavascriptExecutor) browser;
 
-      wait.until(d -> playingTime(js, 0) > 2.0);
+      wait.until(d -> Tools.playingAt(browser, "video", 0) > 2.0);
       List<String> titles = browser.findElements(By.cssSelector("section.channel h2")).stream()
           .map(e -> e.getText()).toList();
       assertThat(titles).contains("Canal canal1", "Canal canal2");
@@ -250,10 +243,10 @@ class EndToEndIT {
 
       screenshot(browser, "feed-phone.png");
       browser.manage().window().setSize(new Dimension(1280, 800));
-      double atResize = playingTime(js, 0);
+      double atResize = Tools.playingAt(browser, "video", 0);
       // still playing at a desktop size: the clock moves on (or wraps round the 8 s loop)
       wait.until(d -> {
-        double t = playingTime(js, 0);
+        double t = Tools.playingAt(browser, "video", 0);
         return t > 0 && Math.abs(t - atResize) > 1.0;
       });
       screenshot(browser, "feed-desktop.png");
@@ -261,14 +254,14 @@ class EndToEndIT {
 
       // keys: down to the next channel, which plays; the one left behind pauses
       browser.findElement(By.id("feed")).sendKeys(Keys.ARROW_DOWN);
-      wait.until(d -> playingTime(js, 1) > 2.0);
+      wait.until(d -> Tools.playingAt(browser, "video", 1) > 2.0);
       assertThat((Boolean) js.executeScript(
           "return document.querySelectorAll('video')[0].paused")).isTrue();
 
       // the mouse wheel: back up
       new Actions(browser).scrollFromOrigin(WheelInput.ScrollOrigin.fromViewport(200, 400),
           0, -800).perform();
-      wait.until(d -> playingTime(js, 0) > 0 && isPaused(js, 1));
+      wait.until(d -> Tools.playingAt(browser, "video", 0) > 0 && isPaused(js, 1));
 
       // a swipe, as a finger does it: touch input on, then a finger dragged up the screen
       ((ChromeDriver) browser).executeCdpCommand("Emulation.setTouchEmulationEnabled",
@@ -282,7 +275,7 @@ class EndToEndIT {
               PointerInput.Origin.viewport(), 200, 100))
           .addAction(finger.createPointerUp(PointerInput.MouseButton.LEFT.asArg()));
       ((ChromeDriver) browser).perform(List.of(swipe));
-      wait.until(d -> playingTime(js, 1) > 0 && isPaused(js, 0));
+      wait.until(d -> Tools.playingAt(browser, "video", 1) > 0 && isPaused(js, 0));
     } finally {
       browser.quit();
     }
@@ -325,8 +318,7 @@ class EndToEndIT {
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
       JavascriptExecutor js = (JavascriptExecutor) browser;
       String section = "section[data-id=canal2]";
-      wait.until(d -> ((Number) js.executeScript("const v = document.querySelector('" + section
-          + " video'); return v && !v.paused ? v.currentTime : 0;")).doubleValue() > 0.3);
+      wait.until(d -> Tools.playingAt(d, section + " video") > 0.3);
 
       // dragged to 5 s: the video goes there
       js.executeScript("const bar = document.querySelector('" + section + " input.progress');"
@@ -424,9 +416,7 @@ class EndToEndIT {
           .anyMatch(h -> h.getText().equals("Subido desde el navegador")));
       JavascriptExecutor js = (JavascriptExecutor) browser;
       js.executeScript("document.querySelector('section[data-id=subido]').scrollIntoView()");
-      wait.until(d -> ((Number) js.executeScript("const v = document.querySelector("
-          + "'section[data-id=subido] video'); return v && !v.paused ? v.currentTime : 0;"))
-          .doubleValue() > 1.0);
+      wait.until(d -> Tools.playingAt(d, "section[data-id=subido] video") > 1.0);
     } finally {
       browser.quit();
     }
@@ -497,9 +487,8 @@ class EndToEndIT {
     try {
       browser.get(base + "/#radio");
       JavascriptExecutor js = (JavascriptExecutor) browser;
-      new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> ((Number) js.executeScript(
-          "const v = document.querySelector('section[data-id=radio] video');"
-          + " return v && !v.paused ? v.currentTime : 0;")).doubleValue() > 1.0);
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .until(d -> Tools.playingAt(d, "section[data-id=radio] video") > 1.0);
       // sound without pictures, the cover behind the player
       assertThat(((Number) js.executeScript("return document.querySelector("
           + "'section[data-id=radio] video').videoWidth")).intValue()).isZero();
@@ -521,12 +510,5 @@ class EndToEndIT {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  /** The current time of the i-th video while it plays, else 0. */
-  private static double playingTime(JavascriptExecutor js, int index) {
-    Object t = js.executeScript("const v = document.querySelectorAll('video')[arguments[0]];"
-        + " return v && !v.paused && v.readyState >= 2 ? v.currentTime : 0;", index);
-    return t instanceof Number ? ((Number) t).doubleValue() : 0;
   }
 }

@@ -77,9 +77,7 @@ class HttpsIT {
       browser.get(base + "/");
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
       JavascriptExecutor js = (JavascriptExecutor) browser;
-      wait.until(d -> ((Number) js.executeScript("const v = document.querySelector('video');"
-          + " return v && !v.paused && v.readyState >= 2 ? v.currentTime : 0;")).doubleValue()
-          > 1.0);
+      wait.until(d -> Tools.playingAt(d, "video") > 1.0);
       @SuppressWarnings("unchecked")
       List<String> protocols = (List<String>) js.executeScript("return performance"
           + ".getEntriesByType('resource').filter(e => e.name.includes('/streams/'))"
@@ -89,10 +87,7 @@ class HttpsIT {
       assertThat(js.executeScript("return performance.getEntriesByType('navigation')[0]"
           + ".nextHopProtocol")).isEqualTo("h2");
 
-      wait.until(d -> !d.findElements(By.cssSelector(".chat-toggle")).isEmpty());
-      browser.findElement(By.cssSelector(".chat-toggle")).click();
-      browser.findElement(By.cssSelector(".chat-panel form.name input"))
-          .sendKeys("ana", Keys.ENTER);
+      Tools.joinChat(browser, "ana");
       browser.findElement(By.cssSelector(".chat-panel form.say input"))
           .sendKeys("hola por wss", Keys.ENTER);
       wait.until(d -> d.findElements(By.cssSelector(".messages li")).stream()

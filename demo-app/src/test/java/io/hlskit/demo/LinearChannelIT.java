@@ -133,9 +133,8 @@ class LinearChannelIT {
       browser.get(base + "/#news");
       JavascriptExecutor js = (JavascriptExecutor) browser;
       String video = "document.querySelector('section[data-id=news] video')";
-      new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> ((Number) js.executeScript(
-          "const v = " + video + "; return v && !v.paused ? v.currentTime : 0;"))
-          .doubleValue() > 0.5);
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .until(d -> Tools.playingAt(d, "section[data-id=news] video") > 0.5);
       // joined at the live edge: a few segments of 1 s behind the newest, not at the window's start
       double behind = ((Number) js.executeScript("const v = " + video + "; return"
           + " v.seekable.end(v.seekable.length - 1) - v.currentTime;")).doubleValue();

@@ -17,11 +17,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The outside tools the end-to-end tests read the demo with: Debian's ffprobe and Chromium with
@@ -63,6 +66,31 @@ final class Tools {
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     return new ChromeDriver(service, options);
+  }
+
+  /**
+   * Where the {@code index}-th video that {@code selector} finds has got to, in seconds, while
+   * it plays (not paused, with a frame to show); 0 otherwise, also while there is no such video.
+   */
+  static double playingAt(WebDriver browser, String selector, int index) {
+    Object t = ((JavascriptExecutor) browser).executeScript(
+        "const v = document.querySelectorAll(arguments[0])[arguments[1]];"
+            + " return v && !v.paused && v.readyState >= 2 ? v.currentTime : 0;",
+        selector, index);
+    return t instanceof Number ? ((Number) t).doubleValue() : 0;
+  }
+
+  /** {@link #playingAt(WebDriver, String, int)} of the first video {@code selector} finds. */
+  static double playingAt(WebDriver browser, String selector) {
+    return playingAt(browser, selector, 0);
+  }
+
+  /** Opens the chat of the channel on screen, once the page shows it, and joins as {@code name}. */
+  static void joinChat(WebDriver browser, String name) {
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(d -> !d.findElements(By.cssSelector(".chat-toggle")).isEmpty());
+    browser.findElement(By.cssSelector(".chat-toggle")).click();
+    browser.findElement(By.cssSelector(".chat-panel form.name input")).sendKeys(name, Keys.ENTER);
   }
 
   /**
