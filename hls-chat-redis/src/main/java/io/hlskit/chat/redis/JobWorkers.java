@@ -216,7 +216,7 @@ final class JobWorkers implements AutoCloseable {
     }
     if (!outage) {
       LOG.warn("worker {}: the job queue cannot be reached ({}); trying again every second",
-          id, rootMessage(e));
+          id, RedisCalls.rootMessage(e));
     }
     try {
       Thread.sleep(1000);
@@ -362,7 +362,7 @@ final class JobWorkers implements AutoCloseable {
         a.stop();
       }
     } catch (RedisException e) {
-      LOG.debug("heartbeat of job {} failed: {}", a.job, rootMessage(e));
+      LOG.debug("heartbeat of job {} failed: {}", a.job, RedisCalls.rootMessage(e));
     } catch (RuntimeException e) {
       LOG.warn("heartbeat of job {} failed", a.job, e);
     }
@@ -381,7 +381,7 @@ final class JobWorkers implements AutoCloseable {
           return null; // another worker takes the job after the timeout
         }
         LOG.warn("could not record that job {} is {} ({}); trying again", a.job, outcome,
-            rootMessage(e));
+            RedisCalls.rootMessage(e));
         try {
           Thread.sleep(1000);
         } catch (InterruptedException ie) {
@@ -406,14 +406,6 @@ final class JobWorkers implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("ignored", e);
     }
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
   /**

@@ -45,14 +45,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,12 +93,6 @@ public final class RedisChatBroker implements ChatBroker {
 
   /** XADD and PUBLISH in one step: KEYS[1] the stream, ARGV: channel, room, user, text, time. */
   private static final String SEND = LuaScripts.load("send");
-  /** Rewrites an instance's counts: KEYS[1] its hash, KEYS[2] the instance set. */
-  private static final String HEARTBEAT = LuaScripts.load("heartbeat");
-  /** Sums the live instances' counts: online, then watching per room. */
-  private static final String COUNT = LuaScripts.load("count");
-  /** Renews the name keys this instance holds. */
-  private static final String RENEW = LuaScripts.load("renew");
   /** Deletes a name key if its owner still holds it. */
   private static final String RELEASE = LuaScripts.load("release");
 
@@ -112,8 +102,6 @@ public final class RedisChatBroker implements ChatBroker {
   private final StatefulRedisPubSubConnection<String, String> pubsub;
   private final String namespace;
   private final String events;
-  private final String instanceKey;
-  private final String instancesKey;
   private final Duration ttl;
   private final Clock clock = Clock.systemUTC();
   /**
@@ -122,36 +110,23 @@ public final class RedisChatBroker implements ChatBroker {
    */
   private final ExecutorService delivery;
   private static final int DELIVERY_QUEUE = 10_000;
-  /** The least time between two presence writes, or two recounts, of this instance. */
-  private static final long PRESENCE_MS = 1000;
-  private final AtomicBoolean countsPending = new AtomicBoolean();
-  private final AtomicBoolean recountPending = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
-  /** When the counts were last written, or recounted (System.nanoTime); on the presence thread. */
-  private volatile long lastCountsWrite = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
-  private volatile long lastRecount = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
-  private final ScheduledExecutorService heartbeat;
+  private final PresenceKeeper presence;
   private final String where;
-  private final OperationTimer metrics;
+  private final RedisCalls calls;
 
   /** This instance's sessions by room; guarded by itself. */
-  private final Map<String, Set<Session>> rooms = new HashMap<>();
+  private final Map<String, Set<RedisChatSession>> rooms = new HashMap<>();
   private volatile boolean closed;
-  /** Rules by room as last read, and when; a notice or 10 s makes them be read again. */
-  private final Map<String, CachedRules> rulesCache = new ConcurrentHashMap<>();
-  private static final long RULES_FOR_NANOS = TimeUnit.SECONDS.toNanos(10);
-
-  private record CachedRules(ChatRules rules, long readAt) {}
+  private final RoomRulesStore rules;
 
   private RedisChatBroker(Builder b) {
     this.namespace = b.namespace;
     this.events = namespace + ":events";
-    this.instanceKey = namespace + ":instance:" + b.instanceId;
-    this.instancesKey = namespace + ":instances";
     this.ttl = b.heartbeat.multipliedBy(3);
     RedisURI uri = RedisURI.create(b.uri);
     this.where = uri.getHost() + ":" + uri.getPort();
-    this.metrics = OperationTimer.forChatBroker(b.meterRegistry, "redis");
+    this.calls = new RedisCalls(OperationTimer.forChatBroker(b.meterRegistry, "redis"), where);
     this.client = RedisClient.create(uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
@@ -163,9 +138,10 @@ public final class RedisChatBroker implements ChatBroker {
       this.connection = client.connect();
       this.redis = connection.sync();
       this.pubsub = client.connectPubSub();
+      this.rules = new RoomRulesStore(redis, calls, namespace);
     } catch (RedisException e) {
       client.shutdown();
-      throw new ChatException("cannot reach Redis at " + where + " (" + rootMessage(e)
+      throw new ChatException("cannot reach Redis at " + where + " (" + RedisCalls.rootMessage(e)
           + "); check the Redis URL given to the builder and that Redis is running", e);
     }
     this.delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -176,7 +152,8 @@ public final class RedisChatBroker implements ChatBroker {
                 dropped.get());
           }
         });
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("hlskit-redis-presence"));
+    this.presence = new PresenceKeeper(redis, calls, events, namespace + ":instance:"
+        + b.instanceId, namespace + ":instances", ttl, this::sessionsByRoom, delivery);
     pubsub.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(String channel, String message) {
@@ -193,9 +170,7 @@ public final class RedisChatBroker implements ChatBroker {
     if (b.meterRegistry != null) {
       BrokerGauges.bind(b.meterRegistry, "redis", this::isAvailable, dropped::get);
     }
-    writeCounts();
-    heartbeat.scheduleWithFixedDelay(this::beat, b.heartbeat.toMillis(),
-        b.heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    presence.start(b.heartbeat);
   }
 
   /** A builder; {@code uri} is {@code redis://host:port} (or {@code rediss://} for TLS). */
@@ -223,7 +198,8 @@ public final class RedisChatBroker implements ChatBroker {
     if (closed) {
       throw new ChatException("the chat broker is closed");
     }
-    Session s = new Session(room, username, listener);
+    RedisChatSession s = new RedisChatSession(this, room, username, listener,
+        namespace + ":name:" + room + ":" + ChatNames.fold(username));
     Boolean taken = call("join", "joining " + room, () -> redis.set(s.nameKey, s.token,
         SetArgs.Builder.nx().px(ttl.toMillis()))) == null;
     if (taken) {
@@ -250,13 +226,13 @@ public final class RedisChatBroker implements ChatBroker {
       throw new ChatException(closed ? "the chat broker is closed"
           : "the chat is too busy to join now; try again shortly");
     }
-    countsChanged();
+    presence.countsChanged();
     return s;
   }
 
-  private void remove(Session s) {
+  private void remove(RedisChatSession s) {
     synchronized (rooms) {
-      Set<Session> members = rooms.get(s.room);
+      Set<RedisChatSession> members = rooms.get(s.room);
       if (members != null) {
         members.remove(s);
         if (members.isEmpty()) {
@@ -289,19 +265,7 @@ public final class RedisChatBroker implements ChatBroker {
   @Override
   public Presence presence(String room) {
     requireText(room, "room");
-    List<Long> counts = count(List.of(room));
-    return presence(room, counts.get(0), counts.get(1));
-  }
-
-  /** Online, then watching for each room, summed over the live instances. */
-  private List<Long> count(List<String> roomList) {
-    return call("presence", "counting who is online", () -> redis.eval(COUNT, ScriptOutputType.MULTI,
-        new String[] {instancesKey}, roomList.toArray(String[]::new)));
-  }
-
-  private static Presence presence(String room, long online, long watching) {
-    // between two heartbeats the sums of different instances can be a moment apart
-    return new Presence(room, Math.max(online, watching), watching);
+    return presence.presence(room);
   }
 
   @Override
@@ -311,7 +275,8 @@ public final class RedisChatBroker implements ChatBroker {
 
   // ---- sending -------------------------------------------------------------------------------
 
-  private ChatMessage send(Session s, String text) {
+  /** Sends for {@code s}; on the caller's thread. */
+  ChatMessage send(RedisChatSession s, String text) {
     requireText(text, "message text");
     if (s.left || closed) {
       throw new ChatException("this chat session has left " + s.room + "; join again to send");
@@ -348,22 +313,22 @@ public final class RedisChatBroker implements ChatBroker {
           LOG.warn("ignoring a chat event without a valid message: {}", ex.toString());
           return;
         }
-        for (Session s : members(m.room())) {
+        for (RedisChatSession s : members(m.room())) {
           s.offer(m);
         }
       }
-      case "presence" -> recountSoon();
+      case "presence" -> presence.recountSoon();
       case "closed" -> {
-        rulesCache.remove(e.path("room").asText());
+        rules.forget(e.path("room").asText());
         endRoom(e.path("room").asText());
       }
       case "deleted" -> {
         String id = e.path("id").asText();
-        for (Session s : members(e.path("room").asText())) {
+        for (RedisChatSession s : members(e.path("room").asText())) {
           s.deleted(id);
         }
       }
-      case "rules" -> rulesCache.remove(e.path("room").asText());
+      case "rules" -> rules.forget(e.path("room").asText());
       default -> LOG.debug("ignoring chat event {}", payload);
     }
   }
@@ -388,62 +353,23 @@ public final class RedisChatBroker implements ChatBroker {
   @Override
   public ChatRules rules(String room) {
     requireText(room, "room");
-    CachedRules cached = rulesCache.get(room);
-    if (cached != null && System.nanoTime() - cached.readAt() < RULES_FOR_NANOS) {
-      return cached.rules();
-    }
-    long readAt = System.nanoTime();
-    String json = call("get_rules", "reading the rules of " + room, () -> redis.get(rulesKey(room)));
-    ChatRules rules = json == null ? ChatRules.NONE : parseRules(json, room);
-    if (rulesCache.size() > 10_000) {
-      rulesCache.clear();
-    }
-    rulesCache.put(room, new CachedRules(rules, readAt));
-    return rules;
+    return rules.read(room);
   }
 
   @Override
   public void setRules(String room, ChatRules rules) {
     requireText(room, "room");
-    ObjectNode n = JSON.createObjectNode();
-    n.put("slowMs", rules.slowMode().toMillis());
-    ObjectNode names = n.putObject("names");
-    rules.mutedNames().forEach((k, until) -> names.put(k, until.toEpochMilli()));
-    ObjectNode addresses = n.putObject("addresses");
-    rules.mutedAddresses().forEach((k, until) -> addresses.put(k, until.toEpochMilli()));
-    call("set_rules", "setting the rules of " + room, () -> redis.set(rulesKey(room), n.toString()));
-    rulesCache.put(room, new CachedRules(rules, System.nanoTime()));
+    this.rules.write(room, rules);
     ObjectNode notice = JSON.createObjectNode();
     notice.put("t", "rules");
     notice.put("room", room);
     publish(notice.toString());
   }
 
-  private static ChatRules parseRules(String json, String room) {
-    try {
-      JsonNode n = JSON.readTree(json);
-      Map<String, Instant> names = new HashMap<>();
-      n.path("names").fields().forEachRemaining(
-          f -> names.put(f.getKey(), Instant.ofEpochMilli(f.getValue().asLong())));
-      Map<String, Instant> addresses = new HashMap<>();
-      n.path("addresses").fields().forEachRemaining(
-          f -> addresses.put(f.getKey(), Instant.ofEpochMilli(f.getValue().asLong())));
-      return new ChatRules(Duration.ofMillis(n.path("slowMs").asLong()), names, addresses);
-    } catch (JsonProcessingException | RuntimeException e) {
-      LOG.warn("the chat rules of {} in Redis are unreadable ({}); taking none", room,
-          e.getMessage());
-      return ChatRules.NONE;
-    }
-  }
-
-  private String rulesKey(String room) {
-    return namespace + ":rules:" + room;
-  }
-
   @Override
   public void closeRoom(String room) {
     requireText(room, "room");
-    call("close_room", "closing " + room, () -> redis.del(streamKey(room), rulesKey(room)));
+    call("close_room", "closing " + room, () -> redis.del(streamKey(room), rules.key(room)));
     ObjectNode n = JSON.createObjectNode();
     n.put("t", "closed");
     n.put("room", room);
@@ -452,26 +378,29 @@ public final class RedisChatBroker implements ChatBroker {
 
   /** Ends this instance's sessions in a closed room; on the delivery thread. */
   private void endRoom(String room) {
-    List<Session> members;
+    List<RedisChatSession> members;
     synchronized (rooms) {
-      Set<Session> gone = rooms.remove(room);
+      Set<RedisChatSession> gone = rooms.remove(room);
       members = gone == null ? List.of() : new ArrayList<>(gone);
     }
-    for (Session s : members) {
+    for (RedisChatSession s : members) {
       s.left = true;
       releaseName(s);
-      try {
-        s.listener.onRoomClosed();
-      } catch (RuntimeException e) {
-        LOG.warn("the chat listener of {} in {} failed", s.username, room, e);
-      }
+      s.roomClosed();
     }
     if (!members.isEmpty()) {
-      countsChanged();
+      presence.countsChanged();
     }
   }
 
-  private void releaseName(Session s) {
+  /** {@code s} left: forget it, let its name go and recount. */
+  void leave(RedisChatSession s) {
+    remove(s);
+    releaseName(s);
+    presence.countsChanged();
+  }
+
+  private void releaseName(RedisChatSession s) {
     try {
       call("leave", "leaving " + s.room, () -> redis.eval(RELEASE, ScriptOutputType.INTEGER,
           new String[] {s.nameKey}, s.token));
@@ -480,134 +409,20 @@ public final class RedisChatBroker implements ChatBroker {
     }
   }
 
-  private List<Session> members(String room) {
+  /** A copy of this instance's sessions by room. */
+  private Map<String, List<RedisChatSession>> sessionsByRoom() {
+    Map<String, List<RedisChatSession>> copy = new HashMap<>();
     synchronized (rooms) {
-      Set<Session> members = rooms.get(room);
+      rooms.forEach((room, members) -> copy.put(room, new ArrayList<>(members)));
+    }
+    return copy;
+  }
+
+  private List<RedisChatSession> members(String room) {
+    synchronized (rooms) {
+      Set<RedisChatSession> members = rooms.get(room);
       return members == null ? List.of() : new ArrayList<>(members);
     }
-  }
-
-  /** Recounts and tells each session whose counts changed; on the delivery thread. */
-  private void refreshPresence() {
-    Map<String, List<Session>> byRoom = new HashMap<>();
-    synchronized (rooms) {
-      rooms.forEach((room, members) -> byRoom.put(room, new ArrayList<>(members)));
-    }
-    if (byRoom.isEmpty()) {
-      return;
-    }
-    List<String> roomList = new ArrayList<>(byRoom.keySet());
-    List<Long> counts;
-    try {
-      counts = count(roomList);
-    } catch (ChatException e) {
-      LOG.debug("cannot count presence now: {}", e.getMessage());
-      return;
-    }
-    for (int i = 0; i < roomList.size(); i++) {
-      Presence p = presence(roomList.get(i), counts.get(0), counts.get(i + 1));
-      for (Session s : byRoom.get(roomList.get(i))) {
-        s.offerPresence(p);
-      }
-    }
-  }
-
-  // ---- presence upkeep -----------------------------------------------------------------------
-
-  /** Rewrites this instance's whole hash: what is true now, whatever Redis held before. */
-  private synchronized void writeCounts() {
-    List<String> args = new ArrayList<>();
-    args.add(Long.toString(ttl.toMillis()));
-    long online = 0;
-    synchronized (rooms) {
-      for (Map.Entry<String, Set<Session>> e : rooms.entrySet()) {
-        args.add("r:" + e.getKey());
-        args.add(Integer.toString(e.getValue().size()));
-        online += e.getValue().size();
-      }
-    }
-    args.add(1, Long.toString(online));
-    call("heartbeat", "updating who is online", () -> redis.eval(HEARTBEAT, ScriptOutputType.INTEGER,
-        new String[] {instanceKey, instancesKey}, args.toArray(String[]::new)));
-  }
-
-  private void beat() {
-    try {
-      writeCounts();
-      renewNames();
-      recountSoon(); // catches instances that died
-    } catch (ChatException e) {
-      LOG.debug("presence heartbeat skipped: {}", e.getMessage());
-    }
-  }
-
-  /**
-   * This instance's sessions changed: its counts are written and the other instances told, in
-   * the background and at most once per {@value #PRESENCE_MS} ms however many changes come.
-   */
-  private void countsChanged() {
-    if (closed || !countsPending.compareAndSet(false, true)) {
-      return; // one write is already due: it will count this change too
-    }
-    schedule(lastCountsWrite, () -> {
-      countsPending.set(false);
-      lastCountsWrite = System.nanoTime();
-      try {
-        writeCounts();
-        publish(presenceNotice());
-      } catch (ChatException e) {
-        LOG.debug("cannot write presence now; the heartbeat will: {}", e.getMessage());
-      }
-    });
-  }
-
-  /** Recounts on the delivery thread, at most once per {@value #PRESENCE_MS} ms. */
-  private void recountSoon() {
-    if (closed || !recountPending.compareAndSet(false, true)) {
-      return;
-    }
-    schedule(lastRecount, () -> {
-      recountPending.set(false);
-      lastRecount = System.nanoTime();
-      try {
-        delivery.execute(this::refreshPresence);
-      } catch (RejectedExecutionException e) {
-        // closing, or the queue is full: the next heartbeat recounts
-      }
-    });
-  }
-
-  /** Runs {@code task} on the presence thread at once, or a second after {@code last}. */
-  private void schedule(long last, Runnable task) {
-    long wait = Math.max(0, last + TimeUnit.MILLISECONDS.toNanos(PRESENCE_MS) - System.nanoTime());
-    try {
-      heartbeat.schedule(task, wait, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      // closing
-    }
-  }
-
-  /** Renews the keys of every name held here, in one script. */
-  private void renewNames() {
-    List<String> keys = new ArrayList<>();
-    List<String> args = new ArrayList<>();
-    args.add(Long.toString(ttl.toMillis()));
-    synchronized (rooms) {
-      rooms.values().forEach(members -> members.forEach(m -> {
-        keys.add(m.nameKey);
-        args.add(m.token);
-      }));
-    }
-    if (!keys.isEmpty()) {
-      call("renew", "renewing chat names", () -> redis.eval(RENEW, ScriptOutputType.INTEGER,
-          keys.toArray(String[]::new), args.toArray(String[]::new)));
-    }
-  }
-
-  private static String presenceNotice() {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("t", "presence");
-    return n.toString();
   }
 
   private void publish(String payload) {
@@ -616,22 +431,8 @@ public final class RedisChatBroker implements ChatBroker {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  /** Runs a Redis command, timed as operation {@code op}; {@code action} says what for. */
   private <T> T call(String op, String action, java.util.function.Supplier<T> command) {
-    try {
-      return metrics.time(op, command);
-    } catch (RedisException e) {
-      throw new ChatException("chat is unavailable: " + action + " failed because Redis at "
-          + where + " cannot be reached (" + rootMessage(e) + "); try again shortly", e);
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return calls.call(op, action, command);
   }
 
   private static void requireText(String value, String what) {
@@ -646,22 +447,15 @@ public final class RedisChatBroker implements ChatBroker {
       return;
     }
     closed = true;
-    List<Session> all = new ArrayList<>();
+    presence.close(); // first: sessions that leave from now on schedule no more writes
+    List<RedisChatSession> all = new ArrayList<>();
     synchronized (rooms) {
       rooms.values().forEach(all::addAll);
     }
-    for (Session s : all) {
+    for (RedisChatSession s : all) {
       s.left = true;
       releaseName(s);
       remove(s);
-    }
-    heartbeat.shutdownNow();
-    try {
-      redis.del(instanceKey);
-      redis.srem(instancesKey, instanceKey);
-      redis.publish(events, presenceNotice());
-    } catch (RedisException e) {
-      LOG.debug("could not withdraw this instance's counts (they expire): {}", e.getMessage());
     }
     delivery.shutdown();
     try {
@@ -677,122 +471,6 @@ public final class RedisChatBroker implements ChatBroker {
   @Override
   public String toString() {
     return "RedisChatBroker[" + where + ", " + namespace + "]";
-  }
-
-  /** One client in one room on this instance. */
-  private final class Session implements ChatSession {
-    private final String room;
-    private final String username;
-    private final ChatListener listener;
-    /** The key that holds this session's name in the room, and the value that says it is ours. */
-    private final String nameKey;
-    private final String token = UUID.randomUUID().toString();
-    private volatile List<ChatMessage> history = List.of();
-    private volatile boolean left;
-    // the rest only on the delivery thread
-    private boolean active;
-    private String lastHistoryId;
-    private final List<ChatMessage> buffered = new ArrayList<>();
-    private Presence lastPresence;
-    private Presence pendingPresence;
-
-    Session(String room, String username, ChatListener listener) {
-      this.room = room;
-      this.username = username;
-      this.listener = listener;
-      this.nameKey = namespace + ":name:" + room + ":" + ChatNames.fold(username);
-    }
-
-    @Override
-    public String room() {
-      return room;
-    }
-
-    @Override
-    public String username() {
-      return username;
-    }
-
-    @Override
-    public List<ChatMessage> history() {
-      return history;
-    }
-
-    @Override
-    public ChatMessage send(String text) {
-      return RedisChatBroker.this.send(this, text);
-    }
-
-    /** The history is known: deliver what arrived meanwhile and is not in it. */
-    void activate(String lastId) {
-      lastHistoryId = lastId;
-      active = true;
-      for (ChatMessage m : buffered) {
-        deliver(m);
-      }
-      buffered.clear();
-      if (pendingPresence != null) {
-        offerPresence(pendingPresence);
-      }
-    }
-
-    void offer(ChatMessage m) {
-      if (!active) {
-        buffered.add(m);
-      } else {
-        deliver(m);
-      }
-    }
-
-    private void deliver(ChatMessage m) {
-      if (left || (lastHistoryId != null && StreamIds.compare(m.id(), lastHistoryId) <= 0)) {
-        return; // already in the history this session was given
-      }
-      try {
-        listener.onMessage(m);
-      } catch (RuntimeException e) {
-        LOG.warn("the chat listener of {} in {} failed", username, room, e);
-      }
-    }
-
-    /** A moderator deleted a message; on the delivery thread. */
-    void deleted(String id) {
-      if (left) {
-        return;
-      }
-      try {
-        listener.onMessageDeleted(id);
-      } catch (RuntimeException e) {
-        LOG.warn("the chat listener of {} in {} failed", username, room, e);
-      }
-    }
-
-    void offerPresence(Presence p) {
-      if (!active) {
-        pendingPresence = p;
-        return;
-      }
-      if (left || p.equals(lastPresence)) {
-        return;
-      }
-      lastPresence = p;
-      try {
-        listener.onPresence(p);
-      } catch (RuntimeException e) {
-        LOG.warn("the chat listener of {} in {} failed", username, room, e);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (left) {
-        return;
-      }
-      left = true;
-      remove(this);
-      releaseName(this);
-      countsChanged();
-    }
   }
 
   /** Settings of a {@link RedisChatBroker}. */

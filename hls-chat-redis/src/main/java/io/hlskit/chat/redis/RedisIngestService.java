@@ -108,7 +108,7 @@ public final class RedisIngestService implements IngestService, AutoCloseable {
     } catch (RedisException e) {
       client.shutdown();
       throw new HlsException("cannot reach Redis at " + where + " for the job queue ("
-          + JobWorkers.rootMessage(e) + "); check the Redis URL given to the builder and that"
+          + RedisCalls.rootMessage(e) + "); check the Redis URL given to the builder and that"
           + " Redis is running", e);
     }
     this.workers = b.ingester == null ? null : new JobWorkers(b, queue, client, redis, store,
@@ -158,7 +158,7 @@ public final class RedisIngestService implements IngestService, AutoCloseable {
     } catch (RedisException e) {
       store.deletePrefix(key);
       throw new HlsException("the job queue (Redis at " + where + ") cannot be reached ("
-          + JobWorkers.rootMessage(e) + "); try again in a moment", e);
+          + RedisCalls.rootMessage(e) + "); try again in a moment", e);
     }
     if (!queued) {
       store.deletePrefix(key);
@@ -178,7 +178,7 @@ public final class RedisIngestService implements IngestService, AutoCloseable {
       return queue.fields(redis, jobId).map(f -> toJob(jobId, f));
     } catch (RedisException e) {
       throw new HlsException("the job queue (Redis at " + where + ") cannot be reached ("
-          + JobWorkers.rootMessage(e) + ")", e);
+          + RedisCalls.rootMessage(e) + ")", e);
     }
   }
 
@@ -196,7 +196,7 @@ public final class RedisIngestService implements IngestService, AutoCloseable {
       verdict = queue.cancel(redis, jobId, clock.millis());
     } catch (RedisException e) {
       throw new HlsException("the job queue (Redis at " + where + ") cannot be reached ("
-          + JobWorkers.rootMessage(e) + ")", e);
+          + RedisCalls.rootMessage(e) + ")", e);
     }
     if (verdict.equals("dropped")) {
       store.deletePrefix(uploadKey(jobId));
