@@ -403,7 +403,7 @@ public final class Transcoder {
    *
    * @throws TranscodeException when the natives have no such encoder
    */
-  private EncodeSettings.Rendition settings(Rendition r) {
+  EncodeSettings.Rendition settings(Rendition r) {
     String encoder = r.encoder() == VideoEncoder.H264 ? videoEncoder : r.encoder().libavName();
     if (!encoder.equals(videoEncoder) && avcodec_find_encoder_by_name(encoder) == null) {
       throw new TranscodeException("rendition " + r.folderName() + " asks for " + encoder

@@ -40,6 +40,15 @@ public interface AccessPolicy {
   }
 
   /**
+   * Whether the request may publish a stream into live channel {@code channel} with credentials
+   * other than the channel's stream key (a token in place of the key). By default, whoever may
+   * delete the channel; the JWT policy also lets the role {@code publisher} publish.
+   */
+  default AccessDecision mayPublish(AccessRequest request, ChannelMetadata channel) {
+    return mayDelete(request, channel.id());
+  }
+
+  /**
    * The name the request must chat under, when its credentials fix one (a token's name claim);
    * empty lets the client choose its own.
    */

@@ -36,11 +36,13 @@ import java.util.Optional;
  * @param schedule for a linear channel, what it plays (see {@link LinearTimeline}); empty for a
  *     channel on demand. A linear channel has no segments of its own: its renditions are those
  *     its items share.
+ * @param live for a live channel (an encoder's or a browser's stream), how it is encoded and kept
+ *     and where its broadcast stands; empty otherwise
  */
 public record ChannelMetadata(String id, String title, Duration duration,
     List<RenditionInfo> renditions, String playlist, Optional<String> poster,
     Optional<String> thumbnails, Optional<String> source, Instant created, Visibility visibility,
-    Optional<Schedule> schedule) {
+    Optional<Schedule> schedule, Optional<LiveSettings> live) {
 
   /** The name of a channel's entry playlist, as most HLS packagers write it. */
   public static final String ENTRY_PLAYLIST = "playlist.m3u8";
@@ -60,11 +62,26 @@ public record ChannelMetadata(String id, String title, Duration duration,
     Objects.requireNonNull(created, "created");
     Objects.requireNonNull(visibility, "visibility");
     Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(live, "live");
+    if (schedule.isPresent() && live.isPresent()) {
+      throw new IllegalArgumentException("a channel is linear or live, not both");
+    }
   }
 
   /** Whether it is a linear channel: a schedule played as live HLS. */
   public boolean isLinear() {
     return schedule.isPresent();
+  }
+
+  /** Whether it is a live channel: a publisher's stream, its playlists growing as it comes. */
+  public boolean isLive() {
+    return live.isPresent();
+  }
+
+  /** The same metadata with the live settings {@code settings}. */
+  public ChannelMetadata withLive(LiveSettings settings) {
+    return new ChannelMetadata(id, title, duration, renditions, playlist, poster, thumbnails,
+        source, created, visibility, schedule, Optional.of(settings));
   }
 
   /** Whether only requests with valid credentials may list and play it. */
@@ -75,6 +92,19 @@ public record ChannelMetadata(String id, String title, Duration duration,
   /** A builder for channel {@code id}, titled with the id until told otherwise. */
   public static Builder builder(String id) {
     return new Builder(id);
+  }
+
+  /** A builder holding this metadata, to change some of it. */
+  public Builder toBuilder() {
+    Builder b = builder(id).title(title).duration(duration).playlist(playlist)
+        .created(created).visibility(visibility);
+    renditions.forEach(b::addRendition);
+    poster.ifPresent(b::poster);
+    thumbnails.ifPresent(b::thumbnails);
+    source.ifPresent(b::source);
+    schedule.ifPresent(b::schedule);
+    live.ifPresent(b::live);
+    return b;
   }
 
   /** The JSON of {@code channel.json}. */
@@ -96,6 +126,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     m.put("id", id);
     m.put("title", title);
     schedule.ifPresent(sc -> m.put("kind", "linear"));
+    live.ifPresent(l -> m.put("kind", "live"));
     m.put("durationSeconds", seconds(duration));
     List<Object> list = new ArrayList<>();
     for (RenditionInfo r : renditions) {
@@ -119,6 +150,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     m.put("created", created.toString());
     m.put("visibility", visibility.jsonName());
     schedule.ifPresent(sc -> m.put("schedule", sc.toJsonMap()));
+    live.ifPresent(l -> m.put("live", l.toJsonMap()));
     return m;
   }
 
@@ -157,8 +189,12 @@ public record ChannelMetadata(String id, String title, Duration duration,
         b.visibility(Visibility.parse(string(m, "visibility")));
       }
       Object kind = m.get("kind");
-      if (kind != null && !"linear".equals(kind) && !"vod".equals(kind)) {
-        throw new IllegalArgumentException("\"kind\" must be \"vod\" or \"linear\"");
+      if (kind != null && !"linear".equals(kind) && !"vod".equals(kind)
+          && !"live".equals(kind)) {
+        throw new IllegalArgumentException("\"kind\" must be \"vod\", \"linear\" or \"live\"");
+      }
+      if ("live".equals(kind)) {
+        b.live(LiveSettings.fromJsonMap(m.get("live")));
       }
       if ("linear".equals(kind)) {
         if (!(m.get("schedule") instanceof Map)) {
@@ -243,6 +279,7 @@ public record ChannelMetadata(String id, String title, Duration duration,
     private Instant created = Instant.ofEpochMilli(System.currentTimeMillis());
     private Visibility visibility = Visibility.PUBLIC;
     private Optional<Schedule> schedule = Optional.empty();
+    private Optional<LiveSettings> live = Optional.empty();
 
     private Builder(String id) {
       this.id = id;
@@ -257,6 +294,12 @@ public record ChannelMetadata(String id, String title, Duration duration,
     /** The duration, kept to the millisecond as {@code channel.json} stores it. */
     public Builder duration(Duration duration) {
       this.duration = Duration.ofMillis(duration.toMillis());
+      return this;
+    }
+
+    /** Takes the renditions out, to add others. */
+    public Builder clearRenditions() {
+      renditions.clear();
       return this;
     }
 
@@ -304,9 +347,15 @@ public record ChannelMetadata(String id, String title, Duration duration,
       return this;
     }
 
+    /** Makes it a live channel with {@code settings}; null for a channel on demand. */
+    public Builder live(LiveSettings settings) {
+      this.live = Optional.ofNullable(settings);
+      return this;
+    }
+
     public ChannelMetadata build() {
       return new ChannelMetadata(id, title, duration, renditions, playlist, poster, thumbnails,
-          source, created, visibility, schedule);
+          source, created, visibility, schedule, live);
     }
   }
 }

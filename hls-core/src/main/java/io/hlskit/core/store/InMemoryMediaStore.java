@@ -259,6 +259,11 @@ public final class InMemoryMediaStore implements MediaStore {
   }
 
   @Override
+  public void updateMetadata(ChannelMetadata metadata) {
+    write(metadata.id() + "/" + CHANNEL_JSON, metadata.toJsonBytes()); // relisted as written
+  }
+
+  @Override
   public ChannelCatalog channels() {
     return registry;
   }

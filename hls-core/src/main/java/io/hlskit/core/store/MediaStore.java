@@ -103,6 +103,19 @@ public interface MediaStore extends AutoCloseable {
   }
 
   /**
+   * Rewrites the {@code channel.json} of a channel in place, leaving its other objects as they
+   * are, and lists the new metadata at once: for channels whose objects change while they are
+   * listed (a live channel's segments and state), where a {@linkplain #draft draft} would replace
+   * them all. Backends override it to list the channel without a scan.
+   *
+   * @throws StorageException when the store cannot be written
+   */
+  default void updateMetadata(ChannelMetadata metadata) {
+    write(metadata.id() + "/" + CHANNEL_JSON, metadata.toJsonBytes());
+    channels().refresh();
+  }
+
+  /**
    * Deletes a channel and every object under it, and takes it off {@link #channels()}. The entry
    * playlist goes first, then {@code channel.json}, then the rest, so that no reader ever finds a
    * channel whose segments are going, nor mistakes it for a plain HLS folder.

@@ -469,6 +469,12 @@ public final class FileSystemMediaStore implements MediaStore {
   }
 
   @Override
+  public void updateMetadata(ChannelMetadata metadata) {
+    write(metadata.id() + "/" + CHANNEL_JSON, metadata.toJsonBytes());
+    channels.published(metadata);
+  }
+
+  @Override
   public ChannelCatalog channels() {
     return channels;
   }

@@ -3,6 +3,7 @@ package io.hlskit.storage.s3;
 import io.hlskit.core.StorageException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.ChannelRegistry;
 import io.hlskit.core.internal.OperationTimer;
 import io.hlskit.core.store.ChannelDraft;
@@ -177,6 +178,12 @@ public final class S3MediaStore implements MediaStore {
     ObjectInfo written = metrics.time("write", () -> uploads.writeBytes(key, objectKey(key), content));
     reads.forget(key); // after: a read meanwhile may have found it missing
     return written;
+  }
+
+  @Override
+  public void updateMetadata(ChannelMetadata metadata) {
+    write(metadata.id() + "/" + CHANNEL_JSON, metadata.toJsonBytes());
+    channels.published(metadata);
   }
 
   // ---- reads ---------------------------------------------------------------------------------

@@ -51,6 +51,19 @@ final class Source implements AutoCloseable {
   /** Opens the input and the decoders of its streams. */
   void open() {
     Libav.openInput(name, rules, opened -> in = opened);
+    openStreams();
+  }
+
+  /**
+   * Takes an input opened elsewhere (a live stream through a custom I/O context), its stream
+   * information read, and opens the decoders of its streams; {@link #close} closes it.
+   */
+  void open(AVFormatContext opened) {
+    in = opened;
+    openStreams();
+  }
+
+  private void openStreams() {
     videoIndex = Libav.videoStream(in);
     audioIndex = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, videoIndex, (AVCodec) null, 0);
     if (videoIndex < 0 && audioIndex < 0) {

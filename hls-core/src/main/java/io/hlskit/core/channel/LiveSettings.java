@@ -1,0 +1,212 @@
+package io.hlskit.core.channel;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What makes a channel live: how a publisher's stream is encoded and kept, and where the
+ * broadcast stands. Stored in {@code channel.json} under {@code "live"} ({@code "kind":"live"}).
+ *
+ * @param profile how the stream is encoded, as the transcoder names it: a profile ({@code low},
+ *     {@code medium}, {@code high}, {@code abr}, {@code source}: the codecs copied) or a ladder
+ *     ({@code 720p:2500k,360p:800k})
+ * @param segmentDuration segment length, 1 to 6 s (2 s by default)
+ * @param dvr how far back the playlists reach (the segments older than that are deleted unless
+ *     the broadcast is recorded)
+ * @param record what becomes of a broadcast that ended
+ * @param takeover whether a second publisher may take the channel over from the one live
+ * @param state where the broadcast stands
+ * @param since when it entered that state
+ */
+public record LiveSettings(String profile, Duration segmentDuration, Duration dvr, Record record,
+    boolean takeover, State state, Instant since) {
+
+  /** The default segment length of a live channel: short, for a viewer close to the edge. */
+  public static final Duration DEFAULT_SEGMENT = Duration.ofSeconds(2);
+  /** The default DVR window. */
+  public static final Duration DEFAULT_DVR = Duration.ofMinutes(5);
+  /** The longest DVR window taken. */
+  public static final Duration MAX_DVR = Duration.ofHours(24);
+
+  /** Where a broadcast stands. */
+  public enum State {
+    /** Created, nobody has published yet, or the last broadcast ended and nothing is kept. */
+    WAITING,
+    /** A publisher is sending, or dropped and may come back within the grace. */
+    LIVE,
+    /** The broadcast ended; its playlists are closed (ENDLIST). */
+    ENDED;
+
+    /** {@code waiting}, {@code live} or {@code ended}. */
+    public String jsonName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    static State parse(String name) {
+      for (State s : values()) {
+        if (s.jsonName().equals(name)) {
+          return s;
+        }
+      }
+      throw new IllegalArgumentException("live.state must be waiting, live or ended, not '"
+          + name + "'");
+    }
+  }
+
+  /** What becomes of a broadcast that ended (the publisher left and the grace passed). */
+  public enum Record {
+    /** Nothing: segments past the DVR window are deleted, the channel waits for the next one. */
+    OFF,
+    /** The channel becomes a video on demand of the whole broadcast. */
+    VOD,
+    /**
+     * The whole broadcast is kept as a channel of its own on demand, {@code <id>-<yyyyMMdd-HHmm>},
+     * and the live channel waits for the next broadcast.
+     */
+    ARCHIVE;
+
+    /** {@code off}, {@code vod} or {@code archive}. */
+    public String jsonName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The mode named {@code name} ({@code off}, {@code vod} or {@code archive}, any case;
+     * {@code none}, {@code no} and {@code false} also mean off).
+     *
+     * @throws IllegalArgumentException naming the values allowed
+     */
+    public static Record parse(String name) {
+      String n = name.strip().toLowerCase(Locale.ROOT);
+      switch (n) {
+        case "off", "none", "no", "false":
+          return OFF;
+        case "vod", "yes", "true":
+          return VOD;
+        case "archive":
+          return ARCHIVE;
+        default:
+          throw new IllegalArgumentException("record must be off, vod (the channel becomes the"
+              + " recording) or archive (a dated recording beside it), not '" + name + "'");
+      }
+    }
+  }
+
+  public LiveSettings {
+    Objects.requireNonNull(profile, "profile");
+    if (profile.isBlank()) {
+      throw new IllegalArgumentException("live.profile must name a profile or a ladder");
+    }
+    Objects.requireNonNull(segmentDuration, "segmentDuration");
+    if (segmentDuration.compareTo(Duration.ofSeconds(1)) < 0
+        || segmentDuration.compareTo(Duration.ofSeconds(6)) > 0) {
+      throw new IllegalArgumentException("a live segment lasts 1 to 6 s, not "
+          + segmentDuration.toMillis() / 1000.0 + " s");
+    }
+    Objects.requireNonNull(dvr, "dvr");
+    if (dvr.compareTo(segmentDuration.multipliedBy(3)) < 0 || dvr.compareTo(MAX_DVR) > 0) {
+      throw new IllegalArgumentException("the DVR window must hold three segments at least and"
+          + " last 24 h at most, not " + dvr.toSeconds() + " s");
+    }
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(since, "since");
+    since = Instant.ofEpochMilli(since.toEpochMilli());
+  }
+
+  /** Settings for {@code profile} with the defaults: 2 s segments, 5 min DVR, no recording. */
+  public static LiveSettings of(String profile) {
+    return new LiveSettings(profile, DEFAULT_SEGMENT, DEFAULT_DVR, Record.OFF, false,
+        State.WAITING, Instant.now());
+  }
+
+  /** The same settings in {@code state} since {@code at}. */
+  public LiveSettings withState(State state, Instant at) {
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, at);
+  }
+
+  /** The same settings with another profile or ladder. */
+  public LiveSettings withProfile(String profile) {
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since);
+  }
+
+  /** The same settings with segments of {@code d}. */
+  public LiveSettings withSegmentDuration(Duration d) {
+    return new LiveSettings(profile, d, dvr, record, takeover, state, since);
+  }
+
+  /** The same settings with a DVR window of {@code d}. */
+  public LiveSettings withDvr(Duration d) {
+    return new LiveSettings(profile, segmentDuration, d, record, takeover, state, since);
+  }
+
+  /** The same settings recording as {@code r}. */
+  public LiveSettings withRecord(Record r) {
+    return new LiveSettings(profile, segmentDuration, dvr, r, takeover, state, since);
+  }
+
+  /** The same settings letting a second publisher take over, or not. */
+  public LiveSettings withTakeover(boolean allowed) {
+    return new LiveSettings(profile, segmentDuration, dvr, record, allowed, state, since);
+  }
+
+  Map<String, Object> toJsonMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("profile", profile);
+    m.put("segmentSeconds", BigDecimal.valueOf(segmentDuration.toMillis(), 3)
+        .stripTrailingZeros());
+    m.put("dvrSeconds", BigDecimal.valueOf(dvr.toSeconds()));
+    m.put("record", record.jsonName());
+    m.put("takeover", takeover);
+    m.put("state", state.jsonName());
+    m.put("since", since.toString());
+    return m;
+  }
+
+  static LiveSettings fromJsonMap(Object json) {
+    if (!(json instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException("a live channel needs \"live\": an object with its"
+          + " profile, segmentSeconds, dvrSeconds, record and state");
+    }
+    LiveSettings d = of(string(m, "profile", "abr"));
+    try {
+      return new LiveSettings(d.profile(),
+          Duration.ofMillis(number(m, "segmentSeconds", 2).movePointRight(3).longValue()),
+          Duration.ofSeconds(number(m, "dvrSeconds", DEFAULT_DVR.toSeconds()).longValue()),
+          Record.parse(string(m, "record", "off")),
+          Boolean.TRUE.equals(m.get("takeover")),
+          State.parse(string(m, "state", "waiting")),
+          Instant.parse(string(m, "since", d.since().toString())));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("live.since must be an ISO 8601 instant", e);
+    }
+  }
+
+  private static String string(Map<?, ?> m, String name, String absent) {
+    Object v = m.get(name);
+    if (v == null) {
+      return absent;
+    }
+    if (!(v instanceof String s)) {
+      throw new IllegalArgumentException("live." + name + " must be a string");
+    }
+    return s;
+  }
+
+  private static BigDecimal number(Map<?, ?> m, String name, long absent) {
+    Object v = m.get(name);
+    if (v == null) {
+      return BigDecimal.valueOf(absent);
+    }
+    if (!(v instanceof BigDecimal b)) {
+      throw new IllegalArgumentException("live." + name + " must be a number");
+    }
+    return b;
+  }
+}

@@ -1,0 +1,426 @@
+package io.hlskit.transcode;
+
+import io.hlskit.core.HlsException;
+import io.hlskit.core.StorageKeys;
+import io.hlskit.core.access.AccessPolicy;
+import io.hlskit.core.access.AccessRequest;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.LiveSettings;
+import io.hlskit.core.live.LiveChannels;
+import io.hlskit.core.store.MediaStore;
+import io.hlskit.transcode.internal.EncodeSettings;
+import io.hlskit.transcode.internal.LiveEncode;
+import io.hlskit.transcode.internal.LiveInput;
+import io.hlskit.transcode.internal.live.LiveChannelWriter;
+import io.hlskit.transcode.internal.live.MediaPipe;
+import io.hlskit.transcode.internal.rtmp.MediaSink;
+import io.hlskit.transcode.internal.rtmp.PublishRefusedException;
+import io.hlskit.transcode.internal.rtmp.PublishRequest;
+import io.hlskit.transcode.internal.rtmp.RtmpServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes live streams from encoders over RTMP and publishes each into its live channel of a
+ * {@link MediaStore} as live HLS, as it comes: many publishers on one port, each choosing its
+ * channel by its stream key.
+ *
+ * <pre>{@code
+ * LiveChannels.Created news = LiveChannels.createOrUpdate(store, "news", "News",
+ *     Visibility.PUBLIC, LiveSettings.of("abr"));
+ * LiveIngest ingest = LiveIngest.builder(Transcoder.create(), store)
+ *     .rtmpPort(1935)                           // rtmp://host:1935/live, key news?key=...
+ *     .reconnectGrace(Duration.ofSeconds(30))
+ *     .build()
+ *     .start();
+ * }</pre>
+ *
+ * <p>OBS's server field {@code rtmp://host:1935/live} with the stream key {@code
+ * <channel>?key=<secret>}, or FFmpeg's one URL {@code rtmp://host:1935/live/<channel>?key=<secret>},
+ * both work; {@code ?token=<jwt>} in place of the key is asked of the {@link AccessPolicy}
+ * ({@link AccessPolicy#mayPublish}). H.264 with AAC, and Enhanced RTMP's HEVC and AV1, are read
+ * by libav's FLV demuxer. Each publisher is decoded once into its channel's ladder ({@link
+ * LiveSettings#profile}, read as {@link Ladder#parse} reads it; {@code source} copies the codecs
+ * and cuts at the stream's keyframes), encoded for live (libx264 {@code zerolatency}, {@code
+ * veryfast} unless the rendition names a preset, a keyframe at every segment start), and each
+ * segment is written to the store as it completes, its playlists after it.
+ *
+ * <p>A publisher that drops and comes back within the {@linkplain Builder#reconnectGrace grace}
+ * continues the same playlists after an {@code EXT-X-DISCONTINUITY}; once the grace has passed
+ * the broadcast ends ({@link LiveSettings#record} says what becomes of it). A publish is refused,
+ * before any media is read and with a log line naming the address, when its application is not
+ * {@code live}, its channel is not a live channel, its key is wrong or missing, or the channel
+ * has a publisher already (unless it allows {@link LiveSettings#takeover}).
+ *
+ * <p>Thread-safe. One thread takes every RTMP connection; each publisher's pipeline runs on a
+ * thread of its own; the access policy and the store are asked on a thread of the ingest's.
+ */
+public final class LiveIngest implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveIngest.class);
+  /** The application publishers connect to: {@code rtmp://host:port/live}. */
+  public static final String APP = "live";
+  /** What one publisher may have waiting for its pipeline: a few seconds at 8 Mb/s. */
+  private static final long PIPE_BYTES = 4L * 1024 * 1024;
+  /** The longest RTMP message taken: a 4K keyframe fits. */
+  private static final int MAX_MESSAGE = 8 * 1024 * 1024;
+
+  private final Transcoder transcoder;
+  private final MediaStore store;
+  private final AccessPolicy access;
+  private final Builder settings;
+  private final ExecutorService pipelines;
+  private final ExecutorService blocking;
+  private final ScheduledExecutorService timers;
+  private final Map<String, Publisher> live = new ConcurrentHashMap<>();
+  private final Map<String, LiveChannelWriter> writers = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledFuture<?>> endings = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private RtmpServer rtmp;
+
+  /** One publisher's session: its pipe and the thread that runs its pipeline. */
+  private static final class Publisher {
+    final String channel;
+    final String address;
+    final MediaPipe pipe;
+    final Instant since = Instant.now();
+    volatile LiveEncode encode;
+
+    Publisher(String channel, String address, MediaPipe pipe) {
+      this.channel = channel;
+      this.address = address;
+      this.pipe = pipe;
+    }
+  }
+
+  private LiveIngest(Builder b) {
+    this.transcoder = b.transcoder;
+    this.store = b.store;
+    this.access = b.access;
+    this.settings = b;
+    AtomicInteger n = new AtomicInteger();
+    this.pipelines = Executors.newCachedThreadPool(r -> daemon(r, "hlskit-live-"
+        + n.incrementAndGet()));
+    this.blocking = Executors.newFixedThreadPool(2, r -> daemon(r, "hlskit-live-gate"));
+    this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hlskit-live-grace"));
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** A builder for an ingest that encodes with {@code transcoder} into {@code store}. */
+  public static Builder builder(Transcoder transcoder, MediaStore store) {
+    return new Builder(transcoder, store);
+  }
+
+  /** Builds a {@link LiveIngest}; {@link #build} then {@link LiveIngest#start}. */
+  public static final class Builder {
+    private final Transcoder transcoder;
+    private final MediaStore store;
+    private AccessPolicy access = AccessPolicy.readOnly();
+    private String host = "0.0.0.0";
+    private int rtmpPort = 1935;
+    private Duration grace = Duration.ofSeconds(30);
+    private Duration idle = Duration.ofSeconds(10);
+    private Duration handshake = Duration.ofSeconds(10);
+
+    private Builder(Transcoder transcoder, MediaStore store) {
+      this.transcoder = Objects.requireNonNull(transcoder, "transcoder");
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** The RTMP port, 1935 by default; 0 picks a free one ({@link LiveIngest#rtmpPort}). */
+    public Builder rtmpPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("the RTMP port must be 0 to 65535: " + port);
+      }
+      this.rtmpPort = port;
+      return this;
+    }
+
+    /** The address to listen on, every interface by default ({@code 127.0.0.1}: this machine). */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /**
+     * Who may publish with a token in place of the stream key ({@link AccessPolicy#mayPublish});
+     * by default nobody: stream keys only.
+     */
+    public Builder access(AccessPolicy policy) {
+      this.access = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * How long a dropped publisher has to come back and continue the same playlists, 30 s by
+     * default; the broadcast ends when it passes.
+     */
+    public Builder reconnectGrace(Duration grace) {
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("the reconnect grace must not be negative");
+      }
+      this.grace = grace;
+      return this;
+    }
+
+    /** How long a publisher may send nothing before it counts as dropped, 10 s by default. */
+    public Builder idleTimeout(Duration idle) {
+      if (idle.toMillis() < 100) {
+        throw new IllegalArgumentException("the idle timeout must be 100 ms at least");
+      }
+      this.idle = idle;
+      return this;
+    }
+
+    /**
+     * How long a connection may take from its first byte to a publish taken (handshake,
+     * connect, publish), 10 s by default; one that trickles is closed then.
+     */
+    public Builder handshakeTimeout(Duration timeout) {
+      if (timeout.toMillis() < 100) {
+        throw new IllegalArgumentException("the handshake timeout must be 100 ms at least");
+      }
+      this.handshake = timeout;
+      return this;
+    }
+
+    public LiveIngest build() {
+      return new LiveIngest(this);
+    }
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @throws HlsException when the port cannot be bound, naming it
+   */
+  public LiveIngest start() {
+    try {
+      rtmp = RtmpServer.start(settings.host, settings.rtmpPort, this::publish, blocking,
+          settings.handshake.toMillis(), settings.idle.toMillis(), MAX_MESSAGE);
+    } catch (RuntimeException e) {
+      close();
+      throw new HlsException("cannot listen for RTMP on " + settings.host + ":"
+          + settings.rtmpPort + " (" + e.getMessage() + "); is another server (nginx-rtmp, OBS's"
+          + " own) on that port? Choose another with rtmpPort(...)", e);
+    }
+    LOG.info("RTMP ingest on rtmp://{}:{}/{}", settings.host, rtmp.port(), APP);
+    return this;
+  }
+
+  /** The RTMP port listened on. */
+  public int rtmpPort() {
+    return rtmp.port();
+  }
+
+  /** Whether a publisher is sending into {@code channel} now. */
+  public boolean isPublishing(String channel) {
+    return live.containsKey(channel);
+  }
+
+  /** The channels publishers are sending into now. */
+  public List<String> publishing() {
+    return List.copyOf(live.keySet());
+  }
+
+  /** Decides a publish; on a gate thread. */
+  private MediaSink publish(PublishRequest request) {
+    String where = "publisher " + request.remoteAddress();
+    if (closed.get()) {
+      throw new PublishRefusedException("NetStream.Publish.Failed", "the server is stopping");
+    }
+    if (!APP.equals(request.app())) {
+      throw new PublishRefusedException("NetStream.Publish.BadName", where + " connected to"
+          + " application '" + request.app() + "'; publish to rtmp://<host>:<port>/" + APP);
+    }
+    String id = request.channel();
+    if (!StorageKeys.isValidChannelId(id)) {
+      throw new PublishRefusedException("NetStream.Publish.BadName", where + " named no valid"
+          + " channel ('" + abbreviate(id) + "'); the stream key is <channel>?key=<secret>");
+    }
+    Optional<ChannelMetadata> channel = store.channelMetadata(id);
+    if (channel.isEmpty() || !channel.get().isLive()) {
+      throw new PublishRefusedException("NetStream.Publish.BadName", where + ": '" + id + "' is"
+          + (channel.isEmpty() ? " no channel" : " not a live channel") + "; create a live"
+          + " channel first (the demo's 'live " + id + "' or POST /api/live)");
+    }
+    authorize(request, channel.get(), where);
+    LiveSettings s = channel.get().live().orElseThrow();
+    Ladder ladder;
+    try {
+      ladder = Ladder.parse(s.profile());
+    } catch (IllegalArgumentException e) {
+      throw new PublishRefusedException("NetStream.Publish.Failed", "live channel " + id
+          + " has a profile that cannot be encoded: " + e.getMessage());
+    }
+    List<EncodeSettings.Rendition> specs = ladder.renditions().stream()
+        .map(r -> transcoder.settings(r.preset().equals("fast")
+            ? r.toBuilder().preset("veryfast").build() : r))
+        .toList();
+    MediaPipe pipe = new MediaPipe(PIPE_BYTES);
+    Publisher p = new Publisher(id, request.remoteAddress(), pipe);
+    Publisher before = live.putIfAbsent(id, p);
+    if (before != null) {
+      if (!s.takeover()) {
+        throw new PublishRefusedException("NetStream.Publish.BadName", where + ": channel " + id
+            + " is live from " + before.address + " already; stop that one first, or let the"
+            + " channel be taken over");
+      }
+      LOG.info("live channel {}: {} takes over from {}", id, request.remoteAddress(),
+          before.address);
+      before.pipe.end(false);
+      live.put(id, p);
+    }
+    ScheduledFuture<?> ending = endings.remove(id);
+    if (ending != null) {
+      ending.cancel(false);
+    }
+    pipelines.execute(() -> run(p, channel.get(), specs, ladder));
+    return pipe;
+  }
+
+  private void authorize(PublishRequest request, ChannelMetadata channel, String where) {
+    Optional<String> key = request.key();
+    if (key.isPresent()) {
+      if (!LiveChannels.keyMatches(store, channel.id(), key.get())) {
+        throw new PublishRefusedException("NetStream.Publish.Unauthorized", where + ": wrong"
+            + " stream key for channel " + channel.id() + "; take the key from 'live "
+            + channel.id() + "' or POST /api/live/" + channel.id() + "/key");
+      }
+      return;
+    }
+    Optional<String> token = request.token();
+    if (token.isPresent()) {
+      var decision = access.mayPublish(new TokenRequest(token.get(), request), channel);
+      if (!decision.allowed()) {
+        throw new PublishRefusedException("NetStream.Publish.Unauthorized", where + ": the"
+            + " token may not publish into " + channel.id() + " (" + decision.reason() + ")");
+      }
+      return;
+    }
+    throw new PublishRefusedException("NetStream.Publish.Unauthorized", where + " gave no"
+        + " stream key for channel " + channel.id() + "; the stream key is " + channel.id()
+        + "?key=<secret>");
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+  }
+
+  /** A publish's token, as an access policy reads a request. */
+  private record TokenRequest(String bearer, PublishRequest request) implements AccessRequest {
+    @Override
+    public Optional<String> header(String name) {
+      return name.equalsIgnoreCase("Authorization") ? Optional.of("Bearer " + bearer)
+          : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> queryParameter(String name) {
+      return Optional.ofNullable(request.query().get(name));
+    }
+
+    @Override
+    public String path() {
+      return "/rtmp/" + APP + "/" + request.channel();
+    }
+
+    @Override
+    public String remoteAddress() {
+      String a = request.remoteAddress();
+      int colon = a.lastIndexOf(':');
+      return colon > 0 ? a.substring(0, colon) : a;
+    }
+  }
+
+  /** One publisher's pipeline, on a thread of its own, until its stream ends. */
+  private void run(Publisher p, ChannelMetadata channel, List<EncodeSettings.Rendition> specs,
+      Ladder ladder) {
+    LiveChannelWriter writer = writers.computeIfAbsent(p.channel,
+        id -> new LiveChannelWriter(store, channel, m -> { }));
+    LiveSettings s = channel.live().orElseThrow();
+    try {
+      long start = writer.startSession(Instant.now());
+      try (LiveInput in = LiveInput.flv(p.channel, p.pipe, settings.idle.toMillis());
+          LiveEncode encode = new LiveEncode(in, specs, ladder.remux(), ladder.audioBitrate(),
+              s.segmentDuration().toMillis() / 1000.0, start, writer)) {
+        p.encode = encode;
+        encode.run();
+        LOG.info("live channel {}: the stream of {} ended after {} frames", p.channel,
+            p.address, encode.frames());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("live channel {}: the stream of {} stopped: {}", p.channel, p.address,
+          e.getMessage());
+    } finally {
+      p.pipe.end(false); // a publisher still sending is told to stop by its connection closing
+      if (live.remove(p.channel, p)) {
+        scheduleEnd(p.channel);
+      }
+    }
+  }
+
+  /** Ends the broadcast when no publisher came back within the grace. */
+  private void scheduleEnd(String id) {
+    if (closed.get()) {
+      return;
+    }
+    endings.put(id, timers.schedule(() -> {
+      endings.remove(id);
+      if (live.containsKey(id)) {
+        return;
+      }
+      LiveChannelWriter writer = writers.remove(id);
+      if (writer != null) {
+        try {
+          writer.endBroadcast(Instant.now());
+        } catch (RuntimeException e) {
+          LOG.warn("live channel {}: ending the broadcast failed: {}", id, e.getMessage());
+        }
+      }
+    }, settings.grace.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * Stops listening and ends every stream: publishers are disconnected; their broadcasts stay
+   * live in the store for another instance to continue within the grace. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (rtmp != null) {
+      rtmp.close();
+    }
+    for (Publisher p : live.values()) {
+      p.pipe.end(false);
+    }
+    pipelines.shutdown();
+    try {
+      pipelines.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    timers.shutdownNow();
+    blocking.shutdownNow();
+  }
+}

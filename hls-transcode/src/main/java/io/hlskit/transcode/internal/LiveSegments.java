@@ -1,0 +1,38 @@
+package io.hlskit.transcode.internal;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a live session hands what it makes, on the session's own thread: the renditions once the
+ * stream's codecs and sizes are known, then each segment of each rendition as it completes.
+ */
+public interface LiveSegments {
+  /**
+   * One rendition of a live session.
+   *
+   * @param name its folder name ({@code 720p}, {@code source})
+   * @param width 0 for audio only
+   * @param bandwidth its peak bit rate as announced, video and audio
+   * @param codecs RFC 6381 codecs, when known
+   */
+  record Rendition(String name, int width, int height, long bandwidth, List<String> codecs,
+      double frameRate) {}
+
+  /**
+   * A completed segment.
+   *
+   * @param start where it starts on the channel's timeline, in 90 kHz ticks
+   * @param duration how long it plays, in 90 kHz ticks
+   */
+  record Segment(byte[] bytes, long start, long duration) {}
+
+  /** The session's renditions, lowest first, before their first segments. */
+  void renditions(List<Rendition> renditions);
+
+  /** Segment {@code segment} of rendition {@code index} (in the order {@link #renditions} gave). */
+  void segment(int index, Segment segment);
+
+  /** A poster from the stream's first pictures, when one could be made. */
+  default void poster(Optional<byte[]> jpeg) {}
+}

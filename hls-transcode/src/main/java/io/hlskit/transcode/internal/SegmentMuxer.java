@@ -1,0 +1,157 @@
+package io.hlskit.transcode.internal;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+
+import io.hlskit.core.TranscodeException;
+import java.io.ByteArrayOutputStream;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avformat.Write_packet_Pointer_BytePointer_int;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * One MPEG-TS muxer whose output is cut into HLS segments in memory, as libav's own {@code hls}
+ * muxer cuts its single TS context: {@link #cut} flushes what the muxer holds and hands the
+ * segment's bytes over, and the next packet starts the next segment with the PAT and PMT again.
+ * Nothing touches the disk: a live segment goes from here to the store.
+ *
+ * <p>Used by one thread at a time. Every libav object it allocates is freed in {@link #close},
+ * whatever happened before.
+ */
+final class SegmentMuxer implements AutoCloseable {
+  private static final int IO_BUFFER = 64 * 1024;
+
+  private final String name;
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * 1024);
+  private AVFormatContext out;
+  private AVIOContext io;
+  private Write_packet_Pointer_BytePointer_int writer;
+  private byte[] chunk = new byte[IO_BUFFER];
+  private boolean started;
+
+  SegmentMuxer(String name) {
+    this.name = name;
+    try {
+      out = new AVFormatContext(null);
+      int ret = avformat_alloc_output_context2(out, null, "mpegts", (String) null);
+      if (ret < 0) {
+        out = null;
+        Libav.check(ret, "setting up the MPEG-TS muxer for", name);
+      }
+      writer = new Write_packet_Pointer_BytePointer_int() {
+        @Override
+        public int call(Pointer opaque, BytePointer buf, int size) {
+          if (chunk.length < size) {
+            chunk = new byte[size];
+          }
+          buf.get(chunk, 0, size);
+          bytes.write(chunk, 0, size);
+          return size;
+        }
+      };
+      BytePointer buffer = new BytePointer(av_malloc(IO_BUFFER));
+      io = avio_alloc_context(buffer, IO_BUFFER, 1, null, null, writer, null);
+      if (io == null) {
+        av_free(buffer);
+        throw new TranscodeException("out of memory setting up the output of " + name);
+      }
+      out.pb(io);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Adds a stream described by an open encoder. */
+  AVStream addStream(AVCodecContext encoder) {
+    AVStream s = avformat_new_stream(out, null);
+    Libav.check(avcodec_parameters_from_context(s.codecpar(), encoder),
+        "describing a stream for", name);
+    s.time_base(encoder.time_base());
+    return s;
+  }
+
+  /** Adds a stream copied from an input stream's parameters (a passthrough). */
+  AVStream addStream(AVCodecParameters from, AVRational timeBase) {
+    AVStream s = avformat_new_stream(out, null);
+    Libav.check(avcodec_parameters_copy(s.codecpar(), from), "describing a stream for", name);
+    s.codecpar().codec_tag(0); // FLV's tags mean nothing to MPEG-TS
+    s.time_base(timeBase);
+    return s;
+  }
+
+  /** Writes the header; the streams' time bases are the muxer's (1/90000) from then on. */
+  void start() {
+    AVDictionary options = new AVDictionary(null);
+    try {
+      Libav.check(avformat_write_header(out, options), "starting the MPEG-TS output for", name);
+    } finally {
+      av_dict_free(options);
+    }
+    started = true;
+  }
+
+  /** Writes a packet whose times are in its stream's time base; the packet's data is taken. */
+  void write(AVPacket p) {
+    Libav.check(av_write_frame(out, p), "writing a segment of", name);
+  }
+
+  /**
+   * Ends the segment being written: what the muxer holds is flushed into it, and the next packet
+   * begins the next one with the stream tables (PAT, PMT) that a player joining there needs.
+   *
+   * @return the segment's bytes
+   */
+  byte[] cut() {
+    Libav.check(av_write_frame(out, (AVPacket) null), "flushing a segment of", name);
+    avio_flush(io);
+    byte[] segment = bytes.toByteArray();
+    bytes.reset();
+    av_opt_set(out.priv_data(), "mpegts_flags", "resend_headers", 0);
+    return segment;
+  }
+
+  /** Ends the last segment and the stream; its bytes. */
+  byte[] finish() {
+    if (started) {
+      started = false;
+      Libav.check(av_write_trailer(out), "finishing the output of", name);
+    }
+    avio_flush(io);
+    byte[] segment = bytes.toByteArray();
+    bytes.reset();
+    return segment;
+  }
+
+  /** How many bytes of the segment being written the muxer has handed over so far. */
+  int pending() {
+    return bytes.size();
+  }
+
+  @Override
+  public void close() {
+    if (out != null) {
+      out.pb(null);
+      avformat_free_context(out);
+      out = null;
+    }
+    if (io != null) {
+      av_free(io.buffer());
+      avio_context_free(io);
+      io = null;
+    }
+    if (writer != null) {
+      writer.close();
+      writer = null;
+    }
+  }
+}

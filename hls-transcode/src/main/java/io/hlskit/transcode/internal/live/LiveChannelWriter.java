@@ -1,0 +1,371 @@
+package io.hlskit.transcode.internal.live;
+
+import io.hlskit.core.HlsException;
+import io.hlskit.core.channel.ChannelMetadata;
+import io.hlskit.core.channel.LiveSettings;
+import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.MediaSegment;
+import io.hlskit.core.playlist.MultivariantPlaylist;
+import io.hlskit.core.playlist.PlaylistParser;
+import io.hlskit.core.playlist.PlaylistWriter;
+import io.hlskit.core.playlist.Resolution;
+import io.hlskit.core.playlist.Variant;
+import io.hlskit.core.store.MediaStore;
+import io.hlskit.core.store.ObjectStream;
+import io.hlskit.transcode.internal.LiveSegments;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A live channel's playlists and segments in the store, across every publisher session of one
+ * broadcast: each segment is written as it completes, then its rendition's live playlist (a
+ * window of the DVR's length, written by hls-core's writer from the segments known here, never
+ * read back from a muxer), the multivariant playlist once the renditions are known, and {@code
+ * channel.json} when the state changes. Segment numbers and the media sequence only grow; a
+ * session after the first starts with {@code EXT-X-DISCONTINUITY}, and the discontinuity
+ * sequence grows as those leave the window. Segments that leave the window are deleted unless
+ * the broadcast is recorded.
+ *
+ * <p>A writer made for a channel that the store says is live already (a publisher reconnecting
+ * to another instance, or to this one after a restart) continues its stored playlists.
+ *
+ * <p>Thread-safe: sessions follow one another, and state changes may come from another thread.
+ */
+public final class LiveChannelWriter implements LiveSegments {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveChannelWriter.class);
+  /** Where a broadcast's timeline starts: far enough from 0 that no timestamp goes negative. */
+  public static final long TIMELINE_START = 10 * 90_000L;
+
+  private final MediaStore store;
+  private final String id;
+  private ChannelMetadata channel;
+  private final Map<String, Window> windows = new LinkedHashMap<>();
+  private List<LiveSegments.Rendition> current = List.of();
+  private Window[] windowOf = new Window[0];
+  private boolean[] started = new boolean[0];
+  private final Consumer<ChannelMetadata> onChange;
+  private long timelineEnd = TIMELINE_START;
+  private long sessionStart;
+  private Instant sessionWall = Instant.EPOCH;
+  private int sessions;
+  private boolean multivariantWritten;
+  private long bytesWritten;
+
+  /** One rendition's playlist: the window of segments, and with a recording all of them. */
+  private static final class Window {
+    final String name;
+    final ArrayDeque<MediaSegment> segments = new ArrayDeque<>();
+    final List<MediaSegment> all = new ArrayList<>();
+    long mediaSequence;
+    long discontinuitySequence;
+    long nextNumber;
+    int targetDuration;
+    boolean discontinuityNext;
+
+    Window(String name) {
+      this.name = name;
+    }
+  }
+
+  /**
+   * @param onChange told of each new {@code channel.json}, on the writing thread
+   */
+  public LiveChannelWriter(MediaStore store, ChannelMetadata channel,
+      Consumer<ChannelMetadata> onChange) {
+    this.store = store;
+    this.id = channel.id();
+    this.channel = channel;
+    this.onChange = onChange;
+    resume();
+  }
+
+  private LiveSettings settings() {
+    return channel.live().orElseThrow();
+  }
+
+  /** Reads the stored playlists of a broadcast that is live already. */
+  private void resume() {
+    if (settings().state() != LiveSettings.State.LIVE) {
+      // a new broadcast; numbers still go on from any playlist left, so caches never mix them
+      for (RenditionInfo r : channel.renditions()) {
+        read(r).ifPresent(p -> {
+          Window w = window(r.name());
+          w.mediaSequence = p.mediaSequence() + p.segments().size();
+          w.discontinuitySequence = p.discontinuitySequence();
+          w.nextNumber = nextNumber(p);
+          w.targetDuration = 0;
+        });
+      }
+      return;
+    }
+    for (RenditionInfo r : channel.renditions()) {
+      read(r).ifPresent(p -> {
+        Window w = window(r.name());
+        w.segments.addAll(p.segments());
+        w.mediaSequence = p.mediaSequence();
+        w.discontinuitySequence = p.discontinuitySequence();
+        w.nextNumber = nextNumber(p);
+        w.targetDuration = p.targetDuration();
+        w.discontinuityNext = true;
+      });
+    }
+    sessions = windows.isEmpty() ? 0 : 1;
+    multivariantWritten = !windows.isEmpty();
+  }
+
+  private Optional<MediaPlaylist> read(RenditionInfo r) {
+    try {
+      Optional<ObjectStream> o = store.read(id + "/" + r.playlist());
+      if (o.isEmpty()) {
+        return Optional.empty();
+      }
+      try (ObjectStream s = o.get(); InputStream in = s.content()) {
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return Optional.of(PlaylistParser.lenient().parseMedia(text));
+      }
+    } catch (IOException | HlsException e) {
+      LOG.warn("live channel {}: the playlist {} could not be read ({}); it starts again", id,
+          r.playlist(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static long nextNumber(MediaPlaylist p) {
+    if (p.segments().isEmpty()) {
+      return p.mediaSequence();
+    }
+    String uri = p.segments().get(p.segments().size() - 1).uri();
+    String digits = uri.replaceAll("\\D", "");
+    try {
+      return digits.isEmpty() ? p.mediaSequence() + p.segments().size()
+          : Long.parseLong(digits) + 1;
+    } catch (NumberFormatException e) {
+      return p.mediaSequence() + p.segments().size();
+    }
+  }
+
+  private Window window(String name) {
+    return windows.computeIfAbsent(name, Window::new);
+  }
+
+  /** The channel as last written. */
+  public synchronized ChannelMetadata channel() {
+    return channel;
+  }
+
+  /** Bytes of segments written since this writer was made. */
+  public synchronized long bytesWritten() {
+    return bytesWritten;
+  }
+
+  /**
+   * A publisher session begins: its segments are timed from the returned point of the
+   * channel's timeline (90 kHz), and stamped with dates from {@code wallClock} on.
+   */
+  public synchronized long startSession(Instant wallClock) {
+    sessionStart = timelineEnd + 90_000; // a second of room: times only grow
+    sessionWall = wallClock;
+    if (sessions > 0) {
+      for (Window w : windows.values()) {
+        w.discontinuityNext = true;
+      }
+    }
+    sessions++;
+    current = List.of();
+    return sessionStart;
+  }
+
+  @Override
+  public synchronized void renditions(List<LiveSegments.Rendition> renditions) {
+    current = List.copyOf(renditions);
+    windowOf = new Window[renditions.size()];
+    started = new boolean[renditions.size()];
+    for (int i = 0; i < renditions.size(); i++) {
+      windowOf[i] = window(renditions.get(i).name());
+    }
+    multivariantWritten = false;
+  }
+
+  @Override
+  public synchronized void poster(Optional<byte[]> jpeg) {
+    jpeg.ifPresent(bytes -> {
+      store.write(id + "/poster.jpg", bytes);
+      if (channel.poster().isEmpty()) {
+        channel = channel.toBuilder().poster("poster.jpg").build();
+      }
+    });
+  }
+
+  @Override
+  public synchronized void segment(int index, LiveSegments.Segment segment) {
+    Window w = windowOf[index];
+    long number = w.nextNumber++;
+    String uri = String.format("seg_%05d.ts", number);
+    store.write(id + "/" + w.name + "/" + uri, segment.bytes());
+    bytesWritten += segment.bytes().length;
+    Duration duration = Duration.ofNanos(segment.duration() * 1_000_000_000L / 90_000);
+    Instant at = sessionWall.plusNanos((segment.start() - sessionStart) * 1_000_000_000L / 90_000);
+    MediaSegment s = MediaSegment.builder(uri, duration)
+        .discontinuity(w.discontinuityNext)
+        .programDateTime(at.atOffset(ZoneOffset.UTC))
+        .build();
+    w.discontinuityNext = false;
+    w.segments.add(s);
+    if (settings().record() != LiveSettings.Record.OFF) {
+      w.all.add(s);
+    }
+    timelineEnd = Math.max(timelineEnd, segment.start() + segment.duration());
+    w.targetDuration = Math.max(w.targetDuration, Math.max(
+        (int) Math.ceil(settings().segmentDuration().toMillis() / 1000.0),
+        (int) Math.round(duration.toMillis() / 1000.0)));
+    trim(w);
+    store.write(id + "/" + w.name + "/index.m3u8", PlaylistWriter.write(live(w, false))
+        .getBytes(StandardCharsets.UTF_8));
+    started[index] = true;
+    if (!multivariantWritten && allStarted()) {
+      writeMultivariant();
+    }
+  }
+
+  private boolean allStarted() {
+    for (boolean b : started) {
+      if (!b) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Takes out what is older than the DVR window; deletes it unless it is recorded. */
+  private void trim(Window w) {
+    long keepNanos = settings().dvr().toNanos();
+    long total = 0;
+    for (MediaSegment s : w.segments) {
+      total += s.duration().toNanos();
+    }
+    while (w.segments.size() > 3 && total - w.segments.peekFirst().duration().toNanos()
+        >= keepNanos) {
+      MediaSegment gone = w.segments.pollFirst();
+      total -= gone.duration().toNanos();
+      w.mediaSequence++;
+      MediaSegment next = w.segments.peekFirst();
+      if (next != null && next.discontinuity()) {
+        // the discontinuity leaves the window with the segment before it
+        w.discontinuitySequence++;
+      }
+      if (settings().record() == LiveSettings.Record.OFF) {
+        store.deletePrefix(id + "/" + w.name + "/" + gone.uri());
+      }
+    }
+  }
+
+  private MediaPlaylist live(Window w, boolean ended) {
+    return MediaPlaylist.builder()
+        .mediaSequence(w.mediaSequence)
+        .discontinuitySequence(w.discontinuitySequence)
+        .targetDuration(w.targetDuration)
+        .independentSegments(true)
+        .segments(new ArrayList<>(w.segments))
+        .endList(ended)
+        .build();
+  }
+
+  private void writeMultivariant() {
+    List<RenditionInfo> infos = new ArrayList<>();
+    MultivariantPlaylist.Builder mv = MultivariantPlaylist.builder().independentSegments(true);
+    // highest first in channel.json, lowest first in the playlist (players start with the first)
+    for (LiveSegments.Rendition r : current) {
+      Variant.Builder v = Variant.builder(r.name() + "/index.m3u8", r.bandwidth())
+          .codecs(r.codecs());
+      if (r.width() > 0) {
+        v.resolution(r.width(), r.height());
+        if (r.frameRate() > 0) {
+          v.frameRate(r.frameRate());
+        }
+      }
+      mv.addVariant(v.build());
+      infos.add(0, new RenditionInfo(r.name(), r.name() + "/index.m3u8",
+          r.width() > 0 ? Optional.of(new Resolution(r.width(), r.height())) : Optional.empty(),
+          r.bandwidth(), 0, r.codecs()));
+    }
+    store.write(id + "/" + ChannelMetadata.ENTRY_PLAYLIST,
+        PlaylistWriter.write(mv.build()).getBytes(StandardCharsets.UTF_8));
+    multivariantWritten = true;
+    ChannelMetadata.Builder b = channel.toBuilder().clearRenditions();
+    infos.forEach(b::addRendition);
+    LiveSettings s = settings();
+    ChannelMetadata live = b.build().withLive(s.state() == LiveSettings.State.LIVE ? s
+        : s.withState(LiveSettings.State.LIVE, sessionWall));
+    update(live);
+  }
+
+  private void update(ChannelMetadata m) {
+    channel = m;
+    store.updateMetadata(m);
+    onChange.accept(m);
+  }
+
+  /** The settings changed elsewhere (a new profile, DVR or recording choice). */
+  public synchronized void settingsChanged(ChannelMetadata m) {
+    LiveSettings theirs = m.live().orElseThrow();
+    channel = channel.toBuilder().title(m.title()).visibility(m.visibility()).build()
+        .withLive(theirs.withState(settings().state(), settings().since()));
+  }
+
+  /**
+   * The broadcast is over (its publisher left and the grace passed): every playlist is closed
+   * with {@code EXT-X-ENDLIST}; with {@link LiveSettings.Record#VOD} the channel becomes a
+   * video on demand of the whole broadcast.
+   *
+   * @return the channel's metadata now
+   */
+  public synchronized ChannelMetadata endBroadcast(Instant at) {
+    LiveSettings s = settings();
+    if (s.state() != LiveSettings.State.LIVE) {
+      return channel;
+    }
+    boolean vod = s.record() == LiveSettings.Record.VOD;
+    Duration total = Duration.ZERO;
+    for (Window w : windows.values()) {
+      MediaPlaylist closed;
+      if (vod) {
+        closed = MediaPlaylist.builder()
+            .playlistType(io.hlskit.core.playlist.PlaylistType.VOD)
+            .independentSegments(true)
+            .targetDuration(w.targetDuration)
+            .segments(List.copyOf(w.all))
+            .endList(true)
+            .build();
+        Duration d = closed.totalDuration();
+        total = d.compareTo(total) > 0 ? d : total;
+      } else {
+        closed = live(w, true);
+      }
+      store.write(id + "/" + w.name + "/index.m3u8", PlaylistWriter.write(closed)
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    if (vod) {
+      ChannelMetadata m = channel.toBuilder().live(null).duration(total).build();
+      update(m);
+      LOG.info("live channel {} ended: now a video on demand of {} s", id, total.toSeconds());
+    } else {
+      update(channel.withLive(s.withState(LiveSettings.State.ENDED, at)));
+      LOG.info("live channel {} ended", id);
+    }
+    return channel;
+  }
+}
