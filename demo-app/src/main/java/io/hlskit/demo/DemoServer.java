@@ -9,6 +9,8 @@ import io.hlskit.core.linear.LinearTimeline;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.HlsHandlers;
 import io.hlskit.server.HlsServer;
+import io.hlskit.transcode.LiveIngest;
+import io.hlskit.transcode.Transcoder;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -24,12 +26,16 @@ final class DemoServer implements AutoCloseable {
   final IngestService ingest;
   final HlsServer server;
   final DemoMetrics metrics;
+  /** The RTMP ingest of live channels; null when it is off. */
+  final LiveIngest live;
   /** Where /metrics and health live alone; 0 when they are on the main port. */
   final int managementPort;
   private final List<AutoCloseable> extras;
 
   private DemoServer(StorageOptions.Storage storage, ChatBroker chat, IngestService ingest,
-      HlsServer server, DemoMetrics metrics, int managementPort, List<AutoCloseable> extras) {
+      HlsServer server, LiveIngest live, DemoMetrics metrics, int managementPort,
+      List<AutoCloseable> extras) {
+    this.live = live;
     this.metrics = metrics;
     this.managementPort = managementPort;
     this.storage = storage;
@@ -57,11 +63,16 @@ final class DemoServer implements AutoCloseable {
    * @param linearWindow how many segments linear channels' media playlists list
    * @param tls HTTPS, or null for plain HTTP
    * @param jobs where upload jobs wait and whether this instance works them
+   * @param live the RTMP ingest of live channels, or null for none
    */
   record Options(String host, int port, String adminToken, long maxUploadBytes,
       Path uploadDirectory, Path workDirectory, List<String> allowedOrigins,
       List<String> trustedProxies, Path webDirectory, AccessPolicy access,
-      Integer managementPort, boolean accessLog, int linearWindow, Tls tls, JobSettings jobs) {
+      Integer managementPort, boolean accessLog, int linearWindow, Tls tls, JobSettings jobs,
+      Live live) {
+
+    /** RTMP ingest: its port (0 picks one) and how long a dropped publisher may take to return. */
+    record Live(int rtmpPort, java.time.Duration grace) {}
 
     /** HTTPS: PEM certificate chain and key, and the plain-HTTP port that redirects, or null. */
     record Tls(Path certificate, Path key, Integer redirectHttpPort) {}
@@ -80,42 +91,49 @@ final class DemoServer implements AutoCloseable {
         List<String> trustedProxies, Path webDirectory, AccessPolicy access) {
       this(host, port, adminToken, maxUploadBytes, uploadDirectory, workDirectory,
           allowedOrigins, trustedProxies, webDirectory, access, null, false,
-          LinearTimeline.DEFAULT_WINDOW, null, JobSettings.MEMORY);
+          LinearTimeline.DEFAULT_WINDOW, null, JobSettings.MEMORY, null);
     }
 
     /** These options with {@code /metrics} and health on a port of their own. */
     Options withManagementPort(Integer managementPort) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, linearWindow, tls, jobs);
+          accessLog, linearWindow, tls, jobs, live);
     }
 
     /** These options with the access log on or off. */
     Options withAccessLog(boolean accessLog) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, linearWindow, tls, jobs);
+          accessLog, linearWindow, tls, jobs, live);
     }
 
     /** These options with linear channels' playlists listing {@code segments} each. */
     Options withLinearWindow(int segments) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, segments, tls, jobs);
+          accessLog, segments, tls, jobs, live);
     }
 
     /** These options serving HTTPS (and HTTP/2) with {@code tls}; null for plain HTTP. */
     Options withTls(Tls tls) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, linearWindow, tls, jobs);
+          accessLog, linearWindow, tls, jobs, live);
+    }
+
+    /** These options taking live streams over RTMP as {@code live} says; null for none. */
+    Options withLive(Live live) {
+      return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
+          workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
+          accessLog, linearWindow, tls, jobs, live);
     }
 
     /** These options with upload jobs kept and worked as {@code jobs} says. */
     Options withJobs(JobSettings jobs) {
       return new Options(host, port, adminToken, maxUploadBytes, uploadDirectory,
           workDirectory, allowedOrigins, trustedProxies, webDirectory, access, managementPort,
-          accessLog, linearWindow, tls, jobs);
+          accessLog, linearWindow, tls, jobs, live);
     }
 
     AccessPolicy policy() {
@@ -186,7 +204,19 @@ final class DemoServer implements AutoCloseable {
               + " (" + e.getMessage() + "); is another server using it?", e);
         }
       }
-      return new DemoServer(storage, chat, ingest, server, metrics, management, extras);
+      LiveIngest live = null;
+      if (o.live() != null) {
+        try {
+          live = LiveIngest.builder(Transcoder.builder().workDirectory(o.workDirectory())
+                  .build(), storage.store())
+              .host(o.host()).rtmpPort(o.live().rtmpPort()).reconnectGrace(o.live().grace())
+              .access(o.policy()).build().start();
+        } catch (RuntimeException e) {
+          server.close();
+          throw e;
+        }
+      }
+      return new DemoServer(storage, chat, ingest, server, live, metrics, management, extras);
     } catch (RuntimeException e) {
       metrics.close();
       closeAll(ingest instanceof AutoCloseable c ? List.of(c) : List.of());
@@ -209,6 +239,9 @@ final class DemoServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (live != null) {
+      live.close();
+    }
     server.close();
     metrics.close();
     closeAll(ingest instanceof AutoCloseable c ? List.of(c) : List.of());

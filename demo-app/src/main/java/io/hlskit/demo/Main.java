@@ -13,7 +13,7 @@ import picocli.CommandLine;
     versionProvider = Main.Version.class,
     description = "The hlskit IPTV demo: HLS channels in a vertical feed.",
     subcommands = {ServeCommand.class, WorkerCommand.class, ConvertCommand.class,
-        LinearCommand.class, TokenCommand.class})
+        LinearCommand.class, LiveCommand.class, TokenCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.hlskit.demo;
 
 import io.hlskit.core.access.AccessPolicy;
+import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.store.MediaStore;
 import java.net.URI;
@@ -112,6 +113,17 @@ final class ServeCommand implements Callable<Integer> {
           + " (HLS_LINEAR_WINDOW; default ${DEFAULT-VALUE})")
   int linearWindow;
 
+  @Option(names = "--rtmp-port", defaultValue = "${env:HLS_RTMP_PORT}",
+      description = "take live streams over RTMP on this port, 1935 as usual (HLS_RTMP_PORT):"
+          + " server rtmp://<host>:<port>/live, stream key <channel>?key=<secret> from `live"
+          + " <channel>`; without it, no RTMP")
+  Integer rtmpPort;
+
+  @Option(names = "--live-grace", defaultValue = "${env:HLS_LIVE_GRACE:-30s}",
+      description = "how long a dropped publisher may take to come back and continue the same"
+          + " playlists, as 30s, 2m or plain seconds (HLS_LIVE_GRACE; default ${DEFAULT-VALUE})")
+  String liveGrace;
+
   @Option(names = "--max-upload-mb", defaultValue = "${env:HLS_MAX_UPLOAD_MB:-2048}",
       description = "the largest upload taken, in MiB (HLS_MAX_UPLOAD_MB; default"
           + " ${DEFAULT-VALUE})")
@@ -150,6 +162,15 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "--redirect-http-port"
           + " redirects to HTTPS: give --tls-cert and --tls-key too");
     }
+    DemoServer.Options.Live live = null;
+    if (rtmpPort != null) {
+      try {
+        live = new DemoServer.Options.Live(rtmpPort,
+            LiveSettings.parseDuration(liveGrace, "--live-grace"));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      }
+    }
     AccessPolicy access = authOptions.policy(adminToken);
     JobSettings jobs = jobOptions.settings(chatOptions.redis);
     DemoMetrics metrics = new DemoMetrics();
@@ -184,7 +205,7 @@ final class ServeCommand implements Callable<Integer> {
         .withLinearWindow(linearWindow)
         .withTls(tlsCertificate == null ? null
             : new DemoServer.Options.Tls(tlsCertificate, tlsKey, redirectHttpPort))
-        .withJobs(jobs), metrics);
+        .withJobs(jobs).withLive(live), metrics);
     if (dev) {
       LOG.info("development mode: the web page comes from {} with caching off",
           webDirectory.toAbsolutePath());

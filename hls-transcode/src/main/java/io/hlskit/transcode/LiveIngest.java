@@ -370,6 +370,7 @@ public final class LiveIngest implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("live channel {}: the stream of {} stopped: {}", p.channel, p.address,
           e.getMessage());
+      LOG.debug("live channel {}: where the stream stopped", p.channel, e);
     } finally {
       p.pipe.end(false); // a publisher still sending is told to stop by its connection closing
       if (live.remove(p.channel, p)) {

@@ -9,6 +9,7 @@ import io.hlskit.core.live.LiveChannels;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.PlaylistParser;
 import io.hlskit.storage.fs.FileSystemMediaStore;
+import io.hlskit.transcode.testing.LivePublishers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class LiveIngestTest {
 
   @BeforeEach
   void start() {
-    Publishers.requireFfmpeg();
+    LivePublishers.requireFfmpeg();
     Ffprobe.require();
     store = FileSystemMediaStore.at(dir.resolve("streams"));
     ingest = LiveIngest.builder(Transcoder.create(), store).host("127.0.0.1").rtmpPort(0)
@@ -55,8 +56,8 @@ class LiveIngestTest {
   @Test
   void ffmpegPublishesIntoALiveLadderThatGrowsAndEnds() throws Exception {
     String key = LiveChannels.createOrUpdate(store, "news", "News", Visibility.PUBLIC,
-        LiveSettings.of("360p:600k,180p:200k")).streamKey().orElseThrow();
-    Process ffmpeg = Publishers.rtmp(url(key), "640x360", 9, dir.resolve("ffmpeg.log"));
+        LiveSettings.of("360p:600k,180p:200k")).streamKey();
+    Process ffmpeg = LivePublishers.rtmp(url(key), "640x360", 9, dir.resolve("ffmpeg.log"));
     Path index = dir.resolve("streams/news/360p/index.m3u8");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!Files.exists(index) && System.nanoTime() < deadline) {
@@ -88,5 +89,12 @@ class LiveIngestTest {
     assertThat(ended.totalDuration().toMillis() / 1000.0).isBetween(7.0, 11.0);
     assertThat(store.channels().get("news").orElseThrow().live().orElseThrow().state())
         .isEqualTo(LiveSettings.State.ENDED);
+    if (System.getenv("LIVE_DEBUG") != null) {
+      Files.walk(dir).forEach(f -> System.out.println(f));
+      System.out.println(Files.readString(dir.resolve("streams/news/360p/index.m3u8")));
+      System.out.println(Files.readString(dir.resolve("streams/news/playlist.m3u8")));
+      System.out.println(Files.readString(dir.resolve("streams/news/channel.json")));
+      System.out.println(Ffprobe.run("-show_entries", "format=duration:stream=codec_name,nb_read_frames", "-count_frames", "-of", "csv=p=0", dir.resolve("streams/news/360p/index.m3u8").toString()));
+    }
   }
 }

@@ -64,10 +64,16 @@ function createEntry(channel) {
     el('p', {}, [icon('lock'), ' Private channel']),
     el('p', { className: 'hint', textContent: 'Sign in to watch it.' }),
   ]);
+  // a live channel between broadcasts: nothing to play until a publisher goes live
+  const waiting = el('div', { className: 'waiting', hidden: channel.state !== 'waiting' }, [
+    el('p', { textContent: 'Waiting for the broadcast' }),
+    el('p', { className: 'hint', textContent: 'It plays here as soon as it starts.' }),
+  ]);
   const section = el('section', { className: 'channel' }, [
     video,
     paused,
     locked,
+    waiting,
     sound,
     quality,
     shareButton(channel, showNotice),
@@ -89,7 +95,8 @@ function createEntry(channel) {
     if (!channel.poster) section.classList.add('no-poster');
   }
 
-  const entry = { channel, section, video, hls: null, sound, paused, quality, locked, meta };
+  const entry = { channel, section, video, hls: null, sound, paused, quality, locked, meta,
+    waiting };
   quality.addEventListener('click', (e) => e.stopPropagation());
   quality.addEventListener('change', () => {
     if (entry.hls) entry.hls.currentLevel = Number(quality.value); // -1: automatic again
@@ -109,6 +116,11 @@ function createEntry(channel) {
 
 /** The line under a channel's title: length and renditions, or what a linear one plays. */
 function describe(channel) {
+  if (channel.state === 'live') {
+    return ['Live now', ...channel.renditions.map((r) => r.name)].join(' · ');
+  }
+  if (channel.state === 'waiting') return 'Live channel: waiting for the broadcast';
+  if (channel.state === 'ended') return 'The broadcast has ended';
   if (channel.live) return nowAndNext(channel);
   const meta = [formatDuration(channel.durationSeconds)];
   if (channel.renditions.length > 0) {
@@ -163,6 +175,7 @@ function setMuted(value) {
 
 function attach(entry) {
   if (entry.hls || entry.video.src) return;
+  if (entry.channel.state === 'waiting') return; // no playlist until a broadcast starts
   const url = entry.channel.playlist;
   if (window.Hls && window.Hls.isSupported()) {
     const session = playerId();
@@ -326,8 +339,14 @@ async function refresh() {
       entries.set(channel.id, entry);
       feed.append(entry.section);
     } else if (channel.live) {
-      known.channel = channel; // now and next move on
+      const was = known.channel.state;
+      known.channel = channel; // now and next move on; a broadcast starts or ends
       known.meta.textContent = describe(channel);
+      known.waiting.hidden = channel.state !== 'waiting';
+      if (was === 'waiting' && channel.state === 'live' && known === current) {
+        attach(known);
+        play(known);
+      }
     }
   }
   renderEmpty();

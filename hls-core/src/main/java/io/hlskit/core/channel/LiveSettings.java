@@ -156,6 +156,40 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
     return new LiveSettings(profile, segmentDuration, dvr, record, allowed, state, since);
   }
 
+  /**
+   * A duration as live options write it: a number with {@code s}, {@code m} or {@code h}
+   * ({@code 30s}, {@code 5m}, {@code 1.5h}), or plain seconds ({@code 30}).
+   *
+   * @param what the option's name, for the error
+   * @throws IllegalArgumentException naming {@code what} and the forms taken
+   */
+  public static Duration parseDuration(String text, String what) {
+    String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+    long unit = 1000;
+    if (t.endsWith("ms")) {
+      unit = 1;
+      t = t.substring(0, t.length() - 2);
+    } else if (t.endsWith("s")) {
+      t = t.substring(0, t.length() - 1);
+    } else if (t.endsWith("m")) {
+      unit = 60_000;
+      t = t.substring(0, t.length() - 1);
+    } else if (t.endsWith("h")) {
+      unit = 3_600_000;
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      BigDecimal n = new BigDecimal(t.strip());
+      if (n.signum() < 0) {
+        throw new NumberFormatException();
+      }
+      return Duration.ofMillis(n.multiply(BigDecimal.valueOf(unit)).longValueExact());
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException(what + " must be a duration such as 30s, 5m, 1h or"
+          + " plain seconds, not '" + text + "'");
+    }
+  }
+
   Map<String, Object> toJsonMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("profile", profile);

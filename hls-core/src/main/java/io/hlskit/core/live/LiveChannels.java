@@ -21,8 +21,8 @@ import java.util.Optional;
 
 /**
  * Creates live channels in a store and keeps their stream keys: a publisher sends {@code
- * <channel>?key=<secret>}, and the store holds only the secret's SHA-256 in {@code
- * <channel>/keys/stream-key.sha256}, a folder never served.
+ * <channel>?key=<secret>}, and the store holds the secret in {@code <channel>/keys/stream-key},
+ * beside a private channel's content keys: a folder never served, and as secret as they are.
  *
  * <pre>{@code
  * LiveChannels.Created news = LiveChannels.create(store, "news", "News", Visibility.PUBLIC,
@@ -31,8 +31,8 @@ import java.util.Optional;
  * }</pre>
  */
 public final class LiveChannels {
-  /** Where a channel's stream key is kept, hashed, relative to the channel. */
-  public static final String KEY_OBJECT = "keys/stream-key.sha256";
+  /** Where a channel's stream key is kept, relative to the channel. */
+  public static final String KEY_OBJECT = "keys/stream-key";
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -42,9 +42,9 @@ public final class LiveChannels {
    * A live channel created or updated, and its stream key.
    *
    * @param streamKey what the publisher puts in its stream key field: {@code
-   *     <channel>?key=<secret>}; empty when an update kept the key it had
+   *     <channel>?key=<secret>}
    */
-  public record Created(ChannelMetadata channel, Optional<String> streamKey) {}
+  public record Created(ChannelMetadata channel, String streamKey) {}
 
   /**
    * Creates live channel {@code id}, waiting for its first broadcast, with a new stream key; or,
@@ -71,20 +71,19 @@ public final class LiveChannels {
       ChannelMetadata m = existing.get().toBuilder().title(title).visibility(visibility).build()
           .withLive(settings.withState(had.state(), had.since()));
       store.updateMetadata(m);
-      if (store.open(id + "/" + KEY_OBJECT).isEmpty()) {
-        return new Created(m, Optional.of(newKey(store, id)));
-      }
-      return new Created(m, Optional.empty());
+      Optional<String> secret = secret(store, id);
+      return new Created(m, secret.isPresent() ? id + "?key=" + secret.get()
+          : newKey(store, id));
     }
     ChannelMetadata m = ChannelMetadata.builder(id).title(title).visibility(visibility)
         .created(Instant.now())
         .live(settings.withState(LiveSettings.State.WAITING, Instant.now())).build();
     String secret = secret();
     try (ChannelDraft draft = store.draft(id)) {
-      draft.write(KEY_OBJECT, hash(secret).getBytes(StandardCharsets.US_ASCII));
+      draft.write(KEY_OBJECT, secret.getBytes(StandardCharsets.US_ASCII));
       draft.publish(m);
     }
-    return new Created(m, Optional.of(id + "?key=" + secret));
+    return new Created(m, id + "?key=" + secret);
   }
 
   /**
@@ -100,8 +99,27 @@ public final class LiveChannels {
       throw new IllegalArgumentException("there is no live channel '" + id + "'");
     }
     String secret = secret();
-    store.write(id + "/" + KEY_OBJECT, hash(secret).getBytes(StandardCharsets.US_ASCII));
+    store.write(id + "/" + KEY_OBJECT, secret.getBytes(StandardCharsets.US_ASCII));
     return id + "?key=" + secret;
+  }
+
+  /** The stream key of live channel {@code id}, {@code <channel>?key=<secret>}, when it has one. */
+  public static Optional<String> streamKey(MediaStore store, String id) {
+    StorageKeys.requireChannelId(id);
+    return secret(store, id).map(s -> id + "?key=" + s);
+  }
+
+  private static Optional<String> secret(MediaStore store, String id) {
+    Optional<ObjectStream> stored = store.read(id + "/" + KEY_OBJECT);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    try (ObjectStream o = stored.get(); InputStream in = o.content()) {
+      String s = new String(in.readNBytes(256), StandardCharsets.US_ASCII).strip();
+      return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    } catch (IOException e) {
+      throw new StorageException("could not read the stream key of " + id + ": " + e, e);
+    }
   }
 
   /** Whether {@code secret} is the stream key of channel {@code id} (compared in constant time). */
@@ -109,17 +127,9 @@ public final class LiveChannels {
     if (!StorageKeys.isValidChannelId(id) || secret == null || secret.isEmpty()) {
       return false;
     }
-    Optional<ObjectStream> stored = store.read(id + "/" + KEY_OBJECT);
-    if (stored.isEmpty()) {
-      return false;
-    }
-    byte[] expected;
-    try (ObjectStream o = stored.get(); InputStream in = o.content()) {
-      expected = in.readNBytes(128);
-    } catch (IOException e) {
-      throw new StorageException("could not read the stream key of " + id + ": " + e, e);
-    }
-    return MessageDigest.isEqual(expected, hash(secret).getBytes(StandardCharsets.US_ASCII));
+    Optional<String> expected = secret(store, id);
+    // compared as hashes: the time taken says nothing of how much of the key was right
+    return expected.isPresent() && MessageDigest.isEqual(hash(expected.get()), hash(secret));
   }
 
   private static String secret() {
@@ -128,10 +138,9 @@ public final class LiveChannels {
     return HexFormat.of().formatHex(b);
   }
 
-  private static String hash(String secret) {
+  private static byte[] hash(String secret) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(secret.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no SHA-256", e);
     }

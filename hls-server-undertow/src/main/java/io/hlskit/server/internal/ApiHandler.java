@@ -319,7 +319,14 @@ public final class ApiHandler implements HttpHandler {
       Map<String, Object> rendition = (Map<String, Object>) r;
       rendition.put("playlist", base + rendition.get("playlist"));
     }
-    c.put("live", m.isLinear());
+    Object settings = c.remove("live");
+    c.put("live", m.isLinear() || m.isLive());
+    m.live().ifPresent(l -> {
+      // the broadcast: waiting for a publisher, live (or within a dropped one's grace), ended
+      c.put("liveSettings", settings);
+      c.put("state", l.state().jsonName());
+      c.put("since", l.since().toString());
+    });
     if (m.isLinear()) {
       Instant now = Instant.now();
       try {

@@ -216,7 +216,7 @@ public final class StreamsHandler implements HttpHandler {
     return true;
   }
 
-  private static void serveSmall(HttpServerExchange exchange, Small s, boolean head) {
+  private void serveSmall(HttpServerExchange exchange, Small s, boolean head) {
     String etag = putHeaders(exchange.getResponseHeaders(), s.info());
     if (notModified(exchange, etag, s.info())) {
       exchange.setStatusCode(304);
@@ -471,14 +471,32 @@ public final class StreamsHandler implements HttpHandler {
   }
 
   /** The headers every answer about an object carries; returns its quoted ETag. */
-  private static String putHeaders(HeaderMap out, ObjectInfo info) {
+  private String putHeaders(HeaderMap out, ObjectInfo info) {
     String etag = "\"" + info.etag() + "\"";
     out.put(Headers.ETAG, etag);
     out.put(Headers.LAST_MODIFIED, HttpDates.format(info.lastModified()));
-    out.put(Headers.CACHE_CONTROL, MediaTypes.cacheControl(info.key()));
+    out.put(Headers.CACHE_CONTROL, cacheControl(info));
     out.put(Headers.ACCEPT_RANGES, "bytes");
     out.put(Headers.CONTENT_TYPE, info.contentType());
     return etag;
+  }
+
+  /**
+   * A live channel's playlists may be held half a segment (a CDN in front then asks once per
+   * half segment whatever the audience); everything else as {@link MediaTypes#cacheControl}.
+   */
+  private String cacheControl(ObjectInfo info) {
+    String key = info.key();
+    if (info.contentType().equals(MediaTypes.PLAYLIST)) {
+      int slash = key.indexOf('/');
+      Optional<ChannelMetadata> m = slash > 0 ? catalog.get(key.substring(0, slash))
+          : Optional.empty();
+      if (m.isPresent() && m.get().live().isPresent()) {
+        long half = m.get().live().get().segmentDuration().toMillis() / 2000;
+        return "public, max-age=" + Math.max(1, half);
+      }
+    }
+    return MediaTypes.cacheControl(key);
   }
 
   private static boolean notModified(HttpServerExchange exchange, String etag, ObjectInfo info) {

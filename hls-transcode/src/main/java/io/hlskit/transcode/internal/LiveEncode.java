@@ -54,6 +54,7 @@ public final class LiveEncode implements AutoCloseable {
   private long nextKeyframe;
   private long frames;
   private boolean posterDone;
+  private boolean described;
   private long end;
 
   /**
@@ -101,11 +102,6 @@ public final class LiveEncode implements AutoCloseable {
     packet = av_packet_alloc();
     decoded = av_frame_alloc();
     openOutputs();
-    List<LiveSegments.Rendition> described = new ArrayList<>();
-    for (Output o : outputs) {
-      described.add(o.describe());
-    }
-    sink.renditions(described);
     while (true) {
       if (Thread.currentThread().isInterrupted()) {
         break;
@@ -152,6 +148,22 @@ public final class LiveEncode implements AutoCloseable {
       o.finish(i);
       end = Math.max(end, o.segmentStart + o.lastDuration());
     }
+  }
+
+  /**
+   * Tells the sink what the renditions are, once, before the first segment: by then every
+   * rendition has encoded its first picture, whose parameter sets give its profile and level.
+   */
+  private void describeAll() {
+    if (described) {
+      return;
+    }
+    described = true;
+    List<LiveSegments.Rendition> list = new ArrayList<>();
+    for (Output o : outputs) {
+      list.add(o.describe());
+    }
+    sink.renditions(list);
   }
 
   private void openOutputs() {
@@ -356,8 +368,8 @@ public final class LiveEncode implements AutoCloseable {
 
     private Optional<String> codecOf() {
       if (encoder != null) {
-        // libx264's profile and level are fixed when it opens: its header says them
-        return Optional.of(codecs != null ? codecs : "avc1.640028");
+        // from the parameter sets of the first picture encoded
+        return Optional.ofNullable(codecs);
       }
       var par = source.in.streams(source.videoIndex).codecpar();
       if (par.codec_id() == AV_CODEC_ID_H264) {
@@ -502,6 +514,7 @@ public final class LiveEncode implements AutoCloseable {
         return;
       }
       byte[] bytes = mux.cut();
+      describeAll();
       sink.segment(outputs.indexOf(this), new LiveSegments.Segment(bytes, segmentStart,
           pts - segmentStart));
       segments++;
@@ -515,6 +528,7 @@ public final class LiveEncode implements AutoCloseable {
     void finish(int index) {
       byte[] bytes = mux.finish();
       if (segmentStart != AV_NOPTS_VALUE && bytes.length > 0 && lastDuration() > 0) {
+        describeAll();
         sink.segment(index, new LiveSegments.Segment(bytes, segmentStart, lastDuration()));
       }
     }

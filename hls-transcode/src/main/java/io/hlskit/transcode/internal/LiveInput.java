@@ -108,7 +108,6 @@ public final class LiveInput implements AutoCloseable {
       // a live stream: decide on the codecs from the first second, not the default five
       av_dict_set(options, "analyzeduration", "1000000", 0);
       av_dict_set(options, "probesize", "2000000", 0);
-      av_dict_set(options, "fflags", "nobuffer", 0);
       int ret = avformat_open_input(in, url, format, options);
       if (ret < 0) {
         in = null; // freed by libav on failure

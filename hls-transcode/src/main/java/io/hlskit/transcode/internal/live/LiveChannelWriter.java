@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -221,7 +222,7 @@ public final class LiveChannelWriter implements LiveSegments {
     Instant at = sessionWall.plusNanos((segment.start() - sessionStart) * 1_000_000_000L / 90_000);
     MediaSegment s = MediaSegment.builder(uri, duration)
         .discontinuity(w.discontinuityNext)
-        .programDateTime(at.atOffset(ZoneOffset.UTC))
+        .programDateTime(at.truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC))
         .build();
     w.discontinuityNext = false;
     w.segments.add(s);

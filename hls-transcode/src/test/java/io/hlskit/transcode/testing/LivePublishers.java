@@ -1,4 +1,4 @@
-package io.hlskit.transcode;
+package io.hlskit.transcode.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Assumptions;
  * time ({@code -re}). CI installs it ({@code .ci/run}); elsewhere the tests that need it are
  * skipped, except under {@code CI=true}, where its absence fails them.
  */
-public final class Publishers {
-  private Publishers() {}
+public final class LivePublishers {
+  private LivePublishers() {}
 
   /** Skips the test without Debian's ffmpeg (fails it on CI). */
   public static void requireFfmpeg() {

@@ -1,0 +1,210 @@
+package io.hlskit.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.MediaSegment;
+import io.hlskit.core.playlist.PlaylistParser;
+import io.hlskit.storage.fs.FileSystemMediaStore;
+import io.hlskit.transcode.testing.LivePublishers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A live channel made with the {@code live} command, on the demo with {@code --rtmp-port}:
+ * Debian's ffmpeg publishes in real time; ffprobe reads the live playlist over HTTP while its
+ * media sequence grows; Chromium's feed plays it at the live edge, and keeps playing when the
+ * publisher is killed and comes back within the grace, across the discontinuity; the broadcast
+ * ends with the grace.
+ */
+class LiveChannelIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration GRACE = Duration.ofSeconds(6);
+
+  @TempDir
+  static Path dir;
+
+  static DemoServer demo;
+  static String base;
+  static String streamKey;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void createAndServe() {
+    LivePublishers.requireFfmpeg();
+    Tools.requireFfprobe();
+    Path streams = dir.resolve("streams");
+    String out = LinearChannelIT.cli(0, "live", "news", "--title", "Noticias en directo",
+        "--profile", "360p:600k,180p:200k", "--dvr", "10s", "--streams", streams.toString());
+    String[] lines = out.strip().split("\n");
+    streamKey = lines[lines.length - 1].strip();
+    assertThat(streamKey).as(out).matches("news\\?key=[0-9a-f]{32}");
+    assertThat(LinearChannelIT.cli(1, "live", "news", "--dvr", "ages", "--streams",
+        streams.toString())).contains("--dvr must be a duration such as 30s");
+    demo = DemoServer.start(new StorageOptions.Storage(FileSystemMediaStore.at(streams),
+            streams.toString()),
+        new DemoServer.Options("127.0.0.1", 0, null, 50_000_000, dir.resolve("uploads"),
+            dir.resolve("work"), List.of(), List.of(), null)
+            .withLive(new DemoServer.Options.Live(0, GRACE)));
+    base = "http://127.0.0.1:" + demo.server.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (demo != null) {
+      demo.close();
+    }
+  }
+
+  private String rtmp() {
+    return "rtmp://127.0.0.1:" + demo.live.rtmpPort() + "/live/" + streamKey;
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private MediaPlaylist media() throws Exception {
+    HttpResponse<String> r = get("/streams/news/360p/index.m3u8");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return PlaylistParser.strict().parseMedia(r.body());
+  }
+
+  @Test
+  void publishedPlayedKilledResumedAndEnded() throws Exception {
+    JsonNode waiting = JSON.readTree(get("/api/channels/news").body());
+    assertThat(waiting.path("live").asBoolean()).isTrue();
+    assertThat(waiting.path("state").asText()).isEqualTo("waiting");
+
+    Process first = LivePublishers.rtmp(rtmp(), "640x360", 60, dir.resolve("first.log"));
+    JsonNode live = Tools.awaitJson(http, base + "/api/channels/news",
+        c -> c.path("state").asText().equals("live"), Duration.ofSeconds(30));
+    assertThat(live.path("renditions")).hasSize(2);
+    HttpResponse<String> head = get("/streams/news/360p/index.m3u8");
+    assertThat(head.headers().firstValue("Cache-Control")).hasValue("public, max-age=1");
+
+    // ffprobe reads the live playlists over HTTP while they grow and slide
+    String streams = Tools.ffprobe("-show_entries", "stream=codec_name,width,height",
+        "-of", "csv=p=0", base + "/streams/news/playlist.m3u8");
+    assertThat(streams).contains("h264,640,360").contains("aac");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (media().mediaSequence() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    MediaPlaylist sliding = media();
+    assertThat(sliding.mediaSequence()).as("the DVR window slides").isGreaterThanOrEqualTo(2);
+    assertThat(sliding.endList()).isFalse();
+
+    WebDriver browser = Tools.browser(dir.resolve("profile-live"));
+    Process second = null;
+    try {
+      browser.get(base + "/#news");
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+      String selector = "section[data-id=news] video";
+      String video = "document.querySelector('" + selector + "')";
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .until(d -> Tools.playingAt(d, selector) > 0.5);
+      assertThat((String) js.executeScript("return document.querySelector('section[data-id=news]"
+          + " .live-badge').textContent")).isEqualTo("LIVE");
+      double behind = ((Number) js.executeScript("const v = " + video + "; return"
+          + " v.seekable.end(v.seekable.length - 1) - v.currentTime;")).doubleValue();
+      assertThat(behind).as("seconds behind the live edge").isLessThan(8.0);
+      List<Double> before = watch(js, video, Duration.ofSeconds(6));
+      assertThat(longestStall(before)).as("stall before the drop, " + before).isLessThan(1.0);
+
+      // the publisher dies and another comes back within the grace: the playlist never fails
+      long sequenceBefore = media().mediaSequence() + media().segments().size();
+      AtomicBoolean polling = new AtomicBoolean(true);
+      List<Integer> statuses = new CopyOnWriteArrayList<>();
+      Thread poller = new Thread(() -> {
+        while (polling.get()) {
+          try {
+            statuses.add(get("/streams/news/360p/index.m3u8").statusCode());
+            Thread.sleep(200);
+          } catch (Exception e) {
+            statuses.add(-1);
+          }
+        }
+      });
+      poller.start();
+      first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      Thread.sleep(1500);
+      second = LivePublishers.rtmp(rtmp(), "640x360", 60, dir.resolve("second.log"));
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (media().segments().stream().noneMatch(MediaSegment::discontinuity)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(300);
+      }
+      MediaPlaylist resumed = media();
+      assertThat(resumed.segments()).anyMatch(MediaSegment::discontinuity);
+      assertThat(resumed.mediaSequence() + resumed.segments().size())
+          .as("the media sequence goes on").isGreaterThan(sequenceBefore);
+      List<Double> across = watch(js, video, Duration.ofSeconds(14));
+      polling.set(false);
+      poller.join();
+      assertThat(statuses).as("playlist answers while the publisher came back")
+          .isNotEmpty().containsOnly(200);
+      assertThat(across.get(across.size() - 1) - across.get(0))
+          .as("seconds played across the reconnect " + across).isGreaterThan(8.0);
+      assertThat(js.executeScript("const v = " + video + "; return v.error && v.error.code"))
+          .as("the video element's error").isNull();
+      assertThat((String) js.executeScript("return document.getElementById('status')"
+          + ".textContent")).as("the page's status line").doesNotContain("cannot play");
+    } finally {
+      browser.quit();
+      if (second != null) {
+        second.destroy();
+        second.waitFor(10, TimeUnit.SECONDS);
+      }
+      first.destroyForcibly();
+    }
+    // unpublished, and the grace passed: the broadcast ends, its playlists closed
+    JsonNode ended = Tools.awaitJson(http, base + "/api/channels/news",
+        c -> c.path("state").asText().equals("ended"), GRACE.plusSeconds(20));
+    assertThat(ended.path("live").asBoolean()).isTrue();
+    assertThat(media().endList()).isTrue();
+  }
+
+  /** currentTime every 250 ms for {@code during}. */
+  private static List<Double> watch(JavascriptExecutor js, String video, Duration during)
+      throws InterruptedException {
+    List<Double> times = new ArrayList<>();
+    long end = System.nanoTime() + during.toNanos();
+    while (System.nanoTime() < end) {
+      times.add(((Number) js.executeScript("return " + video + ".currentTime")).doubleValue());
+      Thread.sleep(250);
+    }
+    return times;
+  }
+
+  /** The longest run of samples, in seconds, in which the time did not move on. */
+  private static double longestStall(List<Double> times) {
+    double longest = 0;
+    int still = 0;
+    for (int i = 1; i < times.size(); i++) {
+      still = times.get(i) > times.get(i - 1) ? 0 : still + 1;
+      longest = Math.max(longest, still * 0.25);
+    }
+    return longest;
+  }
+}
