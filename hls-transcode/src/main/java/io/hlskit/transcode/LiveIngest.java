@@ -243,26 +243,24 @@ public final class LiveIngest implements AutoCloseable {
 
   /** Decides a publish; on a gate thread. */
   private MediaSink publish(PublishRequest request) {
-    String where = "publisher " + request.remoteAddress();
     if (closed.get()) {
       throw new PublishRefusedException("NetStream.Publish.Failed", "the server is stopping");
     }
     if (!APP.equals(request.app())) {
-      throw new PublishRefusedException("NetStream.Publish.BadName", where + " connected to"
-          + " application '" + request.app() + "'; publish to rtmp://<host>:<port>/" + APP);
+      throw new PublishRefusedException("NetStream.Publish.BadName", "connected to application '" + request.app() + "'; publish to rtmp://<host>:<port>/" + APP);
     }
     String id = request.channel();
     if (!StorageKeys.isValidChannelId(id)) {
-      throw new PublishRefusedException("NetStream.Publish.BadName", where + " named no valid"
-          + " channel ('" + abbreviate(id) + "'); the stream key is <channel>?key=<secret>");
+      throw new PublishRefusedException("NetStream.Publish.BadName", "no valid channel"
+          + " ('" + abbreviate(id) + "'); the stream key is <channel>?key=<secret>");
     }
     Optional<ChannelMetadata> channel = store.channelMetadata(id);
     if (channel.isEmpty() || !channel.get().isLive()) {
-      throw new PublishRefusedException("NetStream.Publish.BadName", where + ": '" + id + "' is"
+      throw new PublishRefusedException("NetStream.Publish.BadName", "'" + id + "' is"
           + (channel.isEmpty() ? " no channel" : " not a live channel") + "; create a live"
           + " channel first (the demo's 'live " + id + "' or POST /api/live)");
     }
-    authorize(request, channel.get(), where);
+    authorize(request, channel.get());
     LiveSettings s = channel.get().live().orElseThrow();
     Ladder ladder;
     try {
@@ -280,7 +278,7 @@ public final class LiveIngest implements AutoCloseable {
     Publisher before = live.putIfAbsent(id, p);
     if (before != null) {
       if (!s.takeover()) {
-        throw new PublishRefusedException("NetStream.Publish.BadName", where + ": channel " + id
+        throw new PublishRefusedException("NetStream.Publish.BadName", "channel " + id
             + " is live from " + before.address + " already; stop that one first, or let the"
             + " channel be taken over");
       }
@@ -297,12 +295,12 @@ public final class LiveIngest implements AutoCloseable {
     return pipe;
   }
 
-  private void authorize(PublishRequest request, ChannelMetadata channel, String where) {
+  private void authorize(PublishRequest request, ChannelMetadata channel) {
     Optional<String> key = request.key();
     if (key.isPresent()) {
       if (!LiveChannels.keyMatches(store, channel.id(), key.get())) {
-        throw new PublishRefusedException("NetStream.Publish.Unauthorized", where + ": wrong"
-            + " stream key for channel " + channel.id() + "; take the key from 'live "
+        throw new PublishRefusedException("NetStream.Publish.Unauthorized", "wrong stream key"
+            + " for channel " + channel.id() + "; take the key from 'live "
             + channel.id() + "' or POST /api/live/" + channel.id() + "/key");
       }
       return;
@@ -311,13 +309,13 @@ public final class LiveIngest implements AutoCloseable {
     if (token.isPresent()) {
       var decision = access.mayPublish(new TokenRequest(token.get(), request), channel);
       if (!decision.allowed()) {
-        throw new PublishRefusedException("NetStream.Publish.Unauthorized", where + ": the"
-            + " token may not publish into " + channel.id() + " (" + decision.reason() + ")");
+        throw new PublishRefusedException("NetStream.Publish.Unauthorized", "the token may not"
+            + " publish into " + channel.id() + " (" + decision.reason() + ")");
       }
       return;
     }
-    throw new PublishRefusedException("NetStream.Publish.Unauthorized", where + " gave no"
-        + " stream key for channel " + channel.id() + "; the stream key is " + channel.id()
+    throw new PublishRefusedException("NetStream.Publish.Unauthorized", "no stream key"
+        + " for channel " + channel.id() + "; the stream key is " + channel.id()
         + "?key=<secret>");
   }
 

@@ -46,6 +46,9 @@ public final class ChunkWriter {
   }
 
   private static void basicHeader(int fmt, int csid, ByteBuf out) {
+    if (csid < 2 || csid > 65_599) {
+      throw new IllegalArgumentException("chunk streams are 2 to 65599, not " + csid);
+    }
     if (csid < 64) {
       out.writeByte(fmt << 6 | csid);
     } else if (csid < 64 + 256) {
