@@ -162,7 +162,14 @@ final class DemoServer implements AutoCloseable {
   static DemoServer start(StorageOptions.Storage storage, ChatBroker chat,
       List<AutoCloseable> extras, Options o, DemoMetrics metrics) {
     IngestService ingest = null;
+    LiveIngest live = null;
     try {
+      if (o.live() != null) {
+        live = LiveIngest.builder(Transcoder.builder().workDirectory(o.workDirectory()).build(),
+                storage.store())
+            .host(o.host()).rtmpPort(o.live().rtmpPort()).reconnectGrace(o.live().grace())
+            .access(o.policy()).build().start();
+      }
       ingest = o.jobs().open(storage.store(), o.workDirectory(), o.uploadDirectory(),
           metrics.registry);
       HlsServer.Builder builder = HlsServer.builder()
@@ -179,6 +186,9 @@ final class DemoServer implements AutoCloseable {
           .meterRegistry(metrics.registry)
           .accessLog(o.accessLog())
           .linearWindow(o.linearWindow());
+      if (live != null) {
+        builder.liveMonitor(live);
+      }
       if (o.managementPort() == null) {
         builder.mount("/metrics", metrics.scrape());
       }
@@ -204,20 +214,11 @@ final class DemoServer implements AutoCloseable {
               + " (" + e.getMessage() + "); is another server using it?", e);
         }
       }
-      LiveIngest live = null;
-      if (o.live() != null) {
-        try {
-          live = LiveIngest.builder(Transcoder.builder().workDirectory(o.workDirectory())
-                  .build(), storage.store())
-              .host(o.host()).rtmpPort(o.live().rtmpPort()).reconnectGrace(o.live().grace())
-              .access(o.policy()).build().start();
-        } catch (RuntimeException e) {
-          server.close();
-          throw e;
-        }
-      }
       return new DemoServer(storage, chat, ingest, server, live, metrics, management, extras);
     } catch (RuntimeException e) {
+      if (live != null) {
+        live.close();
+      }
       metrics.close();
       closeAll(ingest instanceof AutoCloseable c ? List.of(c) : List.of());
       closeAll(extras);

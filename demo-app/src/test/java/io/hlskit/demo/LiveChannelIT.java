@@ -39,6 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class LiveChannelIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration GRACE = Duration.ofSeconds(6);
+  private static final String TOKEN = "live-it-token";
 
   @TempDir
   static Path dir;
@@ -62,7 +63,7 @@ class LiveChannelIT {
         streams.toString())).contains("--dvr must be a duration such as 30s");
     demo = DemoServer.start(new StorageOptions.Storage(FileSystemMediaStore.at(streams),
             streams.toString()),
-        new DemoServer.Options("127.0.0.1", 0, null, 50_000_000, dir.resolve("uploads"),
+        new DemoServer.Options("127.0.0.1", 0, TOKEN, 50_000_000, dir.resolve("uploads"),
             dir.resolve("work"), List.of(), List.of(), null)
             .withLive(new DemoServer.Options.Live(0, GRACE)));
     base = "http://127.0.0.1:" + demo.server.port();
@@ -84,6 +85,54 @@ class LiveChannelIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  private HttpResponse<String> post(String path, String body, boolean withToken)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (withToken) {
+      b.header("Authorization", "Bearer " + TOKEN);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theApiCreatesLiveChannelsAndHandsOutKeys() throws Exception {
+    assertThat(post("/api/live", "{\"id\":\"sports\"}", false).statusCode()).isEqualTo(401);
+    HttpResponse<String> bad = post("/api/live", "{\"id\":\"sports\",\"profile\":\"huge\"}",
+        true);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("profile: unknown profile 'huge'");
+    assertThat(post("/api/live", "{\"id\":\"sports\",\"dvr\":\"forever\"}", true).body())
+        .contains("dvr must be a duration");
+    HttpResponse<String> created = post("/api/live", "{\"id\":\"sports\",\"title\":"
+        + "\"Deportes\",\"profile\":\"source\",\"dvr\":\"2m\",\"record\":\"vod\"}", true);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode c = JSON.readTree(created.body());
+    assertThat(c.path("rtmp").asText()).isEqualTo("rtmp://127.0.0.1:" + demo.live.rtmpPort()
+        + "/live");
+    String key = c.path("streamKey").asText();
+    assertThat(key).matches("sports\\?key=[0-9a-f]{32}");
+    assertThat(c.path("state").asText()).isEqualTo("waiting");
+    assertThat(c.path("liveSettings").path("dvrSeconds").asInt()).isEqualTo(120);
+    assertThat(c.path("liveSettings").path("record").asText()).isEqualTo("vod");
+    JsonNode again = liveState("sports");
+    assertThat(again.path("streamKey").asText()).isEqualTo(key);
+    assertThat(again.path("ingest").isNull()).isTrue();
+    String renewed = JSON.readTree(post("/api/live/sports/key", "", true).body())
+        .path("streamKey").asText();
+    assertThat(renewed).startsWith("sports?key=").isNotEqualTo(key);
+    assertThat(post("/api/live", "{\"id\":\"sports\",\"title\":\"Deportes 2\"}", true)
+        .statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(get("/api/channels/sports").body()).path("title").asText())
+        .isEqualTo("Deportes 2");
+  }
+
+  private JsonNode liveState(String id) throws Exception {
+    return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/live/" + id))
+        .header("Authorization", "Bearer " + TOKEN).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+  }
+
   private MediaPlaylist media() throws Exception {
     HttpResponse<String> r = get("/streams/news/360p/index.m3u8");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -100,6 +149,14 @@ class LiveChannelIT {
     JsonNode live = Tools.awaitJson(http, base + "/api/channels/news",
         c -> c.path("state").asText().equals("live"), Duration.ofSeconds(30));
     assertThat(live.path("renditions")).hasSize(2);
+    JsonNode ingest = liveState("news");
+    for (int i = 0; i < 50 && ingest.path("ingest").path("frameRate").asDouble() == 0; i++) {
+      Thread.sleep(200);
+      ingest = liveState("news");
+    }
+    assertThat(ingest.path("ingest").path("publisher").asText()).as(ingest.toString())
+        .startsWith("127.0.0.1:");
+    assertThat(ingest.path("ingest").path("frameRate").asDouble()).isBetween(5.0, 40.0);
     HttpResponse<String> head = get("/streams/news/360p/index.m3u8");
     assertThat(head.headers().firstValue("Cache-Control")).hasValue("public, max-age=1");
 

@@ -9,6 +9,7 @@ import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.linear.LinearPlaylists;
 import io.hlskit.core.linear.LinearTimeline;
+import io.hlskit.core.live.LiveMonitor;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.ApiHandler;
 import io.hlskit.server.internal.Audience;
@@ -148,7 +149,8 @@ public final class HlsServer implements AutoCloseable {
             Gzip.wrap(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
                     config.ingest, config.access, config.maxUploadBytes,
                     config.uploadDirectory,
-                    viewers == null ? null : new Audience(viewers, chatStats), live)),
+                    viewers == null ? null : new Audience(viewers, chatStats), live,
+                    config.liveMonitor)),
                 Predicates.truePredicate(), Predicates.truePredicate())))
         .addExactPath("/ws/chat", new OriginCheck(config.allowedOrigins, Handlers.websocket(
             new ChatEndpoint(chat, config.store.channels(), config.access, config.chatLimits,
@@ -336,6 +338,7 @@ public final class HlsServer implements AutoCloseable {
     private Duration viewerWindow = Duration.ofSeconds(30);
     private boolean accessLog;
     private int linearWindow = LinearTimeline.DEFAULT_WINDOW;
+    private LiveMonitor liveMonitor = LiveMonitor.NONE;
 
     private Builder() {}
 
@@ -414,6 +417,17 @@ public final class HlsServer implements AutoCloseable {
         throw new IllegalArgumentException("port must be within 0..65535: " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * What the live ingest of this instance knows ({@code LiveIngest} in hls-transcode is one),
+     * for {@code /api/live}: where publishers send RTMP, and how their broadcasts go. Without
+     * one, live channels are still created, listed and served; the API then names no RTMP
+     * address. The server does not close it.
+     */
+    public Builder liveMonitor(LiveMonitor monitor) {
+      this.liveMonitor = Objects.requireNonNull(monitor, "monitor");
       return this;
     }
 
@@ -641,6 +655,7 @@ public final class HlsServer implements AutoCloseable {
       c.viewerWindow = viewerWindow;
       c.accessLog = accessLog;
       c.linearWindow = linearWindow;
+      c.liveMonitor = liveMonitor;
       return c;
     }
   }

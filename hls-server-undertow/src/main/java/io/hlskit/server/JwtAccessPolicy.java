@@ -141,6 +141,31 @@ public final class JwtAccessPolicy implements AccessPolicy {
         : AccessDecision.forbidden("the token has no admin role; ask for one that has");
   }
 
+  /** Allowed for the static admin token and tokens with the role publisher or admin. */
+  private AccessDecision publisher(AccessRequest request) {
+    Caller c = caller(request);
+    if (c.problem() != null) {
+      return AccessDecision.unauthenticated(c.problem());
+    }
+    if (!c.known()) {
+      return AccessDecision.unauthenticated("send a token with the publisher or admin role as"
+          + " Authorization: Bearer <token>");
+    }
+    return c.admin() || c.token().map(VerifiedToken::isPublisher).orElse(false)
+        ? AccessDecision.ALLOW
+        : AccessDecision.forbidden("the token has neither the publisher nor the admin role");
+  }
+
+  @Override
+  public AccessDecision mayGoLive(AccessRequest request) {
+    return publisher(request);
+  }
+
+  @Override
+  public AccessDecision mayPublish(AccessRequest request, ChannelMetadata channel) {
+    return publisher(request);
+  }
+
   @Override
   public AccessDecision mayUpload(AccessRequest request) {
     return admin(request);

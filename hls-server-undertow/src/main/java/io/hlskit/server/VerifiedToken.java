@@ -18,6 +18,9 @@ public record VerifiedToken(Optional<String> subject, Optional<String> name, Set
     Instant expiresAt) {
 
   /** The role that may upload, delete and moderate. */
+  /** The role that may create live channels and publish into them. */
+  public static final String PUBLISHER = "publisher";
+
   public static final String ADMIN = "admin";
 
   public VerifiedToken {
@@ -28,6 +31,11 @@ public record VerifiedToken(Optional<String> subject, Optional<String> name, Set
   }
 
   /** Whether the token carries the {@value #ADMIN} role. */
+  /** Whether the token may create live channels and publish into them (role publisher or admin). */
+  public boolean isPublisher() {
+    return isAdmin() || roles.contains(PUBLISHER);
+  }
+
   public boolean isAdmin() {
     return roles.contains(ADMIN);
   }

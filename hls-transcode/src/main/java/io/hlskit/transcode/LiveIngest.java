@@ -7,6 +7,8 @@ import io.hlskit.core.access.AccessRequest;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.live.LiveChannels;
+import io.hlskit.core.live.LiveMonitor;
+import io.hlskit.core.live.LiveStats;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.internal.EncodeSettings;
 import io.hlskit.transcode.internal.LiveEncode;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. One thread takes every RTMP connection; each publisher's pipeline runs on a
  * thread of its own; the access policy and the store are asked on a thread of the ingest's.
  */
-public final class LiveIngest implements AutoCloseable {
+public final class LiveIngest implements LiveMonitor, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveIngest.class);
   /** The application publishers connect to: {@code rtmp://host:port/live}. */
   public static final String APP = "live";
@@ -77,6 +80,9 @@ public final class LiveIngest implements AutoCloseable {
   private static final long PIPE_BYTES = 4L * 1024 * 1024;
   /** The longest RTMP message taken: a 4K keyframe fits. */
   private static final int MAX_MESSAGE = 8 * 1024 * 1024;
+
+  /** Behind the publisher by more than this, a broadcast does not keep up. */
+  private static final double LAG_LIMIT_SECONDS = 10;
 
   private final Transcoder transcoder;
   private final MediaStore store;
@@ -97,6 +103,7 @@ public final class LiveIngest implements AutoCloseable {
     final String address;
     final MediaPipe pipe;
     final Instant since = Instant.now();
+    final long started = System.nanoTime();
     volatile LiveEncode encode;
 
     Publisher(String channel, String address, MediaPipe pipe) {
@@ -131,7 +138,10 @@ public final class LiveIngest implements AutoCloseable {
 
   /** Builds a {@link LiveIngest}; {@link #build} then {@link LiveIngest#start}. */
   public static final class Builder {
-    private final Transcoder transcoder;
+    /** Behind the publisher by more than this, a broadcast does not keep up. */
+  private static final double LAG_LIMIT_SECONDS = 10;
+
+  private final Transcoder transcoder;
     private final MediaStore store;
     private AccessPolicy access = AccessPolicy.readOnly();
     private String host = "0.0.0.0";
@@ -229,6 +239,41 @@ public final class LiveIngest implements AutoCloseable {
   /** The RTMP port listened on. */
   public int rtmpPort() {
     return rtmp.port();
+  }
+
+  @Override
+  public OptionalInt listeningRtmpPort() {
+    return rtmp == null ? OptionalInt.empty() : OptionalInt.of(rtmp.port());
+  }
+
+  @Override
+  public Optional<LiveStats> stats(String channel) {
+    Publisher p = live.get(channel);
+    if (p == null) {
+      return Optional.empty();
+    }
+    double wall = Math.max(1e-3, (System.nanoTime() - p.started) / 1e9);
+    LiveEncode e = p.encode;
+    double media = e == null ? 0 : e.mediaSeconds();
+    long frames = e == null ? 0 : e.frames();
+    return Optional.of(new LiveStats(p.address, p.since, Math.round(p.pipe.total() * 8 / wall),
+        frames / wall, media / wall, Math.max(0, wall - media), 0, List.of()));
+  }
+
+  /** Reads {@code profile} as {@link Ladder#parse} does. */
+  @Override
+  public void checkProfile(String profile) {
+    Ladder.parse(profile);
+  }
+
+  @Override
+  public boolean keepingUp() {
+    for (String channel : live.keySet()) {
+      if (stats(channel).map(s -> s.lagSeconds() > LAG_LIMIT_SECONDS).orElse(false)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether a publisher is sending into {@code channel} now. */

@@ -40,6 +40,14 @@ public interface AccessPolicy {
   }
 
   /**
+   * Whether the request may create live channels, change them and see or renew their stream
+   * keys. By default, whoever may upload; the JWT policy also lets the role {@code publisher}.
+   */
+  default AccessDecision mayGoLive(AccessRequest request) {
+    return mayUpload(request);
+  }
+
+  /**
    * Whether the request may publish a stream into live channel {@code channel} with credentials
    * other than the channel's stream key (a token in place of the key). By default, whoever may
    * delete the channel; the JWT policy also lets the role {@code publisher} publish.

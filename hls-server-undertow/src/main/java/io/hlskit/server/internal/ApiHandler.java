@@ -10,6 +10,7 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.ingest.IngestJob;
 import io.hlskit.core.ingest.IngestService;
+import io.hlskit.core.live.LiveMonitor;
 import io.hlskit.core.linear.LinearPlaylists;
 import io.hlskit.core.linear.LinearTimeline;
 import io.hlskit.core.store.MediaStore;
@@ -54,10 +55,19 @@ public final class ApiHandler implements HttpHandler {
    * @param audience who watches and chats in which channel, for the channel objects; null
    *     without metrics
    * @param linear what linear channels play now and next; null to make one over the store
+   * @param live what this instance's live ingest knows; null for none
    */
   public record Settings(MediaStore store, ChatBroker chat, String streamsPath,
       IngestService ingest, AccessPolicy access, long maxUploadBytes, Path uploadDirectory,
-      Audience audience, LinearPlaylists linear) {
+      Audience audience, LinearPlaylists linear, LiveMonitor live) {
+
+    /** Settings without a live ingest. */
+    public Settings(MediaStore store, ChatBroker chat, String streamsPath, IngestService ingest,
+        AccessPolicy access, long maxUploadBytes, Path uploadDirectory, Audience audience,
+        LinearPlaylists linear) {
+      this(store, chat, streamsPath, ingest, access, maxUploadBytes, uploadDirectory, audience,
+          linear, null);
+    }
 
     /** Settings without viewer counts. */
     public Settings(MediaStore store, ChatBroker chat, String streamsPath, IngestService ingest,
@@ -106,6 +116,8 @@ public final class ApiHandler implements HttpHandler {
     r.delete("/channels/{id}", blocking(this::delete));
     new ChatModeration(catalog, chat, access).route(r, ApiHandler::blocking);
     new LinearApi(s.store(), s.access(), this::channel).route(r, ApiHandler::blocking);
+    new LiveApi(s.store(), s.access(), s.live() != null ? s.live() : LiveMonitor.NONE,
+        this::channel).route(r, ApiHandler::blocking);
     r.setInvalidMethodHandler(ApiHandler::methodNotAllowed);
     r.setFallbackHandler(exchange -> Responses.error(exchange, 404, "not_found",
         "no API at /api" + abbreviate(exchange.getRelativePath())));
@@ -125,7 +137,8 @@ public final class ApiHandler implements HttpHandler {
     String path = exchange.getRelativePath();
     exchange.getResponseHeaders().put(Headers.ALLOW, path.startsWith("/channels")
         ? "GET, HEAD, POST, DELETE" : path.startsWith("/jobs/") ? "GET, HEAD, DELETE"
-        : path.equals("/linear") ? "POST"
+        : path.equals("/linear") || path.equals("/live") || path.endsWith("/key") ? "POST"
+        : path.startsWith("/live/") ? "GET"
         : path.startsWith("/linear/") ? "PUT" : "GET, HEAD");
     Responses.error(exchange, 405, "method_not_allowed",
         exchange.getRequestMethod() + " is not supported on /api" + abbreviate(path));

@@ -52,7 +52,9 @@ public final class LiveEncode implements AutoCloseable {
   private long audioStartTicks = AV_NOPTS_VALUE;
   private long lastVideoPts = Long.MIN_VALUE;
   private long nextKeyframe;
-  private long frames;
+  private volatile long frames;
+  /** The latest picture's time on the channel's timeline; MIN_VALUE before the first. */
+  private volatile long mediaEnd = Long.MIN_VALUE;
   private boolean posterDone;
   private boolean described;
   private long end;
@@ -79,9 +81,15 @@ public final class LiveEncode implements AutoCloseable {
     }
   }
 
-  /** Frames decoded so far. */
+  /** Frames decoded so far; read from any thread. */
   public long frames() {
     return frames;
+  }
+
+  /** How much of the stream has been encoded (or copied), in seconds; read from any thread. */
+  public double mediaSeconds() {
+    long end = mediaEnd;
+    return end == Long.MIN_VALUE ? 0 : (end - timelineStart) / 90_000.0;
   }
 
   /** Where the session ends on the channel's timeline (90 kHz), once {@link #run} returned. */
@@ -235,6 +243,7 @@ public final class LiveEncode implements AutoCloseable {
       o.maybeCut(pts, key);
       if (video) {
         frames++;
+        mediaEnd = pts;
         o.lastVideo = pts;
         o.frameTicks = p.duration() > 0 ? av_rescale_q(p.duration(), tb, TS_CLOCK) : 3000;
       }
@@ -291,6 +300,7 @@ public final class LiveEncode implements AutoCloseable {
           o.picture(picture, pts, keyframe);
         }
         frames++;
+        mediaEnd = pts;
       } finally {
         av_frame_unref(decoded);
       }
