@@ -4,6 +4,8 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.StorageKeys;
 import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.access.AccessRequest;
+import io.hlskit.core.channel.ChannelCatalog;
+import io.hlskit.core.channel.ChannelEvent;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.live.LiveChannels;
@@ -96,6 +98,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
   private final Map<String, ScheduledFuture<?>> endings = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private RtmpServer rtmp;
+  private ChannelCatalog.Registration registration;
 
   /** One publisher's session: its pipe and the thread that runs its pipeline. */
   private static final class Publisher {
@@ -223,6 +226,13 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
    * @throws HlsException when the port cannot be bound, naming it
    */
   public LiveIngest start() {
+    // a live channel deleted (or made something else) stops its publisher and writes no more
+    registration = store.channels().addListener(e -> {
+      if (e.type() == ChannelEvent.Type.REMOVED
+          || e.metadata().filter(ChannelMetadata::isLive).isEmpty()) {
+        stopChannel(e.channelId());
+      }
+    });
     try {
       rtmp = RtmpServer.start(settings.host, settings.rtmpPort, this::publish, blocking,
           settings.handshake.toMillis(), settings.idle.toMillis(), MAX_MESSAGE);
@@ -329,7 +339,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
       }
       LOG.info("live channel {}: {} takes over from {}", id, request.remoteAddress(),
           before.address);
-      before.pipe.end(false);
+      before.pipe.stop(); // its connection closes; its pipeline finishes its last segment
       live.put(id, p);
     }
     ScheduledFuture<?> ending = endings.remove(id);
@@ -415,10 +425,27 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
           e.getMessage());
       LOG.debug("live channel {}: where the stream stopped", p.channel, e);
     } finally {
-      p.pipe.end(false); // a publisher still sending is told to stop by its connection closing
+      p.pipe.stop(); // a publisher still sending is told so: its connection closes
       if (live.remove(p.channel, p)) {
         scheduleEnd(p.channel);
       }
+    }
+  }
+
+  /** Stops what goes on in {@code id}: its publisher, its writer, its end. */
+  private void stopChannel(String id) {
+    Publisher p = live.remove(id);
+    ScheduledFuture<?> ending = endings.remove(id);
+    if (ending != null) {
+      ending.cancel(false);
+    }
+    LiveChannelWriter writer = writers.remove(id);
+    if (writer != null) {
+      writer.close();
+    }
+    if (p != null) {
+      LOG.info("live channel {} is gone: its publisher {} is disconnected", id, p.address);
+      p.pipe.stop();
     }
   }
 
@@ -455,8 +482,11 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     if (rtmp != null) {
       rtmp.close();
     }
+    if (registration != null) {
+      registration.close();
+    }
     for (Publisher p : live.values()) {
-      p.pipe.end(false);
+      p.pipe.stop();
     }
     pipelines.shutdown();
     try {

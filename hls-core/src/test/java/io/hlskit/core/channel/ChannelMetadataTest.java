@@ -88,13 +88,56 @@ class ChannelMetadataTest {
   }
 
   @Test
+  void aLiveChannelRoundTripsWithItsSettingsAndState() {
+    LiveSettings settings = LiveSettings.of("720p:1500k,360p:500k")
+        .withSegmentDuration(Duration.ofMillis(1500)).withDvr(Duration.ofMinutes(30))
+        .withRecord(LiveSettings.Record.ARCHIVE).withTakeover(true)
+        .withState(LiveSettings.State.LIVE, Instant.parse("2026-12-07T10:00:00.123Z"));
+    ChannelMetadata news = ChannelMetadata.builder("news").title("News")
+        .created(Instant.parse("2026-12-07T09:00:00Z")).live(settings).build();
+    assertThat(news.isLive()).isTrue();
+    assertThat(news.toJson()).contains("\"kind\":\"live\"").contains("\"segmentSeconds\":1.5")
+        .contains("\"dvrSeconds\":1800").contains("\"record\":\"archive\"");
+    assertThat(ChannelMetadata.fromJson(news.toJson())).isEqualTo(news);
+    assertThat(news.toBuilder().build()).isEqualTo(news);
+    assertThatThrownBy(() -> news.toBuilder().schedule(Schedule.of(Instant.now(), true, "a"))
+        .build()).hasMessageContaining("linear or live, not both");
+  }
+
+  @Test
+  void liveDurationsReadAsPeopleWriteThem() {
+    assertThat(LiveSettings.parseDuration("30s", "--x")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(LiveSettings.parseDuration("5m", "--x")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(LiveSettings.parseDuration("1.5h", "--x")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(LiveSettings.parseDuration("45", "--x")).isEqualTo(Duration.ofSeconds(45));
+    assertThat(LiveSettings.parseDuration("250ms", "--x")).isEqualTo(Duration.ofMillis(250));
+    assertThatThrownBy(() -> LiveSettings.parseDuration("-3s", "--dvr"))
+        .hasMessageContaining("--dvr must be a duration");
+    assertThatThrownBy(() -> LiveSettings.parseDuration("soon", "--dvr"))
+        .hasMessageContaining("not 'soon'");
+    assertThatThrownBy(() -> LiveSettings.of("abr").withDvr(Duration.ofSeconds(4)))
+        .hasMessageContaining("three segments at least");
+    assertThat(LiveSettings.Record.parse("yes")).isEqualTo(LiveSettings.Record.VOD);
+    assertThatThrownBy(() -> LiveSettings.Record.parse("maybe"))
+        .hasMessageContaining("off, vod");
+  }
+
+  @Test
   void aBadScheduleSaysWhichField() {
     String head = "{\"id\":\"news\",\"title\":\"News\",\"durationSeconds\":0,"
         + "\"playlist\":\"playlist.m3u8\",\"created\":\"2026-11-28T00:00:00Z\",";
     assertThatThrownBy(() -> ChannelMetadata.fromJson(head + "\"kind\":\"linear\"}"))
         .isInstanceOf(StorageException.class).hasMessageContaining("needs a \"schedule\"");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(head + "\"kind\":\"radio\"}"))
+        .hasMessageContaining("\"kind\" must be \"vod\", \"linear\" or \"live\"");
     assertThatThrownBy(() -> ChannelMetadata.fromJson(head + "\"kind\":\"live\"}"))
-        .hasMessageContaining("\"kind\" must be");
+        .hasMessageContaining("a live channel needs \"live\"");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(head + "\"kind\":\"live\",\"live\":"
+        + "{\"profile\":\"abr\",\"segmentSeconds\":9}}"))
+        .hasMessageContaining("a live segment lasts 1 to 6 s");
+    assertThatThrownBy(() -> ChannelMetadata.fromJson(head + "\"kind\":\"live\",\"live\":"
+        + "{\"profile\":\"abr\",\"state\":\"paused\"}}"))
+        .hasMessageContaining("live.state must be waiting, live or ended");
     assertThatThrownBy(() -> ChannelMetadata.fromJson(head
         + "\"kind\":\"linear\",\"schedule\":{\"items\":[{\"channel\":\"a\"}]}}"))
         .hasMessageContaining("schedule.start: missing");

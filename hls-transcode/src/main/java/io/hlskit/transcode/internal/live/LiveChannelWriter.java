@@ -65,6 +65,7 @@ public final class LiveChannelWriter implements LiveSegments {
   private int sessions;
   private boolean multivariantWritten;
   private long bytesWritten;
+  private boolean closed;
 
   /** One rendition's playlist: the window of segments, and with a recording all of them. */
   private static final class Window {
@@ -192,6 +193,9 @@ public final class LiveChannelWriter implements LiveSegments {
 
   @Override
   public synchronized void renditions(List<LiveSegments.Rendition> renditions) {
+    if (closed) {
+      return;
+    }
     current = List.copyOf(renditions);
     windowOf = new Window[renditions.size()];
     started = new boolean[renditions.size()];
@@ -203,6 +207,9 @@ public final class LiveChannelWriter implements LiveSegments {
 
   @Override
   public synchronized void poster(Optional<byte[]> jpeg) {
+    if (closed) {
+      return;
+    }
     jpeg.ifPresent(bytes -> {
       store.write(id + "/poster.jpg", bytes);
       if (channel.poster().isEmpty()) {
@@ -213,6 +220,9 @@ public final class LiveChannelWriter implements LiveSegments {
 
   @Override
   public synchronized void segment(int index, LiveSegments.Segment segment) {
+    if (closed || index >= windowOf.length) {
+      return;
+    }
     Window w = windowOf[index];
     long number = w.nextNumber++;
     String uri = String.format("seg_%05d.ts", number);
@@ -336,7 +346,7 @@ public final class LiveChannelWriter implements LiveSegments {
    */
   public synchronized ChannelMetadata endBroadcast(Instant at) {
     LiveSettings s = settings();
-    if (s.state() != LiveSettings.State.LIVE) {
+    if (closed || s.state() != LiveSettings.State.LIVE) {
       return channel;
     }
     boolean vod = s.record() == LiveSettings.Record.VOD;
@@ -368,5 +378,13 @@ public final class LiveChannelWriter implements LiveSegments {
       LOG.info("live channel {} ended", id);
     }
     return channel;
+  }
+
+  /**
+   * Writes nothing more: the channel was deleted, or is no longer live. What a session still
+   * hands on is dropped.
+   */
+  public synchronized void close() {
+    closed = true;
   }
 }

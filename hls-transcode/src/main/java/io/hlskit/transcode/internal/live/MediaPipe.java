@@ -23,6 +23,8 @@ public final class MediaPipe implements MediaSink {
   private boolean ended;
   private boolean clean;
   private Runnable resume;
+  private boolean stopped;
+  private Runnable onStop;
 
   /** @param capacity how many bytes it holds before the writer is told to stop */
   public MediaPipe(long capacity) {
@@ -75,6 +77,50 @@ public final class MediaPipe implements MediaSink {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  @Override
+  public void onStopped(Runnable close) {
+    boolean now;
+    lock.lock();
+    try {
+      now = stopped;
+      if (!now) {
+        onStop = close;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (now) {
+      close.run();
+    }
+  }
+
+  /**
+   * The reader's side stops: what is queued is dropped, reads answer the end at once, and the
+   * publisher's connection is told to close. Idempotent.
+   */
+  public void stop() {
+    Runnable r;
+    lock.lock();
+    try {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      ended = true;
+      chunks.clear();
+      head = null;
+      queued = 0;
+      r = onStop;
+      onStop = null;
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (r != null) {
+      r.run();
     }
   }
 

@@ -22,4 +22,11 @@ public interface MediaSink {
    * Called once.
    */
   void end(boolean clean);
+
+  /**
+   * Runs {@code close} once, on any thread, when the sink stops taking media of its own accord
+   * (its pipeline stopped, its channel was deleted): the connection then closes. At once when
+   * it has stopped already.
+   */
+  void onStopped(Runnable close);
 }

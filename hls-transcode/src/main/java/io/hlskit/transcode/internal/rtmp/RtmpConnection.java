@@ -236,6 +236,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     sink = taken;
+    sink.onStopped(() -> ctx.executor().execute(() -> end(ctx, false)));
     deadline.cancel(false);
     LOG.info("RTMP publisher {} live on channel {}", address, request.channel());
     byte[] begin = new byte[6]; // user control: stream begin, stream 1
