@@ -242,6 +242,98 @@ class LiveChannelIT {
     assertThat(media().endList()).isTrue();
   }
 
+  @Test
+  void theDvrWindowHoldsTwoMinutesAndPlaysAMinuteBack() throws Exception {
+    Path streams = dir.resolve("streams");
+    String out = LinearChannelIT.cli(0, "live", "dvr", "--profile", "source", "--dvr", "2m",
+        "--streams", streams.toString());
+    String key = out.strip().substring(out.strip().lastIndexOf('\n') + 1);
+    // three minutes sent at once, then real time: the window has slid by the time it plays
+    Process ffmpeg = new ProcessBuilder(LivePublishers.nativesFfmpeg(), "-hide_banner",
+        "-nostdin", "-loglevel", "warning", "-re", "-readrate_initial_burst", "180",
+        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "260",
+        "-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-f", "flv", "rtmp://127.0.0.1:" + demo.live.rtmpPort() + "/live/" + key)
+        .redirectErrorStream(true).redirectOutput(dir.resolve("dvr.log").toFile()).start();
+    WebDriver browser = null;
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      MediaPlaylist window = null;
+      while (System.nanoTime() < deadline) {
+        HttpResponse<String> r = get("/streams/dvr/source/index.m3u8");
+        if (r.statusCode() == 200) {
+          window = PlaylistParser.strict().parseMedia(r.body());
+          if (window.mediaSequence() > 20) {
+            break;
+          }
+        }
+        Thread.sleep(500);
+      }
+      assertThat(window).as(Files.readString(dir.resolve("dvr.log"))).isNotNull();
+      assertThat(window.mediaSequence()).as("segments that left the window").isGreaterThan(20);
+      double span = window.totalDuration().toMillis() / 1000.0;
+      assertThat(span).as("the window's span in s").isBetween(118.0, 126.0);
+      assertThat(streams.resolve("dvr/source/" + window.segments().get(0).uri())).exists();
+      assertThat(Files.list(streams.resolve("dvr/source"))
+          .filter(f -> f.toString().endsWith(".ts")).count())
+          .as("segments past the window are deleted").isLessThanOrEqualTo(
+              window.segments().size() + 1);
+
+      browser = Tools.browser(dir.resolve("profile-dvr"));
+      browser.get(base + "/#dvr");
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+      String selector = "section[data-id=dvr] video";
+      String video = "document.querySelector('" + selector + "')";
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .until(d -> Tools.playingAt(d, selector) > 0.5);
+      double seekable = ((Number) js.executeScript("const v = " + video + "; return"
+          + " v.seekable.end(v.seekable.length - 1) - v.seekable.start(0);")).doubleValue();
+      assertThat(seekable).as("seconds the player may seek in").isGreaterThan(100.0);
+      double target = ((Number) js.executeScript("const v = " + video + "; const t ="
+          + " v.seekable.end(v.seekable.length - 1) - 60; v.currentTime = t; return t;"))
+          .doubleValue();
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .withMessage(() -> "currentTime " + js.executeScript("return " + video + ".currentTime"))
+          .until(d -> Tools.playingAt(d, selector) > target + 3);
+      assertThat(js.executeScript("return " + video + ".error")).isNull();
+      new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> (Boolean) js.executeScript(
+          "return !document.querySelector('section[data-id=dvr] .to-live').hidden"));
+      js.executeScript("document.querySelector('section[data-id=dvr] .to-live').click()");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> ((Number) js.executeScript(
+          "const v = " + video + "; return v.seekable.end(v.seekable.length - 1)"
+              + " - v.currentTime")).doubleValue() < 15);
+    } finally {
+      if (browser != null) {
+        browser.quit();
+      }
+      ffmpeg.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theAdminPageCreatesALiveChannelAndShowsItsKey() {
+    WebDriver browser = Tools.browser(dir.resolve("profile-admin"));
+    try {
+      browser.get(base + "/admin.html");
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+      js.executeScript("document.querySelector('#upload input[name=token]').value = arguments[0];"
+          + " const f = document.getElementById('live-form'); f.id.value = 'desk';"
+          + " f.title.value = 'Front desk'; f.requestSubmit();", TOKEN);
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> ((String) js.executeScript(
+          "return document.getElementById('live-key').textContent")).startsWith("desk?key="));
+      assertThat((String) js.executeScript("return document.getElementById('live-rtmp')"
+          + ".textContent")).isEqualTo("rtmp://127.0.0.1:" + demo.live.rtmpPort() + "/live");
+      new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> "waiting".equals(
+          js.executeScript("return document.getElementById('live-state').dataset.state")));
+      assertThat(Tools.seriousAccessibilityViolations(browser)).as("the admin page").isEmpty();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      browser.quit();
+    }
+  }
+
   /** currentTime every 250 ms for {@code during}. */
   private static List<Double> watch(JavascriptExecutor js, String video, Duration during)
       throws InterruptedException {

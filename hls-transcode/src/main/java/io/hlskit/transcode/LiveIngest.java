@@ -479,14 +479,14 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    if (rtmp != null) {
-      rtmp.close();
-    }
     if (registration != null) {
       registration.close();
     }
     for (Publisher p : live.values()) {
-      p.pipe.stop();
+      p.pipe.stop(); // first, while the connections can still be closed politely
+    }
+    if (rtmp != null) {
+      rtmp.close();
     }
     pipelines.shutdown();
     try {

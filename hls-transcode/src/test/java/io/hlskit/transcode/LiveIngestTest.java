@@ -13,6 +13,7 @@ import io.hlskit.transcode.testing.LivePublishers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,12 +90,114 @@ class LiveIngestTest {
     assertThat(ended.totalDuration().toMillis() / 1000.0).isBetween(7.0, 11.0);
     assertThat(store.channels().get("news").orElseThrow().live().orElseThrow().state())
         .isEqualTo(LiveSettings.State.ENDED);
-    if (System.getenv("LIVE_DEBUG") != null) {
-      Files.walk(dir).forEach(f -> System.out.println(f));
-      System.out.println(Files.readString(dir.resolve("streams/news/360p/index.m3u8")));
-      System.out.println(Files.readString(dir.resolve("streams/news/playlist.m3u8")));
-      System.out.println(Files.readString(dir.resolve("streams/news/channel.json")));
-      System.out.println(Ffprobe.run("-show_entries", "format=duration:stream=codec_name,nb_read_frames", "-count_frames", "-of", "csv=p=0", dir.resolve("streams/news/360p/index.m3u8").toString()));
+  }
+
+  private static void await(String what, java.util.concurrent.Callable<Boolean> until)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+    while (!until.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("waited in vain for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private boolean segments(String key, int n) throws Exception {
+    return Files.exists(dir.resolve("streams").resolve(key))
+        && playlist(key).segments().size() >= n;
+  }
+
+  @Test
+  void threePublishersAtOnceOnOnePortIntoThreeChannels() throws Exception {
+    List<Process> publishers = new java.util.ArrayList<>();
+    for (String id : List.of("uno", "dos", "tres")) {
+      String key = LiveChannels.createOrUpdate(store, id, id, Visibility.PUBLIC,
+          LiveSettings.of("180p:200k")).streamKey();
+      publishers.add(LivePublishers.rtmp(url(key), "320x180", 8, dir.resolve(id + ".log")));
+    }
+    for (String id : List.of("uno", "dos", "tres")) {
+      await(id + " live", () -> segments(id + "/180p/index.m3u8", 2));
+    }
+    assertThat(ingest.publishing()).containsExactlyInAnyOrder("uno", "dos", "tres");
+    for (Process p : publishers) {
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    for (String id : List.of("uno", "dos", "tres")) {
+      await(id + " ended", () -> playlist(id + "/180p/index.m3u8").endList());
+      String probed = Ffprobe.run("-show_entries", "format=duration", "-of", "csv=p=0",
+          dir.resolve("streams/" + id + "/180p/index.m3u8").toString());
+      assertThat(Double.parseDouble(probed.strip())).as(id).isBetween(7.0, 9.5);
+    }
+  }
+
+  @Test
+  void aBroadcastThatEndsBecomesItsRecording() throws Exception {
+    String key = LiveChannels.createOrUpdate(store, "show", "Show", Visibility.PUBLIC,
+        LiveSettings.of("180p:200k").withRecord(LiveSettings.Record.VOD)
+            .withDvr(Duration.ofSeconds(6))).streamKey();
+    Process ffmpeg = LivePublishers.rtmp(url(key), "320x180", 11, dir.resolve("show.log"));
+    assertThat(ffmpeg.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    await("the recording", () -> store.channels().get("show").map(m -> !m.isLive())
+        .orElse(false));
+    ChannelMetadata vod = store.channels().get("show").orElseThrow();
+    assertThat(vod.duration().toMillis() / 1000.0).isBetween(10.0, 12.0);
+    MediaPlaylist whole = playlist("show/180p/index.m3u8");
+    assertThat(whole.endList()).isTrue();
+    assertThat(whole.mediaSequence()).isZero();
+    // the DVR window was 6 s; the recording holds all 11 s, read whole by ffprobe
+    String probed = Ffprobe.run("-show_entries", "format=duration", "-of", "csv=p=0",
+        dir.resolve("streams/show/playlist.m3u8").toString());
+    assertThat(Double.parseDouble(probed.strip())).isBetween(10.0, 12.0);
+  }
+
+  @Test
+  void aPublisherBackThroughAnotherInstanceContinuesTheSamePlaylists() throws Exception {
+    String key = LiveChannels.createOrUpdate(store, "relay", "Relay", Visibility.PUBLIC,
+        LiveSettings.of("180p:200k")).streamKey();
+    Process first = LivePublishers.rtmp(url(key), "320x180", 30, dir.resolve("relay1.log"));
+    await("the first segments", () -> segments("relay/180p/index.m3u8", 2));
+    first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    long before = playlist("relay/180p/index.m3u8").segments().size();
+    try (FileSystemMediaStore otherStore = FileSystemMediaStore.at(dir.resolve("streams"));
+        LiveIngest other = LiveIngest.builder(Transcoder.create(), otherStore)
+            .host("127.0.0.1").rtmpPort(0).reconnectGrace(Duration.ofSeconds(2)).build()
+            .start()) {
+      Process second = LivePublishers.rtmp("rtmp://127.0.0.1:" + other.rtmpPort() + "/live/"
+          + key, "320x180", 8, dir.resolve("relay2.log"));
+      await("a discontinuity", () -> playlist("relay/180p/index.m3u8").segments().stream()
+          .anyMatch(io.hlskit.core.playlist.MediaSegment::discontinuity));
+      Thread.sleep(3000); // the first instance's grace passes meanwhile
+      MediaPlaylist going = playlist("relay/180p/index.m3u8");
+      assertThat(going.endList()).as("the first instance ended nothing").isFalse();
+      assertThat(going.segments().size()).isGreaterThan((int) before);
+      assertThat(going.mediaSequence()).isZero();
+      assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      await("the end", () -> playlist("relay/180p/index.m3u8").endList());
+    }
+  }
+
+  @Test
+  void gstreamerAndEnhancedRtmpHevcPublishToo() throws Exception {
+    LivePublishers.requireGstreamer();
+    String gst = LiveChannels.createOrUpdate(store, "gst", "GStreamer", Visibility.PUBLIC,
+        LiveSettings.of("180p:200k")).streamKey();
+    String hevc = LiveChannels.createOrUpdate(store, "hevc", "HEVC", Visibility.PUBLIC,
+        LiveSettings.of("180p:200k")).streamKey();
+    Process g = LivePublishers.gstreamer(url(gst), 6, dir.resolve("gst.log"));
+    Process h = LivePublishers.hevc(url(hevc), 6, dir.resolve("hevc.log"));
+    assertThat(g.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    assertThat(h.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    assertThat(g.exitValue()).as(Files.readString(dir.resolve("gst.log"))).isZero();
+    assertThat(h.exitValue()).as(Files.readString(dir.resolve("hevc.log"))).isZero();
+    for (String id : List.of("gst", "hevc")) {
+      await(id + " ended", () -> Files.exists(dir.resolve("streams/" + id + "/180p/index.m3u8"))
+          && playlist(id + "/180p/index.m3u8").endList());
+      String probed = Ffprobe.run("-show_entries", "stream=codec_name:format=duration",
+          "-of", "csv=p=0", dir.resolve("streams/" + id + "/playlist.m3u8").toString());
+      assertThat(probed).as(id).contains("h264").contains("aac");
+      assertThat(playlist(id + "/180p/index.m3u8").totalDuration().toMillis() / 1000.0)
+          .as(id).isBetween(4.5, 7.5);
     }
   }
 }

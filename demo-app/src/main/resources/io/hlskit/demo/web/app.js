@@ -5,7 +5,7 @@
 import { Chat } from './chat.js';
 import { authHeaders, claims, signIn, signOut, token } from './auth.js';
 import { icon } from './icons.js';
-import { liveBadge, nowAndNext, progressBar, shareButton } from './controls.js';
+import { dvrBar, liveBadge, nowAndNext, progressBar, shareButton } from './controls.js';
 import { el } from './dom.js';
 
 const feed = document.getElementById('feed');
@@ -85,6 +85,15 @@ function createEntry(channel) {
   if (!channel.live) {
     section.append(progressBar(video, channel.durationSeconds,
       channel.visibility === 'private' ? null : channel.thumbnails));
+  }
+  // a live channel's DVR window can be sought back in; a linear one is a schedule, joined live
+  if (channel.state) {
+    section.append(dvrBar(video, () => {
+      const hls = entries.get(channel.id)?.hls;
+      if (hls && hls.liveSyncPosition) return hls.liveSyncPosition;
+      const s = video.seekable;
+      return s.length > 0 ? s.end(s.length - 1) : video.currentTime;
+    }));
   }
   section.dataset.id = channel.id;
   section.setAttribute('aria-label', channel.title);

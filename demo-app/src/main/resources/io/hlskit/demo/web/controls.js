@@ -115,6 +115,49 @@ export function progressBar(video, durationSeconds, thumbnailsUrl) {
   return preview ? el('div', { className: 'scrub' }, [preview.box, bar]) : bar;
 }
 
+/**
+ * The seek bar of a live channel's DVR window: it spans what the player can seek to (the
+ * playlists' window, minutes long), follows the video, seeks when moved, and a button takes the
+ * viewer back to the live edge ({@code liveEdge()} says where that is now). Returns a box with
+ * both; the button is shown only while the viewer is behind.
+ */
+export function dvrBar(video, liveEdge) {
+  const bar = el('input', { type: 'range', className: 'progress dvr', min: '0', step: '0.1',
+    max: '0', value: '0' });
+  bar.setAttribute('aria-label', 'Seek back in the live broadcast');
+  const back = el('button', { type: 'button', className: 'to-live', textContent: 'Back to live',
+    hidden: true });
+  let dragging = false;
+  const range = () => {
+    const s = video.seekable;
+    return s.length > 0 ? [s.start(0), s.end(s.length - 1)] : [0, 0];
+  };
+  const update = () => {
+    const [start, end] = range();
+    bar.min = String(start);
+    bar.max = String(end);
+    if (!dragging) bar.value = String(video.currentTime);
+    const behind = liveEdge() - video.currentTime;
+    bar.setAttribute('aria-valuetext', `${formatTime(Math.max(0, end - video.currentTime))}`
+      + ' behind live');
+    back.hidden = !(behind > 10);
+  };
+  video.addEventListener('timeupdate', update);
+  video.addEventListener('progress', update);
+  bar.addEventListener('pointerdown', (e) => { dragging = true; e.stopPropagation(); });
+  bar.addEventListener('pointerup', () => { dragging = false; });
+  bar.addEventListener('click', (e) => e.stopPropagation());
+  bar.addEventListener('keydown', (e) => e.stopPropagation());
+  bar.addEventListener('input', () => { video.currentTime = Number(bar.value); });
+  bar.addEventListener('change', () => { dragging = false; });
+  back.addEventListener('click', (e) => {
+    e.stopPropagation();
+    video.currentTime = liveEdge();
+    if (video.paused) video.play();
+  });
+  return el('div', { className: 'dvr-controls' }, [bar, back]);
+}
+
 /** A button that copies the channel's deep link ({@code /#id}), then says so with {@code say}. */
 export function shareButton(channel, say) {
   const button = el('button', { type: 'button', className: 'share' }, [icon('share')]);

@@ -35,6 +35,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import io.hlskit.transcode.testing.LivePublishers;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +63,33 @@ class ExamplesTest {
       WritePlaylists.publish(store, text, SEGMENT, SEGMENT);
       assertThat(store.channelMetadata("canal1")).map(ChannelMetadata::title)
           .contains("Canal 1");
+    }
+  }
+
+  @Test
+  void anEncoderGoesLive() throws Exception {
+    LivePublishers.requireFfmpeg();
+    int port = freePort();
+    LiveFromEncoders.Live live = LiveFromEncoders.start(dir, port, 0);
+    Process ffmpeg = LivePublishers.rtmp("rtmp://127.0.0.1:" + live.rtmpPort() + "/live/"
+        + live.streamKey(), "640x360", 5, dir.resolve("ffmpeg.log"));
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      String playlist = "";
+      while (!playlist.contains("#EXTINF") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        HttpResponse<String> r = this.http.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + port + "/streams/news/360p/index.m3u8")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        playlist = r.statusCode() == 200 ? r.body() : "";
+      }
+      assertThat(playlist).contains("#EXTINF", "#EXT-X-PROGRAM-DATE-TIME")
+          .doesNotContain("#EXT-X-ENDLIST");
+      assertThat(get(port, "/streams/news/playlist.m3u8")).contains("RESOLUTION=640x360")
+          .doesNotContain("RESOLUTION=1920");
+    } finally {
+      ffmpeg.destroyForcibly();
+      live.stop().run();
     }
   }
 

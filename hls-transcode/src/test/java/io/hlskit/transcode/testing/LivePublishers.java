@@ -47,4 +47,66 @@ public final class LivePublishers {
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
   }
+
+  /** Skips the test without GStreamer's tools and plugins (fails it on CI). */
+  public static void requireGstreamer() {
+    boolean present;
+    try {
+      Process p = new ProcessBuilder("gst-inspect-1.0", "rtmp2sink").redirectErrorStream(true)
+          .start();
+      p.getInputStream().readAllBytes();
+      present = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      present = false;
+    }
+    if (!present && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError("GStreamer's rtmp2sink is missing on CI; .ci/run must install"
+          + " gstreamer1.0-tools and gstreamer1.0-plugins-bad, -good, -ugly and -libav");
+    }
+    Assumptions.assumeTrue(present, "GStreamer with rtmp2sink is not installed");
+  }
+
+  /**
+   * Starts GStreamer's {@code rtmp2sink} sending {@code seconds} of a 320x180 test picture at
+   * 30 fps (x264) with a tone (AAC), live, to {@code url}.
+   */
+  public static Process gstreamer(String url, int seconds, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("gst-launch-1.0", "-q", "-e",
+        "videotestsrc", "is-live=true", "num-buffers=" + seconds * 30, "!",
+        "video/x-raw,width=320,height=180,framerate=30/1", "!",
+        "x264enc", "tune=zerolatency", "speed-preset=ultrafast", "key-int-max=30", "!",
+        "h264parse", "!", "queue", "!", "flvmux", "name=mux", "streamable=true", "!",
+        "rtmp2sink", "location=" + url,
+        "audiotestsrc", "is-live=true", "num-buffers=" + seconds * 47, "!",
+        "audioconvert", "!", "avenc_aac", "!", "aacparse", "!", "queue", "!", "mux."));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /**
+   * The ffmpeg of the libav natives on the classpath (FFmpeg 8.1, which writes Enhanced RTMP),
+   * unpacked by JavaCPP; it needs Debian's {@code libpulse0}.
+   */
+  public static String nativesFfmpeg() {
+    try {
+      return org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    } catch (UnsatisfiedLinkError e) {
+      throw new AssertionError("the natives' ffmpeg cannot be unpacked: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Starts the natives' ffmpeg sending {@code seconds} of a 320x180 test picture in HEVC
+   * (libx265) with AAC over Enhanced RTMP, in real time, to {@code url}.
+   */
+  public static Process hevc(String url, double seconds, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(nativesFfmpeg(), "-hide_banner", "-nostdin",
+        "-loglevel", "warning", "-re",
+        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", String.valueOf(seconds),
+        "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "keyint=30:log-level=error",
+        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
+        "-f", "flv", url));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
 }

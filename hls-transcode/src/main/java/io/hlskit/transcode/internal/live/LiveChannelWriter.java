@@ -77,6 +77,8 @@ public final class LiveChannelWriter implements LiveSegments {
     long nextNumber;
     int targetDuration;
     boolean discontinuityNext;
+    /** The ETag of the playlist as this writer last wrote it; null before. */
+    String writtenEtag;
 
     Window(String name) {
       this.name = name;
@@ -244,8 +246,8 @@ public final class LiveChannelWriter implements LiveSegments {
         (int) Math.ceil(settings().segmentDuration().toMillis() / 1000.0),
         (int) Math.round(duration.toMillis() / 1000.0)));
     trim(w);
-    store.write(id + "/" + w.name + "/index.m3u8", PlaylistWriter.write(live(w, false))
-        .getBytes(StandardCharsets.UTF_8));
+    w.writtenEtag = store.write(id + "/" + w.name + "/index.m3u8",
+        PlaylistWriter.write(live(w, false)).getBytes(StandardCharsets.UTF_8)).etag();
     started[index] = true;
     if (!multivariantWritten && allStarted()) {
       writeMultivariant();
@@ -349,6 +351,12 @@ public final class LiveChannelWriter implements LiveSegments {
     if (closed || s.state() != LiveSettings.State.LIVE) {
       return channel;
     }
+    if (continuedElsewhere()) {
+      LOG.info("live channel {}: its publisher went on through another instance, which ends"
+          + " the broadcast when it is over", id);
+      closed = true;
+      return channel;
+    }
     boolean vod = s.record() == LiveSettings.Record.VOD;
     Duration total = Duration.ZERO;
     for (Window w : windows.values()) {
@@ -378,6 +386,21 @@ public final class LiveChannelWriter implements LiveSegments {
       LOG.info("live channel {} ended", id);
     }
     return channel;
+  }
+
+  /** Whether another writer (another instance's) has written a playlist since this one did. */
+  private boolean continuedElsewhere() {
+    for (Window w : windows.values()) {
+      if (w.writtenEtag == null) {
+        continue;
+      }
+      Optional<String> now = store.open(id + "/" + w.name + "/index.m3u8")
+          .map(o -> o.info().etag());
+      if (now.isPresent() && !now.get().equals(w.writtenEtag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

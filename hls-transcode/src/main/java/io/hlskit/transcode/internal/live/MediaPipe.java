@@ -108,12 +108,14 @@ public final class MediaPipe implements MediaSink {
       if (stopped) {
         return;
       }
+      // a publisher that left already closes its connection itself, in its own time
+      boolean publisherGone = ended;
       stopped = true;
       ended = true;
       chunks.clear();
       head = null;
       queued = 0;
-      r = onStop;
+      r = publisherGone ? null : onStop;
       onStop = null;
       readable.signalAll();
     } finally {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,10 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
   private MediaSink sink;
   private boolean deciding;
   private boolean ended;
+  /** The publisher unpublished: nothing more goes to the sink. */
+  private boolean unpublished;
+  /** The peer closed while the gate decided: what it sent is still taken, then it ends. */
+  private boolean closedWhileDeciding;
   private long received;
   private long acknowledged;
   private long peerWindow;
@@ -124,7 +129,8 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     if (deciding) {
       return; // read again once the gate has answered
     }
-    reader.read(pending, m -> onMessage(ctx, m));
+    // a publish is decided before anything after it is read: media waits, unread, meanwhile
+    reader.read(pending, m -> onMessage(ctx, m), () -> deciding || ended);
     pending.discardSomeReadBytes();
     if (peerWindow > 0 && received - acknowledged >= peerWindow) {
       acknowledged = received;
@@ -177,7 +183,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
       }
       case "play" -> throw new PublishRefusedException("NetStream.Play.Failed", "asked to play;"
           + " this server takes publishers only: watch the channel over HLS");
-      case "FCUnpublish", "deleteStream", "closeStream" -> end(ctx, true);
+      case "FCUnpublish", "deleteStream", "closeStream" -> unpublish(ctx);
       default -> { } // _checkbw, ping answers and the like
     }
   }
@@ -216,14 +222,20 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
       }
       MediaSink taken = s;
       RuntimeException why = refused;
-      ctx.executor().execute(() -> decided(ctx, request, taken, why));
+      try {
+        ctx.executor().execute(() -> decided(ctx, request, taken, why));
+      } catch (RejectedExecutionException e) {
+        if (taken != null) {
+          taken.end(false); // the server closed while the gate decided
+        }
+      }
     });
   }
 
   private void decided(ChannelHandlerContext ctx, PublishRequest request, MediaSink taken,
       RuntimeException why) {
     deciding = false;
-    if (why != null || !ctx.channel().isActive()) {
+    if (why != null || (!ctx.channel().isActive() && !closedWhileDeciding)) {
       if (taken != null) {
         taken.end(false);
       }
@@ -236,7 +248,13 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     sink = taken;
-    sink.onStopped(() -> ctx.executor().execute(() -> end(ctx, false)));
+    sink.onStopped(() -> {
+      try {
+        ctx.executor().execute(() -> end(ctx, false));
+      } catch (RejectedExecutionException e) {
+        // the server is closing: every connection goes with it
+      }
+    });
     deadline.cancel(false);
     LOG.info("RTMP publisher {} live on channel {}", address, request.channel());
     byte[] begin = new byte[6]; // user control: stream begin, stream 1
@@ -258,9 +276,16 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     } catch (RtmpProtocolException e) {
       refuse(ctx, e.getMessage());
     }
+    if (closedWhileDeciding) {
+      end(ctx, false);
+      release();
+    }
   }
 
   private void media(ChannelHandlerContext ctx, RtmpMessage m) {
+    if (unpublished) {
+      return;
+    }
     if (sink == null) {
       throw new RtmpProtocolException("media before a publish was taken");
     }
@@ -271,7 +296,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void data(ChannelHandlerContext ctx, RtmpMessage m) {
-    if (sink == null) {
+    if (sink == null || unpublished) {
       return; // metadata before publish: nothing to keep it for
     }
     List<Object> values = Amf0.decodeAll(m.payload());
@@ -289,12 +314,18 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     if (!sink.write(flv)) {
       // the pipeline is behind: stop reading; TCP slows the publisher down
       ctx.channel().config().setAutoRead(false);
-      sink.onDrained(() -> ctx.executor().execute(() -> {
-        if (ctx.channel().isActive() && !ended) {
-          lastRead = System.nanoTime();
-          ctx.channel().config().setAutoRead(true);
+      sink.onDrained(() -> {
+        try {
+          ctx.executor().execute(() -> {
+            if (ctx.channel().isActive() && !ended) {
+              lastRead = System.nanoTime();
+              ctx.channel().config().setAutoRead(true);
+            }
+          });
+        } catch (RejectedExecutionException e) {
+          // the server is closing
         }
-      }));
+      });
     }
   }
 
@@ -323,6 +354,24 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(out);
   }
 
+  /**
+   * The publisher stops: its stream ends cleanly, and the connection stays open for it to close
+   * (as publishers expect; GStreamer reports an error when the server closes first), for a few
+   * seconds at most.
+   */
+  private void unpublish(ChannelHandlerContext ctx) {
+    if (sink == null || unpublished) {
+      return;
+    }
+    unpublished = true;
+    sink.end(true);
+    LOG.info("RTMP publisher {} unpublished", address);
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
+    }
+    ctx.executor().schedule(() -> end(ctx, true), 5, TimeUnit.SECONDS);
+  }
+
   private void refuse(ChannelHandlerContext ctx, String why) {
     LOG.warn("RTMP connection from {} closed: {}", address, why);
     end(ctx, false);
@@ -333,16 +382,27 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     ended = true;
-    if (sink != null) {
+    if (sink != null && !unpublished) {
       sink.end(clean);
-      LOG.info("RTMP publisher {} {}", address, clean ? "unpublished" : "dropped");
+      LOG.info("RTMP publisher {} dropped", address);
     }
     ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (deciding) {
+      // what it sent before it closed is still taken once the gate has said yes
+      closedWhileDeciding = true;
+      ctx.fireChannelInactive();
+      return;
+    }
     end(ctx, false);
+    release();
+    ctx.fireChannelInactive();
+  }
+
+  private void release() {
     if (deadline != null) {
       deadline.cancel(false);
     }
@@ -353,7 +413,6 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
       pending.release();
       pending = null;
     }
-    ctx.fireChannelInactive();
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.hlskit.transcode.internal.rtmp.message.RtmpMessage;
 import io.netty.buffer.ByteBuf;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -63,7 +64,16 @@ public final class ChunkReader {
    * @throws RtmpProtocolException when the bytes break the protocol or a limit
    */
   public void read(ByteBuf in, Consumer<RtmpMessage> out) {
-    while (true) {
+    read(in, out, () -> false);
+  }
+
+  /**
+   * As {@link #read(ByteBuf, Consumer)}, stopping before the next chunk once {@code pause} says
+   * so: a connection that must decide on a message (a publish) before reading on leaves the rest
+   * in {@code in} for later.
+   */
+  public void read(ByteBuf in, Consumer<RtmpMessage> out, BooleanSupplier pause) {
+    while (!pause.getAsBoolean()) {
       int start = in.readerIndex();
       if (!readChunk(in, out)) {
         in.readerIndex(start);
