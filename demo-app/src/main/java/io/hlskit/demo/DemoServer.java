@@ -168,7 +168,7 @@ final class DemoServer implements AutoCloseable {
         live = LiveIngest.builder(Transcoder.builder().workDirectory(o.workDirectory()).build(),
                 storage.store())
             .host(o.host()).rtmpPort(o.live().rtmpPort()).reconnectGrace(o.live().grace())
-            .access(o.policy()).build().start();
+            .access(o.policy()).meterRegistry(metrics.registry).build().start();
       }
       ingest = o.jobs().open(storage.store(), o.workDirectory(), o.uploadDirectory(),
           metrics.registry);

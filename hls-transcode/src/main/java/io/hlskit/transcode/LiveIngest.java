@@ -16,7 +16,9 @@ import io.hlskit.transcode.internal.EncodeSettings;
 import io.hlskit.transcode.internal.LiveEncode;
 import io.hlskit.transcode.internal.LiveInput;
 import io.hlskit.transcode.internal.live.LiveChannelWriter;
+import io.hlskit.transcode.internal.live.LiveMetrics;
 import io.hlskit.transcode.internal.live.MediaPipe;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.hlskit.transcode.internal.rtmp.MediaSink;
 import io.hlskit.transcode.internal.rtmp.PublishRefusedException;
 import io.hlskit.transcode.internal.rtmp.PublishRequest;
@@ -97,6 +99,8 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
   private final Map<String, LiveChannelWriter> writers = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> endings = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicLong endedBytes =
+      new java.util.concurrent.atomic.AtomicLong();
   private RtmpServer rtmp;
   private ChannelCatalog.Registration registration;
 
@@ -152,6 +156,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     private Duration grace = Duration.ofSeconds(30);
     private Duration idle = Duration.ofSeconds(10);
     private Duration handshake = Duration.ofSeconds(10);
+    private MeterRegistry meterRegistry;
 
     private Builder(Transcoder transcoder, MediaStore store) {
       this.transcoder = Objects.requireNonNull(transcoder, "transcoder");
@@ -215,8 +220,24 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
       return this;
     }
 
+    /**
+     * Reports {@code hlskit_live_publishers}, {@code hlskit_live_ingest_bytes_total}, {@code
+     * hlskit_live_encoding_speed} (the slowest broadcast's) and {@code
+     * hlskit_live_frames_dropped_total} into {@code registry}. Micrometer is an optional
+     * dependency of hls-transcode: needed on the classpath only by applications that call this.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
+      return this;
+    }
+
     public LiveIngest build() {
-      return new LiveIngest(this);
+      LiveIngest ingest = new LiveIngest(this);
+      if (meterRegistry != null) {
+        LiveMetrics.register(meterRegistry, () -> ingest.live.size(), ingest::ingestBytes,
+            ingest::slowestSpeed, () -> 0L);
+      }
+      return ingest;
     }
   }
 
@@ -274,6 +295,24 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
   @Override
   public void checkProfile(String profile) {
     Ladder.parse(profile);
+  }
+
+  /** Bytes publishers sent, those gone included. */
+  private long ingestBytes() {
+    long now = endedBytes.get();
+    for (Publisher p : live.values()) {
+      now += p.pipe.total();
+    }
+    return now;
+  }
+
+  /** The slowest broadcast's encoding speed; 0 with none. */
+  private double slowestSpeed() {
+    double slowest = Double.MAX_VALUE;
+    for (String channel : live.keySet()) {
+      slowest = Math.min(slowest, stats(channel).map(LiveStats::speed).orElse(slowest));
+    }
+    return slowest == Double.MAX_VALUE ? 0 : slowest;
   }
 
   @Override
@@ -426,6 +465,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
       LOG.debug("live channel {}: where the stream stopped", p.channel, e);
     } finally {
       p.pipe.stop(); // a publisher still sending is told so: its connection closes
+      endedBytes.addAndGet(p.pipe.total());
       if (live.remove(p.channel, p)) {
         scheduleEnd(p.channel);
       }

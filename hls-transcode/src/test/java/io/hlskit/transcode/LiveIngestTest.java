@@ -152,13 +152,36 @@ class LiveIngestTest {
   }
 
   @Test
+  void anArchivedBroadcastIsAChannelOfItsOwnAndTheLiveOneWaitsAgain() throws Exception {
+    String key = LiveChannels.createOrUpdate(store, "talk", "Talk", Visibility.PUBLIC,
+        LiveSettings.of("180p:200k").withRecord(LiveSettings.Record.ARCHIVE)).streamKey();
+    Process ffmpeg = LivePublishers.rtmp(url(key), "320x180", 5, dir.resolve("talk.log"));
+    assertThat(ffmpeg.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    await("the archive", () -> store.channels().list().stream()
+        .anyMatch(m -> m.id().startsWith("talk-")));
+    ChannelMetadata archive = store.channels().list().stream()
+        .filter(m -> m.id().startsWith("talk-")).findFirst().orElseThrow();
+    assertThat(archive.id()).matches("talk-\\d{8}-\\d{4}");
+    assertThat(archive.isLive()).isFalse();
+    assertThat(archive.title()).startsWith("Talk (");
+    String probed = Ffprobe.run("-show_entries", "format=duration", "-of", "csv=p=0",
+        dir.resolve("streams/" + archive.id() + "/playlist.m3u8").toString());
+    assertThat(Double.parseDouble(probed.strip())).isBetween(4.0, 6.0);
+    ChannelMetadata waiting = store.channels().get("talk").orElseThrow();
+    assertThat(waiting.live().orElseThrow().state()).isEqualTo(LiveSettings.State.WAITING);
+    assertThat(dir.resolve("streams/talk/playlist.m3u8")).doesNotExist();
+    assertThat(dir.resolve("streams/talk/180p")).doesNotExist();
+  }
+
+  @Test
   void aPublisherBackThroughAnotherInstanceContinuesTheSamePlaylists() throws Exception {
     String key = LiveChannels.createOrUpdate(store, "relay", "Relay", Visibility.PUBLIC,
         LiveSettings.of("180p:200k")).streamKey();
     Process first = LivePublishers.rtmp(url(key), "320x180", 30, dir.resolve("relay1.log"));
     await("the first segments", () -> segments("relay/180p/index.m3u8", 2));
     first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    long before = playlist("relay/180p/index.m3u8").segments().size();
+    MediaPlaylist dropped = playlist("relay/180p/index.m3u8");
+    long before = dropped.segments().size();
     try (FileSystemMediaStore otherStore = FileSystemMediaStore.at(dir.resolve("streams"));
         LiveIngest other = LiveIngest.builder(Transcoder.create(), otherStore)
             .host("127.0.0.1").rtmpPort(0).reconnectGrace(Duration.ofSeconds(2)).build()
@@ -171,7 +194,8 @@ class LiveIngestTest {
       MediaPlaylist going = playlist("relay/180p/index.m3u8");
       assertThat(going.endList()).as("the first instance ended nothing").isFalse();
       assertThat(going.segments().size()).isGreaterThan((int) before);
-      assertThat(going.mediaSequence()).isZero();
+      assertThat(going.mediaSequence()).isEqualTo(dropped.mediaSequence());
+      assertThat(going.segments().get(0).uri()).isEqualTo(dropped.segments().get(0).uri());
       assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
       await("the end", () -> playlist("relay/180p/index.m3u8").endList());
     }

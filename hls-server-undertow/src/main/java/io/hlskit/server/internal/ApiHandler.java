@@ -86,6 +86,7 @@ public final class ApiHandler implements HttpHandler {
   private final UploadHandler uploads;
   private final Audience audience;
   private final LinearPlaylists linear;
+  private final LiveMonitor liveMonitor;
   private final HttpHandler routes;
   private Probe lastProbe;
 
@@ -98,6 +99,7 @@ public final class ApiHandler implements HttpHandler {
     this.access = s.access();
     this.audience = s.audience();
     this.linear = s.linear() != null ? s.linear() : LinearPlaylists.of(s.store());
+    this.liveMonitor = s.live() != null ? s.live() : LiveMonitor.NONE;
     this.uploads = new UploadHandler(s.ingest(), catalog, s.access(), s.maxUploadBytes(),
         s.uploadDirectory());
     RoutingHandler r = new RoutingHandler(false);
@@ -116,8 +118,8 @@ public final class ApiHandler implements HttpHandler {
     r.delete("/channels/{id}", blocking(this::delete));
     new ChatModeration(catalog, chat, access).route(r, ApiHandler::blocking);
     new LinearApi(s.store(), s.access(), this::channel).route(r, ApiHandler::blocking);
-    new LiveApi(s.store(), s.access(), s.live() != null ? s.live() : LiveMonitor.NONE,
-        this::channel).route(r, ApiHandler::blocking);
+    new LiveApi(s.store(), s.access(), liveMonitor, this::channel)
+        .route(r, ApiHandler::blocking);
     r.setInvalidMethodHandler(ApiHandler::methodNotAllowed);
     r.setFallbackHandler(exchange -> Responses.error(exchange, 404, "not_found",
         "no API at /api" + abbreviate(exchange.getRelativePath())));
@@ -283,6 +285,10 @@ public final class ApiHandler implements HttpHandler {
     }
     if (ingest != null) {
       body.put("jobs", jobsUp ? "UP" : "DOWN");
+    }
+    if (liveMonitor.listeningRtmpPort().isPresent()) {
+      // a broadcast behind real time: said here, but the instance still serves (not DOWN)
+      body.put("live", liveMonitor.keepingUp() ? "UP" : "BEHIND");
     }
     body.put("channels", catalog.list().size());
     Responses.json(exchange, up ? 200 : 503, body);

@@ -104,21 +104,12 @@ public final class LiveChannelWriter implements LiveSegments {
   /** Reads the stored playlists of a broadcast that is live already. */
   private void resume() {
     if (settings().state() != LiveSettings.State.LIVE) {
-      // a new broadcast; numbers still go on from any playlist left, so caches never mix them
-      for (RenditionInfo r : channel.renditions()) {
-        read(r).ifPresent(p -> {
-          Window w = window(r.name());
-          w.mediaSequence = p.mediaSequence() + p.segments().size();
-          w.discontinuitySequence = p.discontinuitySequence();
-          w.nextNumber = nextNumber(p);
-          w.targetDuration = 0;
-        });
-      }
-      return;
+      return; // a new broadcast: its windows start afresh (see window)
     }
     for (RenditionInfo r : channel.renditions()) {
       read(r).ifPresent(p -> {
         Window w = window(r.name());
+        w.segments.clear();
         w.segments.addAll(p.segments());
         w.mediaSequence = p.mediaSequence();
         w.discontinuitySequence = p.discontinuitySequence();
@@ -162,8 +153,20 @@ public final class LiveChannelWriter implements LiveSegments {
     }
   }
 
+  /**
+   * The window of rendition {@code name}, made when new. A new broadcast numbers its segments
+   * from the segments of its length since 1970: numbers only grow from one broadcast to the
+   * next, so a segment name cached as immutable (a browser, a CDN) never comes back with other
+   * pictures in it, whatever the store forgot in between.
+   */
   private Window window(String name) {
-    return windows.computeIfAbsent(name, Window::new);
+    return windows.computeIfAbsent(name, n -> {
+      Window w = new Window(n);
+      long segment = Math.max(1, settings().segmentDuration().toSeconds());
+      w.nextNumber = Instant.now().getEpochSecond() / segment;
+      w.mediaSequence = w.nextNumber;
+      return w;
+    });
   }
 
   /** The channel as last written. */
@@ -227,7 +230,7 @@ public final class LiveChannelWriter implements LiveSegments {
     }
     Window w = windowOf[index];
     long number = w.nextNumber++;
-    String uri = String.format("seg_%05d.ts", number);
+    String uri = String.format("seg_%09d.ts", number);
     store.write(id + "/" + w.name + "/" + uri, segment.bytes());
     bytesWritten += segment.bytes().length;
     Duration duration = Duration.ofNanos(segment.duration() * 1_000_000_000L / 90_000);
@@ -357,35 +360,51 @@ public final class LiveChannelWriter implements LiveSegments {
       closed = true;
       return channel;
     }
-    boolean vod = s.record() == LiveSettings.Record.VOD;
-    Duration total = Duration.ZERO;
-    for (Window w : windows.values()) {
-      MediaPlaylist closed;
-      if (vod) {
-        closed = MediaPlaylist.builder()
-            .playlistType(io.hlskit.core.playlist.PlaylistType.VOD)
-            .independentSegments(true)
-            .targetDuration(w.targetDuration)
-            .segments(List.copyOf(w.all))
-            .endList(true)
-            .build();
-        Duration d = closed.totalDuration();
-        total = d.compareTo(total) > 0 ? d : total;
-      } else {
-        closed = live(w, true);
+    switch (s.record()) {
+      case VOD -> {
+        Duration total = Duration.ZERO;
+        for (Window w : windows.values()) {
+          MediaPlaylist whole = LiveRecordings.vod(List.copyOf(w.all), w.targetDuration);
+          writePlaylist(w, whole);
+          total = whole.totalDuration().compareTo(total) > 0 ? whole.totalDuration() : total;
+        }
+        update(channel.toBuilder().live(null).duration(total).build());
+        LOG.info("live channel {} ended: now a video on demand of {} s", id, total.toSeconds());
       }
-      store.write(id + "/" + w.name + "/index.m3u8", PlaylistWriter.write(closed)
-          .getBytes(StandardCharsets.UTF_8));
+      case ARCHIVE -> {
+        Map<String, List<MediaSegment>> recorded = new LinkedHashMap<>();
+        Map<String, Integer> targets = new LinkedHashMap<>();
+        for (Window w : windows.values()) {
+          recorded.put(w.name, List.copyOf(w.all));
+          targets.put(w.name, w.targetDuration);
+        }
+        ChannelMetadata archived = LiveRecordings.archive(store, channel, recorded, targets,
+            s.since());
+        // the live channel waits for its next broadcast: nothing of this one stays in it
+        for (Window w : windows.values()) {
+          store.deletePrefix(id + "/" + w.name + "/");
+        }
+        store.deletePrefix(id + "/" + ChannelMetadata.ENTRY_PLAYLIST);
+        update(channel.toBuilder().clearRenditions().build()
+            .withLive(s.withState(LiveSettings.State.WAITING, at)));
+        LOG.info("live channel {} ended: recorded as {} ({} s)", id, archived.id(),
+            archived.duration().toSeconds());
+      }
+      default -> {
+        for (Window w : windows.values()) {
+          writePlaylist(w, live(w, true));
+        }
+        update(channel.withLive(s.withState(LiveSettings.State.ENDED, at)));
+        LOG.info("live channel {} ended", id);
+      }
     }
-    if (vod) {
-      ChannelMetadata m = channel.toBuilder().live(null).duration(total).build();
-      update(m);
-      LOG.info("live channel {} ended: now a video on demand of {} s", id, total.toSeconds());
-    } else {
-      update(channel.withLive(s.withState(LiveSettings.State.ENDED, at)));
-      LOG.info("live channel {} ended", id);
-    }
+    closed = true;
     return channel;
+  }
+
+  private void writePlaylist(Window w, MediaPlaylist p) {
+    store.write(id + "/" + w.name + "/index.m3u8",
+        PlaylistWriter.write(p).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Whether another writer (another instance's) has written a playlist since this one did. */
