@@ -234,8 +234,8 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     public LiveIngest build() {
       LiveIngest ingest = new LiveIngest(this);
       if (meterRegistry != null) {
-        LiveMetrics.register(meterRegistry, () -> ingest.live.size(), ingest::ingestBytes,
-            ingest::slowestSpeed, () -> 0L);
+        LiveMetrics.register(meterRegistry, ingest, i -> i.live.size(), LiveIngest::ingestBytes,
+            LiveIngest::slowestSpeed, i -> 0L);
       }
       return ingest;
     }
