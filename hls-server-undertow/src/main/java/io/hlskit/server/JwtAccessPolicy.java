@@ -129,31 +129,29 @@ public final class JwtAccessPolicy implements AccessPolicy {
   }
 
   private AccessDecision admin(AccessRequest request) {
-    Caller c = caller(request);
-    if (c.problem() != null) {
-      return AccessDecision.unauthenticated(c.problem());
-    }
-    if (!c.known()) {
-      return AccessDecision.unauthenticated("send a token with the admin role as"
-          + " Authorization: Bearer <token>");
-    }
-    return c.admin() ? AccessDecision.ALLOW
-        : AccessDecision.forbidden("the token has no admin role; ask for one that has");
+    return role(request, Caller::admin, "admin role", "the token has no admin role; ask for"
+        + " one that has");
   }
 
   /** Allowed for the static admin token and tokens with the role publisher or admin. */
   private AccessDecision publisher(AccessRequest request) {
+    return role(request, c -> c.admin() || c.token().map(VerifiedToken::isPublisher)
+        .orElse(false), "publisher or admin role", "the token has neither the publisher nor"
+        + " the admin role");
+  }
+
+  /** Allowed for a known caller that {@code has} says holds the role; 401 or 403 otherwise. */
+  private AccessDecision role(AccessRequest request, java.util.function.Predicate<Caller> has,
+      String role, String refusal) {
     Caller c = caller(request);
     if (c.problem() != null) {
       return AccessDecision.unauthenticated(c.problem());
     }
     if (!c.known()) {
-      return AccessDecision.unauthenticated("send a token with the publisher or admin role as"
+      return AccessDecision.unauthenticated("send a token with the " + role + " as"
           + " Authorization: Bearer <token>");
     }
-    return c.admin() || c.token().map(VerifiedToken::isPublisher).orElse(false)
-        ? AccessDecision.ALLOW
-        : AccessDecision.forbidden("the token has neither the publisher nor the admin role");
+    return has.test(c) ? AccessDecision.ALLOW : AccessDecision.forbidden(refusal);
   }
 
   @Override

@@ -14,7 +14,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -141,28 +140,9 @@ final class LinearApi {
   }
 
   private static Optional<Map<?, ?>> body(HttpServerExchange exchange) throws IOException {
-    exchange.startBlocking();
-    byte[] bytes;
-    try (InputStream in = exchange.getInputStream()) {
-      bytes = in.readNBytes(MAX_BODY + 1);
-    }
-    if (bytes.length > MAX_BODY) {
-      Responses.error(exchange, 413, "too_large", "a linear channel's JSON is at most "
-          + MAX_BODY + " bytes");
-      return Optional.empty();
-    }
-    Object parsed;
-    try {
-      parsed = Responses.JSON.readValue(bytes, Object.class);
-    } catch (IOException e) {
-      parsed = null;
-    }
-    if (!(parsed instanceof Map)) {
-      badRequest(exchange, "the body is a JSON object such as {\"id\":\"news\",\"title\":"
+    return JsonBodies.read(exchange, MAX_BODY, "a linear channel's JSON",
+        "{\"id\":\"news\",\"title\":"
           + "\"News\",\"schedule\":{\"items\":[{\"channel\":\"a\"},{\"channel\":\"b\"}]}}");
-      return Optional.empty();
-    }
-    return Optional.of((Map<?, ?>) parsed);
   }
 
   private static void badRequest(HttpServerExchange exchange, String message) {

@@ -15,7 +15,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -134,32 +133,27 @@ final class LiveApi {
   static final String DEFAULT_LADDER = "720p:1500k,360p:500k";
 
   private void state(HttpServerExchange exchange) {
-    if (Responses.refused(exchange, access.mayGoLive(ExchangeAccess.of(exchange)))) {
-      return;
-    }
-    String id = ApiHandler.pathParam(exchange, "id");
-    Optional<ChannelMetadata> m = StorageKeys.isValidChannelId(id)
-        ? store.channelMetadata(id).filter(ChannelMetadata::isLive) : Optional.empty();
-    if (m.isEmpty()) {
-      Responses.error(exchange, 404, "not_found", "no live channel " + ApiHandler.abbreviate(id));
-      return;
-    }
-    Responses.json(exchange, 200, answer(exchange, m.get(),
-        LiveChannels.streamKey(store, id).orElse(null)));
+    liveChannel(exchange).ifPresent(m -> Responses.json(exchange, 200, answer(exchange, m,
+        LiveChannels.streamKey(store, m.id()).orElse(null))));
   }
 
   private void newKey(HttpServerExchange exchange) {
+    liveChannel(exchange).ifPresent(m -> Responses.json(exchange, 200, answer(exchange, m,
+        LiveChannels.newKey(store, m.id()))));
+  }
+
+  /** The live channel of the path, for a caller who may go live; empty once refused or 404. */
+  private Optional<ChannelMetadata> liveChannel(HttpServerExchange exchange) {
     if (Responses.refused(exchange, access.mayGoLive(ExchangeAccess.of(exchange)))) {
-      return;
+      return Optional.empty();
     }
     String id = ApiHandler.pathParam(exchange, "id");
     Optional<ChannelMetadata> m = StorageKeys.isValidChannelId(id)
         ? store.channelMetadata(id).filter(ChannelMetadata::isLive) : Optional.empty();
     if (m.isEmpty()) {
       Responses.error(exchange, 404, "not_found", "no live channel " + ApiHandler.abbreviate(id));
-      return;
     }
-    Responses.json(exchange, 200, answer(exchange, m.get(), LiveChannels.newKey(store, id)));
+    return m;
   }
 
   /** The channel as the API shows it, where to publish, its key and how it goes. */
@@ -209,28 +203,9 @@ final class LiveApi {
   }
 
   private static Optional<Map<?, ?>> body(HttpServerExchange exchange) throws IOException {
-    exchange.startBlocking();
-    byte[] bytes;
-    try (InputStream in = exchange.getInputStream()) {
-      bytes = in.readNBytes(MAX_BODY + 1);
-    }
-    if (bytes.length > MAX_BODY) {
-      Responses.error(exchange, 413, "too_large", "a live channel's JSON is at most "
-          + MAX_BODY + " bytes");
-      return Optional.empty();
-    }
-    Object parsed;
-    try {
-      parsed = Responses.JSON.readValue(bytes, Object.class);
-    } catch (IOException e) {
-      parsed = null;
-    }
-    if (!(parsed instanceof Map)) {
-      badRequest(exchange, "the body is a JSON object such as {\"id\":\"news\",\"title\":"
+    return JsonBodies.read(exchange, MAX_BODY, "a live channel's JSON",
+        "{\"id\":\"news\",\"title\":"
           + "\"News\",\"profile\":\"720p:1500k,360p:500k\",\"dvr\":\"30m\"}");
-      return Optional.empty();
-    }
-    return Optional.of((Map<?, ?>) parsed);
   }
 
   private static void badRequest(HttpServerExchange exchange, String message) {
