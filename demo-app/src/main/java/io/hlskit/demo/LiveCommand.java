@@ -75,8 +75,9 @@ final class LiveCommand implements Callable<Integer> {
           + " HLS_PRIVATE; default: public)")
   Boolean privateChannel;
 
-  @Option(names = "--new-key", defaultValue = "false",
-      description = "give the channel a new stream key; the old one is refused from then on")
+  @Option(names = "--new-key", defaultValue = "${env:HLS_NEW_KEY:-false}",
+      description = "give the channel a new stream key; the old one is refused from then on"
+          + " (HLS_NEW_KEY)")
   boolean newKey;
 
   @Mixin

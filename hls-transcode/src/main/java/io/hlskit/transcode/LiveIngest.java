@@ -1,14 +1,11 @@
 package io.hlskit.transcode;
 
 import io.hlskit.core.HlsException;
-import io.hlskit.core.StorageKeys;
 import io.hlskit.core.access.AccessPolicy;
-import io.hlskit.core.access.AccessRequest;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelEvent;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.LiveSettings;
-import io.hlskit.core.live.LiveChannels;
 import io.hlskit.core.live.LiveMonitor;
 import io.hlskit.core.live.LiveStats;
 import io.hlskit.core.store.MediaStore;
@@ -340,22 +337,9 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     if (closed.get()) {
       throw new PublishRefusedException("NetStream.Publish.Failed", "the server is stopping");
     }
-    if (!APP.equals(request.app())) {
-      throw new PublishRefusedException("NetStream.Publish.BadName", "connected to application '" + request.app() + "'; publish to rtmp://<host>:<port>/" + APP);
-    }
-    String id = request.channel();
-    if (!StorageKeys.isValidChannelId(id)) {
-      throw new PublishRefusedException("NetStream.Publish.BadName", "no valid channel"
-          + " ('" + abbreviate(id) + "'); the stream key is <channel>?key=<secret>");
-    }
-    Optional<ChannelMetadata> channel = store.channelMetadata(id);
-    if (channel.isEmpty() || !channel.get().isLive()) {
-      throw new PublishRefusedException("NetStream.Publish.BadName", "'" + id + "' is"
-          + (channel.isEmpty() ? " no channel" : " not a live channel") + "; create a live"
-          + " channel first (the demo's 'live " + id + "' or POST /api/live)");
-    }
-    authorize(request, channel.get());
-    LiveSettings s = channel.get().live().orElseThrow();
+    ChannelMetadata channel = PublishChecks.check(request, store, access);
+    String id = channel.id();
+    LiveSettings s = channel.live().orElseThrow();
     Ladder ladder;
     try {
       ladder = Ladder.parse(s.profile());
@@ -385,69 +369,15 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     if (ending != null) {
       ending.cancel(false);
     }
-    pipelines.execute(() -> run(p, channel.get(), specs, ladder));
+    pipelines.execute(() -> run(p, channel, specs, ladder));
     return pipe;
-  }
-
-  private void authorize(PublishRequest request, ChannelMetadata channel) {
-    Optional<String> key = request.key();
-    if (key.isPresent()) {
-      if (!LiveChannels.keyMatches(store, channel.id(), key.get())) {
-        throw new PublishRefusedException("NetStream.Publish.Unauthorized", "wrong stream key"
-            + " for channel " + channel.id() + "; take the key from 'live "
-            + channel.id() + "' or POST /api/live/" + channel.id() + "/key");
-      }
-      return;
-    }
-    Optional<String> token = request.token();
-    if (token.isPresent()) {
-      var decision = access.mayPublish(new TokenRequest(token.get(), request), channel);
-      if (!decision.allowed()) {
-        throw new PublishRefusedException("NetStream.Publish.Unauthorized", "the token may not"
-            + " publish into " + channel.id() + " (" + decision.reason() + ")");
-      }
-      return;
-    }
-    throw new PublishRefusedException("NetStream.Publish.Unauthorized", "no stream key"
-        + " for channel " + channel.id() + "; the stream key is " + channel.id()
-        + "?key=<secret>");
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-  }
-
-  /** A publish's token, as an access policy reads a request. */
-  private record TokenRequest(String bearer, PublishRequest request) implements AccessRequest {
-    @Override
-    public Optional<String> header(String name) {
-      return name.equalsIgnoreCase("Authorization") ? Optional.of("Bearer " + bearer)
-          : Optional.empty();
-    }
-
-    @Override
-    public Optional<String> queryParameter(String name) {
-      return Optional.ofNullable(request.query().get(name));
-    }
-
-    @Override
-    public String path() {
-      return "/rtmp/" + APP + "/" + request.channel();
-    }
-
-    @Override
-    public String remoteAddress() {
-      String a = request.remoteAddress();
-      int colon = a.lastIndexOf(':');
-      return colon > 0 ? a.substring(0, colon) : a;
-    }
   }
 
   /** One publisher's pipeline, on a thread of its own, until its stream ends. */
   private void run(Publisher p, ChannelMetadata channel, List<EncodeSettings.Rendition> specs,
       Ladder ladder) {
     LiveChannelWriter writer = writers.computeIfAbsent(p.channel,
-        id -> new LiveChannelWriter(store, channel, m -> { }));
+        id -> new LiveChannelWriter(store, channel));
     LiveSettings s = channel.live().orElseThrow();
     try {
       long start = writer.startSession(Instant.now());

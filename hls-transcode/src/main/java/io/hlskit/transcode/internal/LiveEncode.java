@@ -3,20 +3,15 @@ package io.hlskit.transcode.internal;
 import static org.bytedeco.ffmpeg.global.avcodec.*;
 import static org.bytedeco.ffmpeg.global.avformat.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
-import static org.bytedeco.ffmpeg.global.swscale.*;
 
 import io.hlskit.core.TranscodeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.ffmpeg.swscale.SwsContext;
 
 /**
  * One publisher's stream made into live HLS segments, as it comes: decoded once, each rendition
@@ -33,7 +28,7 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
  */
 public final class LiveEncode implements AutoCloseable {
   /** The muxer's clock. */
-  private static final AVRational TS_CLOCK = av_make_q(1, 90_000);
+  static final AVRational TS_CLOCK = av_make_q(1, 90_000);
 
   private final String name;
   private final Source source;
@@ -43,7 +38,7 @@ public final class LiveEncode implements AutoCloseable {
   private final long segmentTicks;
   private final long timelineStart;
   private final LiveSegments sink;
-  private final List<Output> outputs = new ArrayList<>();
+  private final List<LiveRendition> outputs = new ArrayList<>();
   private AudioPath audio;
   private AVPacket packet;
   private AVFrame decoded;
@@ -148,12 +143,11 @@ public final class LiveEncode implements AutoCloseable {
         decodeAudio(null);
       }
     }
-    for (int i = 0; i < outputs.size(); i++) {
-      Output o = outputs.get(i);
+    for (LiveRendition o : outputs) {
       if (o.encoder != null) {
         o.encode(null);
       }
-      o.finish(i);
+      o.finish();
       end = Math.max(end, o.segmentStart + o.lastDuration());
     }
   }
@@ -168,15 +162,15 @@ public final class LiveEncode implements AutoCloseable {
     }
     described = true;
     List<LiveSegments.Rendition> list = new ArrayList<>();
-    for (Output o : outputs) {
-      list.add(o.describe());
+    for (LiveRendition o : outputs) {
+      list.add(o.describe(passthrough, audioBitrate));
     }
     sink.renditions(list);
   }
 
   private void openOutputs() {
     if (passthrough) {
-      Output o = new Output(null, 0, 0);
+      LiveRendition o = rendition(null, 0, 0);
       outputs.add(o);
       if (source.hasVideo()) {
         o.video = o.mux.addStream(source.in.streams(source.videoIndex).codecpar(),
@@ -193,7 +187,7 @@ public final class LiveEncode implements AutoCloseable {
       audio = new AudioPath(name, source.audioDecoder, audioBitrate, false);
     }
     if (!source.hasVideo()) {
-      Output o = new Output(null, 0, 0);
+      LiveRendition o = rendition(null, 0, 0);
       outputs.add(o);
       o.audio = o.mux.addStream(audio.encoder());
       o.mux.start();
@@ -206,7 +200,8 @@ public final class LiveEncode implements AutoCloseable {
         continue; // never upscaled: a larger rendition adds nothing
       }
       double scale = shorter > r.shortSide() ? r.shortSide() / shorter : 1.0;
-      Output o = new Output(r, Encode.even(display[0] * scale), Encode.even(display[1] * scale));
+      LiveRendition o = rendition(r, Encode.even(display[0] * scale),
+          Encode.even(display[1] * scale));
       outputs.add(o);
       o.openEncoder();
       o.video = o.mux.addStream(o.encoder);
@@ -215,6 +210,16 @@ public final class LiveEncode implements AutoCloseable {
       }
       o.mux.start();
     }
+  }
+
+  private LiveRendition rendition(EncodeSettings.Rendition spec, int width, int height) {
+    return new LiveRendition(name, source, spec, width, height, outputs.size(), segmentTicks,
+        audio == null ? null : audio.encoder(),
+        () -> audioStartTicks == AV_NOPTS_VALUE ? timelineStart : audioStartTicks,
+        (index, segment) -> {
+          describeAll();
+          sink.segment(index, segment);
+        });
   }
 
   /** {@code pts} of {@code tb} on the channel's timeline, 90 kHz. */
@@ -226,7 +231,7 @@ public final class LiveEncode implements AutoCloseable {
   // ---- passthrough ----------------------------------------------------------------------------
 
   private void copy(AVPacket p, int index) {
-    Output o = outputs.get(0);
+    LiveRendition o = outputs.get(0);
     AVRational tb = source.in.streams(index).time_base();
     if (p.pts() == AV_NOPTS_VALUE) {
       p.pts(p.dts());
@@ -289,14 +294,14 @@ public final class LiveEncode implements AutoCloseable {
         AVFrame picture = source.rotator == null ? decoded : source.rotator.apply(decoded);
         if (!posterDone) {
           posterDone = true;
-          Output largest = outputs.get(outputs.size() - 1);
+          LiveRendition largest = outputs.get(outputs.size() - 1);
           try {
             sink.poster(Optional.of(Poster.jpeg(picture, largest.width, largest.height, name)));
           } catch (TranscodeException e) {
             sink.poster(Optional.empty());
           }
         }
-        for (Output o : outputs) {
+        for (LiveRendition o : outputs) {
           o.picture(picture, pts, keyframe);
         }
         frames++;
@@ -312,253 +317,10 @@ public final class LiveEncode implements AutoCloseable {
       audioStartTicks = timeline(p.pts(), source.in.streams(source.audioIndex).time_base());
     }
     audio.decode(p, encoded -> {
-      for (Output o : outputs) {
+      for (LiveRendition o : outputs) {
         o.audioPacket(encoded);
       }
     }, t -> { });
-  }
-
-  /** One rendition: its scaler and encoder (none in passthrough), its muxer and its cuts. */
-  private final class Output implements AutoCloseable {
-    final EncodeSettings.Rendition spec;
-    final int width;
-    final int height;
-    final SegmentMuxer mux;
-    AVCodecContext encoder;
-    SwsContext sws;
-    AVFrame scaled;
-    AVPacket encoded;
-    AVStream video;
-    AVStream audio;
-    String codecs;
-    long segmentStart = AV_NOPTS_VALUE;
-    long lastVideo = AV_NOPTS_VALUE;
-    long frameTicks = 3000;
-    int segments;
-
-    Output(EncodeSettings.Rendition spec, int width, int height) {
-      this.spec = spec;
-      this.width = width;
-      this.height = height;
-      this.mux = new SegmentMuxer(name);
-    }
-
-    LiveSegments.Rendition describe() {
-      String folder;
-      long bandwidth;
-      if (spec == null) {
-        folder = source.hasVideo() ? "source" : "audio";
-        long declared = source.in.bit_rate() > 0 ? source.in.bit_rate() : 0;
-        bandwidth = declared > 0 ? declared * 6 / 5 : 3_000_000;
-      } else {
-        folder = spec.name() != null ? spec.name() : Math.min(width, height) + "p";
-        bandwidth = spec.maxRate() + (LiveEncode.this.audio != null ? audioBitrate : 0);
-      }
-      int w = width;
-      int h = height;
-      if (spec == null && source.hasVideo()) {
-        w = source.videoDecoder.width();
-        h = source.videoDecoder.height();
-      }
-      List<String> list = new ArrayList<>();
-      if (source.hasVideo()) {
-        codecOf().ifPresent(list::add);
-      }
-      if (source.hasAudio()) {
-        if (spec == null && passthrough) {
-          Libav.audioCodecs(source.in.streams(source.audioIndex).codecpar())
-              .ifPresent(list::add);
-        } else {
-          list.add("mp4a.40.2");
-        }
-      }
-      double fps = source.hasVideo() ? av_q2d(source.frameRate) : 0;
-      return new LiveSegments.Rendition(folder, w, h, bandwidth, list, fps);
-    }
-
-    private Optional<String> codecOf() {
-      if (encoder != null) {
-        // from the parameter sets of the first picture encoded
-        return Optional.ofNullable(codecs);
-      }
-      var par = source.in.streams(source.videoIndex).codecpar();
-      if (par.codec_id() == AV_CODEC_ID_H264) {
-        return H264.codecsFromAvcc(par.extradata(), par.extradata_size());
-      }
-      if (par.codec_id() == AV_CODEC_ID_HEVC) {
-        return Hevc.codecsFromExtradata(par.extradata(), par.extradata_size());
-      }
-      return Optional.empty();
-    }
-
-    void openEncoder() {
-      encoded = av_packet_alloc();
-      AVCodec codec = avcodec_find_encoder_by_name(spec.encoder());
-      if (codec == null) {
-        throw new TranscodeException("the video encoder " + spec.encoder()
-            + " is not in the libav natives on the classpath");
-      }
-      encoder = avcodec_alloc_context3(codec);
-      encoder.width(width);
-      encoder.height(height);
-      encoder.pix_fmt(AV_PIX_FMT_YUV420P);
-      encoder.time_base(TS_CLOCK);
-      encoder.framerate(source.frameRate);
-      encoder.sample_aspect_ratio(av_make_q(1, 1));
-      encoder.bit_rate(spec.videoBitrate());
-      encoder.rc_max_rate(spec.maxRate());
-      encoder.rc_buffer_size((int) spec.bufferSize());
-      int gop = (int) Math.ceil(segmentTicks / 90_000.0 * av_q2d(source.frameRate)) * 2;
-      encoder.gop_size(Math.max(gop, 1));
-      encoder.flags(encoder.flags() | AV_CODEC_FLAG_CLOSED_GOP);
-      encoder.thread_count(0);
-      boolean x264 = spec.encoder().equals("libx264");
-      if (x264 || spec.hevc()) {
-        av_opt_set(encoder.priv_data(), "preset", spec.preset(), 0);
-        av_opt_set(encoder.priv_data(), "tune", "zerolatency", 0);
-        av_opt_set(encoder.priv_data(), "forced-idr", "1", 0);
-      }
-      if (x264) {
-        av_opt_set(encoder.priv_data(), "profile", "high", 0);
-        av_opt_set(encoder.priv_data(), "x264-params", "scenecut=0:open-gop=0", 0);
-      } else if (spec.hevc()) {
-        av_opt_set(encoder.priv_data(), "x265-params",
-            "scenecut=0:open-gop=0:log-level=error", 0);
-      }
-      Libav.check(avcodec_open2(encoder, codec, (AVDictionary) null),
-          "opening the video encoder (" + spec.encoder() + ") for", name);
-      int[] from = source.uprightSize();
-      sws = sws_getContext(from[0], from[1], source.videoDecoder.pix_fmt(), width, height,
-          AV_PIX_FMT_YUV420P, SWS_BICUBIC, null, null, (double[]) null);
-      if (sws == null) {
-        throw new TranscodeException("cannot scale the pictures of " + name);
-      }
-      scaled = av_frame_alloc();
-      scaled.format(AV_PIX_FMT_YUV420P);
-      scaled.width(width);
-      scaled.height(height);
-      Libav.check(av_frame_get_buffer(scaled, 0), "allocating a picture for", name);
-    }
-
-    void picture(AVFrame picture, long pts, boolean keyframe) {
-      AVFrame frame;
-      if (picture.width() == width && picture.height() == height
-          && picture.format() == AV_PIX_FMT_YUV420P) {
-        frame = picture;
-      } else {
-        Libav.check(av_frame_make_writable(scaled), "preparing a picture for", name);
-        Libav.check(sws_scale_frame(sws, scaled, picture), "scaling the video of", name);
-        frame = scaled;
-      }
-      frame.pts(pts);
-      frame.pict_type(keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
-      encode(frame);
-      frame.pict_type(AV_PICTURE_TYPE_NONE);
-    }
-
-    void encode(AVFrame frame) {
-      Libav.check(avcodec_send_frame(encoder, frame), "encoding the video of", name);
-      while (true) {
-        int ret = avcodec_receive_packet(encoder, encoded);
-        if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF()) {
-          return;
-        }
-        Libav.check(ret, "encoding the video of", name);
-        try {
-          if (codecs == null) {
-            codecs = H264.codecsString(encoded.data(), encoded.size()).orElse(null);
-          }
-          boolean key = (encoded.flags() & AV_PKT_FLAG_KEY) != 0;
-          maybeCut(encoded.pts(), key);
-          lastVideo = encoded.pts();
-          frameTicks = Math.max(1, Math.round(90_000 / Math.max(1, av_q2d(source.frameRate))));
-          encoded.duration(frameTicks);
-          av_packet_rescale_ts(encoded, TS_CLOCK, video.time_base());
-          encoded.stream_index(video.index());
-          mux.write(encoded);
-        } finally {
-          av_packet_unref(encoded);
-        }
-      }
-    }
-
-    void audioPacket(AVPacket p) {
-      AVPacket copy = av_packet_clone(p);
-      if (copy == null) {
-        throw new TranscodeException("out of memory handing the audio of " + name + " over");
-      }
-      try {
-        long start = audioStartTicks == AV_NOPTS_VALUE ? timelineStart : audioStartTicks;
-        long ticks = start + av_rescale_q(copy.pts(), audioEncoderTimeBase(), TS_CLOCK);
-        if (video == null) {
-          maybeCut(ticks, true);
-          lastVideo = ticks;
-          frameTicks = av_rescale_q(copy.duration(), audioEncoderTimeBase(), TS_CLOCK);
-        } else if (segmentStart == AV_NOPTS_VALUE) {
-          return; // sound before the first picture: a segment starts with a picture
-        }
-        copy.pts(av_rescale_q(ticks, TS_CLOCK, audio.time_base()));
-        copy.dts(copy.pts());
-        copy.duration(av_rescale_q(copy.duration(), audioEncoderTimeBase(), audio.time_base()));
-        copy.stream_index(audio.index());
-        mux.write(copy);
-      } finally {
-        av_packet_free(copy);
-      }
-    }
-
-    private AVRational audioEncoderTimeBase() {
-      return LiveEncode.this.audio.encoder().time_base();
-    }
-
-    /** Ends the segment being written when a keyframe at {@code pts} starts the next one. */
-    void maybeCut(long pts, boolean key) {
-      if (segmentStart == AV_NOPTS_VALUE) {
-        segmentStart = pts;
-        return;
-      }
-      // passthrough and audio only cut at the first keyframe a segment's length on; encoded
-      // renditions have their keyframes only where segments start
-      boolean due = encoder != null ? key : key && pts - segmentStart >= segmentTicks;
-      if (!due || pts <= segmentStart) {
-        return;
-      }
-      byte[] bytes = mux.cut();
-      describeAll();
-      sink.segment(outputs.indexOf(this), new LiveSegments.Segment(bytes, segmentStart,
-          pts - segmentStart));
-      segments++;
-      segmentStart = pts;
-    }
-
-    long lastDuration() {
-      return lastVideo == AV_NOPTS_VALUE ? 0 : lastVideo + frameTicks - segmentStart;
-    }
-
-    void finish(int index) {
-      byte[] bytes = mux.finish();
-      if (segmentStart != AV_NOPTS_VALUE && bytes.length > 0 && lastDuration() > 0) {
-        describeAll();
-        sink.segment(index, new LiveSegments.Segment(bytes, segmentStart, lastDuration()));
-      }
-    }
-
-    @Override
-    public void close() {
-      if (encoded != null) {
-        av_packet_free(encoded);
-      }
-      if (scaled != null) {
-        av_frame_free(scaled);
-      }
-      if (sws != null) {
-        sws_freeContext(sws);
-      }
-      if (encoder != null) {
-        avcodec_free_context(encoder);
-      }
-      mux.close();
-    }
   }
 
   @Override
@@ -569,7 +331,7 @@ public final class LiveEncode implements AutoCloseable {
     if (decoded != null) {
       av_frame_free(decoded);
     }
-    for (Output o : outputs) {
+    for (LiveRendition o : outputs) {
       o.close();
     }
     if (audio != null) {

@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,13 +57,11 @@ public final class LiveChannelWriter implements LiveSegments {
   private List<LiveSegments.Rendition> current = List.of();
   private Window[] windowOf = new Window[0];
   private boolean[] started = new boolean[0];
-  private final Consumer<ChannelMetadata> onChange;
   private long timelineEnd = TIMELINE_START;
   private long sessionStart;
   private Instant sessionWall = Instant.EPOCH;
   private int sessions;
   private boolean multivariantWritten;
-  private long bytesWritten;
   private boolean closed;
 
   /** One rendition's playlist: the window of segments, and with a recording all of them. */
@@ -85,15 +82,11 @@ public final class LiveChannelWriter implements LiveSegments {
     }
   }
 
-  /**
-   * @param onChange told of each new {@code channel.json}, on the writing thread
-   */
-  public LiveChannelWriter(MediaStore store, ChannelMetadata channel,
-      Consumer<ChannelMetadata> onChange) {
+  /** A writer of live channel {@code channel}'s broadcasts into {@code store}. */
+  public LiveChannelWriter(MediaStore store, ChannelMetadata channel) {
     this.store = store;
     this.id = channel.id();
     this.channel = channel;
-    this.onChange = onChange;
     resume();
   }
 
@@ -169,15 +162,7 @@ public final class LiveChannelWriter implements LiveSegments {
     });
   }
 
-  /** The channel as last written. */
-  public synchronized ChannelMetadata channel() {
-    return channel;
-  }
 
-  /** Bytes of segments written since this writer was made. */
-  public synchronized long bytesWritten() {
-    return bytesWritten;
-  }
 
   /**
    * A publisher session begins: its segments are timed from the returned point of the
@@ -232,7 +217,6 @@ public final class LiveChannelWriter implements LiveSegments {
     long number = w.nextNumber++;
     String uri = String.format("seg_%09d.ts", number);
     store.write(id + "/" + w.name + "/" + uri, segment.bytes());
-    bytesWritten += segment.bytes().length;
     Duration duration = Duration.ofNanos(segment.duration() * 1_000_000_000L / 90_000);
     Instant at = sessionWall.plusNanos((segment.start() - sessionStart) * 1_000_000_000L / 90_000);
     MediaSegment s = MediaSegment.builder(uri, duration)
@@ -332,15 +316,8 @@ public final class LiveChannelWriter implements LiveSegments {
   private void update(ChannelMetadata m) {
     channel = m;
     store.updateMetadata(m);
-    onChange.accept(m);
   }
 
-  /** The settings changed elsewhere (a new profile, DVR or recording choice). */
-  public synchronized void settingsChanged(ChannelMetadata m) {
-    LiveSettings theirs = m.live().orElseThrow();
-    channel = channel.toBuilder().title(m.title()).visibility(m.visibility()).build()
-        .withLive(theirs.withState(settings().state(), settings().since()));
-  }
 
   /**
    * The broadcast is over (its publisher left and the grace passed): every playlist is closed
