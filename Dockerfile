@@ -42,10 +42,12 @@ WORKDIR /data
 ENV MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072 \
     HLS_PORT=8080 \
+    HLS_RTMP_PORT=1935 \
     HLS_STREAMS=/data/streams \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 VOLUME /data
-EXPOSE 8080
+# HTTP, and RTMP for live channels' publishers (OBS, ffmpeg: rtmp://<host>:1935/live)
+EXPOSE 8080 1935
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD curl -fsS http://127.0.0.1:${HLS_PORT}/api/health || exit 1
 ENTRYPOINT ["java", "-jar", "/app/hlskit-demo.jar"]
