@@ -2,6 +2,7 @@ package io.hlskit.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.channel.Visibility;
@@ -43,6 +44,7 @@ class LiveRefusalsTest {
   static String newsKey;
   static String sportsKey;
   static Process good;
+  static final String TOKEN = "an-admin-token-for-publishing";
 
   @BeforeAll
   static void start() throws Exception {
@@ -50,6 +52,7 @@ class LiveRefusalsTest {
     store = FileSystemMediaStore.at(dir.resolve("streams"));
     ingest = LiveIngest.builder(Transcoder.create(), store).host("127.0.0.1").rtmpPort(0)
         .handshakeTimeout(Duration.ofSeconds(1)).reconnectGrace(Duration.ofSeconds(1))
+        .access(AccessPolicy.adminToken(TOKEN)) // a token the policy takes stands for a key
         .build().start();
     newsKey = LiveChannels.createOrUpdate(store, "news", "News", Visibility.PUBLIC,
         LiveSettings.of("180p:200k")).streamKey();
@@ -118,6 +121,7 @@ class LiveRefusalsTest {
     refused(url("live", "nothing?key=0000"), "nothing", "no channel at all");
     refused(url("other", sportsKey), "sports", "another application");
     refused(url("live", newsKey), "news", "a second publisher on a live channel");
+    refused(url("live", "sports?token=not-the-token"), "sports", "a token the policy refuses");
   }
 
   private void brokenProtocolIsCutOff() throws Exception {
@@ -181,5 +185,11 @@ class LiveRefusalsTest {
     assertThat(p.segments()).noneMatch(MediaSegment::discontinuity);
     assertThat(p.endList()).isFalse();
     assertThat(ingest.publishing()).containsExactly("news");
+    // a token the access policy lets publish stands in for the stream key
+    Process withToken = LivePublishers.rtmp(url("live", "sports?token=" + TOKEN), "320x180", 3,
+        dir.resolve("token.log"));
+    assertThat(withToken.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(withToken.exitValue()).as(Files.readString(dir.resolve("token.log"))).isZero();
+    awaitSegments("sports/source/index.m3u8", 1);
   }
 }
