@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     description = {"Creates a live channel, or changes one, and prints its stream key as the"
         + " last line: publish to rtmp://<host>:<rtmp port>/live with that key (OBS), or to"
         + " rtmp://<host>:<rtmp port>/live/<key> (ffmpeg), to a `serve --rtmp-port 1935` on the"
-        + " same storage.",
+        + " same storage; with --srt-port, SRT too (srt://<host>:<port>?passphrase=<secret>).",
         "Every option also reads from the environment variable named in its description."})
 final class LiveCommand implements Callable<Integer> {
   /** What a live channel is encoded as unless told: 720p and 360p, which two cores keep up. */
@@ -70,6 +70,11 @@ final class LiveCommand implements Callable<Integer> {
           + " (--no-takeover; HLS_TAKEOVER; default: not)")
   Boolean takeover;
 
+  @Option(names = "--srt-port", defaultValue = "${env:HLS_SRT_PORT}",
+      description = "also take SRT on this UDP port, MPEG-TS inside, the stream key's secret as"
+          + " passphrase; a port per channel, 0 for none (HLS_SRT_PORT; default: none)")
+  Integer srtPort;
+
   @Option(names = "--private", negatable = true, defaultValue = "${env:HLS_PRIVATE}",
       description = "listed and played only with a token, or public again (--no-private;"
           + " HLS_PRIVATE; default: public)")
@@ -109,6 +114,9 @@ final class LiveCommand implements Callable<Integer> {
         if (takeover != null) {
           s = s.withTakeover(takeover);
         }
+        if (srtPort != null) {
+          s = s.withSrtPort(srtPort);
+        }
       } catch (IllegalArgumentException e) {
         return fail(e.getMessage());
       }
@@ -120,13 +128,18 @@ final class LiveCommand implements Callable<Integer> {
           visibility, s);
       String key = newKey ? LiveChannels.newKey(store, channel) : created.streamKey();
       LiveSettings now = created.channel().live().orElseThrow();
-      out.printf("live channel %s (%s, %s): %s, %d s segments, DVR %s, recording %s%s%n",
+      out.printf("live channel %s (%s, %s): %s, %d s segments, DVR %s, recording %s%s%s%n",
           channel, created.channel().title(), existing.isPresent() ? "updated" : "created",
           now.profile(), now.segmentDuration().toSeconds(), minutes(now.dvr()),
-          now.record().jsonName(), now.takeover() ? ", take-over allowed" : "");
+          now.record().jsonName(), now.takeover() ? ", take-over allowed" : "",
+          now.srtPort() > 0 ? ", SRT on UDP " + now.srtPort() : "");
       out.println("publish to rtmp://<host>:<rtmp port>/live with the stream key below (OBS),"
           + " or to rtmp://<host>:<rtmp port>/live/<stream key> (ffmpeg); play "
           + storage.describe(channel));
+      if (now.srtPort() > 0) {
+        out.printf("or over SRT to srt://<host>:%d?passphrase=%s (MPEG-TS)%n", now.srtPort(),
+            key.substring(key.indexOf("?key=") + "?key=".length()));
+      }
       out.println(key);
       out.flush();
       return 0;

@@ -121,8 +121,17 @@ class LiveChannelIT {
     String renewed = JSON.readTree(post("/api/live/sports/key", "", true).body())
         .path("streamKey").asText();
     assertThat(renewed).startsWith("sports?key=").isNotEqualTo(key);
-    assertThat(post("/api/live", "{\"id\":\"sports\",\"title\":\"Deportes 2\"}", true)
-        .statusCode()).isEqualTo(200);
+    assertThat(post("/api/live", "{\"id\":\"sports\",\"srtPort\":70000}", true).body())
+        .contains("srtPort must be a UDP port");
+    HttpResponse<String> updated = post("/api/live", "{\"id\":\"sports\",\"title\":"
+        + "\"Deportes 2\",\"srtPort\":9710}", true);
+    assertThat(updated.statusCode()).isEqualTo(200);
+    // SRT callers give the key's secret as passphrase; the settings given before are kept
+    JsonNode u = JSON.readTree(updated.body());
+    assertThat(u.path("srt").asText()).isEqualTo("srt://127.0.0.1:9710?passphrase="
+        + renewed.substring("sports?key=".length()));
+    assertThat(u.path("liveSettings").path("srtPort").asInt()).isEqualTo(9710);
+    assertThat(u.path("liveSettings").path("dvrSeconds").asInt()).isEqualTo(120);
     assertThat(JSON.readTree(get("/api/channels/sports").body()).path("title").asText())
         .isEqualTo("Deportes 2");
   }

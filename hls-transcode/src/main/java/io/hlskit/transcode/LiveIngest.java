@@ -35,11 +35,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes live streams from encoders over RTMP and publishes each into its live channel of a
+ * Takes live streams from encoders over RTMP and SRT and publishes each into its live channel of a
  * {@link MediaStore} as live HLS, as it comes: many publishers on one port, each choosing its
  * channel by its stream key.
  *
@@ -63,6 +65,15 @@ import org.slf4j.LoggerFactory;
  * veryfast} unless the rendition names a preset, a keyframe at every segment start), and each
  * segment is written to the store as it completes, its playlists after it.
  *
+ * <p>SRT: a live channel whose settings name an {@linkplain LiveSettings#srtPort SRT port} is
+ * listened to on that UDP port (libav's listener, through the natives' libsrt, takes one caller
+ * per open: hence a port per channel), MPEG-TS inside, the stream key's secret as the
+ * passphrase; SRT's handshake turns a wrong passphrase away before any media is sent. Channels
+ * made, changed or deleted in the store start and stop their listeners.
+ *
+ * <p>When encoding falls behind the stream, the most expensive rendition is shed (its viewers
+ * go on with the next lower one's segments); {@link #stats} says which, and the frames dropped.
+ *
  * <p>A publisher that drops and comes back within the {@linkplain Builder#reconnectGrace grace}
  * continues the same playlists after an {@code EXT-X-DISCONTINUITY}; once the grace has passed
  * the broadcast ends ({@link LiveSettings#record} says what becomes of it). A publish is refused,
@@ -71,7 +82,7 @@ import org.slf4j.LoggerFactory;
  * has a publisher already (unless it allows {@link LiveSettings#takeover}).
  *
  * <p>Thread-safe. One thread takes every RTMP connection; each publisher's pipeline runs on a
- * thread of its own; the access policy and the store are asked on a thread of the ingest's.
+ * thread of its own (an SRT channel's on its listener's thread); the access policy and the store are asked on a thread of the ingest's.
  */
 public final class LiveIngest implements LiveMonitor, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveIngest.class);
@@ -95,25 +106,28 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
   private final Map<String, Publisher> live = new ConcurrentHashMap<>();
   private final Map<String, LiveChannelWriter> writers = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> endings = new ConcurrentHashMap<>();
+  private final SrtListeners srt;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicLong endedBytes =
       new java.util.concurrent.atomic.AtomicLong();
   private RtmpServer rtmp;
   private ChannelCatalog.Registration registration;
 
-  /** One publisher's session: its pipe and the thread that runs its pipeline. */
-  private static final class Publisher {
+  /** One publisher's session: what it sent, how to stop it, and its pipeline once running. */
+  static final class Publisher {
     final String channel;
     final String address;
-    final MediaPipe pipe;
+    final LongSupplier bytes;
+    final Runnable stop;
     final Instant since = Instant.now();
     final long started = System.nanoTime();
     volatile LiveEncode encode;
 
-    Publisher(String channel, String address, MediaPipe pipe) {
+    Publisher(String channel, String address, LongSupplier bytes, Runnable stop) {
       this.channel = channel;
       this.address = address;
-      this.pipe = pipe;
+      this.bytes = bytes;
+      this.stop = stop;
     }
   }
 
@@ -127,6 +141,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
         + n.incrementAndGet()));
     this.blocking = Executors.newFixedThreadPool(2, r -> daemon(r, "hlskit-live-gate"));
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hlskit-live-grace"));
+    this.srt = new SrtListeners(this, store, b.host, b.idle.toMillis(), timers);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -142,10 +157,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
 
   /** Builds a {@link LiveIngest}; {@link #build} then {@link LiveIngest#start}. */
   public static final class Builder {
-    /** Behind the publisher by more than this, a broadcast does not keep up. */
-  private static final double LAG_LIMIT_SECONDS = 10;
-
-  private final Transcoder transcoder;
+    private final Transcoder transcoder;
     private final MediaStore store;
     private AccessPolicy access = AccessPolicy.readOnly();
     private String host = "0.0.0.0";
@@ -153,6 +165,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     private Duration grace = Duration.ofSeconds(30);
     private Duration idle = Duration.ofSeconds(10);
     private Duration handshake = Duration.ofSeconds(10);
+    private boolean srt = true;
     private MeterRegistry meterRegistry;
 
     private Builder(Transcoder transcoder, MediaStore store) {
@@ -181,6 +194,15 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
      */
     public Builder access(AccessPolicy policy) {
       this.access = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Whether live channels with an {@linkplain LiveSettings#srtPort SRT port} are listened to
+     * there (on {@link #host}), true by default; false leaves SRT to another instance.
+     */
+    public Builder srt(boolean enabled) {
+      this.srt = enabled;
       return this;
     }
 
@@ -249,6 +271,9 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
       if (e.type() == ChannelEvent.Type.REMOVED
           || e.metadata().filter(ChannelMetadata::isLive).isEmpty()) {
         stopChannel(e.channelId());
+        srt.stop(e.channelId());
+      } else if (settings.srt) {
+        srt.sync(e.metadata().get());
       }
     });
     try {
@@ -261,7 +286,16 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
           + " own) on that port? Choose another with rtmpPort(...)", e);
     }
     LOG.info("RTMP ingest on rtmp://{}:{}/{}", settings.host, rtmp.port(), APP);
+    if (settings.srt) {
+      store.channels().list().forEach(srt::sync);
+    }
     return this;
+  }
+
+  /** The UDP port live channel {@code channel}'s SRT listener listens on, if it has one. */
+  @Override
+  public OptionalInt listeningSrtPort(String channel) {
+    return srt.port(channel);
   }
 
   /** The RTMP port listened on. */
@@ -284,8 +318,9 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     LiveEncode e = p.encode;
     double media = e == null ? 0 : e.mediaSeconds();
     long frames = e == null ? 0 : e.frames();
-    return Optional.of(new LiveStats(p.address, p.since, Math.round(p.pipe.total() * 8 / wall),
-        frames / wall, media / wall, Math.max(0, wall - media), 0, List.of()));
+    return Optional.of(new LiveStats(p.address, p.since, Math.round(p.bytes.getAsLong() * 8 / wall),
+        frames / wall, media / wall, Math.max(0, wall - media),
+        e == null ? 0 : e.framesDropped(), e == null ? List.of() : e.shed()));
   }
 
   /** Reads {@code profile} as {@link Ladder#parse} does. */
@@ -298,7 +333,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
   private long ingestBytes() {
     long now = endedBytes.get();
     for (Publisher p : live.values()) {
-      now += p.pipe.total();
+      now += p.bytes.getAsLong();
     }
     return now;
   }
@@ -338,52 +373,79 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
       throw new PublishRefusedException("NetStream.Publish.Failed", "the server is stopping");
     }
     ChannelMetadata channel = PublishChecks.check(request, store, access);
-    String id = channel.id();
+    Plan plan = plan(channel);
+    MediaPipe pipe = new MediaPipe(PIPE_BYTES);
+    Publisher p = claim(channel, new Publisher(channel.id(), request.remoteAddress(),
+        pipe::total, pipe::stop));
+    pipelines.execute(() -> run(p, plan,
+        () -> LiveInput.flv(p.channel, pipe, settings.idle.toMillis())));
+    return pipe;
+  }
+
+  /** How a channel's streams are encoded: its ladder read once per publisher. */
+  record Plan(ChannelMetadata channel, Ladder ladder, List<EncodeSettings.Rendition> specs) {}
+
+  /**
+   * Reads live channel {@code channel}'s ladder.
+   *
+   * @throws PublishRefusedException when it cannot be encoded
+   */
+  Plan plan(ChannelMetadata channel) {
     LiveSettings s = channel.live().orElseThrow();
     Ladder ladder;
     try {
       ladder = Ladder.parse(s.profile());
     } catch (IllegalArgumentException e) {
-      throw new PublishRefusedException("NetStream.Publish.Failed", "live channel " + id
-          + " has a profile that cannot be encoded: " + e.getMessage());
+      throw new PublishRefusedException("NetStream.Publish.Failed", "live channel "
+          + channel.id() + " has a profile that cannot be encoded: " + e.getMessage());
     }
     List<EncodeSettings.Rendition> specs = ladder.renditions().stream()
         .map(r -> transcoder.settings(r.preset().equals("fast")
             ? r.toBuilder().preset("veryfast").build() : r))
         .toList();
-    MediaPipe pipe = new MediaPipe(PIPE_BYTES);
-    Publisher p = new Publisher(id, request.remoteAddress(), pipe);
+    return new Plan(channel, ladder, specs);
+  }
+
+  /**
+   * Makes {@code p} the publisher of its channel: the one live there is stopped when the channel
+   * lets itself be taken over, and {@code p} refused otherwise; a pending end is called off.
+   *
+   * @throws PublishRefusedException when the channel has a publisher and no take-over
+   */
+  Publisher claim(ChannelMetadata channel, Publisher p) {
+    String id = channel.id();
     Publisher before = live.putIfAbsent(id, p);
     if (before != null) {
-      if (!s.takeover()) {
+      if (!channel.live().orElseThrow().takeover()) {
         throw new PublishRefusedException("NetStream.Publish.BadName", "channel " + id
             + " is live from " + before.address + " already; stop that one first, or let the"
             + " channel be taken over");
       }
-      LOG.info("live channel {}: {} takes over from {}", id, request.remoteAddress(),
-          before.address);
-      before.pipe.stop(); // its connection closes; its pipeline finishes its last segment
+      LOG.info("live channel {}: {} takes over from {}", id, p.address, before.address);
+      before.stop.run(); // its connection closes; its pipeline finishes its last segment
       live.put(id, p);
     }
     ScheduledFuture<?> ending = endings.remove(id);
     if (ending != null) {
       ending.cancel(false);
     }
-    pipelines.execute(() -> run(p, channel, specs, ladder));
-    return pipe;
+    return p;
   }
 
-  /** One publisher's pipeline, on a thread of its own, until its stream ends. */
-  private void run(Publisher p, ChannelMetadata channel, List<EncodeSettings.Rendition> specs,
-      Ladder ladder) {
+  /**
+   * One publisher's pipeline, on the caller's thread, until its stream ends: {@code input}
+   * opens the stream (and is closed here whatever happens).
+   */
+  void run(Publisher p, Plan plan, Supplier<LiveInput> input) {
     LiveChannelWriter writer = writers.computeIfAbsent(p.channel,
-        id -> new LiveChannelWriter(store, channel));
-    LiveSettings s = channel.live().orElseThrow();
+        id -> new LiveChannelWriter(store, plan.channel()));
+    LiveSettings s = plan.channel().live().orElseThrow();
     try {
       long start = writer.startSession(Instant.now());
-      try (LiveInput in = LiveInput.flv(p.channel, p.pipe, settings.idle.toMillis());
-          LiveEncode encode = new LiveEncode(in, specs, ladder.remux(), ladder.audioBitrate(),
-              s.segmentDuration().toMillis() / 1000.0, start, writer)) {
+      try (LiveInput in = input.get();
+          LiveEncode encode = new LiveEncode(in, plan.specs(), plan.ladder().remux(),
+              plan.ladder().audioBitrate(), s.segmentDuration().toMillis() / 1000.0, start,
+              writer, System::nanoTime)) {
         p.encode = encode;
         encode.run();
         LOG.info("live channel {}: the stream of {} ended after {} frames", p.channel,
@@ -394,8 +456,8 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
           e.getMessage());
       LOG.debug("live channel {}: where the stream stopped", p.channel, e);
     } finally {
-      p.pipe.stop(); // a publisher still sending is told so: its connection closes
-      endedBytes.addAndGet(p.pipe.total());
+      p.stop.run(); // a publisher still sending is told so: its connection closes
+      endedBytes.addAndGet(p.bytes.getAsLong());
       if (live.remove(p.channel, p)) {
         scheduleEnd(p.channel);
       }
@@ -415,7 +477,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     }
     if (p != null) {
       LOG.info("live channel {} is gone: its publisher {} is disconnected", id, p.address);
-      p.pipe.stop();
+      p.stop.run();
     }
   }
 
@@ -453,13 +515,14 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
       registration.close();
     }
     for (Publisher p : live.values()) {
-      p.pipe.stop(); // first, while the connections can still be closed politely
+      p.stop.run(); // first, while the connections can still be closed politely
     }
     if (rtmp != null) {
       rtmp.close();
     }
     pipelines.shutdown();
     try {
+      srt.close(10_000); // its streams stop as the RTMP ones do, each ending its last segment
       pipelines.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

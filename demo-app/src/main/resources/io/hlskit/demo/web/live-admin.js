@@ -7,6 +7,8 @@ const form = document.getElementById('live-form');
 const details = document.getElementById('live-details');
 const rtmp = document.getElementById('live-rtmp');
 const key = document.getElementById('live-key');
+const srt = document.getElementById('live-srt');
+const srtLine = document.getElementById('live-srt-line');
 const state = document.getElementById('live-state');
 const status = document.getElementById('live-status');
 const newKey = document.getElementById('live-new-key');
@@ -52,6 +54,8 @@ function show(channel) {
   details.hidden = false;
   rtmp.textContent = channel.rtmp || 'this server takes no RTMP (start it with --rtmp-port)';
   key.textContent = channel.streamKey;
+  srtLine.hidden = !channel.srt;
+  srt.textContent = channel.srt || '';
   state.textContent = describe(channel);
   state.dataset.state = channel.state;
 }
@@ -74,6 +78,7 @@ form.addEventListener('submit', async (e) => {
     record: form.record.value,
   };
   if (form.title.value.trim()) body.title = form.title.value.trim();
+  if (form.srtPort.value !== '') body.srtPort = Number(form.srtPort.value);
   try {
     const channel = await call('POST', '/api/live', body);
     following = channel.id;

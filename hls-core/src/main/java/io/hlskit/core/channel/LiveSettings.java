@@ -23,9 +23,12 @@ import java.util.Objects;
  * @param takeover whether a second publisher may take the channel over from the one live
  * @param state where the broadcast stands
  * @param since when it entered that state
+ * @param srtPort the UDP port of the channel's own SRT listener (libav's listener takes one
+ *     caller per port, so each SRT channel has its own), its stream key's secret the passphrase;
+ *     0 for none
  */
 public record LiveSettings(String profile, Duration segmentDuration, Duration dvr, Record record,
-    boolean takeover, State state, Instant since) {
+    boolean takeover, State state, Instant since, int srtPort) {
 
   /** The default segment length of a live channel: short, for a viewer close to the edge. */
   public static final Duration DEFAULT_SEGMENT = Duration.ofSeconds(2);
@@ -118,42 +121,51 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(since, "since");
     since = Instant.ofEpochMilli(since.toEpochMilli());
+    if (srtPort < 0 || srtPort > 65535) {
+      throw new IllegalArgumentException("live.srtPort must be a UDP port, 1 to 65535 (0 for no"
+          + " SRT), not " + srtPort);
+    }
   }
 
   /** Settings for {@code profile} with the defaults: 2 s segments, 5 min DVR, no recording. */
   public static LiveSettings of(String profile) {
     return new LiveSettings(profile, DEFAULT_SEGMENT, DEFAULT_DVR, Record.OFF, false,
-        State.WAITING, Instant.now());
+        State.WAITING, Instant.now(), 0);
   }
 
   /** The same settings in {@code state} since {@code at}. */
   public LiveSettings withState(State state, Instant at) {
-    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, at);
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, at, srtPort);
   }
 
   /** The same settings with another profile or ladder. */
   public LiveSettings withProfile(String profile) {
-    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since);
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since, srtPort);
   }
 
   /** The same settings with segments of {@code d}. */
   public LiveSettings withSegmentDuration(Duration d) {
-    return new LiveSettings(profile, d, dvr, record, takeover, state, since);
+    return new LiveSettings(profile, d, dvr, record, takeover, state, since, srtPort);
   }
 
   /** The same settings with a DVR window of {@code d}. */
   public LiveSettings withDvr(Duration d) {
-    return new LiveSettings(profile, segmentDuration, d, record, takeover, state, since);
+    return new LiveSettings(profile, segmentDuration, d, record, takeover, state, since, srtPort);
   }
 
   /** The same settings recording as {@code r}. */
   public LiveSettings withRecord(Record r) {
-    return new LiveSettings(profile, segmentDuration, dvr, r, takeover, state, since);
+    return new LiveSettings(profile, segmentDuration, dvr, r, takeover, state, since, srtPort);
+  }
+
+  /** The same settings with an SRT listener on UDP port {@code port}, or none with 0. */
+  public LiveSettings withSrtPort(int port) {
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since, port);
   }
 
   /** The same settings letting a second publisher take over, or not. */
   public LiveSettings withTakeover(boolean allowed) {
-    return new LiveSettings(profile, segmentDuration, dvr, record, allowed, state, since);
+    return new LiveSettings(profile, segmentDuration, dvr, record, allowed, state, since, srtPort);
   }
 
   /**
@@ -200,6 +212,9 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
     m.put("takeover", takeover);
     m.put("state", state.jsonName());
     m.put("since", since.toString());
+    if (srtPort > 0) {
+      m.put("srtPort", BigDecimal.valueOf(srtPort));
+    }
     return m;
   }
 
@@ -216,7 +231,8 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
           Record.parse(string(m, "record", "off")),
           Boolean.TRUE.equals(m.get("takeover")),
           State.parse(string(m, "state", "waiting")),
-          Instant.parse(string(m, "since", d.since().toString())));
+          Instant.parse(string(m, "since", d.since().toString())),
+          number(m, "srtPort", 0).intValue());
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("live.since must be an ISO 8601 instant", e);
     }

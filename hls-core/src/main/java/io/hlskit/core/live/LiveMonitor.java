@@ -30,6 +30,14 @@ public interface LiveMonitor {
   OptionalInt listeningRtmpPort();
 
   /**
+   * The UDP port this instance listens on for SRT into {@code channel}, when it does (the
+   * channel names an SRT port and SRT is on here).
+   */
+  default OptionalInt listeningSrtPort(String channel) {
+    return OptionalInt.empty();
+  }
+
+  /**
    * Checks that the ingest can encode {@code profile} (a profile name or a ladder), so that a
    * live channel is refused when it is made rather than when its first publisher comes.
    *

@@ -91,14 +91,18 @@ class ChannelMetadataTest {
   void aLiveChannelRoundTripsWithItsSettingsAndState() {
     LiveSettings settings = LiveSettings.of("720p:1500k,360p:500k")
         .withSegmentDuration(Duration.ofMillis(1500)).withDvr(Duration.ofMinutes(30))
-        .withRecord(LiveSettings.Record.ARCHIVE).withTakeover(true)
+        .withRecord(LiveSettings.Record.ARCHIVE).withTakeover(true).withSrtPort(9000)
         .withState(LiveSettings.State.LIVE, Instant.parse("2026-12-07T10:00:00.123Z"));
     ChannelMetadata news = ChannelMetadata.builder("news").title("News")
         .created(Instant.parse("2026-12-07T09:00:00Z")).live(settings).build();
     assertThat(news.isLive()).isTrue();
     assertThat(news.toJson()).contains("\"kind\":\"live\"").contains("\"segmentSeconds\":1.5")
-        .contains("\"dvrSeconds\":1800").contains("\"record\":\"archive\"");
+        .contains("\"dvrSeconds\":1800").contains("\"record\":\"archive\"")
+        .contains("\"srtPort\":9000");
     assertThat(ChannelMetadata.fromJson(news.toJson())).isEqualTo(news);
+    assertThat(LiveSettings.of("abr").srtPort()).isZero();
+    assertThatThrownBy(() -> settings.withSrtPort(70000))
+        .hasMessageContaining("live.srtPort must be a UDP port");
     assertThat(news.toBuilder().build()).isEqualTo(news);
     assertThatThrownBy(() -> news.toBuilder().schedule(Schedule.of(Instant.now(), true, "a"))
         .build()).hasMessageContaining("linear or live, not both");

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Live channels below the API's mount point, for whoever may go live ({@link
  * AccessPolicy#mayGoLive}): {@code POST /live} creates one or changes it ({@code id}, {@code
  * title}, {@code visibility}, {@code profile} or {@code ladder}, {@code segmentSeconds}, {@code
- * dvr}, {@code record}, {@code takeover}) and answers where to publish and the stream key;
+ * dvr}, {@code record}, {@code takeover}, {@code srtPort}) and answers where to publish (RTMP,
+ * and SRT with the key's secret as passphrase when the channel has a port) and the stream key;
  * {@code GET /live/{id}} its state, and how the broadcast goes when this instance takes it;
  * {@code POST /live/{id}/key} a new key. Deleting is {@code DELETE /channels/{id}}.
  */
@@ -97,6 +98,13 @@ final class LiveApi {
       if (body.get("record") != null) {
         s = s.withRecord(LiveSettings.Record.parse(string(body.get("record"), "record")));
       }
+      if (body.get("srtPort") != null) {
+        if (!(body.get("srtPort") instanceof Number n) || n.doubleValue() != n.intValue()) {
+          throw new IllegalArgumentException("srtPort: a UDP port number, 1 to 65535, or 0 for"
+              + " no SRT");
+        }
+        s = s.withSrtPort(n.intValue());
+      }
       if (body.get("takeover") != null) {
         if (!(body.get("takeover") instanceof Boolean b)) {
           throw new IllegalArgumentException("takeover: true or false");
@@ -165,6 +173,11 @@ final class LiveApi {
         ? "rtmp://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
             + monitor.listeningRtmpPort().getAsInt() + "/live" : null);
     a.put("streamKey", streamKey);
+    // SRT callers give the key's secret as their passphrase
+    int srtPort = m.live().map(LiveSettings::srtPort).orElse(0);
+    a.put("srt", srtPort > 0 && streamKey != null
+        ? "srt://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + srtPort
+            + "?passphrase=" + streamKey.substring(streamKey.indexOf("?key=") + 5) : null);
     Optional<LiveStats> stats = monitor.stats(m.id());
     a.put("ingest", stats.map(LiveApi::stats).orElse(null));
     return a;

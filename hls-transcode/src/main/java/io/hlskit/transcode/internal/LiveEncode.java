@@ -8,10 +8,13 @@ import io.hlskit.core.TranscodeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One publisher's stream made into live HLS segments, as it comes: decoded once, each rendition
@@ -23,12 +26,23 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * timeline from {@code timelineStart}, so that a publisher who reconnects continues where the
  * last one stopped.
  *
+ * <p>When encoding falls behind the stream (the lag past twice a segment, 4 s at least, and
+ * growing while the pipeline has input waiting rather than waiting for it), the most expensive
+ * rendition still encoded is shed at the next segment start: it stops being encoded, and its
+ * playlist goes on with the next lower rendition's segments ({@link LiveSegments#shed}), so
+ * that the others keep up and nobody's player stops. The lowest rendition is never shed.
+ *
  * <p>Runs on the caller's thread until the stream ends. Every libav object it allocates is freed
  * in {@link #close}, whatever happened before.
  */
 public final class LiveEncode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveEncode.class);
   /** The muxer's clock. */
   static final AVRational TS_CLOCK = av_make_q(1, 90_000);
+  /** How often the lag is weighed for shedding. */
+  private static final long CHECK_NANOS = 5_000_000_000L;
+  /** The share of wall time spent encoding above which the encoder, not the input, is late. */
+  private static final double BUSY = 0.9;
 
   private final String name;
   private final Source source;
@@ -46,6 +60,8 @@ public final class LiveEncode implements AutoCloseable {
   private long originMicros = AV_NOPTS_VALUE;
   private long audioStartTicks = AV_NOPTS_VALUE;
   private long lastVideoPts = Long.MIN_VALUE;
+  private long lastCopiedVideoDts = Long.MIN_VALUE;
+  private long lastCopiedAudioDts = Long.MIN_VALUE;
   private long nextKeyframe;
   private volatile long frames;
   /** The latest picture's time on the channel's timeline; MIN_VALUE before the first. */
@@ -53,13 +69,28 @@ public final class LiveEncode implements AutoCloseable {
   private boolean posterDone;
   private boolean described;
   private long end;
+  private final LongSupplier clock;
+  private final double shedLagSeconds;
+  private long wallStart = Long.MIN_VALUE;
+  private long mediaStart;
+  private long lastCheck;
+  private double lagAtCheck;
+  private long readNanos;
+  private long readAtCheck;
+  private volatile double lag;
+  private volatile long framesDropped;
+  private volatile List<String> shed = List.of();
 
   /**
    * @param specs the renditions to encode, lowest first; empty with {@code passthrough}
    * @param timelineStart where the session starts on the channel's timeline, 90 kHz ticks
+   * @param clock the wall clock in nanoseconds ({@code System::nanoTime}), to weigh the lag
    */
   public LiveEncode(LiveInput input, List<EncodeSettings.Rendition> specs, boolean passthrough,
-      long audioBitrate, double segmentSeconds, long timelineStart, LiveSegments sink) {
+      long audioBitrate, double segmentSeconds, long timelineStart, LiveSegments sink,
+      LongSupplier clock) {
+    this.clock = clock;
+    this.shedLagSeconds = Math.max(4, 2 * segmentSeconds);
     this.name = input.name();
     this.source = new Source(name, null);
     this.specs = List.copyOf(specs);
@@ -87,6 +118,21 @@ public final class LiveEncode implements AutoCloseable {
     return end == Long.MIN_VALUE ? 0 : (end - timelineStart) / 90_000.0;
   }
 
+  /** How far encoding is behind the stream, in seconds, at the last segment start. */
+  public double lagSeconds() {
+    return Math.max(0, lag);
+  }
+
+  /** Pictures not encoded into renditions shed to keep up; read from any thread. */
+  public long framesDropped() {
+    return framesDropped;
+  }
+
+  /** The renditions shed to keep up, by name; read from any thread. */
+  public List<String> shed() {
+    return shed;
+  }
+
   /** Where the session ends on the channel's timeline (90 kHz), once {@link #run} returned. */
   public long end() {
     return end;
@@ -109,7 +155,9 @@ public final class LiveEncode implements AutoCloseable {
       if (Thread.currentThread().isInterrupted()) {
         break;
       }
+      long before = clock.getAsLong();
       int ret = av_read_frame(source.in, packet);
+      readNanos += clock.getAsLong() - before;
       if (ret == AVERROR_EOF() || ret == AVERROR_EXIT()) {
         break;
       }
@@ -144,10 +192,12 @@ public final class LiveEncode implements AutoCloseable {
       }
     }
     for (LiveRendition o : outputs) {
-      if (o.encoder != null) {
-        o.encode(null);
+      if (!o.shed) {
+        if (o.encoder != null) {
+          o.encode(null);
+        }
+        o.finish();
       }
-      o.finish();
       end = Math.max(end, o.segmentStart + o.lastDuration());
     }
   }
@@ -242,6 +292,17 @@ public final class LiveEncode implements AutoCloseable {
     long pts = timeline(p.pts(), tb);
     long dts = timeline(p.dts(), tb);
     boolean video = index == source.videoIndex;
+    // MPEG-TS inputs (SRT) may stamp two audio frames of one PES alike: the muxer takes none
+    long last = video ? lastCopiedVideoDts : lastCopiedAudioDts;
+    if (dts <= last) {
+      dts = last + 1;
+      pts = Math.max(pts, dts);
+    }
+    if (video) {
+      lastCopiedVideoDts = dts;
+    } else {
+      lastCopiedAudioDts = dts;
+    }
     AVStream to = video ? o.video : o.audio;
     if (video || o.video == null) {
       boolean key = !video || (p.flags() & AV_PKT_FLAG_KEY) != 0;
@@ -291,6 +352,9 @@ public final class LiveEncode implements AutoCloseable {
             nextKeyframe++;
           }
         }
+        if (keyframe) {
+          weighLag(pts);
+        }
         AVFrame picture = source.rotator == null ? decoded : source.rotator.apply(decoded);
         if (!posterDone) {
           posterDone = true;
@@ -302,7 +366,11 @@ public final class LiveEncode implements AutoCloseable {
           }
         }
         for (LiveRendition o : outputs) {
-          o.picture(picture, pts, keyframe);
+          if (o.shed) {
+            framesDropped++;
+          } else {
+            o.picture(picture, pts, keyframe);
+          }
         }
         frames++;
         mediaEnd = pts;
@@ -318,9 +386,61 @@ public final class LiveEncode implements AutoCloseable {
     }
     audio.decode(p, encoded -> {
       for (LiveRendition o : outputs) {
-        o.audioPacket(encoded);
+        if (!o.shed) {
+          o.audioPacket(encoded);
+        }
       }
     }, t -> { });
+  }
+
+  /**
+   * At a segment start: how far behind the stream encoding is, and whether to shed the most
+   * expensive rendition still encoded. Lag alone is no reason (a publisher whose network stalled
+   * is late too, with an idle encoder): the encoder must have been busy nearly all the time.
+   */
+  private void weighLag(long pts) {
+    long now = clock.getAsLong();
+    if (wallStart == Long.MIN_VALUE) {
+      wallStart = now;
+      mediaStart = pts;
+      lastCheck = now;
+      return;
+    }
+    double behind = (now - wallStart) / 1e9 - (pts - mediaStart) / 90_000.0;
+    lag = behind;
+    if (now - lastCheck < CHECK_NANOS) {
+      return;
+    }
+    double busy = 1 - (double) (readNanos - readAtCheck) / (now - lastCheck);
+    boolean growing = behind > lagAtCheck + 0.25;
+    lastCheck = now;
+    readAtCheck = readNanos;
+    lagAtCheck = behind;
+    if (behind < shedLagSeconds || !growing || busy < BUSY) {
+      return;
+    }
+    LiveRendition top = null;
+    LiveRendition below = null;
+    for (LiveRendition o : outputs) {
+      if (!o.shed && o.encoder != null) {
+        below = top;
+        top = o;
+      }
+    }
+    if (below == null) {
+      return; // one rendition left: it stays, however late
+    }
+    top.encode(null);
+    top.finish();
+    top.shed = true;
+    describeAll();
+    sink.shed(top.index(), below.index());
+    List<String> names = new ArrayList<>(shed);
+    names.add(top.folder());
+    shed = List.copyOf(names);
+    LOG.warn("{}: encoding is {} s behind the stream and growing; rendition {} is shed, its"
+        + " viewers get {} from now on", name, Math.round(behind * 10) / 10.0, top.folder(),
+        below.folder());
   }
 
   @Override

@@ -5,8 +5,10 @@ import static org.bytedeco.ffmpeg.global.avutil.*;
 
 import io.hlskit.core.TranscodeException;
 import io.hlskit.transcode.internal.live.MediaPipe;
+import java.util.function.BooleanSupplier;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.Read_packet_Pointer_BytePointer_int;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
@@ -26,6 +28,8 @@ public final class LiveInput implements AutoCloseable {
   private static final int IO_BUFFER = 32 * 1024;
 
   private final String name;
+  private volatile long bytesRead;
+  private AVIOInterruptCB.Callback_Pointer interrupt;
   private AVIOContext io;
   private Read_packet_Pointer_BytePointer_int reader;
   private AVFormatContext in;
@@ -55,16 +59,33 @@ public final class LiveInput implements AutoCloseable {
     }
   }
 
-  /** Opens {@code url} with libav's own protocols ({@code srt://...}), MPEG-TS inside. */
-  public static LiveInput url(String name, String url, String format) {
+  /**
+   * Listens for one SRT caller on UDP {@code host:port} and opens its stream, MPEG-TS inside;
+   * returns once a caller with {@code passphrase} (10 to 64 characters) has connected and its
+   * codecs are known. A caller with another passphrase, or none, is turned away by libsrt's
+   * handshake and never reaches this listener.
+   *
+   * @param idleMillis how long the stream may send nothing before it counts as ended
+   * @param abort asked while waiting and reading (on this thread): true stops either, and the
+   *     open or the read then fails or ends
+   * @throws TranscodeException when the port cannot be listened on, no caller came before
+   *     {@code abort}, or the stream is not one libav reads
+   */
+  public static LiveInput srt(String name, String host, int port, String passphrase,
+      long idleMillis, BooleanSupplier abort) {
     LiveInput input = new LiveInput(name);
     try {
-      input.openUrl(url, format);
+      input.openSrt(host, port, passphrase, idleMillis, abort);
       return input;
     } catch (RuntimeException e) {
       input.close();
       throw e;
     }
+  }
+
+  /** Bytes read from the network so far; read from any thread. */
+  public long bytesRead() {
+    return bytesRead;
   }
 
   private void openFlv(MediaPipe pipe, long idleMillis) {
@@ -94,15 +115,35 @@ public final class LiveInput implements AutoCloseable {
     }
     in = avformat_alloc_context();
     in.pb(io); // libav then takes it as custom I/O, left for us to free
-    open(name, av_find_input_format("flv"));
+    open(name, av_find_input_format("flv"), "the stream of " + name + " could not be opened;"
+        + " is it FLV with H.264, HEVC or AV1 video?");
   }
 
-  private void openUrl(String url, String format) {
-    in = new AVFormatContext(null);
-    open(url, format == null ? null : av_find_input_format(format));
+  private void openSrt(String host, int port, String passphrase, long idleMillis,
+      BooleanSupplier abort) {
+    in = avformat_alloc_context();
+    AVFormatContext context = in;
+    interrupt = new AVIOInterruptCB.Callback_Pointer() {
+      @Override
+      public int call(Pointer opaque) {
+        // libsrt asks every 100 ms while it waits: the moment to note what came so far
+        AVIOContext pb = context.pb();
+        if (pb != null) {
+          bytesRead = pb.bytes_read();
+        }
+        return abort.getAsBoolean() ? 1 : 0;
+      }
+    };
+    in.interrupt_callback().callback(interrupt);
+    // the passphrase stays out of every message: errors name the stream, never this URL
+    String url = "srt://" + host + ":" + port + "?mode=listener&transtype=live&pbkeylen=16"
+        + "&passphrase=" + passphrase + "&timeout=" + idleMillis * 1000;
+    open(url, av_find_input_format("mpegts"), "no SRT stream came in on UDP port " + port
+        + " (the port taken by another program, the listener stopped, or not MPEG-TS with"
+        + " H.264, HEVC or AV1 video)");
   }
 
-  private void open(String url, AVInputFormat format) {
+  private void open(String url, AVInputFormat format, String failure) {
     AVDictionary options = new AVDictionary(null);
     try {
       // a live stream: decide on the codecs from the first second, not the default five
@@ -111,8 +152,7 @@ public final class LiveInput implements AutoCloseable {
       int ret = avformat_open_input(in, url, format, options);
       if (ret < 0) {
         in = null; // freed by libav on failure
-        throw new TranscodeException("the stream of " + name + " could not be opened; is it"
-            + " FLV (RTMP) or MPEG-TS (SRT) with H.264, HEVC or AV1 video?", Libav.error(ret));
+        throw new TranscodeException(failure, Libav.error(ret));
       }
     } finally {
       av_dict_free(options);
@@ -142,6 +182,10 @@ public final class LiveInput implements AutoCloseable {
     if (reader != null) {
       reader.close();
       reader = null;
+    }
+    if (interrupt != null) {
+      interrupt.close();
+      interrupt = null;
     }
   }
 }

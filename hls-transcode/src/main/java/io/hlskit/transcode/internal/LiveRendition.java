@@ -57,6 +57,8 @@ final class LiveRendition implements AutoCloseable {
   long lastVideo = AV_NOPTS_VALUE;
   long frameTicks = 3000;
   int segments;
+  /** No longer encoded, to keep the others in real time (its last segment handed on). */
+  boolean shed;
 
   /**
    * @param spec what to encode; null to copy the stream's own packets (or for audio alone)
@@ -78,20 +80,31 @@ final class LiveRendition implements AutoCloseable {
     this.mux = new SegmentMuxer(name);
   }
 
+  /** Its place in the session, as the sink is told it. */
+  int index() {
+    return index;
+  }
+
+  /** Its folder in the channel: {@code 720p}, {@code source}, {@code audio}. */
+  String folder() {
+    if (spec == null) {
+      return source.hasVideo() ? "source" : "audio";
+    }
+    return spec.name() != null ? spec.name() : Math.min(width, height) + "p";
+  }
+
   /**
    * The rendition as playlists announce it.
    *
    * @param audioBitrate the encoded audio's bit rate; 0 when the audio is copied
    */
   LiveSegments.Rendition describe(boolean passthrough, long audioBitrate) {
-    String folder;
+    String folder = folder();
     long bandwidth;
     if (spec == null) {
-      folder = source.hasVideo() ? "source" : "audio";
       long declared = source.in.bit_rate() > 0 ? source.in.bit_rate() : 0;
       bandwidth = declared > 0 ? declared * 6 / 5 : 3_000_000;
     } else {
-      folder = spec.name() != null ? spec.name() : Math.min(width, height) + "p";
       bandwidth = spec.maxRate() + (audioEncoder != null ? audioBitrate : 0);
     }
     int w = width;

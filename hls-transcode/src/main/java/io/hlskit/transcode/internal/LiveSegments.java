@@ -33,6 +33,13 @@ public interface LiveSegments {
   /** Segment {@code segment} of rendition {@code index} (in the order {@link #renditions} gave). */
   void segment(int index, Segment segment);
 
+  /**
+   * Rendition {@code index} is no longer encoded, to keep the others in real time: its playlist
+   * goes on with the segments of rendition {@code into} (a lower one) from the next segment on,
+   * after a discontinuity, and new viewers are not offered it.
+   */
+  default void shed(int index, int into) {}
+
   /** A poster from the stream's first pictures, when one could be made. */
   default void poster(Optional<byte[]> jpeg) {}
 }

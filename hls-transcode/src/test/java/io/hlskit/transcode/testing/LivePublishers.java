@@ -36,6 +36,20 @@ public final class LivePublishers {
    */
   public static Process rtmp(String url, String size, double seconds, Path log)
       throws IOException {
+    return debianFfmpeg(url, "flv", size, seconds, log);
+  }
+
+  /**
+   * Starts ffmpeg sending the same test picture and tone in MPEG-TS over SRT, as a caller, to
+   * {@code url} ({@code srt://host:port?passphrase=...}).
+   */
+  public static Process srt(String url, String size, double seconds, Path log)
+      throws IOException {
+    return debianFfmpeg(url, "mpegts", size, seconds, log);
+  }
+
+  private static Process debianFfmpeg(String url, String format, String size, double seconds,
+      Path log) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin",
         "-loglevel", "warning", "-re",
         "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30",
@@ -43,7 +57,7 @@ public final class LivePublishers {
         "-t", String.valueOf(seconds),
         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30",
         "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
-        "-f", "flv", url));
+        "-f", format, url));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
   }

@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,10 @@ public final class LiveChannelWriter implements LiveSegments {
   private List<LiveSegments.Rendition> current = List.of();
   private Window[] windowOf = new Window[0];
   private boolean[] started = new boolean[0];
+  /** For each rendition shed this session, the one whose segments its playlist carries; -1. */
+  private int[] carriedBy = new int[0];
+  /** Where each rendition's last segment of this session ends (90 kHz). */
+  private long[] endOf = new long[0];
   private long timelineEnd = TIMELINE_START;
   private long sessionStart;
   private Instant sessionWall = Instant.EPOCH;
@@ -137,7 +142,8 @@ public final class LiveChannelWriter implements LiveSegments {
       return p.mediaSequence();
     }
     String uri = p.segments().get(p.segments().size() - 1).uri();
-    String digits = uri.replaceAll("\\D", "");
+    // the file's own number: a shed rendition's last entry may be ../360p/seg_...
+    String digits = uri.substring(uri.lastIndexOf('/') + 1).replaceAll("\\D", "");
     try {
       return digits.isEmpty() ? p.mediaSequence() + p.segments().size()
           : Long.parseLong(digits) + 1;
@@ -189,10 +195,30 @@ public final class LiveChannelWriter implements LiveSegments {
     current = List.copyOf(renditions);
     windowOf = new Window[renditions.size()];
     started = new boolean[renditions.size()];
+    carriedBy = new int[renditions.size()];
+    endOf = new long[renditions.size()];
+    Arrays.fill(carriedBy, -1);
     for (int i = 0; i < renditions.size(); i++) {
       windowOf[i] = window(renditions.get(i).name());
     }
     multivariantWritten = false;
+  }
+
+  @Override
+  public synchronized void shed(int index, int into) {
+    if (closed || index >= windowOf.length || into >= windowOf.length) {
+      return;
+    }
+    for (int i = 0; i < carriedBy.length; i++) {
+      if (carriedBy[i] == index) {
+        carriedBy[i] = into; // shed before: it follows on down
+      }
+    }
+    carriedBy[index] = into;
+    windowOf[index].discontinuityNext = true;
+    if (multivariantWritten) {
+      writeMultivariant(); // new viewers are offered what is still encoded
+    }
   }
 
   @Override
@@ -217,6 +243,24 @@ public final class LiveChannelWriter implements LiveSegments {
     long number = w.nextNumber++;
     String uri = String.format("seg_%09d.ts", number);
     store.write(id + "/" + w.name + "/" + uri, segment.bytes());
+    append(w, uri, segment);
+    endOf[index] = segment.start() + segment.duration();
+    for (int i = 0; i < carriedBy.length; i++) {
+      // from where the shed rendition's own pictures end: the same time is never shown twice
+      if (carriedBy[i] == index && segment.start() + segment.duration() / 2 >= endOf[i]) {
+        // a shed rendition's viewers go on with this one's pictures
+        append(windowOf[i], "../" + w.name + "/" + uri, segment);
+      }
+    }
+    timelineEnd = Math.max(timelineEnd, segment.start() + segment.duration());
+    started[index] = true;
+    if (!multivariantWritten && allStarted()) {
+      writeMultivariant();
+    }
+  }
+
+  /** Adds a segment to {@code w}'s playlist, trims the playlist to the window and writes it. */
+  private void append(Window w, String uri, LiveSegments.Segment segment) {
     Duration duration = Duration.ofNanos(segment.duration() * 1_000_000_000L / 90_000);
     Instant at = sessionWall.plusNanos((segment.start() - sessionStart) * 1_000_000_000L / 90_000);
     MediaSegment s = MediaSegment.builder(uri, duration)
@@ -228,22 +272,17 @@ public final class LiveChannelWriter implements LiveSegments {
     if (settings().record() != LiveSettings.Record.OFF) {
       w.all.add(s);
     }
-    timelineEnd = Math.max(timelineEnd, segment.start() + segment.duration());
     w.targetDuration = Math.max(w.targetDuration, Math.max(
         (int) Math.ceil(settings().segmentDuration().toMillis() / 1000.0),
         (int) Math.round(duration.toMillis() / 1000.0)));
     trim(w);
     w.writtenEtag = store.write(id + "/" + w.name + "/index.m3u8",
         PlaylistWriter.write(live(w, false)).getBytes(StandardCharsets.UTF_8)).etag();
-    started[index] = true;
-    if (!multivariantWritten && allStarted()) {
-      writeMultivariant();
-    }
   }
 
   private boolean allStarted() {
-    for (boolean b : started) {
-      if (!b) {
+    for (int i = 0; i < started.length; i++) {
+      if (!started[i] && carriedBy[i] < 0) {
         return false;
       }
     }
@@ -267,7 +306,8 @@ public final class LiveChannelWriter implements LiveSegments {
         // the discontinuity leaves the window with the segment before it
         w.discontinuitySequence++;
       }
-      if (settings().record() == LiveSettings.Record.OFF) {
+      if (settings().record() == LiveSettings.Record.OFF && !gone.uri().startsWith("../")) {
+        // another rendition's segment (carried for a shed one) is deleted by its own window
         store.deletePrefix(id + "/" + w.name + "/" + gone.uri());
       }
     }
@@ -288,7 +328,11 @@ public final class LiveChannelWriter implements LiveSegments {
     List<RenditionInfo> infos = new ArrayList<>();
     MultivariantPlaylist.Builder mv = MultivariantPlaylist.builder().independentSegments(true);
     // highest first in channel.json, lowest first in the playlist (players start with the first)
-    for (LiveSegments.Rendition r : current) {
+    for (int i = 0; i < current.size(); i++) {
+      if (carriedBy[i] >= 0) {
+        continue; // shed: no longer offered
+      }
+      LiveSegments.Rendition r = current.get(i);
       Variant.Builder v = Variant.builder(r.name() + "/index.m3u8", r.bandwidth())
           .codecs(r.codecs());
       if (r.width() > 0) {

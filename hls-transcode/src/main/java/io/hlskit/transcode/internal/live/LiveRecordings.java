@@ -66,8 +66,10 @@ final class LiveRecordings {
     try (ChannelDraft draft = store.draft(id)) {
       for (Map.Entry<String, List<MediaSegment>> r : recorded.entrySet()) {
         for (MediaSegment s : r.getValue()) {
-          copy(store, live.id() + "/" + r.getKey() + "/" + s.uri(), draft,
-              r.getKey() + "/" + s.uri());
+          // a shed rendition's playlist carries a lower one's segments, as ../<rendition>/...
+          String path = s.uri().startsWith("../") ? s.uri().substring(3)
+              : r.getKey() + "/" + s.uri();
+          copy(store, live.id() + "/" + path, draft, path);
         }
         MediaPlaylist p = vod(r.getValue(), targetDurations.getOrDefault(r.getKey(), 2));
         draft.write(r.getKey() + "/index.m3u8",
