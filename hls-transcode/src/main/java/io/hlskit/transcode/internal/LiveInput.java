@@ -26,16 +26,41 @@ import org.bytedeco.javacpp.PointerPointer;
  */
 public final class LiveInput implements AutoCloseable {
   private static final int IO_BUFFER = 32 * 1024;
+  private static final Opaques<LiveInput> INPUTS = new Opaques<>();
+  /** One reader for every input (see {@link Opaques}); each input is its opaque token. */
+  private static final Read_packet_Pointer_BytePointer_int READER =
+      new Read_packet_Pointer_BytePointer_int() {
+        @Override
+        public int call(Pointer opaque, BytePointer buf, int size) {
+          LiveInput input = INPUTS.get(opaque);
+          return input == null ? AVERROR_EXIT() : input.read(buf, size);
+        }
+      };
+  /** One interrupt check for every input. */
+  private static final AVIOInterruptCB.Callback_Pointer INTERRUPT =
+      new AVIOInterruptCB.Callback_Pointer() {
+        @Override
+        public int call(Pointer opaque) {
+          LiveInput input = INPUTS.get(opaque);
+          return input == null || input.interrupted() ? 1 : 0;
+        }
+      };
 
   private final String name;
+  private Pointer token;
+  /** The SRT input's context, which the interrupt check reads while libav works on it. */
+  private AVFormatContext watched;
   private volatile long bytesRead;
-  private AVIOInterruptCB.Callback_Pointer interrupt;
+  private MediaPipe pipe;
+  private long idleMillis;
+  private final byte[] chunk = new byte[IO_BUFFER];
+  private BooleanSupplier abort;
   private AVIOContext io;
-  private Read_packet_Pointer_BytePointer_int reader;
   private AVFormatContext in;
 
   private LiveInput(String name) {
     this.name = name;
+    this.token = INPUTS.register(this);
   }
 
   /** The name logs and errors give the stream. */
@@ -88,27 +113,35 @@ public final class LiveInput implements AutoCloseable {
     return bytesRead;
   }
 
-  private void openFlv(MediaPipe pipe, long idleMillis) {
-    reader = new Read_packet_Pointer_BytePointer_int() {
-      private final byte[] chunk = new byte[IO_BUFFER];
-
-      @Override
-      public int call(Pointer opaque, BytePointer buf, int size) {
-        try {
-          int n = pipe.read(chunk, Math.min(size, chunk.length), idleMillis);
-          if (n < 0) {
-            return AVERROR_EOF();
-          }
-          buf.position(0).put(chunk, 0, n);
-          return n;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return AVERROR_EXIT();
-        }
+  /** Reads what the publisher sent, on the pipeline's thread. */
+  private int read(BytePointer buf, int size) {
+    try {
+      int n = pipe.read(chunk, Math.min(size, chunk.length), idleMillis);
+      if (n < 0) {
+        return AVERROR_EOF();
       }
-    };
+      buf.position(0).put(chunk, 0, n);
+      return n;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return AVERROR_EXIT();
+    }
+  }
+
+  /** Asked by libsrt every 100 ms while it waits: the moment to note what came so far. */
+  private boolean interrupted() {
+    AVIOContext pb = watched == null ? null : watched.pb();
+    if (pb != null) {
+      bytesRead = pb.bytes_read();
+    }
+    return abort != null && abort.getAsBoolean();
+  }
+
+  private void openFlv(MediaPipe pipe, long idleMillis) {
+    this.pipe = pipe;
+    this.idleMillis = idleMillis;
     BytePointer buffer = new BytePointer(av_malloc(IO_BUFFER));
-    io = avio_alloc_context(buffer, IO_BUFFER, 0, null, reader, null, null);
+    io = avio_alloc_context(buffer, IO_BUFFER, 0, token, READER, null, null);
     if (io == null) {
       av_free(buffer);
       throw new TranscodeException("out of memory opening the stream of " + name);
@@ -121,20 +154,11 @@ public final class LiveInput implements AutoCloseable {
 
   private void openSrt(String host, int port, String passphrase, long idleMillis,
       BooleanSupplier abort) {
+    this.abort = abort;
     in = avformat_alloc_context();
-    AVFormatContext context = in;
-    interrupt = new AVIOInterruptCB.Callback_Pointer() {
-      @Override
-      public int call(Pointer opaque) {
-        // libsrt asks every 100 ms while it waits: the moment to note what came so far
-        AVIOContext pb = context.pb();
-        if (pb != null) {
-          bytesRead = pb.bytes_read();
-        }
-        return abort.getAsBoolean() ? 1 : 0;
-      }
-    };
-    in.interrupt_callback().callback(interrupt);
+    in.interrupt_callback().callback(INTERRUPT);
+    in.interrupt_callback().opaque(token);
+    watched = in;
     // the passphrase stays out of every message: errors name the stream, never this URL
     String url = "srt://" + host + ":" + port + "?mode=listener&transtype=live&pbkeylen=16"
         + "&passphrase=" + passphrase + "&timeout=" + idleMillis * 1000;
@@ -179,13 +203,7 @@ public final class LiveInput implements AutoCloseable {
       avio_context_free(io);
       io = null;
     }
-    if (reader != null) {
-      reader.close();
-      reader = null;
-    }
-    if (interrupt != null) {
-      interrupt.close();
-      interrupt = null;
-    }
+    INPUTS.release(token); // callbacks from now on find nothing, and stop
+    token = null;
   }
 }

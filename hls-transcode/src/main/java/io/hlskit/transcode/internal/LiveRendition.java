@@ -9,11 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -146,51 +144,10 @@ final class LiveRendition implements AutoCloseable {
 
   void openEncoder() {
     encoded = av_packet_alloc();
-    AVCodec codec = avcodec_find_encoder_by_name(spec.encoder());
-    if (codec == null) {
-      throw new TranscodeException("the video encoder " + spec.encoder()
-          + " is not in the libav natives on the classpath");
-    }
-    encoder = avcodec_alloc_context3(codec);
-    encoder.width(width);
-    encoder.height(height);
-    encoder.pix_fmt(AV_PIX_FMT_YUV420P);
-    encoder.time_base(LiveEncode.TS_CLOCK);
-    encoder.framerate(source.frameRate);
-    encoder.sample_aspect_ratio(av_make_q(1, 1));
-    encoder.bit_rate(spec.videoBitrate());
-    encoder.rc_max_rate(spec.maxRate());
-    encoder.rc_buffer_size((int) spec.bufferSize());
-    int gop = (int) Math.ceil(segmentTicks / 90_000.0 * av_q2d(source.frameRate)) * 2;
-    encoder.gop_size(Math.max(gop, 1));
-    encoder.flags(encoder.flags() | AV_CODEC_FLAG_CLOSED_GOP);
-    encoder.thread_count(0);
-    boolean x264 = spec.encoder().equals("libx264");
-    if (x264 || spec.hevc()) {
-      av_opt_set(encoder.priv_data(), "preset", spec.preset(), 0);
-      av_opt_set(encoder.priv_data(), "tune", "zerolatency", 0);
-      av_opt_set(encoder.priv_data(), "forced-idr", "1", 0);
-    }
-    if (x264) {
-      av_opt_set(encoder.priv_data(), "profile", "high", 0);
-      av_opt_set(encoder.priv_data(), "x264-params", "scenecut=0:open-gop=0", 0);
-    } else if (spec.hevc()) {
-      av_opt_set(encoder.priv_data(), "x265-params",
-          "scenecut=0:open-gop=0:log-level=error", 0);
-    }
-    Libav.check(avcodec_open2(encoder, codec, (AVDictionary) null),
-        "opening the video encoder (" + spec.encoder() + ") for", name);
-    int[] from = source.uprightSize();
-    sws = sws_getContext(from[0], from[1], source.videoDecoder.pix_fmt(), width, height,
-        AV_PIX_FMT_YUV420P, SWS_BICUBIC, null, null, (double[]) null);
-    if (sws == null) {
-      throw new TranscodeException("cannot scale the pictures of " + name);
-    }
-    scaled = av_frame_alloc();
-    scaled.format(AV_PIX_FMT_YUV420P);
-    scaled.width(width);
-    scaled.height(height);
-    Libav.check(av_frame_get_buffer(scaled, 0), "allocating a picture for", name);
+    encoder = VideoEncoders.open(spec, width, height, LiveEncode.TS_CLOCK, source.frameRate,
+        segmentTicks / 90_000.0, true, false, name);
+    sws = VideoEncoders.scaler(source, width, height, name);
+    scaled = VideoEncoders.picture(width, height, name);
   }
 
   void picture(AVFrame picture, long pts, boolean keyframe) {

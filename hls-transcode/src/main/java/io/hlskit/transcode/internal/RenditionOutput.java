@@ -21,7 +21,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -181,68 +180,17 @@ final class RenditionOutput implements AutoCloseable {
     this.width = width;
     this.height = height;
     videoPacket = av_packet_alloc();
-    AVCodec codec = avcodec_find_encoder_by_name(spec.encoder());
-    if (codec == null) {
-      throw new TranscodeException("the video encoder " + spec.encoder()
-          + " is not in the libav natives on the classpath");
-    }
-    encoder = avcodec_alloc_context3(codec);
-    encoder.width(width);
-    encoder.height(height);
-    encoder.pix_fmt(AV_PIX_FMT_YUV420P);
-    encoder.time_base(source.timeBase);
-    encoder.framerate(source.frameRate);
-    encoder.sample_aspect_ratio(av_make_q(1, 1));
-    boolean x264 = spec.encoder().equals("libx264");
-    // a quality target takes the place of the bit rate, the max rate still caps it
-    boolean crf = spec.crf() >= 0 && (x264 || spec.hevc());
-    encoder.bit_rate(crf ? 0 : spec.videoBitrate());
-    encoder.rc_max_rate(spec.maxRate());
-    encoder.rc_buffer_size((int) spec.bufferSize());
-    // keyframes come only where segments start: forced there, never from scene cuts
-    int gop = (int) Math.ceil(s.segmentSeconds() * av_q2d(source.frameRate)) * 2;
-    encoder.gop_size(Math.max(gop, 1));
-    encoder.flags(encoder.flags() | AV_CODEC_FLAG_CLOSED_GOP);
-    if (s.fmp4()) {
-      // MP4 keeps the parameter sets in the init section; MPEG-TS repeats them in every segment
-      encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-    }
-    encoder.thread_count(0);
-    if (x264 || spec.hevc()) {
-      av_opt_set(encoder.priv_data(), "preset", spec.preset(), 0);
-      av_opt_set(encoder.priv_data(), "forced-idr", "1", 0);
-      if (crf) {
-        av_opt_set(encoder.priv_data(), "crf", Integer.toString(spec.crf()), 0);
-      }
-    }
-    if (x264) {
-      av_opt_set(encoder.priv_data(), "profile", "high", 0);
-      av_opt_set(encoder.priv_data(), "x264-params", "scenecut=0:open-gop=0", 0);
-    } else if (spec.hevc()) {
-      av_opt_set(encoder.priv_data(), "x265-params",
-          "scenecut=0:open-gop=0:log-level=error", 0);
-    }
-    Libav.check(avcodec_open2(encoder, codec, (AVDictionary) null),
-        "opening the video encoder (" + spec.encoder() + ") for", name);
+    // keyframes come only where segments start; MP4 keeps the parameter sets in the init
+    // section, MPEG-TS repeats them in every segment
+    encoder = VideoEncoders.open(spec, width, height, source.timeBase, source.frameRate,
+        s.segmentSeconds(), false, s.fmp4(), name);
     if (s.fmp4()) {
       codecs = (spec.hevc()
           ? Hevc.codecsFromExtradata(encoder.extradata(), encoder.extradata_size())
           : H264.codecsFromAvcc(encoder.extradata(), encoder.extradata_size())).orElse(null);
     }
-
-    int[] from = source.uprightSize();
-    sws = sws_getContext(from[0], from[1], source.videoDecoder.pix_fmt(),
-        width, height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, null, null, (double[]) null);
-    if (sws == null) {
-      throw new TranscodeException("cannot scale the pictures of " + name + " ("
-          + source.videoDecoder.width() + "x" + source.videoDecoder.height() + ", pixel format "
-          + source.videoDecoder.pix_fmt() + ")");
-    }
-    scaled = av_frame_alloc();
-    scaled.format(AV_PIX_FMT_YUV420P);
-    scaled.width(width);
-    scaled.height(height);
-    Libav.check(av_frame_get_buffer(scaled, 0), "allocating a picture for", name);
+    sws = VideoEncoders.scaler(source, width, height, name);
+    scaled = VideoEncoders.picture(width, height, name);
   }
 
   /**

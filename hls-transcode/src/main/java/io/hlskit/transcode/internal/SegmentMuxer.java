@@ -29,12 +29,22 @@ import org.bytedeco.javacpp.Pointer;
  */
 final class SegmentMuxer implements AutoCloseable {
   private static final int IO_BUFFER = 64 * 1024;
+  private static final Opaques<SegmentMuxer> MUXERS = new Opaques<>();
+  /** One writer for every muxer (see {@link Opaques}); each muxer is its opaque token. */
+  private static final Write_packet_Pointer_BytePointer_int WRITER =
+      new Write_packet_Pointer_BytePointer_int() {
+        @Override
+        public int call(Pointer opaque, BytePointer buf, int size) {
+          SegmentMuxer m = MUXERS.get(opaque);
+          return m == null ? AVERROR_EXIT() : m.take(buf, size);
+        }
+      };
 
   private final String name;
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * 1024);
   private AVFormatContext out;
   private AVIOContext io;
-  private Write_packet_Pointer_BytePointer_int writer;
+  private Pointer token;
   private byte[] chunk = new byte[IO_BUFFER];
   private boolean started;
 
@@ -47,19 +57,9 @@ final class SegmentMuxer implements AutoCloseable {
         out = null;
         Libav.check(ret, "setting up the MPEG-TS muxer for", name);
       }
-      writer = new Write_packet_Pointer_BytePointer_int() {
-        @Override
-        public int call(Pointer opaque, BytePointer buf, int size) {
-          if (chunk.length < size) {
-            chunk = new byte[size];
-          }
-          buf.get(chunk, 0, size);
-          bytes.write(chunk, 0, size);
-          return size;
-        }
-      };
+      token = MUXERS.register(this);
       BytePointer buffer = new BytePointer(av_malloc(IO_BUFFER));
-      io = avio_alloc_context(buffer, IO_BUFFER, 1, null, null, writer, null);
+      io = avio_alloc_context(buffer, IO_BUFFER, 1, token, null, WRITER, null);
       if (io == null) {
         av_free(buffer);
         throw new TranscodeException("out of memory setting up the output of " + name);
@@ -69,6 +69,16 @@ final class SegmentMuxer implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** What the muxer writes, on the thread that muxes. */
+  private int take(BytePointer buf, int size) {
+    if (chunk.length < size) {
+      chunk = new byte[size];
+    }
+    buf.get(chunk, 0, size);
+    bytes.write(chunk, 0, size);
+    return size;
   }
 
   /** Adds a stream described by an open encoder. */
@@ -149,9 +159,7 @@ final class SegmentMuxer implements AutoCloseable {
       avio_context_free(io);
       io = null;
     }
-    if (writer != null) {
-      writer.close();
-      writer = null;
-    }
+    MUXERS.release(token);
+    token = null;
   }
 }
