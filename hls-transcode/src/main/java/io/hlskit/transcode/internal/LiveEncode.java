@@ -39,6 +39,7 @@ public final class LiveEncode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveEncode.class);
   /** The muxer's clock. */
   static final AVRational TS_CLOCK = av_make_q(1, 90_000);
+  private static final AVRational MICROS = av_make_q(1, AV_TIME_BASE);
   /** How often the lag is weighed for shedding. */
   private static final long CHECK_NANOS = 5_000_000_000L;
   /** The share of wall time spent encoding above which the encoder, not the input, is late. */
@@ -80,6 +81,7 @@ public final class LiveEncode implements AutoCloseable {
   private volatile double lag;
   private volatile long framesDropped;
   private volatile List<String> shed = List.of();
+  private AVRational[] inputTimeBases;
 
   /**
    * @param specs the renditions to encode, lowest first; empty with {@code passthrough}
@@ -168,8 +170,7 @@ public final class LiveEncode implements AutoCloseable {
         int index = packet.stream_index();
         if (index == source.videoIndex || index == source.audioIndex) {
           if (originMicros == AV_NOPTS_VALUE && packet.dts() != AV_NOPTS_VALUE) {
-            originMicros = av_rescale_q(packet.dts(), source.in.streams(index).time_base(),
-                av_make_q(1, AV_TIME_BASE));
+            originMicros = av_rescale_q(packet.dts(), timeBase(index), MICROS);
           }
           if (passthrough) {
             copy(packet, index);
@@ -228,7 +229,7 @@ public final class LiveEncode implements AutoCloseable {
       }
       if (source.hasAudio()) {
         o.audio = o.mux.addStream(source.in.streams(source.audioIndex).codecpar(),
-            source.in.streams(source.audioIndex).time_base());
+            timeBase(source.audioIndex));
       }
       o.mux.start();
       return;
@@ -272,9 +273,23 @@ public final class LiveEncode implements AutoCloseable {
         });
   }
 
+  /**
+   * Input stream {@code index}'s time base, read once: JavaCPP returns a struct by value as a
+   * new native copy, which per packet costs a malloc and a deallocator.
+   */
+  private AVRational timeBase(int index) {
+    if (inputTimeBases == null) {
+      inputTimeBases = new AVRational[source.in.nb_streams()];
+    }
+    if (inputTimeBases[index] == null) {
+      inputTimeBases[index] = source.in.streams(index).time_base();
+    }
+    return inputTimeBases[index];
+  }
+
   /** {@code pts} of {@code tb} on the channel's timeline, 90 kHz. */
   private long timeline(long pts, AVRational tb) {
-    long micros = av_rescale_q(pts, tb, av_make_q(1, AV_TIME_BASE));
+    long micros = av_rescale_q(pts, tb, MICROS);
     return timelineStart + Math.max(0, micros - originMicros) * 9 / 100;
   }
 
@@ -282,7 +297,7 @@ public final class LiveEncode implements AutoCloseable {
 
   private void copy(AVPacket p, int index) {
     LiveRendition o = outputs.get(0);
-    AVRational tb = source.in.streams(index).time_base();
+    AVRational tb = timeBase(index);
     if (p.pts() == AV_NOPTS_VALUE) {
       p.pts(p.dts());
     }
@@ -314,9 +329,10 @@ public final class LiveEncode implements AutoCloseable {
         o.frameTicks = p.duration() > 0 ? av_rescale_q(p.duration(), tb, TS_CLOCK) : 3000;
       }
     }
-    p.pts(av_rescale_q(pts, TS_CLOCK, to.time_base()));
-    p.dts(av_rescale_q(dts, TS_CLOCK, to.time_base()));
-    p.duration(av_rescale_q(p.duration(), tb, to.time_base()));
+    AVRational toTb = video ? o.videoTimeBase() : o.audioTimeBase();
+    p.pts(av_rescale_q(pts, TS_CLOCK, toTb));
+    p.dts(av_rescale_q(dts, TS_CLOCK, toTb));
+    p.duration(av_rescale_q(p.duration(), tb, toTb));
     p.stream_index(to.index());
     p.pos(-1);
     o.mux.write(p);
@@ -382,7 +398,7 @@ public final class LiveEncode implements AutoCloseable {
 
   private void decodeAudio(AVPacket p) {
     if (p != null && audioStartTicks == AV_NOPTS_VALUE && p.pts() != AV_NOPTS_VALUE) {
-      audioStartTicks = timeline(p.pts(), source.in.streams(source.audioIndex).time_base());
+      audioStartTicks = timeline(p.pts(), timeBase(source.audioIndex));
     }
     audio.decode(p, encoded -> {
       for (LiveRendition o : outputs) {

@@ -55,6 +55,9 @@ final class LiveRendition implements AutoCloseable {
   long lastVideo = AV_NOPTS_VALUE;
   long frameTicks = 3000;
   int segments;
+  private AVRational videoTb;
+  private AVRational audioTb;
+  private AVRational audioEncoderTb;
   /** No longer encoded, to keep the others in real time (its last segment handed on). */
   boolean shed;
 
@@ -183,7 +186,7 @@ final class LiveRendition implements AutoCloseable {
         lastVideo = encoded.pts();
         frameTicks = Math.max(1, Math.round(90_000 / Math.max(1, av_q2d(source.frameRate))));
         encoded.duration(frameTicks);
-        av_packet_rescale_ts(encoded, LiveEncode.TS_CLOCK, video.time_base());
+        av_packet_rescale_ts(encoded, LiveEncode.TS_CLOCK, videoTimeBase());
         encoded.stream_index(video.index());
         mux.write(encoded);
       } finally {
@@ -207,9 +210,9 @@ final class LiveRendition implements AutoCloseable {
       } else if (segmentStart == AV_NOPTS_VALUE) {
         return; // sound before the first picture: a segment starts with a picture
       }
-      copy.pts(av_rescale_q(ticks, LiveEncode.TS_CLOCK, audio.time_base()));
+      copy.pts(av_rescale_q(ticks, LiveEncode.TS_CLOCK, audioTimeBase()));
       copy.dts(copy.pts());
-      copy.duration(av_rescale_q(copy.duration(), audioEncoderTimeBase(), audio.time_base()));
+      copy.duration(av_rescale_q(copy.duration(), audioEncoderTimeBase(), audioTimeBase()));
       copy.stream_index(audio.index());
       mux.write(copy);
     } finally {
@@ -217,8 +220,26 @@ final class LiveRendition implements AutoCloseable {
     }
   }
 
+  // time bases read once, after the muxer's header: JavaCPP returns each as a new native copy
   private AVRational audioEncoderTimeBase() {
-    return audioEncoder.time_base();
+    if (audioEncoderTb == null) {
+      audioEncoderTb = audioEncoder.time_base();
+    }
+    return audioEncoderTb;
+  }
+
+  AVRational videoTimeBase() {
+    if (videoTb == null) {
+      videoTb = video.time_base();
+    }
+    return videoTb;
+  }
+
+  AVRational audioTimeBase() {
+    if (audioTb == null) {
+      audioTb = audio.time_base();
+    }
+    return audioTb;
   }
 
   /** Ends the segment being written when a keyframe at {@code pts} starts the next one. */
