@@ -202,19 +202,24 @@ class LiveIngestTest {
   }
 
   @Test
-  void gstreamerAndEnhancedRtmpHevcPublishToo() throws Exception {
+  void gstreamerAndEnhancedRtmpHevcAndAv1PublishToo() throws Exception {
     LivePublishers.requireGstreamer();
     String gst = LiveChannels.createOrUpdate(store, "gst", "GStreamer", Visibility.PUBLIC,
         LiveSettings.of("180p:200k")).streamKey();
     String hevc = LiveChannels.createOrUpdate(store, "hevc", "HEVC", Visibility.PUBLIC,
         LiveSettings.of("180p:200k")).streamKey();
+    String av1 = LiveChannels.createOrUpdate(store, "av1", "AV1", Visibility.PUBLIC,
+        LiveSettings.of("180p:200k")).streamKey();
     Process g = LivePublishers.gstreamer(url(gst), 6, dir.resolve("gst.log"));
     Process h = LivePublishers.hevc(url(hevc), 6, dir.resolve("hevc.log"));
+    Process a = LivePublishers.av1(url(av1), 6, dir.resolve("av1.log"));
     assertThat(g.waitFor(40, TimeUnit.SECONDS)).isTrue();
     assertThat(h.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    assertThat(a.waitFor(40, TimeUnit.SECONDS)).isTrue();
     assertThat(g.exitValue()).as(Files.readString(dir.resolve("gst.log"))).isZero();
     assertThat(h.exitValue()).as(Files.readString(dir.resolve("hevc.log"))).isZero();
-    for (String id : List.of("gst", "hevc")) {
+    assertThat(a.exitValue()).as(Files.readString(dir.resolve("av1.log"))).isZero();
+    for (String id : List.of("gst", "hevc", "av1")) {
       await(id + " ended", () -> Files.exists(dir.resolve("streams/" + id + "/180p/index.m3u8"))
           && playlist(id + "/180p/index.m3u8").endList());
       String probed = Ffprobe.run("-show_entries", "stream=codec_name:format=duration",

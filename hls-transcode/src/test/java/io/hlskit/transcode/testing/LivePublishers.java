@@ -113,14 +113,28 @@ public final class LivePublishers {
    * (libx265) with AAC over Enhanced RTMP, in real time, to {@code url}.
    */
   public static Process hevc(String url, double seconds, Path log) throws IOException {
+    return enhanced(url, seconds, log, "-c:v", "libx265", "-preset", "ultrafast",
+        "-x265-params", "keyint=30:log-level=error");
+  }
+
+  /**
+   * Starts the natives' ffmpeg sending {@code seconds} of a 320x180 test picture in AV1
+   * (SVT-AV1, its fastest preset) with AAC over Enhanced RTMP, in real time, to {@code url}.
+   */
+  public static Process av1(String url, double seconds, Path log) throws IOException {
+    return enhanced(url, seconds, log, "-c:v", "libsvtav1", "-preset", "12", "-g", "30",
+        "-svtav1-params", "lp=1");
+  }
+
+  private static Process enhanced(String url, double seconds, Path log, String... video)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(nativesFfmpeg(), "-hide_banner", "-nostdin",
         "-loglevel", "warning", "-re",
         "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-t", String.valueOf(seconds),
-        "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "keyint=30:log-level=error",
-        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
-        "-f", "flv", url));
+        "-t", String.valueOf(seconds)));
+    cmd.addAll(List.of(video));
+    cmd.addAll(List.of("-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-f", "flv", url));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }
