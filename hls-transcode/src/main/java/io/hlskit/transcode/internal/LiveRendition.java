@@ -277,15 +277,7 @@ final class LiveRendition implements AutoCloseable {
     if (encoded != null) {
       av_packet_free(encoded);
     }
-    if (scaled != null) {
-      av_frame_free(scaled);
-    }
-    if (sws != null) {
-      sws_freeContext(sws);
-    }
-    if (encoder != null) {
-      avcodec_free_context(encoder);
-    }
+    VideoEncoders.free(encoder, sws, scaled);
     mux.close();
   }
 }

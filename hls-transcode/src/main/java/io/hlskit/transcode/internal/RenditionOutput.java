@@ -458,16 +458,8 @@ final class RenditionOutput implements AutoCloseable {
     if (videoPacket != null) {
       av_packet_free(videoPacket);
     }
-    if (scaled != null) {
-      av_frame_free(scaled);
-    }
-    if (sws != null) {
-      sws_freeContext(sws);
-    }
-    if (encoder != null) {
-      avcodec_free_context(encoder);
-      encoder = null;
-    }
+    VideoEncoders.free(encoder, sws, scaled);
+    encoder = null;
     if (muxOptions != null) {
       av_dict_free(muxOptions);
     }

@@ -115,4 +115,17 @@ final class VideoEncoders {
     }
     return frame;
   }
+
+  /** Frees what {@link #open}, {@link #scaler} and {@link #picture} made; nulls are skipped. */
+  static void free(AVCodecContext encoder, SwsContext sws, AVFrame picture) {
+    if (picture != null) {
+      av_frame_free(picture);
+    }
+    if (sws != null) {
+      sws_freeContext(sws);
+    }
+    if (encoder != null) {
+      avcodec_free_context(encoder);
+    }
+  }
 }
