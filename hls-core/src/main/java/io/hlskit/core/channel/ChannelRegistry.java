@@ -1,5 +1,6 @@
 package io.hlskit.core.channel;
 
+import io.hlskit.core.internal.RepeatedFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,6 +72,8 @@ public final class ChannelRegistry implements ChannelCatalog, AutoCloseable {
   /** When housekeeping last ran (nanoTime); on the timer's thread. */
   private long lastHousekeeping = System.nanoTime();
   private final Object scanLock = new Object();
+  private final RepeatedFailure scanFailures = new RepeatedFailure(Duration.ofMinutes(1));
+  private final RepeatedFailure housekeepingFailures = new RepeatedFailure(Duration.ofMinutes(1));
   private long scans;
   private volatile boolean started;
   private volatile boolean closed;
@@ -188,11 +191,7 @@ public final class ChannelRegistry implements ChannelCatalog, AutoCloseable {
         return;
       }
       started = true;
-      try {
-        runScan(true);
-      } catch (RuntimeException e) {
-        LOG.warn("looking for channels in {} failed; will try again: {}", name, e.toString());
-      }
+      scanOnce(true);
     }
     startTimer();
   }
@@ -209,17 +208,37 @@ public final class ChannelRegistry implements ChannelCatalog, AutoCloseable {
   }
 
   private void timedScan() {
-    try {
-      runScan(thoroughEvery == 1 || scans % thoroughEvery == 0);
-    } catch (RuntimeException e) {
-      LOG.warn("looking for channels in {} failed; will try again: {}", name, e.toString());
-    }
+    scanOnce(thoroughEvery == 1 || scans % thoroughEvery == 0);
     if (housekeeping != null && System.nanoTime() - lastHousekeeping >= housekeepingNanos) {
       lastHousekeeping = System.nanoTime();
       try {
         housekeeping.run();
+        String over = housekeepingFailures.succeeded();
+        if (over != null) {
+          LOG.info("housekeeping of {} works again, {}", name, over);
+        }
       } catch (RuntimeException e) {
-        LOG.warn("housekeeping of {} failed; will try again: {}", name, e.toString());
+        String line = housekeepingFailures.failed(e.toString());
+        if (line != null) {
+          LOG.warn("housekeeping of {} failed; will try again: {}", name, line);
+        }
+      }
+    }
+  }
+
+  /** One scan; a failure that repeats is logged when it starts, once a minute, and at its end. */
+  private void scanOnce(boolean thorough) {
+    try {
+      runScan(thorough);
+      String over = scanFailures.succeeded();
+      if (over != null) {
+        LOG.info("looking for channels in {} works again, {}", name, over);
+      }
+    } catch (RuntimeException e) {
+      String line = scanFailures.failed(e.toString());
+      if (line != null) {
+        LOG.warn("looking for channels in {} failed; will try again every {} ms: {}", name,
+            interval.toMillis(), line);
       }
     }
   }
