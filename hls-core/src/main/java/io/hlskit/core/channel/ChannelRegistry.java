@@ -211,34 +211,29 @@ public final class ChannelRegistry implements ChannelCatalog, AutoCloseable {
     scanOnce(thoroughEvery == 1 || scans % thoroughEvery == 0);
     if (housekeeping != null && System.nanoTime() - lastHousekeeping >= housekeepingNanos) {
       lastHousekeeping = System.nanoTime();
-      try {
-        housekeeping.run();
-        String over = housekeepingFailures.succeeded();
-        if (over != null) {
-          LOG.info("housekeeping of {} works again, {}", name, over);
-        }
-      } catch (RuntimeException e) {
-        String line = housekeepingFailures.failed(e.toString());
-        if (line != null) {
-          LOG.warn("housekeeping of {} failed; will try again: {}", name, line);
-        }
-      }
+      attempt(housekeeping, housekeepingFailures, "housekeeping of " + name);
     }
   }
 
-  /** One scan; a failure that repeats is logged when it starts, once a minute, and at its end. */
   private void scanOnce(boolean thorough) {
+    attempt(() -> runScan(thorough), scanFailures, "looking for channels in " + name);
+  }
+
+  /**
+   * Runs {@code work}; a failure that repeats is logged when it starts, at most once a minute
+   * while it lasts, and when it is over.
+   */
+  private static void attempt(Runnable work, RepeatedFailure failures, String what) {
     try {
-      runScan(thorough);
-      String over = scanFailures.succeeded();
+      work.run();
+      String over = failures.succeeded();
       if (over != null) {
-        LOG.info("looking for channels in {} works again, {}", name, over);
+        LOG.info("{} works again, {}", what, over);
       }
     } catch (RuntimeException e) {
-      String line = scanFailures.failed(e.toString());
+      String line = failures.failed(e.toString());
       if (line != null) {
-        LOG.warn("looking for channels in {} failed; will try again every {} ms: {}", name,
-            interval.toMillis(), line);
+        LOG.warn("{} failed; will try again: {}", what, line);
       }
     }
   }
