@@ -28,8 +28,15 @@ public record ChatRules(Duration slowMode, Map<String, Instant> mutedNames,
     if (slowMode.isNegative() || slowMode.compareTo(LONGEST) > 0) {
       throw new IllegalArgumentException("slowMode must be 0 to 1 day: " + slowMode);
     }
-    mutedNames = Map.copyOf(mutedNames);
-    mutedAddresses = Map.copyOf(mutedAddresses);
+    // to the millisecond, as every broker stores them: rules read back equal rules set
+    mutedNames = toMillis(mutedNames);
+    mutedAddresses = toMillis(mutedAddresses);
+  }
+
+  private static Map<String, Instant> toMillis(Map<String, Instant> muted) {
+    Map<String, Instant> m = new java.util.HashMap<>();
+    muted.forEach((k, v) -> m.put(k, Instant.ofEpochMilli(v.toEpochMilli())));
+    return Map.copyOf(m);
   }
 
   /** Whether {@code name} or {@code address} is muted at {@code now}; until when, or null. */
