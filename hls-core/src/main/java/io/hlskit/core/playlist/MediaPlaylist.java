@@ -28,6 +28,14 @@ import java.util.Optional;
  *     MediaSegment#tiles}, a grid of thumbnails), as Apple's and Roku's image media playlists
  * @param independentSegments {@code EXT-X-INDEPENDENT-SEGMENTS}
  * @param start {@code EXT-X-START}
+ * @param serverControl {@code EXT-X-SERVER-CONTROL}: blocking reloads, hold-backs, delta updates
+ * @param partTarget {@code EXT-X-PART-INF:PART-TARGET}: the longest a partial segment lasts;
+ *     present in every playlist with partial segments
+ * @param skip {@code EXT-X-SKIP}: in a delta update, the segments left out before {@code
+ *     segments}
+ * @param openSegment the parts of the segment still being written, after the last segment
+ * @param preloadHints {@code EXT-X-PRELOAD-HINT}: at most one of each type
+ * @param renditionReports {@code EXT-X-RENDITION-REPORT}: where the other renditions end
  * @param declaredVersion an explicit {@code EXT-X-VERSION}, see {@link #version()}
  * @param unknownTags playlist-level tags hlskit does not model, kept by the lenient parser
  */
@@ -42,6 +50,12 @@ public record MediaPlaylist(
     boolean imagesOnly,
     boolean independentSegments,
     Optional<StartPoint> start,
+    Optional<ServerControl> serverControl,
+    Optional<Duration> partTarget,
+    Optional<Skip> skip,
+    Optional<OpenSegment> openSegment,
+    List<PreloadHint> preloadHints,
+    List<RenditionReport> renditionReports,
     Optional<Integer> declaredVersion,
     List<String> unknownTags)
     implements Playlist {
@@ -55,6 +69,12 @@ public record MediaPlaylist(
     Objects.requireNonNull(playlistType, "playlistType");
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(declaredVersion, "declaredVersion");
+    Objects.requireNonNull(serverControl, "serverControl");
+    Objects.requireNonNull(partTarget, "partTarget");
+    Objects.requireNonNull(skip, "skip");
+    Objects.requireNonNull(openSegment, "openSegment");
+    preloadHints = List.copyOf(Objects.requireNonNull(preloadHints, "preloadHints"));
+    renditionReports = List.copyOf(Objects.requireNonNull(renditionReports, "renditionReports"));
     unknownTags = UnknownTags.check(unknownTags);
     checkSegmentSequence(segments);
     if (iFramesOnly && imagesOnly) {
@@ -71,6 +91,8 @@ public record MediaPlaylist(
     }
 
     int defaultTarget = defaultTargetDuration(segments);
+    LowLatencyRules.check(segments, declaredTargetDuration.orElse(defaultTarget), serverControl,
+        partTarget, openSegment, preloadHints);
     if (declaredTargetDuration.isPresent()) {
       int declared = declaredTargetDuration.get();
       int needed = longestRounded(segments);
@@ -82,7 +104,7 @@ public record MediaPlaylist(
         declaredTargetDuration = Optional.empty();
       }
     }
-    int features = Versions.media(segments, iFramesOnly);
+    int features = Versions.media(segments, iFramesOnly, skip.isPresent());
     if (declaredVersion.isPresent()) {
       int declared = declaredVersion.get();
       if (declared < features) {
@@ -113,6 +135,12 @@ public record MediaPlaylist(
     b.imagesOnly = imagesOnly;
     b.independentSegments = independentSegments;
     b.start = start;
+    b.serverControl = serverControl;
+    b.partTarget = partTarget;
+    b.skip = skip;
+    b.openSegment = openSegment;
+    b.preloadHints.addAll(preloadHints);
+    b.renditionReports.addAll(renditionReports);
     b.version = declaredVersion;
     b.unknownTags.addAll(unknownTags);
     return b;
@@ -129,7 +157,8 @@ public record MediaPlaylist(
   @Override
   public int version() {
     return declaredVersion.orElseGet(
-        () -> Math.max(Versions.MINIMUM_WRITTEN, Versions.media(segments, iFramesOnly)));
+        () -> Math.max(Versions.MINIMUM_WRITTEN,
+            Versions.media(segments, iFramesOnly, skip.isPresent())));
   }
 
   /** The sum of the segment durations. */
@@ -190,6 +219,12 @@ public record MediaPlaylist(
     private boolean imagesOnly;
     private boolean independentSegments;
     private Optional<StartPoint> start = Optional.empty();
+    private Optional<ServerControl> serverControl = Optional.empty();
+    private Optional<Duration> partTarget = Optional.empty();
+    private Optional<Skip> skip = Optional.empty();
+    private Optional<OpenSegment> openSegment = Optional.empty();
+    private final List<PreloadHint> preloadHints = new ArrayList<>();
+    private final List<RenditionReport> renditionReports = new ArrayList<>();
     private Optional<Integer> version = Optional.empty();
     private final List<String> unknownTags = new ArrayList<>();
 
@@ -257,6 +292,49 @@ public record MediaPlaylist(
       return this;
     }
 
+    public Builder serverControl(ServerControl serverControl) {
+      this.serverControl = Optional.ofNullable(serverControl);
+      return this;
+    }
+
+    /** {@code EXT-X-PART-INF:PART-TARGET}, which every playlist with partial segments has. */
+    public Builder partTarget(Duration partTarget) {
+      this.partTarget = Optional.ofNullable(partTarget);
+      return this;
+    }
+
+    /** A delta update: {@code skip.skippedSegments()} segments left out before the first one. */
+    public Builder skip(Skip skip) {
+      this.skip = Optional.ofNullable(skip);
+      return this;
+    }
+
+    /** The parts of the segment still being written; null for none. */
+    public Builder openSegment(OpenSegment openSegment) {
+      this.openSegment = Optional.ofNullable(openSegment);
+      return this;
+    }
+
+    public Builder addPreloadHint(PreloadHint hint) {
+      preloadHints.add(Objects.requireNonNull(hint, "hint"));
+      return this;
+    }
+
+    public Builder clearPreloadHints() {
+      preloadHints.clear();
+      return this;
+    }
+
+    public Builder addRenditionReport(RenditionReport report) {
+      renditionReports.add(Objects.requireNonNull(report, "report"));
+      return this;
+    }
+
+    public Builder clearRenditionReports() {
+      renditionReports.clear();
+      return this;
+    }
+
     /** An explicit version; leave it unset to write the lowest the features need (at least 3). */
     public Builder version(int version) {
       this.version = Optional.of(version);
@@ -270,7 +348,8 @@ public record MediaPlaylist(
 
     public MediaPlaylist build() {
       return new MediaPlaylist(segments, targetDuration, mediaSequence, discontinuitySequence,
-          playlistType, endList, iFramesOnly, imagesOnly, independentSegments, start, version,
+          playlistType, endList, iFramesOnly, imagesOnly, independentSegments, start,
+          serverControl, partTarget, skip, openSegment, preloadHints, renditionReports, version,
           unknownTags);
     }
   }

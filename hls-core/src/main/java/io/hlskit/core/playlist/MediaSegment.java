@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param key the encryption in effect; absent when not encrypted
  * @param map the initialization section in effect
  * @param tiles {@code EXT-X-TILES}: for an image segment, how it is cut into thumbnails
+ * @param parts its partial segments ({@code EXT-X-PART}), in a low-latency playlist; written
+ *     before its {@code EXTINF}
  * @param unknownTags tags hlskit does not model, kept by the lenient parser, written before the
  *     {@code EXTINF} line
  */
@@ -37,6 +39,7 @@ public record MediaSegment(
     Optional<SegmentKey> key,
     Optional<InitializationSection> map,
     Optional<Tiles> tiles,
+    List<PartialSegment> parts,
     List<String> unknownTags) {
 
   public MediaSegment {
@@ -61,6 +64,7 @@ public record MediaSegment(
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(map, "map");
     Objects.requireNonNull(tiles, "tiles");
+    parts = List.copyOf(Objects.requireNonNull(parts, "parts"));
     unknownTags = UnknownTags.check(unknownTags);
   }
 
@@ -87,6 +91,7 @@ public record MediaSegment(
     b.key = key;
     b.map = map;
     b.tiles = tiles;
+    b.parts.addAll(parts);
     b.unknownTags.addAll(unknownTags);
     return b;
   }
@@ -102,6 +107,7 @@ public record MediaSegment(
     private Optional<SegmentKey> key = Optional.empty();
     private Optional<InitializationSection> map = Optional.empty();
     private Optional<Tiles> tiles = Optional.empty();
+    private final List<PartialSegment> parts = new ArrayList<>();
     private final List<String> unknownTags = new ArrayList<>();
 
     private Builder(String uri, Duration duration) {
@@ -155,6 +161,19 @@ public record MediaSegment(
       return this;
     }
 
+    /** Adds a partial segment of this segment (low-latency playlists). */
+    public Builder addPart(PartialSegment part) {
+      parts.add(Objects.requireNonNull(part, "part"));
+      return this;
+    }
+
+    /** Its partial segments, replacing those given before. */
+    public Builder parts(List<PartialSegment> parts) {
+      this.parts.clear();
+      parts.forEach(this::addPart);
+      return this;
+    }
+
     public Builder addUnknownTag(String tagLine) {
       unknownTags.add(tagLine);
       return this;
@@ -163,7 +182,7 @@ public record MediaSegment(
     public MediaSegment build() {
       return new MediaSegment(
           uri, duration, title, byteRange, discontinuity, programDateTime, key, map, tiles,
-          unknownTags);
+          parts, unknownTags);
     }
   }
 }

@@ -47,6 +47,11 @@ final class ParseState {
   boolean imagesOnly;
   boolean independentSegments;
   private StartPoint start;
+  private ServerControl serverControl;
+  private Duration partTarget;
+  private Skip skip;
+  private final List<PreloadHint> preloadHints = new ArrayList<>();
+  private final List<RenditionReport> renditionReports = new ArrayList<>();
   private final List<String> unknownTags = new ArrayList<>();
 
   // the segment being read
@@ -57,6 +62,7 @@ final class ParseState {
   private boolean pendingDiscontinuity;
   private OffsetDateTime pendingDateTime;
   private Tiles pendingTiles;
+  private final List<PartialSegment> pendingParts = new ArrayList<>();
   private final List<String> pendingUnknown = new ArrayList<>();
   private SegmentKey currentKey;
   private InitializationSection currentMap;
@@ -311,6 +317,76 @@ final class ParseState {
     checkNoOther(a, Tag.SESSION_DATA);
   }
 
+  void part(String value) {
+    if (pendingDuration != null) {
+      throw error("#EXT-X-PART follows the #EXTINF at line " + pendingLine
+          + "; a segment's parts come before its #EXTINF");
+    }
+    AttributeList a = AttributeList.parse(value, Tag.PART.name, line, strict);
+    Duration d = requiredDuration(a, "DURATION", Tag.PART);
+    pendingParts.add(model(() -> new PartialSegment(a.requiredQuoted("URI"), d,
+        a.yesNo("INDEPENDENT"), a.byteRange("BYTERANGE"), a.yesNo("GAP"))));
+    checkNoOther(a, Tag.PART);
+  }
+
+  void partInf(String value) {
+    once(Tag.PART_INF);
+    AttributeList a = AttributeList.parse(value, Tag.PART_INF.name, line, strict);
+    partTarget = requiredDuration(a, "PART-TARGET", Tag.PART_INF);
+    checkNoOther(a, Tag.PART_INF);
+  }
+
+  void serverControl(String value) {
+    once(Tag.SERVER_CONTROL);
+    AttributeList a = AttributeList.parse(value, Tag.SERVER_CONTROL.name, line, strict);
+    serverControl = model(() -> new ServerControl(a.yesNo("CAN-BLOCK-RELOAD"),
+        duration(a, "CAN-SKIP-UNTIL", Tag.SERVER_CONTROL), a.yesNo("CAN-SKIP-DATERANGES"),
+        duration(a, "HOLD-BACK", Tag.SERVER_CONTROL),
+        duration(a, "PART-HOLD-BACK", Tag.SERVER_CONTROL)));
+    checkNoOther(a, Tag.SERVER_CONTROL);
+  }
+
+  void skip(String value) {
+    once(Tag.SKIP);
+    beforeFirstSegment(Tag.SKIP);
+    AttributeList a = AttributeList.parse(value, Tag.SKIP.name, line, strict);
+    long count = a.requiredDecimalInteger("SKIPPED-SEGMENTS");
+    Optional<List<String>> removed = a.quoted("RECENTLY-REMOVED-DATERANGES")
+        .map(v -> v.isEmpty() ? List.<String>of() : List.of(v.split("\t", -1)));
+    skip = model(() -> new Skip(count, removed));
+    checkNoOther(a, Tag.SKIP);
+  }
+
+  void preloadHint(String value) {
+    AttributeList a = AttributeList.parse(value, Tag.PRELOAD_HINT.name, line, strict);
+    String typeText = a.requiredEnumerated("TYPE");
+    PreloadHint.Type type;
+    try {
+      type = PreloadHint.Type.valueOf(typeText);
+    } catch (IllegalArgumentException e) {
+      throw error("#EXT-X-PRELOAD-HINT TYPE must be PART or MAP, found " + typeText);
+    }
+    preloadHints.add(model(() -> new PreloadHint(type, a.requiredQuoted("URI"),
+        a.decimalInteger("BYTERANGE-START"), a.decimalInteger("BYTERANGE-LENGTH"))));
+    checkNoOther(a, Tag.PRELOAD_HINT);
+  }
+
+  void renditionReport(String value) {
+    AttributeList a = AttributeList.parse(value, Tag.RENDITION_REPORT.name, line, strict);
+    renditionReports.add(model(() -> new RenditionReport(a.requiredQuoted("URI"),
+        a.decimalInteger("LAST-MSN"), a.decimalInteger("LAST-PART"))));
+    checkNoOther(a, Tag.RENDITION_REPORT);
+  }
+
+  private Duration requiredDuration(AttributeList a, String name, Tag tag) {
+    return duration(a, name, tag).orElseThrow(() -> error(tag.name
+        + ": the required attribute " + name + " is missing"));
+  }
+
+  private Optional<Duration> duration(AttributeList a, String name, Tag tag) {
+    return a.decimal(name, false).map(d -> Decimals.toDuration(d, line, tag.name + " " + name));
+  }
+
   /** A tag hlskit does not model: kept where it stands in lenient mode, refused in strict. */
   void unknownTag(String tagLine) {
     if (strict) {
@@ -346,7 +422,7 @@ final class ParseState {
         Optional.ofNullable(pendingTitle), Optional.ofNullable(pendingRange),
         pendingDiscontinuity, Optional.ofNullable(pendingDateTime),
         Optional.ofNullable(currentKey), Optional.ofNullable(currentMap),
-        Optional.ofNullable(pendingTiles), pendingUnknown));
+        Optional.ofNullable(pendingTiles), pendingParts, pendingUnknown));
     segments.add(segment);
     segmentLines.add(pendingLine);
     pendingDuration = null;
@@ -355,6 +431,7 @@ final class ParseState {
     pendingDiscontinuity = false;
     pendingDateTime = null;
     pendingTiles = null;
+    pendingParts.clear();
     pendingUnknown.clear();
   }
 
@@ -378,6 +455,14 @@ final class ParseState {
 
   private MediaPlaylist finishMedia() {
     unknownTags.addAll(pendingUnknown);
+    OpenSegment open = null;
+    if (!pendingParts.isEmpty()) {
+      open = model(() -> new OpenSegment(pendingDiscontinuity,
+          Optional.ofNullable(pendingDateTime), pendingParts));
+    } else if (strict && (pendingDiscontinuity || pendingDateTime != null)) {
+      throw error((pendingDiscontinuity ? "#EXT-X-DISCONTINUITY" : "#EXT-X-PROGRAM-DATE-TIME")
+          + " at the end applies to no segment or part");
+    }
     if (strict && targetDuration == null) {
       throw error("#EXT-X-TARGETDURATION is missing; every media playlist needs it");
     }
@@ -398,7 +483,7 @@ final class ParseState {
       }
     }
     Optional<Integer> declaredVersion = Optional.ofNullable(version).or(() -> Optional.of(1));
-    int needed = Versions.media(segments, iFramesOnly);
+    int needed = Versions.media(segments, iFramesOnly, skip != null);
     if (declaredVersion.get() < needed) {
       if (strict) {
         throw new PlaylistParseException(versionLine, (version == null
@@ -410,9 +495,12 @@ final class ParseState {
     }
     Optional<Integer> target = declaredTarget;
     Optional<Integer> v = declaredVersion;
+    Optional<OpenSegment> openSegment = Optional.ofNullable(open);
     return model(() -> new MediaPlaylist(segments, target, mediaSequence, discontinuitySequence,
         Optional.ofNullable(playlistType), endList, iFramesOnly, imagesOnly,
-        independentSegments, Optional.ofNullable(start), v, unknownTags));
+        independentSegments, Optional.ofNullable(start), Optional.ofNullable(serverControl),
+        Optional.ofNullable(partTarget), Optional.ofNullable(skip), openSegment, preloadHints,
+        renditionReports, v, unknownTags));
   }
 
   private MultivariantPlaylist finishMultivariant() {

@@ -137,9 +137,11 @@ public final class PlaylistParser {
           || Character.isWhitespace(line.charAt(line.length() - 1)))) {
         throw s.error("unexpected white space around '" + abbreviate(line.strip()) + "'");
       }
+      // the one tab RFC 8216bis allows: EXT-X-SKIP's tab-separated RECENTLY-REMOVED-DATERANGES
+      boolean tabs = line.startsWith("#EXT-X-SKIP:");
       for (int i = 0; i < line.length(); i++) {
         char c = line.charAt(i);
-        if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+        if (c < 0x20 && !(c == '\t' && tabs) || c >= 0x7f && c <= 0x9f) {
           throw s.error(String.format("control character U+%04X at column %d; RFC 8216 allows"
               + " none but the line ends", (int) c, i + 1));
         }

@@ -50,6 +50,9 @@ public final class PlaylistWriter {
       char c = out.charAt(i);
       if (c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f) {
         int lineStart = out.lastIndexOf("\n", i) + 1;
+        if (c == '\t' && out.indexOf("#EXT-X-SKIP:", lineStart) == lineStart) {
+          continue; // RECENTLY-REMOVED-DATERANGES is tab-separated (RFC 8216bis 4.4.5.2)
+        }
         throw new IllegalArgumentException(String.format("control character U+%04X in '%s';"
             + " RFC 8216 allows none in a playlist", (int) c,
             out.substring(lineStart, Math.min(out.length(), lineStart + 80))));
@@ -69,7 +72,12 @@ public final class PlaylistWriter {
 
   private static int estimateSize(Playlist playlist) {
     if (playlist instanceof MediaPlaylist) {
-      return 128 + 48 * ((MediaPlaylist) playlist).segments().size();
+      MediaPlaylist m = (MediaPlaylist) playlist;
+      int parts = m.openSegment().map(o -> o.parts().size()).orElse(0);
+      for (MediaSegment s : m.segments()) {
+        parts += s.parts().size();
+      }
+      return 128 + 48 * m.segments().size() + 64 * parts + 64 * m.renditionReports().size();
     }
     return 256 + 160 * ((MultivariantPlaylist) playlist).variants().size();
   }
@@ -100,6 +108,9 @@ public final class PlaylistWriter {
   private static void writeMedia(MediaPlaylist p, StringBuilder out) {
     header(out, p);
     open(out, Tag.TARGETDURATION).append(p.targetDuration()).append('\n');
+    p.serverControl().ifPresent(c -> writeServerControl(out, c));
+    p.partTarget().ifPresent(t -> open(out, Tag.PART_INF).append("PART-TARGET=")
+        .append(Decimals.seconds(t)).append('\n'));
     if (p.mediaSequence() != 0) {
       open(out, Tag.MEDIA_SEQUENCE).append(p.mediaSequence()).append('\n');
     }
@@ -114,6 +125,12 @@ public final class PlaylistWriter {
       tag(out, Tag.IMAGES_ONLY);
     }
     unknown(out, p.unknownTags());
+    p.skip().ifPresent(k -> {
+      open(out, Tag.SKIP).append("SKIPPED-SEGMENTS=").append(k.skippedSegments());
+      k.recentlyRemovedDateRanges().ifPresent(ids -> out.append(
+          ",RECENTLY-REMOVED-DATERANGES=\"").append(String.join("\t", ids)).append('"'));
+      out.append('\n');
+    });
 
     boolean decimals = p.version() >= 3;
     Optional<SegmentKey> key = Optional.empty();
@@ -136,6 +153,7 @@ public final class PlaylistWriter {
       s.programDateTime().ifPresent(t -> open(out, Tag.PROGRAM_DATE_TIME)
           .append(DATE_TIME.format(t)).append('\n'));
       unknown(out, s.unknownTags());
+      s.parts().forEach(part -> writePart(out, part));
       Decimals.appendSeconds(open(out, Tag.EXTINF), s.duration(), decimals);
       out.append(',');
       s.title().ifPresent(out::append);
@@ -144,9 +162,56 @@ public final class PlaylistWriter {
       s.tiles().ifPresent(t -> writeTiles(out, t));
       out.append(s.uri()).append('\n');
     }
+    p.openSegment().ifPresent(o -> {
+      if (o.discontinuity()) {
+        tag(out, Tag.DISCONTINUITY);
+      }
+      o.programDateTime().ifPresent(t -> open(out, Tag.PROGRAM_DATE_TIME)
+          .append(DATE_TIME.format(t)).append('\n'));
+      o.parts().forEach(part -> writePart(out, part));
+    });
+    for (PreloadHint h : p.preloadHints()) {
+      open(out, Tag.PRELOAD_HINT).append("TYPE=").append(h.type()).append(",URI=\"")
+          .append(h.uri()).append('"');
+      h.byteRangeStart().ifPresent(v -> out.append(",BYTERANGE-START=").append(v));
+      h.byteRangeLength().ifPresent(v -> out.append(",BYTERANGE-LENGTH=").append(v));
+      out.append('\n');
+    }
+    for (RenditionReport r : p.renditionReports()) {
+      open(out, Tag.RENDITION_REPORT).append("URI=\"").append(r.uri()).append('"');
+      r.lastMsn().ifPresent(v -> out.append(",LAST-MSN=").append(v));
+      r.lastPart().ifPresent(v -> out.append(",LAST-PART=").append(v));
+      out.append('\n');
+    }
     if (p.endList()) {
       tag(out, Tag.ENDLIST);
     }
+  }
+
+  private static void writeServerControl(StringBuilder out, ServerControl c) {
+    open(out, Tag.SERVER_CONTROL);
+    int start = out.length();
+    if (c.canBlockReload()) {
+      out.append(",CAN-BLOCK-RELOAD=YES");
+    }
+    c.canSkipUntil().ifPresent(d -> out.append(",CAN-SKIP-UNTIL=").append(Decimals.seconds(d)));
+    yes(out, "CAN-SKIP-DATERANGES", c.canSkipDateRanges());
+    c.holdBack().ifPresent(d -> out.append(",HOLD-BACK=").append(Decimals.seconds(d)));
+    c.partHoldBack().ifPresent(d -> out.append(",PART-HOLD-BACK=")
+        .append(Decimals.seconds(d)));
+    if (out.length() > start) {
+      out.deleteCharAt(start); // the first attribute's comma
+    }
+    out.append('\n');
+  }
+
+  private static void writePart(StringBuilder out, PartialSegment part) {
+    open(out, Tag.PART).append("DURATION=").append(Decimals.seconds(part.duration()))
+        .append(",URI=\"").append(part.uri()).append('"');
+    yes(out, "INDEPENDENT", part.independent());
+    part.byteRange().ifPresent(r -> out.append(",BYTERANGE=\"").append(r).append('"'));
+    yes(out, "GAP", part.gap());
+    out.append('\n');
   }
 
   private static void writeTiles(StringBuilder out, Tiles t) {

@@ -119,6 +119,43 @@ enum Tag {
       s.tiles(value);
     }
   },
+  // low-latency tags (HLS 2nd edition)
+  PART("#EXT-X-PART", Scope.MEDIA, true) {
+    @Override
+    void read(ParseState s, String value) {
+      s.part(value);
+    }
+  },
+  PART_INF("#EXT-X-PART-INF", Scope.MEDIA, true) {
+    @Override
+    void read(ParseState s, String value) {
+      s.partInf(value);
+    }
+  },
+  SERVER_CONTROL("#EXT-X-SERVER-CONTROL", Scope.MEDIA, true) {
+    @Override
+    void read(ParseState s, String value) {
+      s.serverControl(value);
+    }
+  },
+  SKIP("#EXT-X-SKIP", Scope.MEDIA, true) {
+    @Override
+    void read(ParseState s, String value) {
+      s.skip(value);
+    }
+  },
+  PRELOAD_HINT("#EXT-X-PRELOAD-HINT", Scope.MEDIA, true) {
+    @Override
+    void read(ParseState s, String value) {
+      s.preloadHint(value);
+    }
+  },
+  RENDITION_REPORT("#EXT-X-RENDITION-REPORT", Scope.MEDIA, true) {
+    @Override
+    void read(ParseState s, String value) {
+      s.renditionReport(value);
+    }
+  },
   // multivariant playlist tags
   MEDIA("#EXT-X-MEDIA", Scope.MULTIVARIANT, true) {
     @Override

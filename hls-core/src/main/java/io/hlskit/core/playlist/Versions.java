@@ -10,8 +10,9 @@ final class Versions {
   private Versions() {}
 
   /** The lowest version a media playlist with these features may declare. */
-  static int media(List<MediaSegment> segments, boolean iFramesOnly) {
-    int v = iFramesOnly ? 4 : 1;
+  static int media(List<MediaSegment> segments, boolean iFramesOnly, boolean skip) {
+    // EXT-X-SKIP: HLS 2nd edition, section 8
+    int v = skip ? 9 : iFramesOnly ? 4 : 1;
     for (MediaSegment s : segments) {
       if (s.duration().getNano() != 0) {
         v = Math.max(v, 3);

@@ -16,6 +16,8 @@ final class Golden {
       "ffmpeg/fmp4-vod.m3u8", "ffmpeg/single-file-byterange.m3u8",
       "ffmpeg/live-program-date-time.m3u8", "ffmpeg/abr-master.m3u8", "ffmpeg/abr-v1.m3u8",
       "ffmpeg/aes128-vod.m3u8", "ffmpeg/audio-group-master.m3u8");
+  static final List<String> LOW_LATENCY = List.of("lowlatency/live-parts.m3u8",
+      "lowlatency/delta-update.m3u8");
   static final List<String> IMAGES = List.of("images/master-with-thumbnails.m3u8",
       "images/thumbnails.m3u8");
 

@@ -20,7 +20,8 @@ class GoldenPlaylistTest {
   private static final PlaylistParser STRICT = PlaylistParser.strict();
 
   static Stream<String> goldens() {
-    return Stream.of(Golden.RFC, Golden.FFMPEG, Golden.IMAGES).flatMap(List::stream);
+    return Stream.of(Golden.RFC, Golden.FFMPEG, Golden.IMAGES, Golden.LOW_LATENCY)
+        .flatMap(List::stream);
   }
 
   @ParameterizedTest
@@ -32,6 +33,61 @@ class GoldenPlaylistTest {
     assertThat(STRICT.parse(written)).isEqualTo(parsed);
     assertThat(PlaylistWriter.write(STRICT.parse(written))).isEqualTo(written);
     assertThat(PlaylistParser.lenient().parse(Golden.read(name))).isEqualTo(parsed);
+  }
+
+  @Test
+  void lowLatencyLivePlaylistHasPartsHintsAndReports() {
+    MediaPlaylist p = STRICT.parseMedia(Golden.read("lowlatency/live-parts.m3u8"));
+
+    assertThat(p.partTarget()).contains(Duration.ofMillis(334));
+    assertThat(p.serverControl()).contains(new ServerControl(true,
+        Optional.of(Duration.ofSeconds(12)), false, Optional.empty(),
+        Optional.of(Duration.ofMillis(1002))));
+    assertThat(p.segments()).hasSize(2);
+    assertThat(p.segments().get(0).parts()).isEmpty();
+    assertThat(p.segments().get(1).parts()).hasSize(6).first().isEqualTo(
+        PartialSegment.of("seg_000882113.0.ts", Duration.ofMillis(334), true));
+    assertThat(p.segments().get(1).parts()).filteredOn(PartialSegment::independent).hasSize(1);
+    OpenSegment open = p.openSegment().orElseThrow();
+    assertThat(open.discontinuity()).isTrue();
+    assertThat(open.programDateTime()).contains(
+        OffsetDateTime.of(2026, 12, 7, 18, 0, 5, 0, ZoneOffset.UTC));
+    assertThat(open.parts()).extracting(PartialSegment::uri)
+        .containsExactly("seg_000882114.0.ts", "seg_000882114.1.ts");
+    assertThat(p.preloadHints()).containsExactly(PreloadHint.part("seg_000882114.2.ts"));
+    assertThat(p.renditionReports()).containsExactly(
+        RenditionReport.of("../360p/index.m3u8", 882114, 1),
+        RenditionReport.of("../audio/index.m3u8", 882114, 0));
+    String written = PlaylistWriter.write(p);
+    assertThat(written).contains("#EXT-X-TARGETDURATION:2\n#EXT-X-SERVER-CONTROL:"
+        + "CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=12,PART-HOLD-BACK=1.002\n"
+        + "#EXT-X-PART-INF:PART-TARGET=0.334\n#EXT-X-MEDIA-SEQUENCE:882112\n");
+    assertThat(written).endsWith("#EXT-X-DISCONTINUITY\n"
+        + "#EXT-X-PROGRAM-DATE-TIME:2026-12-07T18:00:05.000Z\n"
+        + "#EXT-X-PART:DURATION=0.334,URI=\"seg_000882114.0.ts\",INDEPENDENT=YES\n"
+        + "#EXT-X-PART:DURATION=0.333,URI=\"seg_000882114.1.ts\"\n"
+        + "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg_000882114.2.ts\"\n"
+        + "#EXT-X-RENDITION-REPORT:URI=\"../360p/index.m3u8\",LAST-MSN=882114,LAST-PART=1\n"
+        + "#EXT-X-RENDITION-REPORT:URI=\"../audio/index.m3u8\",LAST-MSN=882114,LAST-PART=0\n");
+  }
+
+  @Test
+  void deltaUpdateSkipsSegmentsAndNeedsVersionNine() {
+    MediaPlaylist p = STRICT.parseMedia(Golden.read("lowlatency/delta-update.m3u8"));
+
+    assertThat(p.skip()).contains(new Skip(7, Optional.of(List.of("ad-1", "ad-2"))));
+    assertThat(p.version()).isEqualTo(9);
+    assertThat(p.serverControl().orElseThrow().canSkipDateRanges()).isTrue();
+    assertThat(p.segments().get(1).parts()).extracting(PartialSegment::gap)
+        .containsExactly(false, false, true, false);
+    assertThat(p.segments().get(1).parts().get(1).byteRange()).contains(ByteRange.of(18000, 20000));
+    assertThat(p.preloadHints()).extracting(PreloadHint::type)
+        .containsExactly(PreloadHint.Type.PART, PreloadHint.Type.MAP);
+    assertThat(p.preloadHints().get(0).byteRangeStart()).contains(21000L);
+    assertThatThrownBy(() -> STRICT.parse(Golden.read("lowlatency/delta-update.m3u8")
+        .replace("#EXT-X-VERSION:9", "#EXT-X-VERSION:8")))
+        .isInstanceOf(PlaylistParseException.class)
+        .hasMessageContaining("need version 9");
   }
 
   @Test

@@ -136,7 +136,78 @@ final class PlaylistArbitraries {
                 withExtras.version(base.version() + extraVersion);
               }
               return withExtras.build();
-            }));
+            }))
+        .flatMap(p -> lowLatency(p).optional(0.5).map(o -> o.orElse(p)));
+  }
+
+  /** {@code p} as a low-latency live playlist: parts, server control, hints, reports, skip. */
+  static Arbitrary<MediaPlaylist> lowLatency(MediaPlaylist p) {
+    Arbitrary<Duration> partTargets = Arbitraries.integers().between(1, 4000)
+        .map(ms -> Duration.ofMillis(ms).plusNanos(ms % 7 == 0 ? 123_456 : 0));
+    return partTargets.flatMap(target -> {
+      Arbitrary<PartialSegment> parts = Combinators.combine(uris(),
+              Arbitraries.longs().between(1, target.toNanos()).map(Duration::ofNanos),
+              Arbitraries.of(true, false),
+              Combinators.combine(Arbitraries.longs().between(1, 100_000),
+                  Arbitraries.longs().between(0, 100_000)).as(ByteRange::of).optional(0.2),
+              Arbitraries.of(true, false).optional(0.1).map(o -> o.orElse(false)))
+          .as(PartialSegment::new);
+      Arbitrary<List<List<PartialSegment>>> perSegment = parts.list().ofMaxSize(4)
+          .list().ofSize(p.segments().size());
+      Arbitrary<Optional<OpenSegment>> open = Combinators.combine(Arbitraries.of(true, false),
+              dateTimes().optional(0.5), parts.list().ofMinSize(1).ofMaxSize(3))
+          .as(OpenSegment::new).optional(0.7);
+      Duration td = Duration.ofSeconds(p.targetDuration());
+      Arbitrary<ServerControl> control = Combinators.combine(Arbitraries.of(true, false),
+              Arbitraries.integers().between(0, 5000).optional(0.6),
+              Arbitraries.of(true, false),
+              Arbitraries.integers().between(0, 5000).optional(0.3),
+              Arbitraries.integers().between(0, 3000))
+          .as((block, skipExtra, dateRanges, holdExtra, partExtra) -> new ServerControl(block,
+              skipExtra.map(ms -> td.multipliedBy(6).plusMillis(ms)),
+              dateRanges && skipExtra.isPresent(),
+              holdExtra.map(ms -> td.multipliedBy(3).plusMillis(ms)),
+              Optional.of(target.multipliedBy(2).plusMillis(partExtra))));
+      Arbitrary<List<PreloadHint>> hints = Combinators.combine(
+              uris().map(PreloadHint::part).optional(0.7),
+              Combinators.combine(uris(), Arbitraries.longs().between(0, 1000).optional(),
+                  Arbitraries.longs().between(1, 1000).optional())
+                  .as((u, start, length) -> new PreloadHint(PreloadHint.Type.MAP, u, start,
+                      length)).optional(0.2))
+          .as((part, map) -> {
+            List<PreloadHint> list = new ArrayList<>();
+            part.ifPresent(list::add);
+            map.ifPresent(list::add);
+            return list;
+          });
+      Arbitrary<RenditionReport> reports = Combinators.combine(uris(),
+              Arbitraries.longs().between(0, 1_000_000).optional(0.9),
+              Arbitraries.longs().between(0, 50))
+          .as((u, msn, part) -> new RenditionReport(u, msn,
+              msn.isPresent() && part % 3 != 0 ? Optional.of(part) : Optional.empty()));
+      Arbitrary<Optional<Skip>> skips = Combinators.combine(
+              Arbitraries.longs().between(0, 5000),
+              Arbitraries.strings().alpha().numeric().withChars("-_.").ofMinLength(1)
+                  .ofMaxLength(8).list().ofMaxSize(3).optional(0.5))
+          .as(Skip::new).optional(0.3);
+      return Combinators.combine(perSegment, open, control, hints,
+              reports.list().ofMaxSize(3), skips)
+          .as((segmentParts, openSegment, c, h, r, skip) -> {
+            MediaPlaylist.Builder b = p.toBuilder().partTarget(target).serverControl(c)
+                .openSegment(openSegment.orElse(null)).skip(skip.orElse(null));
+            List<MediaSegment> segments = new ArrayList<>();
+            for (int i = 0; i < p.segments().size(); i++) {
+              segments.add(p.segments().get(i).toBuilder().parts(segmentParts.get(i)).build());
+            }
+            b.segments(segments);
+            h.forEach(b::addPreloadHint);
+            r.forEach(b::addRenditionReport);
+            if (skip.isPresent() && p.declaredVersion().filter(v -> v < 9).isPresent()) {
+              b.version(9);
+            }
+            return b.build();
+          });
+    });
   }
 
   private static final class SegmentSpec {

@@ -185,4 +185,56 @@ class PlaylistParserErrorTest {
         .isInstanceOf(PlaylistParseException.class)
         .hasMessageContaining("found a multivariant playlist");
   }
+
+  private static final String LL = "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.5";
+  private static final String PART_INF = "#EXT-X-PART-INF:PART-TARGET=0.5";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "part without duration   | #EXT-X-PART:URI=\"p.ts\" | DURATION is missing",
+      "part without uri        | #EXT-X-PART:DURATION=0.5 | URI is missing",
+      "part longer than target | #EXT-X-PART:DURATION=0.6,URI=\"p.ts\" | more than the PART-TARGET of 0.5 s",
+      "zero part               | #EXT-X-PART:DURATION=0,URI=\"p.ts\" | must last more than 0 s",
+      "hint of a segment       | #EXT-X-PRELOAD-HINT:TYPE=SEGMENT,URI=\"n.ts\" | must be PART or MAP",
+      "report part without msn | #EXT-X-RENDITION-REPORT:URI=\"b.m3u8\",LAST-PART=2 | LAST-PART needs LAST-MSN",
+      "report without uri      | #EXT-X-RENDITION-REPORT:LAST-MSN=2 | URI is missing",
+      "unknown control         | #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.5,FAST=YES | attributes hlskit does not know",
+  })
+  void lowLatencyTagsAreChecked(String what, String bad, String expected) {
+    String text = media(bad.startsWith("#EXT-X-SERVER-CONTROL") ? bad : LL, PART_INF,
+        "#EXTINF:1,", "a.ts", bad.startsWith("#EXT-X-SERVER-CONTROL") ? "" : bad);
+
+    assertThat(strictError(text).getMessage()).as(what).contains(expected);
+  }
+
+  @Test
+  void lowLatencyRulesOfTheWholePlaylist() {
+    String part = "#EXT-X-PART:DURATION=0.5,URI=\"p.ts\"";
+    assertThat(strictError(media(part, "#EXTINF:1,", "a.ts")).getMessage())
+        .contains("needs EXT-X-PART-INF");
+    assertThat(strictError(media(PART_INF, part)).getMessage())
+        .contains("needs EXT-X-SERVER-CONTROL with PART-HOLD-BACK");
+    assertThat(strictError(media("#EXT-X-SERVER-CONTROL:PART-HOLD-BACK=0.9", PART_INF, part))
+        .getMessage()).contains("PART-HOLD-BACK=0.9 is less than twice the PART-TARGET (1 s)");
+    assertThat(strictError(media("#EXT-X-SERVER-CONTROL:CAN-SKIP-UNTIL=30", "#EXTINF:10,",
+        "a.ts")).getMessage()).contains("CAN-SKIP-UNTIL=30 is less than six target durations");
+    assertThat(strictError(media("#EXT-X-SERVER-CONTROL:HOLD-BACK=20", "#EXTINF:10,", "a.ts"))
+        .getMessage()).contains("less than three target durations");
+    assertThat(strictError(media("#EXT-X-SERVER-CONTROL:CAN-SKIP-DATERANGES=YES", "#EXTINF:1,",
+        "a.ts")).getMessage()).contains("CAN-SKIP-DATERANGES=YES needs CAN-SKIP-UNTIL");
+    assertThat(strictError(media(LL, PART_INF, "#EXTINF:1,", "a.ts", "#EXT-X-SKIP:"
+        + "SKIPPED-SEGMENTS=2")).getMessage()).contains("before the first media segment");
+    assertThat(strictError(media(LL, PART_INF, "#EXT-X-SKIP:RECENTLY-REMOVED-DATERANGES=\"\"",
+        "#EXTINF:1,", "a.ts")).getMessage()).contains("SKIPPED-SEGMENTS is missing");
+    assertThat(strictError(media(LL, PART_INF, "#EXTINF:1,", "a.ts",
+        "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"b.ts\"", "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"c.ts\""))
+        .getMessage()).contains("two EXT-X-PRELOAD-HINT of TYPE=PART");
+    assertThat(strictError(media(LL, PART_INF, "#EXTINF:1,", part, "a.ts")).getMessage())
+        .contains("parts come before its #EXTINF");
+    assertThat(strictError(media("#EXTINF:1,", "a.ts", "#EXT-X-DISCONTINUITY")).getMessage())
+        .contains("applies to no segment or part");
+    // players read the end of a growing playlist; the lenient parser does too
+    assertThat(LENIENT.parseMedia(media("#EXTINF:1,", "a.ts", "#EXT-X-DISCONTINUITY"))
+        .segments()).hasSize(1);
+  }
 }

@@ -68,6 +68,7 @@ class ThirdPartyParserAgreementTest {
         names.add(n);
       }
     }
+    names.addAll(Golden.LOW_LATENCY);
     return names;
   }
 
@@ -146,6 +147,65 @@ class ThirdPartyParserAgreementTest {
       assertThat(map.flatMap(m -> m.byteRange()).map(r -> r.length() + "@" + r.offset().orElse(0L)))
           .isEqualTo(o.map().flatMap(InitializationSection::byteRange)
               .map(r -> r.length() + "@" + r.offset().orElse(0L)));
+    }
+    assertLowLatencyAgree(ours, theirs);
+  }
+
+  /** The low-latency tags: parts, server control, skip, hints and reports. */
+  private static void assertLowLatencyAgree(MediaPlaylist ours,
+      io.lindstrom.m3u8.model.MediaPlaylist theirs) {
+    assertThat(theirs.partialSegmentInformation().map(i -> i.partTargetDuration()))
+        .isEqualTo(ours.partTarget().map(d -> d.toNanos() / 1e9));
+    assertThat(theirs.serverControl().isPresent()).isEqualTo(ours.serverControl().isPresent());
+    ours.serverControl().ifPresent(c -> {
+      io.lindstrom.m3u8.model.ServerControl t = theirs.serverControl().orElseThrow();
+      assertThat(t.canBlockReload()).isEqualTo(c.canBlockReload());
+      assertThat(t.canSkipUntil()).isEqualTo(c.canSkipUntil().map(d -> d.toNanos() / 1e9));
+      assertThat(t.canSkipDateRanges().orElse(false)).isEqualTo(c.canSkipDateRanges());
+      assertThat(t.holdBack()).isEqualTo(c.holdBack().map(d -> d.toNanos() / 1e9));
+      assertThat(t.partHoldBack()).isEqualTo(c.partHoldBack().map(d -> d.toNanos() / 1e9));
+    });
+    assertThat(theirs.skip().map(k -> k.skippedSegments()))
+        .isEqualTo(ours.skip().map(Skip::skippedSegments));
+    ours.skip().flatMap(Skip::recentlyRemovedDateRanges).filter(l -> !l.isEmpty())
+        .ifPresent(ids -> assertThat(theirs.skip().orElseThrow().recentlyRemovedDateRanges())
+            .isEqualTo(ids));
+    for (int i = 0; i < ours.segments().size(); i++) {
+      assertPartsAgree(ours.segments().get(i).parts(),
+          theirs.mediaSegments().get(i).partialSegments());
+    }
+    assertPartsAgree(ours.openSegment().map(OpenSegment::parts).orElse(List.of()),
+        theirs.partialSegments());
+    // io.lindstrom 0.27 keeps one hint: the last
+    ours.preloadHints().stream().reduce((a, b) -> b).ifPresent(h -> {
+      io.lindstrom.m3u8.model.PreloadHint t = theirs.preloadHint().orElseThrow();
+      assertThat(t.type().name()).isEqualTo(h.type().name());
+      assertThat(t.uri()).isEqualTo(h.uri());
+      assertThat(t.byteRangeStart()).isEqualTo(h.byteRangeStart());
+      assertThat(t.byteRangeLength()).isEqualTo(h.byteRangeLength());
+    });
+    assertThat(theirs.renditionReports()).hasSameSizeAs(ours.renditionReports());
+    for (int i = 0; i < ours.renditionReports().size(); i++) {
+      RenditionReport o = ours.renditionReports().get(i);
+      io.lindstrom.m3u8.model.RenditionReport t = theirs.renditionReports().get(i);
+      assertThat(t.uri()).isEqualTo(o.uri());
+      assertThat(t.lastMediaSequenceNumber()).isEqualTo(o.lastMsn());
+      assertThat(t.lastPartialSegmentIndex()).isEqualTo(o.lastPart());
+    }
+  }
+
+  private static void assertPartsAgree(List<PartialSegment> ours,
+      List<io.lindstrom.m3u8.model.PartialSegment> theirs) {
+    assertThat(theirs).hasSameSizeAs(ours);
+    for (int i = 0; i < ours.size(); i++) {
+      PartialSegment o = ours.get(i);
+      io.lindstrom.m3u8.model.PartialSegment t = theirs.get(i);
+      assertThat(t.uri()).isEqualTo(o.uri());
+      assertThat(t.duration()).isCloseTo(o.duration().toNanos() / 1e9, within(1e-9));
+      assertThat(t.independent()).isEqualTo(o.independent());
+      assertThat(t.gap()).isEqualTo(o.gap());
+      assertThat(t.byterange().map(r -> r.length() + "@" + r.offset().orElse(0L)))
+          .isEqualTo(o.byteRange().map(r -> r.length() + "@" + r.offset().orElse(0L)));
     }
   }
 

@@ -1,0 +1,33 @@
+package io.hlskit.core.playlist;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The media segment a live low-latency playlist is still writing: the partial segments it has
+ * so far, after the last complete segment's URI. It has no {@code EXTINF} or URI yet; the tags
+ * that precede its first part are kept here. The key and initialization section in effect are
+ * those of the playlist's last segment.
+ *
+ * @param discontinuity whether {@code EXT-X-DISCONTINUITY} precedes it
+ * @param programDateTime {@code EXT-X-PROGRAM-DATE-TIME} of its first sample
+ * @param parts its partial segments so far, at least one
+ */
+public record OpenSegment(boolean discontinuity, Optional<OffsetDateTime> programDateTime,
+    List<PartialSegment> parts) {
+
+  public OpenSegment {
+    Objects.requireNonNull(programDateTime, "programDateTime");
+    parts = List.copyOf(Objects.requireNonNull(parts, "parts"));
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("an open segment has at least one partial segment");
+    }
+  }
+
+  /** The parts of a segment that follows the last one without a discontinuity. */
+  public static OpenSegment of(List<PartialSegment> parts) {
+    return new OpenSegment(false, Optional.empty(), parts);
+  }
+}
