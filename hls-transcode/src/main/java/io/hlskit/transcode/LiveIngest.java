@@ -6,6 +6,7 @@ import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelEvent;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.LiveSettings;
+import io.hlskit.core.live.LiveEdge;
 import io.hlskit.core.live.LiveMonitor;
 import io.hlskit.core.live.LiveStats;
 import io.hlskit.core.store.MediaStore;
@@ -70,6 +71,11 @@ import org.slf4j.LoggerFactory;
  * per open: hence a port per channel), MPEG-TS inside, the stream key's secret as the
  * passphrase; SRT's handshake turns a wrong passphrase away before any media is sent. Channels
  * made, changed or deleted in the store start and stop their listeners.
+ *
+ * <p>Low-Latency HLS (unless the channel's {@linkplain LiveSettings#partTarget settings} turn it
+ * off): each segment is also written in parts as they complete, the playlists list them with a
+ * preload hint of the next and reports of the other renditions, and every new edge is announced
+ * on the {@linkplain Builder#liveEdge live edge} a server answers blocking requests from.
  *
  * <p>When encoding falls behind the stream, the most expensive rendition is shed (its viewers
  * go on with the next lower one's segments); {@link #stats} says which, and the frames dropped.
@@ -167,6 +173,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     private Duration handshake = Duration.ofSeconds(10);
     private boolean srt = true;
     private MeterRegistry meterRegistry;
+    private LiveEdge edge = LiveEdge.inProcess();
 
     private Builder(Transcoder transcoder, MediaStore store) {
       this.transcoder = Objects.requireNonNull(transcoder, "transcoder");
@@ -247,6 +254,17 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * Where each new edge of a live playlist is announced: the same {@link LiveEdge} the
+     * server's is (in one JVM, {@link LiveEdge#inProcess()} shared by both; across instances, a
+     * backend such as hls-chat-redis's), so that its blocking requests wake up when a part is
+     * written. Without it nobody hears.
+     */
+    public Builder liveEdge(LiveEdge edge) {
+      this.edge = Objects.requireNonNull(edge, "edge");
       return this;
     }
 
@@ -438,14 +456,14 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
    */
   void run(Publisher p, Plan plan, Supplier<LiveInput> input) {
     LiveChannelWriter writer = writers.computeIfAbsent(p.channel,
-        id -> new LiveChannelWriter(store, plan.channel()));
+        id -> new LiveChannelWriter(store, plan.channel(), settings.edge));
     LiveSettings s = plan.channel().live().orElseThrow();
     try {
       long start = writer.startSession(Instant.now());
       try (LiveInput in = input.get();
           LiveEncode encode = new LiveEncode(in, plan.specs(), plan.ladder().remux(),
-              plan.ladder().audioBitrate(), s.segmentDuration().toMillis() / 1000.0, start,
-              writer, System::nanoTime)) {
+              plan.ladder().audioBitrate(), s.segmentDuration().toMillis() / 1000.0,
+              s.partTarget().toMillis() / 1000.0, start, writer, System::nanoTime)) {
         p.encode = encode;
         encode.run();
         LOG.info("live channel {}: the stream of {} ended after {} frames", p.channel,

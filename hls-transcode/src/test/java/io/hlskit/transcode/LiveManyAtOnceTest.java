@@ -67,7 +67,7 @@ class LiveManyAtOnceTest {
           runs.add(pool.submit(() -> {
             long start = writer.startSession(Instant.now());
             try (LiveInput in = LiveInput.flv(name, pipe, 10_000);
-                LiveEncode e = new LiveEncode(in, List.of(), true, 0, 2.0, start, writer,
+                LiveEncode e = new LiveEncode(in, List.of(), true, 0, 2.0, 0, start, writer,
                     System::nanoTime)) {
               e.run();
               writer.endBroadcast(Instant.now());

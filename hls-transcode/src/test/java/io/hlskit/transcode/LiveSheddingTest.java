@@ -77,7 +77,7 @@ class LiveSheddingTest {
             .build())).toList();
     long start = writer.startSession(Instant.now());
     try (LiveInput in = LiveInput.flv(id, pipe, 10_000);
-        LiveEncode e = new LiveEncode(in, specs, false, 96_000, 2.0, start, writer, clock)) {
+        LiveEncode e = new LiveEncode(in, specs, false, 96_000, 2.0, 0, start, writer, clock)) {
       running.set(e);
       e.run();
       writer.endBroadcast(Instant.now());

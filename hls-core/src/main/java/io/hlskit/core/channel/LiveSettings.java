@@ -26,12 +26,19 @@ import java.util.Objects;
  * @param srtPort the UDP port of the channel's own SRT listener (libav's listener takes one
  *     caller per port, so each SRT channel has its own), its stream key's secret the passphrase;
  *     0 for none
+ * @param partTarget Low-Latency HLS: the longest partial segment, 0.2 to 1 s ({@link
+ *     #DEFAULT_PART}); {@link Duration#ZERO} for plain live HLS, segments only
  */
 public record LiveSettings(String profile, Duration segmentDuration, Duration dvr, Record record,
-    boolean takeover, State state, Instant since, int srtPort) {
+    boolean takeover, State state, Instant since, int srtPort, Duration partTarget) {
 
   /** The default segment length of a live channel: short, for a viewer close to the edge. */
   public static final Duration DEFAULT_SEGMENT = Duration.ofSeconds(2);
+  /**
+   * The default partial segment of Low-Latency HLS: a third of a second (ten pictures at 30 per
+   * second, eight at 25), players then hold about a second behind the live edge.
+   */
+  public static final Duration DEFAULT_PART = Duration.ofMillis(334);
   /** The default DVR window. */
   public static final Duration DEFAULT_DVR = Duration.ofMinutes(5);
   /** The longest DVR window taken. */
@@ -125,47 +132,75 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
       throw new IllegalArgumentException("live.srtPort must be a UDP port, 1 to 65535 (0 for no"
           + " SRT), not " + srtPort);
     }
+    Objects.requireNonNull(partTarget, "partTarget");
+    if (!partTarget.isZero() && (partTarget.compareTo(Duration.ofMillis(200)) < 0
+        || partTarget.compareTo(Duration.ofSeconds(1)) > 0)) {
+      throw new IllegalArgumentException("a low-latency part lasts 0.2 to 1 s (0 for plain live"
+          + " HLS), not " + partTarget.toMillis() / 1000.0 + " s");
+    }
+    if (partTarget.compareTo(segmentDuration.dividedBy(2)) > 0) {
+      throw new IllegalArgumentException("a low-latency part of " + partTarget.toMillis() / 1000.0
+          + " s needs segments of twice that at least, not " + segmentDuration.toMillis() / 1000.0
+          + " s");
+    }
+  }
+
+  /** Whether the channel is served as Low-Latency HLS, in partial segments. */
+  public boolean lowLatency() {
+    return !partTarget.isZero();
   }
 
   /** Settings for {@code profile} with the defaults: 2 s segments, 5 min DVR, no recording. */
   public static LiveSettings of(String profile) {
     return new LiveSettings(profile, DEFAULT_SEGMENT, DEFAULT_DVR, Record.OFF, false,
-        State.WAITING, Instant.now(), 0);
+        State.WAITING, Instant.now(), 0, DEFAULT_PART);
   }
 
   /** The same settings in {@code state} since {@code at}. */
   public LiveSettings withState(State state, Instant at) {
-    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, at, srtPort);
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, at, srtPort,
+        partTarget);
   }
 
   /** The same settings with another profile or ladder. */
   public LiveSettings withProfile(String profile) {
-    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since, srtPort);
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since,
+        srtPort, partTarget);
   }
 
   /** The same settings with segments of {@code d}. */
   public LiveSettings withSegmentDuration(Duration d) {
-    return new LiveSettings(profile, d, dvr, record, takeover, state, since, srtPort);
+    return new LiveSettings(profile, d, dvr, record, takeover, state, since, srtPort, partTarget);
   }
 
   /** The same settings with a DVR window of {@code d}. */
   public LiveSettings withDvr(Duration d) {
-    return new LiveSettings(profile, segmentDuration, d, record, takeover, state, since, srtPort);
+    return new LiveSettings(profile, segmentDuration, d, record, takeover, state, since, srtPort,
+        partTarget);
   }
 
   /** The same settings recording as {@code r}. */
   public LiveSettings withRecord(Record r) {
-    return new LiveSettings(profile, segmentDuration, dvr, r, takeover, state, since, srtPort);
+    return new LiveSettings(profile, segmentDuration, dvr, r, takeover, state, since, srtPort,
+        partTarget);
   }
 
   /** The same settings with an SRT listener on UDP port {@code port}, or none with 0. */
   public LiveSettings withSrtPort(int port) {
-    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since, port);
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since, port,
+        partTarget);
+  }
+
+  /** The same settings with low-latency parts of {@code d}, or plain live HLS with zero. */
+  public LiveSettings withPartTarget(Duration d) {
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since, srtPort,
+        d);
   }
 
   /** The same settings letting a second publisher take over, or not. */
   public LiveSettings withTakeover(boolean allowed) {
-    return new LiveSettings(profile, segmentDuration, dvr, record, allowed, state, since, srtPort);
+    return new LiveSettings(profile, segmentDuration, dvr, record, allowed, state, since,
+        srtPort, partTarget);
   }
 
   /**
@@ -215,6 +250,7 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
     if (srtPort > 0) {
       m.put("srtPort", BigDecimal.valueOf(srtPort));
     }
+    m.put("partSeconds", BigDecimal.valueOf(partTarget.toMillis(), 3).stripTrailingZeros());
     return m;
   }
 
@@ -232,7 +268,10 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
           Boolean.TRUE.equals(m.get("takeover")),
           State.parse(string(m, "state", "waiting")),
           Instant.parse(string(m, "since", d.since().toString())),
-          number(m, "srtPort", 0).intValue());
+          number(m, "srtPort", 0).intValue(),
+          m.containsKey("partSeconds")
+              ? Duration.ofMillis(number(m, "partSeconds", 0).movePointRight(3).longValue())
+              : DEFAULT_PART);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("live.since must be an ISO 8601 instant", e);
     }

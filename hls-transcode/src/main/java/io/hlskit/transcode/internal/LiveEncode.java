@@ -51,6 +51,7 @@ public final class LiveEncode implements AutoCloseable {
   private final boolean passthrough;
   private final long audioBitrate;
   private final long segmentTicks;
+  private final long partTicks;
   private final long timelineStart;
   private final LiveSegments sink;
   private final List<LiveRendition> outputs = new ArrayList<>();
@@ -85,12 +86,13 @@ public final class LiveEncode implements AutoCloseable {
 
   /**
    * @param specs the renditions to encode, lowest first; empty with {@code passthrough}
+   * @param partSeconds the longest partial segment of Low-Latency HLS; 0 for segments only
    * @param timelineStart where the session starts on the channel's timeline, 90 kHz ticks
    * @param clock the wall clock in nanoseconds ({@code System::nanoTime}), to weigh the lag
    */
   public LiveEncode(LiveInput input, List<EncodeSettings.Rendition> specs, boolean passthrough,
-      long audioBitrate, double segmentSeconds, long timelineStart, LiveSegments sink,
-      LongSupplier clock) {
+      long audioBitrate, double segmentSeconds, double partSeconds, long timelineStart,
+      LiveSegments sink, LongSupplier clock) {
     this.clock = clock;
     this.shedLagSeconds = Math.max(4, 2 * segmentSeconds);
     this.name = input.name();
@@ -99,6 +101,7 @@ public final class LiveEncode implements AutoCloseable {
     this.passthrough = passthrough;
     this.audioBitrate = audioBitrate;
     this.segmentTicks = Math.round(segmentSeconds * 90_000);
+    this.partTicks = Math.round(partSeconds * 90_000);
     this.timelineStart = timelineStart;
     this.sink = sink;
     try {
@@ -265,11 +268,20 @@ public final class LiveEncode implements AutoCloseable {
 
   private LiveRendition rendition(EncodeSettings.Rendition spec, int width, int height) {
     return new LiveRendition(name, source, spec, width, height, outputs.size(), segmentTicks,
-        audio == null ? null : audio.encoder(),
+        partTicks, audio == null ? null : audio.encoder(),
         () -> audioStartTicks == AV_NOPTS_VALUE ? timelineStart : audioStartTicks,
-        (index, segment) -> {
-          describeAll();
-          sink.segment(index, segment);
+        new LiveRendition.Cuts() {
+          @Override
+          public void segment(int index, LiveSegments.Segment segment) {
+            describeAll();
+            sink.segment(index, segment);
+          }
+
+          @Override
+          public void part(int index, LiveSegments.Part part) {
+            describeAll();
+            sink.part(index, part);
+          }
         });
   }
 
@@ -321,7 +333,7 @@ public final class LiveEncode implements AutoCloseable {
     AVStream to = video ? o.video : o.audio;
     if (video || o.video == null) {
       boolean key = !video || (p.flags() & AV_PKT_FLAG_KEY) != 0;
-      o.maybeCut(pts, key);
+      o.maybeCut(pts, key, dts);
       if (video) {
         frames++;
         mediaEnd = pts;

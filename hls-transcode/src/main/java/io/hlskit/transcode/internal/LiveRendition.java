@@ -26,15 +26,19 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
  */
 final class LiveRendition implements AutoCloseable {
 
-  /** Where a rendition's completed segments go, with its index. */
+  /** Where a rendition's completed segments (and parts) go, with its index. */
   interface Cuts {
     void segment(int index, LiveSegments.Segment segment);
+
+    default void part(int index, LiveSegments.Part part) {}
   }
 
   private final String name;
   private final Source source;
   private final int index;
   private final long segmentTicks;
+  /** The longest part, 90 kHz; 0 for segments only. */
+  private final long partTicks;
   /** The shared AAC encoder, null when the audio is copied or there is none. */
   private final AVCodecContext audioEncoder;
   /** Where the session's encoded audio starts on the channel's timeline (90 kHz). */
@@ -52,6 +56,10 @@ final class LiveRendition implements AutoCloseable {
   AVStream audio;
   String codecs;
   long segmentStart = AV_NOPTS_VALUE;
+  /** Where the part being written starts (decoding time when copying), 90 kHz. */
+  private long partStart = AV_NOPTS_VALUE;
+  private int partIndex;
+  private boolean partIndependent;
   long lastVideo = AV_NOPTS_VALUE;
   long frameTicks = 3000;
   int segments;
@@ -66,7 +74,7 @@ final class LiveRendition implements AutoCloseable {
    * @param index the rendition's place in the session, as {@code cuts} is told it
    */
   LiveRendition(String name, Source source, EncodeSettings.Rendition spec, int width,
-      int height, int index, long segmentTicks, AVCodecContext audioEncoder,
+      int height, int index, long segmentTicks, long partTicks, AVCodecContext audioEncoder,
       LongSupplier audioStart, Cuts cuts) {
     this.name = name;
     this.source = source;
@@ -75,6 +83,7 @@ final class LiveRendition implements AutoCloseable {
     this.height = height;
     this.index = index;
     this.segmentTicks = segmentTicks;
+    this.partTicks = partTicks;
     this.audioEncoder = audioEncoder;
     this.audioStart = audioStart;
     this.cuts = cuts;
@@ -182,9 +191,9 @@ final class LiveRendition implements AutoCloseable {
           codecs = H264.codecsString(encoded.data(), encoded.size()).orElse(null);
         }
         boolean key = (encoded.flags() & AV_PKT_FLAG_KEY) != 0;
+        frameTicks = Math.max(1, Math.round(90_000 / Math.max(1, av_q2d(source.frameRate))));
         maybeCut(encoded.pts(), key);
         lastVideo = encoded.pts();
-        frameTicks = Math.max(1, Math.round(90_000 / Math.max(1, av_q2d(source.frameRate))));
         encoded.duration(frameTicks);
         av_packet_rescale_ts(encoded, LiveEncode.TS_CLOCK, videoTimeBase());
         encoded.stream_index(video.index());
@@ -204,9 +213,9 @@ final class LiveRendition implements AutoCloseable {
       long start = audioStart.getAsLong();
       long ticks = start + av_rescale_q(copy.pts(), audioEncoderTimeBase(), LiveEncode.TS_CLOCK);
       if (video == null) {
+        frameTicks = av_rescale_q(copy.duration(), audioEncoderTimeBase(), LiveEncode.TS_CLOCK);
         maybeCut(ticks, true);
         lastVideo = ticks;
-        frameTicks = av_rescale_q(copy.duration(), audioEncoderTimeBase(), LiveEncode.TS_CLOCK);
       } else if (segmentStart == AV_NOPTS_VALUE) {
         return; // sound before the first picture: a segment starts with a picture
       }
@@ -244,20 +253,55 @@ final class LiveRendition implements AutoCloseable {
 
   /** Ends the segment being written when a keyframe at {@code pts} starts the next one. */
   void maybeCut(long pts, boolean key) {
+    maybeCut(pts, key, pts);
+  }
+
+  /**
+   * Ends the segment being written when a keyframe at {@code pts} starts the next one, or the
+   * part being written when the packet decoded at {@code dts} would make it longer than a part.
+   * Call before the packet is written.
+   */
+  void maybeCut(long pts, boolean key, long dts) {
     if (segmentStart == AV_NOPTS_VALUE) {
       segmentStart = pts;
+      startPart(dts, key, 0);
       return;
     }
     // passthrough and audio only cut at the first keyframe a segment's length on; encoded
     // renditions have their keyframes only where segments start
     boolean due = encoder != null ? key : key && pts - segmentStart >= segmentTicks;
-    if (!due || pts <= segmentStart) {
+    if (due && pts > segmentStart) {
+      if (partTicks > 0) {
+        handPart(dts, true);
+      }
+      byte[] bytes = mux.cut();
+      cuts.segment(index, new LiveSegments.Segment(bytes, segmentStart, pts - segmentStart));
+      segments++;
+      segmentStart = pts;
+      startPart(dts, key, 0);
       return;
     }
-    byte[] bytes = mux.cut();
-    cuts.segment(index, new LiveSegments.Segment(bytes, segmentStart, pts - segmentStart));
-    segments++;
-    segmentStart = pts;
+    // a part ends before the picture that would not fit in it whole
+    if (partTicks > 0 && dts > partStart && dts - partStart + frameTicks > partTicks) {
+      handPart(dts, false);
+      startPart(dts, key, partIndex + 1);
+    }
+  }
+
+  private void startPart(long at, boolean independent, int number) {
+    partStart = at;
+    partIndependent = independent;
+    partIndex = number;
+  }
+
+  /** Hands over the part being written, which ends at {@code end}. */
+  private void handPart(long end, boolean last) {
+    byte[] bytes = mux.part();
+    // a late picture may stretch a part past the target by a few ticks: what the playlist
+    // says stays within PART-TARGET, as players are promised; the segment's duration is exact
+    long duration = Math.max(1, Math.min(end - partStart, partTicks));
+    cuts.part(index, new LiveSegments.Part(bytes, partStart, duration, partIndependent,
+        partIndex, last));
   }
 
   long lastDuration() {
@@ -266,8 +310,13 @@ final class LiveRendition implements AutoCloseable {
 
   /** Ends the stream: the last segment goes to {@code cuts} too. */
   void finish() {
-    byte[] bytes = mux.finish();
-    if (segmentStart != AV_NOPTS_VALUE && bytes.length > 0 && lastDuration() > 0) {
+    mux.trailer();
+    boolean complete = segmentStart != AV_NOPTS_VALUE && lastDuration() > 0;
+    if (complete && partTicks > 0 && mux.pendingInPart() > 0) {
+      handPart(lastVideo + frameTicks, true);
+    }
+    byte[] bytes = mux.takeSegment();
+    if (complete && bytes.length > 0) {
       cuts.segment(index, new LiveSegments.Segment(bytes, segmentStart, lastDuration()));
     }
   }

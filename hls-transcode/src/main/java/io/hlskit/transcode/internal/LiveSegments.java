@@ -27,11 +27,26 @@ public interface LiveSegments {
    */
   record Segment(byte[] bytes, long start, long duration) {}
 
+  /**
+   * A completed partial segment (Low-Latency HLS), handed over before the segment it belongs to.
+   *
+   * @param start where it starts on the channel's timeline, in 90 kHz ticks
+   * @param duration how long it plays, in 90 kHz ticks, at most the part target
+   * @param independent whether it starts with a keyframe
+   * @param number its place in its segment, from 0
+   * @param last whether it ends its segment: {@link #segment} follows at once
+   */
+  record Part(byte[] bytes, long start, long duration, boolean independent, int number,
+      boolean last) {}
+
   /** The session's renditions, lowest first, before their first segments. */
   void renditions(List<Rendition> renditions);
 
   /** Segment {@code segment} of rendition {@code index} (in the order {@link #renditions} gave). */
   void segment(int index, Segment segment);
+
+  /** Part {@code part} of rendition {@code index}'s segment being written. */
+  default void part(int index, Part part) {}
 
   /**
    * Rendition {@code index} is no longer encoded, to keep the others in real time: its playlist

@@ -41,7 +41,10 @@ final class SegmentMuxer implements AutoCloseable {
       };
 
   private final String name;
-  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * 1024);
+  /** What the muxer wrote since the last part or segment was handed over. */
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 * 1024);
+  /** The parts of the segment being written that were handed over already. */
+  private final ByteArrayOutputStream parts = new ByteArrayOutputStream(512 * 1024);
   private AVFormatContext out;
   private AVIOContext io;
   private Pointer token;
@@ -116,34 +119,72 @@ final class SegmentMuxer implements AutoCloseable {
   }
 
   /**
+   * Ends the partial segment being written (Low-Latency HLS): what the muxer holds is flushed
+   * into it. The segment goes on; its bytes are the concatenation of its parts.
+   *
+   * @return the part's bytes
+   */
+  byte[] part() {
+    if (started) {
+      Libav.check(av_write_frame(out, (AVPacket) null), "flushing a part of", name);
+    }
+    avio_flush(io);
+    byte[] part = bytes.toByteArray();
+    bytes.reset();
+    parts.write(part, 0, part.length);
+    return part;
+  }
+
+  /**
    * Ends the segment being written: what the muxer holds is flushed into it, and the next packet
    * begins the next one with the stream tables (PAT, PMT) that a player joining there needs.
    *
-   * @return the segment's bytes
+   * @return the segment's bytes, its parts' included
    */
   byte[] cut() {
     Libav.check(av_write_frame(out, (AVPacket) null), "flushing a segment of", name);
     avio_flush(io);
-    byte[] segment = bytes.toByteArray();
-    bytes.reset();
+    byte[] segment = takeSegment();
     av_opt_set(out.priv_data(), "mpegts_flags", "resend_headers", 0);
     return segment;
   }
 
-  /** Ends the last segment and the stream; its bytes. */
-  byte[] finish() {
+  /** The segment's bytes written so far, its parts' included; the next segment starts empty. */
+  byte[] takeSegment() {
+    byte[] segment;
+    if (parts.size() == 0) {
+      segment = bytes.toByteArray();
+    } else {
+      parts.write(bytes.toByteArray(), 0, bytes.size());
+      segment = parts.toByteArray();
+    }
+    bytes.reset();
+    parts.reset();
+    return segment;
+  }
+
+  /** Ends the stream: the muxer's last bytes join the segment (and part) being written. */
+  void trailer() {
     if (started) {
       started = false;
       Libav.check(av_write_trailer(out), "finishing the output of", name);
     }
     avio_flush(io);
-    byte[] segment = bytes.toByteArray();
-    bytes.reset();
-    return segment;
+  }
+
+  /** Ends the last segment and the stream; its bytes. */
+  byte[] finish() {
+    trailer();
+    return takeSegment();
   }
 
   /** How many bytes of the segment being written the muxer has handed over so far. */
   int pending() {
+    return bytes.size() + parts.size();
+  }
+
+  /** How many bytes of the part being written the muxer has handed over so far. */
+  int pendingInPart() {
     return bytes.size();
   }
 

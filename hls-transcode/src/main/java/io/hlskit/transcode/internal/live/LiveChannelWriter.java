@@ -4,12 +4,18 @@ import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.channel.RenditionInfo;
+import io.hlskit.core.live.LiveEdge;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
 import io.hlskit.core.playlist.MultivariantPlaylist;
+import io.hlskit.core.playlist.OpenSegment;
+import io.hlskit.core.playlist.PartialSegment;
 import io.hlskit.core.playlist.PlaylistParser;
 import io.hlskit.core.playlist.PlaylistWriter;
+import io.hlskit.core.playlist.PreloadHint;
+import io.hlskit.core.playlist.RenditionReport;
 import io.hlskit.core.playlist.Resolution;
+import io.hlskit.core.playlist.ServerControl;
 import io.hlskit.core.playlist.Variant;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.ObjectStream;
@@ -41,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * sequence grows as those leave the window. Segments that leave the window are deleted unless
  * the broadcast is recorded.
  *
+ * <p>With {@linkplain LiveSettings#lowLatency() Low-Latency HLS} each part is written as it
+ * completes ({@code seg_<n>.<part>.ts}), then the playlist with its parts, the next part's
+ * preload hint and the other renditions' reports, and its new edge is announced on the {@link
+ * LiveEdge}; parts leave the playlist (and the store, a segment later) three target durations
+ * from its end.
+ *
  * <p>A writer made for a channel that the store says is live already (a publisher reconnecting
  * to another instance, or to this one after a restart) continues its stored playlists.
  *
@@ -52,6 +64,7 @@ public final class LiveChannelWriter implements LiveSegments {
   public static final long TIMELINE_START = 10 * 90_000L;
 
   private final MediaStore store;
+  private final LiveEdge edge;
   private final String id;
   private ChannelMetadata channel;
   private final Map<String, Window> windows = new LinkedHashMap<>();
@@ -79,6 +92,11 @@ public final class LiveChannelWriter implements LiveSegments {
     long nextNumber;
     int targetDuration;
     boolean discontinuityNext;
+    /** The parts of the segment being written (Low-Latency HLS). */
+    final List<PartialSegment> openParts = new ArrayList<>();
+    Instant openAt;
+    /** Part files of segments whose parts left the playlist, deleted a segment later. */
+    final List<String> partsToDelete = new ArrayList<>();
     /** The ETag of the playlist as this writer last wrote it; null before. */
     String writtenEtag;
 
@@ -89,7 +107,16 @@ public final class LiveChannelWriter implements LiveSegments {
 
   /** A writer of live channel {@code channel}'s broadcasts into {@code store}. */
   public LiveChannelWriter(MediaStore store, ChannelMetadata channel) {
+    this(store, channel, LiveEdge.inProcess());
+  }
+
+  /**
+   * A writer of live channel {@code channel}'s broadcasts into {@code store}, announcing each
+   * new edge of its playlists on {@code edge}.
+   */
+  public LiveChannelWriter(MediaStore store, ChannelMetadata channel, LiveEdge edge) {
     this.store = store;
+    this.edge = edge;
     this.id = channel.id();
     this.channel = channel;
     resume();
@@ -243,13 +270,15 @@ public final class LiveChannelWriter implements LiveSegments {
     long number = w.nextNumber++;
     String uri = String.format("seg_%09d.ts", number);
     store.write(id + "/" + w.name + "/" + uri, segment.bytes());
-    append(w, uri, segment);
+    List<PartialSegment> parts = List.copyOf(w.openParts);
+    w.openParts.clear();
+    append(w, uri, segment, parts);
     endOf[index] = segment.start() + segment.duration();
     for (int i = 0; i < carriedBy.length; i++) {
       // from where the shed rendition's own pictures end: the same time is never shown twice
       if (carriedBy[i] == index && segment.start() + segment.duration() / 2 >= endOf[i]) {
         // a shed rendition's viewers go on with this one's pictures
-        append(windowOf[i], "../" + w.name + "/" + uri, segment);
+        append(windowOf[i], "../" + w.name + "/" + uri, segment, List.of());
       }
     }
     timelineEnd = Math.max(timelineEnd, segment.start() + segment.duration());
@@ -259,25 +288,118 @@ public final class LiveChannelWriter implements LiveSegments {
     }
   }
 
+  @Override
+  public synchronized void part(int index, LiveSegments.Part part) {
+    if (closed || index >= windowOf.length || !settings().lowLatency()) {
+      return;
+    }
+    Window w = windowOf[index];
+    String uri = partUri(w.nextNumber, part.number());
+    store.write(id + "/" + w.name + "/" + uri, part.bytes());
+    if (w.openParts.isEmpty()) {
+      w.openAt = wallClockAt(part.start());
+    }
+    w.openParts.add(PartialSegment.of(uri, ticks(part.duration()), part.independent()));
+    if (!part.last()) {
+      publish(w); // the last part's playlist is its segment's, written next
+    }
+  }
+
+  private static String partUri(long segmentNumber, int part) {
+    return String.format("seg_%09d.%d.ts", segmentNumber, part);
+  }
+
+  private static Duration ticks(long ticks) {
+    return Duration.ofNanos(ticks * 1_000_000_000L / 90_000);
+  }
+
+  private Instant wallClockAt(long ticks) {
+    return sessionWall.plusNanos((ticks - sessionStart) * 1_000_000_000L / 90_000)
+        .truncatedTo(ChronoUnit.MILLIS);
+  }
+
   /** Adds a segment to {@code w}'s playlist, trims the playlist to the window and writes it. */
-  private void append(Window w, String uri, LiveSegments.Segment segment) {
-    Duration duration = Duration.ofNanos(segment.duration() * 1_000_000_000L / 90_000);
-    Instant at = sessionWall.plusNanos((segment.start() - sessionStart) * 1_000_000_000L / 90_000);
+  private void append(Window w, String uri, LiveSegments.Segment segment,
+      List<PartialSegment> parts) {
+    Duration duration = ticks(segment.duration());
     MediaSegment s = MediaSegment.builder(uri, duration)
         .discontinuity(w.discontinuityNext)
-        .programDateTime(at.truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC))
+        .programDateTime(wallClockAt(segment.start()).atOffset(ZoneOffset.UTC))
+        .parts(parts)
         .build();
     w.discontinuityNext = false;
     w.segments.add(s);
     if (settings().record() != LiveSettings.Record.OFF) {
-      w.all.add(s);
+      w.all.add(parts.isEmpty() ? s : s.toBuilder().parts(List.of()).build());
     }
     w.targetDuration = Math.max(w.targetDuration, Math.max(
         (int) Math.ceil(settings().segmentDuration().toMillis() / 1000.0),
         (int) Math.round(duration.toMillis() / 1000.0)));
     trim(w);
+    dropOldParts(w);
+    publish(w);
+  }
+
+  /** Writes {@code w}'s live playlist and announces its new edge. */
+  private void publish(Window w) {
     w.writtenEtag = store.write(id + "/" + w.name + "/index.m3u8",
         PlaylistWriter.write(live(w, false)).getBytes(StandardCharsets.UTF_8)).etag();
+    announce(w, false);
+  }
+
+  private void announce(Window w, boolean ended) {
+    if (!settings().lowLatency() && !ended) {
+      return; // nobody holds a request for plain live HLS
+    }
+    long[] e = edgeOf(w);
+    edge.announce(new LiveEdge.Position(id, w.name, e[0], e[1], e[2] == 1, ended));
+  }
+
+  /** {@code w}'s last part as {msn, part index or -1, whether its segment is complete}. */
+  private static long[] edgeOf(Window w) {
+    long open = w.mediaSequence + w.segments.size();
+    if (!w.openParts.isEmpty()) {
+      return new long[] {open, w.openParts.size() - 1, 0};
+    }
+    MediaSegment last = w.segments.peekLast();
+    if (last == null) {
+      return new long[] {open, -1, 0};
+    }
+    return new long[] {open - 1, last.parts().size() - 1, 1};
+  }
+
+  /**
+   * Takes the parts out of segments more than three target durations from the end of the
+   * playlist, as the HLS specification asks; their files go a segment later, when no player
+   * that read the playlist before still fetches them.
+   */
+  private void dropOldParts(Window w) {
+    if (!settings().lowLatency()) {
+      return;
+    }
+    for (String key : w.partsToDelete) {
+      store.deletePrefix(key);
+    }
+    w.partsToDelete.clear();
+    long keepNanos = Duration.ofSeconds(w.targetDuration).multipliedBy(3).toNanos();
+    long fromEnd = 0;
+    List<MediaSegment> kept = new ArrayList<>(w.segments);
+    boolean changed = false;
+    for (int i = kept.size() - 1; i >= 0; i--) {
+      MediaSegment s = kept.get(i);
+      if (fromEnd > keepNanos && !s.parts().isEmpty()) {
+        for (PartialSegment p : s.parts()) {
+          w.partsToDelete.add(id + "/" + w.name + "/" + p.uri());
+        }
+        kept.set(i, s.toBuilder().parts(List.of()).build());
+        changed = true;
+      }
+      fromEnd += s.duration().toNanos();
+    }
+    if (changed) {
+      w.segments.clear();
+      w.segments.addAll(kept);
+    }
   }
 
   private boolean allStarted() {
@@ -314,14 +436,44 @@ public final class LiveChannelWriter implements LiveSegments {
   }
 
   private MediaPlaylist live(Window w, boolean ended) {
-    return MediaPlaylist.builder()
+    MediaPlaylist.Builder b = MediaPlaylist.builder()
         .mediaSequence(w.mediaSequence)
         .discontinuitySequence(w.discontinuitySequence)
         .targetDuration(w.targetDuration)
         .independentSegments(true)
         .segments(new ArrayList<>(w.segments))
-        .endList(ended)
-        .build();
+        .endList(ended);
+    LiveSettings s = settings();
+    if (!s.lowLatency()) {
+      return b.build();
+    }
+    Duration target = Duration.ofSeconds(Math.max(1, w.targetDuration));
+    b.partTarget(s.partTarget())
+        // players hold three parts back; delta updates leave out what is six targets old
+        .serverControl(ServerControl.lowLatency(s.partTarget().multipliedBy(3),
+            target.multipliedBy(6)));
+    if (ended) {
+      return b.build();
+    }
+    if (!w.openParts.isEmpty()) {
+      b.openSegment(new OpenSegment(w.discontinuityNext,
+          Optional.ofNullable(w.openAt).map(t -> t.atOffset(ZoneOffset.UTC)), w.openParts));
+    }
+    boolean carried = false;
+    for (int i = 0; i < windowOf.length; i++) {
+      carried |= windowOf[i] == w && carriedBy[i] >= 0;
+    }
+    if (!carried && !w.segments.isEmpty()) {
+      b.addPreloadHint(PreloadHint.part(partUri(w.nextNumber, w.openParts.size())));
+    }
+    for (Window other : windowOf) {
+      if (other != w && !other.segments.isEmpty()) {
+        long[] e = edgeOf(other);
+        b.addRenditionReport(new RenditionReport("../" + other.name + "/index.m3u8",
+            Optional.of(e[0]), e[1] >= 0 ? Optional.of(e[1]) : Optional.empty()));
+      }
+    }
+    return b.build();
   }
 
   private void writeMultivariant() {
@@ -387,6 +539,7 @@ public final class LiveChannelWriter implements LiveSegments {
         for (Window w : windows.values()) {
           MediaPlaylist whole = LiveRecordings.vod(List.copyOf(w.all), w.targetDuration);
           writePlaylist(w, whole);
+          announce(w, true);
           total = whole.totalDuration().compareTo(total) > 0 ? whole.totalDuration() : total;
         }
         update(channel.toBuilder().live(null).duration(total).build());
@@ -404,6 +557,7 @@ public final class LiveChannelWriter implements LiveSegments {
         // the live channel waits for its next broadcast: nothing of this one stays in it
         for (Window w : windows.values()) {
           store.deletePrefix(id + "/" + w.name + "/");
+          announce(w, true);
         }
         store.deletePrefix(id + "/" + ChannelMetadata.ENTRY_PLAYLIST);
         update(channel.toBuilder().clearRenditions().build()
@@ -413,7 +567,9 @@ public final class LiveChannelWriter implements LiveSegments {
       }
       default -> {
         for (Window w : windows.values()) {
+          w.openParts.clear();
           writePlaylist(w, live(w, true));
+          announce(w, true);
         }
         update(channel.withLive(s.withState(LiveSettings.State.ENDED, at)));
         LOG.info("live channel {} ended", id);
