@@ -6,6 +6,7 @@ import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.linear.LinearTimeline;
+import io.hlskit.core.live.LiveEdge;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.HlsHandlers;
 import io.hlskit.server.HlsServer;
@@ -163,12 +164,14 @@ final class DemoServer implements AutoCloseable {
       List<AutoCloseable> extras, Options o, DemoMetrics metrics) {
     IngestService ingest = null;
     LiveIngest live = null;
+    // the pipeline announces each new part, the server's held requests wake on it
+    LiveEdge edge = LiveEdge.inProcess();
     try {
       if (o.live() != null) {
         live = LiveIngest.builder(Transcoder.builder().workDirectory(o.workDirectory()).build(),
                 storage.store())
             .host(o.host()).rtmpPort(o.live().rtmpPort()).reconnectGrace(o.live().grace())
-            .access(o.policy()).meterRegistry(metrics.registry).build().start();
+            .access(o.policy()).meterRegistry(metrics.registry).liveEdge(edge).build().start();
       }
       ingest = o.jobs().open(storage.store(), o.workDirectory(), o.uploadDirectory(),
           metrics.registry);
@@ -185,7 +188,8 @@ final class DemoServer implements AutoCloseable {
           .port(o.port())
           .meterRegistry(metrics.registry)
           .accessLog(o.accessLog())
-          .linearWindow(o.linearWindow());
+          .linearWindow(o.linearWindow())
+          .liveEdge(edge);
       if (live != null) {
         builder.liveMonitor(live);
       }

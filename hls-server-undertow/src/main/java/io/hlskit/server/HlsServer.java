@@ -9,6 +9,7 @@ import io.hlskit.core.chat.InMemoryChatBroker;
 import io.hlskit.core.ingest.IngestService;
 import io.hlskit.core.linear.LinearPlaylists;
 import io.hlskit.core.linear.LinearTimeline;
+import io.hlskit.core.live.LiveEdge;
 import io.hlskit.core.live.LiveMonitor;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.ApiHandler;
@@ -48,6 +49,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -106,6 +109,8 @@ public final class HlsServer implements AutoCloseable {
   private ChannelCatalog.Registration roomCloser;
   private ServerMetrics metrics;
   private LinearPlaylists linear;
+  private StreamsHandler streams;
+  private ScheduledExecutorService holds;
   private int port;
   private Undertow redirect;
   private boolean closed;
@@ -142,8 +147,7 @@ public final class HlsServer implements AutoCloseable {
     LinearPlaylists live = LinearPlaylists.of(config.store, config.linearWindow);
     PathHandler routes = Handlers.path()
         .addPrefixPath("/streams", Cors.wrap(config.allowedOrigins, "GET, HEAD",
-            Gzip.wrap(new StreamsHandler(config.store, config.access, config.sendDeadline, live,
-                    config.tcpCork),
+            Gzip.wrap(streamsHandler(config, live),
                 Predicates.suffixes(".m3u8"), Predicates.truePredicate())))
         .addPrefixPath("/api", Cors.wrap(config.allowedOrigins, "GET, HEAD, POST, PUT, DELETE",
             Gzip.wrap(new ApiHandler(new ApiHandler.Settings(config.store, chat, "/streams",
@@ -277,6 +281,22 @@ public final class HlsServer implements AutoCloseable {
     return chat;
   }
 
+  private StreamsHandler streamsHandler(Builder config, LinearPlaylists live) {
+    holds = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "hlskit-live-holds");
+      t.setDaemon(true);
+      return t;
+    });
+    streams = new StreamsHandler(config.store, config.access, config.sendDeadline, live,
+        config.tcpCork, config.liveEdge, holds);
+    return streams;
+  }
+
+  /** How many Low-Latency HLS requests wait for their part now. */
+  public int heldLiveRequests() {
+    return streams == null ? 0 : streams.held();
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
@@ -288,6 +308,12 @@ public final class HlsServer implements AutoCloseable {
     }
     if (linear != null) {
       linear.close();
+    }
+    if (streams != null) {
+      streams.close(); // held live requests answered now, not after the graceful wait
+    }
+    if (holds != null) {
+      holds.shutdownNow();
     }
     if (undertow != null) {
       graceful.shutdown();
@@ -339,6 +365,7 @@ public final class HlsServer implements AutoCloseable {
     private boolean accessLog;
     private int linearWindow = LinearTimeline.DEFAULT_WINDOW;
     private LiveMonitor liveMonitor = LiveMonitor.NONE;
+    private LiveEdge liveEdge = LiveEdge.inProcess();
 
     private Builder() {}
 
@@ -428,6 +455,18 @@ public final class HlsServer implements AutoCloseable {
      */
     public Builder liveMonitor(LiveMonitor monitor) {
       this.liveMonitor = Objects.requireNonNull(monitor, "monitor");
+      return this;
+    }
+
+    /**
+     * Where live playlists announce their new parts: the {@link LiveEdge} the live ingest
+     * announces on ({@link LiveEdge#inProcess()} shared with a {@code LiveIngest} in the same
+     * JVM; a backend such as hls-chat-redis's across instances). Low-Latency HLS requests
+     * ({@code _HLS_msn}, {@code _HLS_part}, preload hints) wait on it for their part; without
+     * the publisher's announcements they wait three target durations and are answered 503.
+     */
+    public Builder liveEdge(LiveEdge edge) {
+      this.liveEdge = Objects.requireNonNull(edge, "edge");
       return this;
     }
 
@@ -656,6 +695,7 @@ public final class HlsServer implements AutoCloseable {
       c.accessLog = accessLog;
       c.linearWindow = linearWindow;
       c.liveMonitor = liveMonitor;
+      c.liveEdge = liveEdge;
       return c;
     }
   }

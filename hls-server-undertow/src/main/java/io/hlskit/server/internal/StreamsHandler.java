@@ -7,7 +7,10 @@ import io.hlskit.core.access.AccessRequest;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.crypto.ContentKey;
+import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.linear.LinearPlaylists;
+import io.hlskit.core.live.LiveEdge;
+import java.util.concurrent.ScheduledExecutorService;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.core.store.MediaTypes;
 import io.hlskit.core.store.ObjectInfo;
@@ -79,6 +82,8 @@ public final class StreamsHandler implements HttpHandler {
   private final LinearStreams linear;
   private final Map<String, Small> small = new ConcurrentHashMap<>();
   private final boolean cork;
+  private final LiveWaits waits;
+  private final LowLatencyPlaylists lowLatency;
   /**
    * The smallest range answer sent corked. A range goes out through Undertow's conduit, which
    * writes the head with the file's first 16 KB read through the heap; corked, that costs 200 KB
@@ -88,7 +93,7 @@ public final class StreamsHandler implements HttpHandler {
   static final long CORK_MIN_BYTES = 1024 * 1024;
 
   public StreamsHandler(MediaStore store, AccessPolicy access) {
-    this(store, access, SendDeadline.DEFAULT, LinearPlaylists.of(store), true);
+    this(store, access, SendDeadline.DEFAULT, LinearPlaylists.of(store), true, null, null);
   }
 
   /**
@@ -96,10 +101,15 @@ public final class StreamsHandler implements HttpHandler {
    *
    * @param linear the playlists of linear channels, built over {@code store}
    * @param cork whether local files are sent corked ({@link TcpCork})
+   * @param edge where live playlists announce their new parts, for Low-Latency HLS's blocking
+   *     requests; null to answer them at once from the store
+   * @param timer where held requests time out; null with {@code edge}
    */
   public StreamsHandler(MediaStore store, AccessPolicy access, SendDeadline deadline,
-      LinearPlaylists linear, boolean cork) {
+      LinearPlaylists linear, boolean cork, LiveEdge edge, ScheduledExecutorService timer) {
     this.cork = cork;
+    this.waits = edge == null ? null : new LiveWaits(edge, timer, small::remove);
+    this.lowLatency = waits == null ? null : new LowLatencyPlaylists(store, waits);
     this.store = store;
     this.catalog = store.channels();
     this.access = access;
@@ -111,7 +121,8 @@ public final class StreamsHandler implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) {
     boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
     if ((head || exchange.getRequestMethod().equals(Methods.GET))
-        && !exchange.getRequestHeaders().contains(Headers.RANGE)) {
+        && !exchange.getRequestHeaders().contains(Headers.RANGE)
+        && !LowLatencyPlaylists.asks(exchange)) {
       // the fast paths, on the I/O thread; the path is parsed once for both
       Optional<String> key = StreamPaths.key(exchange.getRequestURI(), exchange.getRelativePath());
       if (key.isPresent() && (fromMemory(exchange, key.get(), head)
@@ -278,6 +289,10 @@ public final class StreamsHandler implements HttpHandler {
     }
     if (published.get().isLinear() && MediaTypes.forKey(relative).equals(MediaTypes.PLAYLIST)) {
       linear.serve(exchange, published.get(), relative, head);
+      return;
+    }
+    if (lowLatency != null && !published.get().isPrivate()
+        && lowLatency.handle(exchange, published.get(), key.get(), head)) {
       return;
     }
     if (published.get().isPrivate() && servePrivate(exchange, key.get(), head)) {
@@ -491,12 +506,27 @@ public final class StreamsHandler implements HttpHandler {
       int slash = key.indexOf('/');
       Optional<ChannelMetadata> m = slash > 0 ? catalog.get(key.substring(0, slash))
           : Optional.empty();
+      if (m.isPresent() && m.get().live().filter(LiveSettings::lowLatency).isPresent()) {
+        return "no-cache"; // it moves with every part; players then block for the next
+      }
       if (m.isPresent() && m.get().live().isPresent()) {
         long half = m.get().live().get().segmentDuration().toMillis() / 2000;
         return "public, max-age=" + Math.max(1, half);
       }
     }
     return MediaTypes.cacheControl(key);
+  }
+
+  /** Stops holding requests: those held are answered 503. */
+  public void close() {
+    if (waits != null) {
+      waits.close();
+    }
+  }
+
+  /** How many Low-Latency HLS requests are held now. */
+  public int held() {
+    return waits == null ? 0 : waits.waiting();
   }
 
   private static boolean notModified(HttpServerExchange exchange, String etag, ObjectInfo info) {
