@@ -8,7 +8,6 @@ import io.hlskit.core.live.LiveChannels;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.Ladder;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,6 +74,16 @@ final class LiveCommand implements Callable<Integer> {
           + " passphrase; a port per channel, 0 for none (HLS_SRT_PORT; default: none)")
   Integer srtPort;
 
+  @Option(names = "--low-latency", negatable = true, defaultValue = "${env:HLS_LOW_LATENCY}",
+      description = "Low-Latency HLS: parts, blocking reloads, viewers a second or two behind;"
+          + " --no-low-latency for plain live HLS (HLS_LOW_LATENCY; default: on)")
+  Boolean lowLatency;
+
+  @Option(names = "--part", defaultValue = "${env:HLS_PART}",
+      description = "the longest low-latency part, 0.2s to 1s, at most half a segment"
+          + " (HLS_PART; default 0.334s)")
+  String part;
+
   @Option(names = "--private", negatable = true, defaultValue = "${env:HLS_PRIVATE}",
       description = "listed and played only with a token, or public again (--no-private;"
           + " HLS_PRIVATE; default: public)")
@@ -117,6 +126,12 @@ final class LiveCommand implements Callable<Integer> {
         if (srtPort != null) {
           s = s.withSrtPort(srtPort);
         }
+        if (part != null) {
+          s = s.withPartTarget(LiveSettings.parseDuration(part, "--part"));
+        }
+        if (lowLatency != null) {
+          s = s.withLowLatency(lowLatency);
+        }
       } catch (IllegalArgumentException e) {
         return fail(e.getMessage());
       }
@@ -128,9 +143,11 @@ final class LiveCommand implements Callable<Integer> {
           visibility, s);
       String key = newKey ? LiveChannels.newKey(store, channel) : created.streamKey();
       LiveSettings now = created.channel().live().orElseThrow();
-      out.printf("live channel %s (%s, %s): %s, %d s segments, DVR %s, recording %s%s%s%n",
+      out.printf("live channel %s (%s, %s): %s, %d s segments%s, DVR %s, recording %s%s%s%n",
           channel, created.channel().title(), existing.isPresent() ? "updated" : "created",
-          now.profile(), now.segmentDuration().toSeconds(), minutes(now.dvr()),
+          now.profile(), now.segmentDuration().toSeconds(), now.lowLatency()
+              ? " in " + now.partTarget().toMillis() / 1000.0 + " s low-latency parts" : "",
+          minutes(now.dvr()),
           now.record().jsonName(), now.takeover() ? ", take-over allowed" : "",
           now.srtPort() > 0 ? ", SRT on UDP " + now.srtPort() : "");
       out.println("publish to rtmp://<host>:<rtmp port>/live with the stream key below (OBS),"

@@ -170,7 +170,24 @@ class LiveChannelIT {
         .containsPattern("hlskit_live_ingest_bytes_total [1-9]");
     assertThat(JSON.readTree(get("/api/health").body()).path("live").asText()).isEqualTo("UP");
     HttpResponse<String> head = get("/streams/news/360p/index.m3u8");
-    assertThat(head.headers().firstValue("Cache-Control")).hasValue("public, max-age=1");
+    // Low-Latency HLS: the plain playlist moves with every part; players block for the next
+    assertThat(head.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    assertThat(head.body()).contains("#EXT-X-PART-INF:PART-TARGET=0.334", "#EXT-X-PRELOAD-HINT");
+    // a blocking reload for the part after the last is held until the pipeline writes it
+    MediaPlaylist edge = PlaylistParser.strict().parseMedia(head.body());
+    long open = edge.mediaSequence() + edge.segments().size();
+    int next = edge.openSegment().map(o -> o.parts().size()).orElse(0);
+    String hinted = edge.preloadHints().get(0).uri();
+    HttpResponse<String> held = get("/streams/news/360p/index.m3u8?_HLS_msn=" + open
+        + "&_HLS_part=" + next);
+    assertThat(held.statusCode()).as(held.body()).isEqualTo(200);
+    MediaPlaylist after = PlaylistParser.strict().parseMedia(held.body());
+    List<String> parts = new java.util.ArrayList<>();
+    after.segments().forEach(s -> s.parts().forEach(x -> parts.add(x.uri())));
+    after.openSegment().ifPresent(o -> o.parts().forEach(x -> parts.add(x.uri())));
+    assertThat(parts).contains(hinted);
+    assertThat(get("/streams/news/360p/index.m3u8?_HLS_msn=" + (open + 3)).statusCode())
+        .isEqualTo(400);
 
     // ffprobe reads the live playlists over HTTP while they grow and slide
     String streams = Tools.ffprobe("-show_entries", "stream=codec_name,width,height",
@@ -293,7 +310,7 @@ class LiveChannelIT {
       assertThat(span).as("the window's span in s").isBetween(118.0, 126.0);
       assertThat(streams.resolve("dvr/source/" + window.segments().get(0).uri())).exists();
       assertThat(Files.list(streams.resolve("dvr/source"))
-          .filter(f -> f.toString().endsWith(".ts")).count())
+          .filter(f -> f.getFileName().toString().matches("seg_\\d+\\.ts")).count())
           .as("segments past the window are deleted").isLessThanOrEqualTo(
               window.segments().size() + 1);
 

@@ -190,6 +190,10 @@ function attach(entry) {
     const session = playerId();
     const hls = new window.Hls({
       capLevelToPlayerSize: true,
+      // live channels are Low-Latency HLS: parts and blocking reloads; after joining or a
+      // stall the player plays up to 1.5x until it is back at the target latency
+      lowLatencyMode: true,
+      maxLiveSyncPlaybackRate: 1.5,
       xhrSetup: (xhr, requested) => {
         // each request names this player, so that the server counts viewers, not requests
         const sep = requested.includes('?') ? '&' : '?';

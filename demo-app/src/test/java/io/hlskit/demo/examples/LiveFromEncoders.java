@@ -4,6 +4,7 @@ import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.channel.Visibility;
 import io.hlskit.core.live.LiveChannels;
+import io.hlskit.core.live.LiveEdge;
 import io.hlskit.server.HlsServer;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.transcode.LiveIngest;
@@ -31,15 +32,18 @@ public class LiveFromEncoders {
             .withDvr(Duration.ofMinutes(30))       // seek back half an hour
             .withRecord(LiveSettings.Record.VOD))  // the broadcast becomes a video on demand
         .streamKey();                              // news?key=<secret>
+    LiveEdge edge = LiveEdge.inProcess();          // new parts, from the ingest to the server
     LiveIngest ingest = LiveIngest.builder(Transcoder.create(), store)
         .rtmpPort(rtmpPort)                        // many publishers, each by its stream key
         .reconnectGrace(Duration.ofSeconds(30))    // a publisher back within it goes on
         .access(AccessPolicy.readOnly())           // or a JwtAccessPolicy: ?token=<jwt>
+        .liveEdge(edge)
         .build()
         .start();
     HlsServer server = HlsServer.builder()
         .mediaStore(store)
         .liveMonitor(ingest)                       // /api/live/news: state, bit rate, speed
+        .liveEdge(edge)                            // LL-HLS blocking reloads wake on it
         .port(httpPort)
         .build()
         .start();

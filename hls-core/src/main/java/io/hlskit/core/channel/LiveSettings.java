@@ -197,6 +197,14 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
         d);
   }
 
+  /**
+   * The same settings as Low-Latency HLS (keeping a part length already set, else {@link
+   * #DEFAULT_PART}) or as plain live HLS.
+   */
+  public LiveSettings withLowLatency(boolean on) {
+    return withPartTarget(!on ? Duration.ZERO : lowLatency() ? partTarget : DEFAULT_PART);
+  }
+
   /** The same settings letting a second publisher take over, or not. */
   public LiveSettings withTakeover(boolean allowed) {
     return new LiveSettings(profile, segmentDuration, dvr, record, allowed, state, since,

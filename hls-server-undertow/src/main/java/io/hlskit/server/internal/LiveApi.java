@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Live channels below the API's mount point, for whoever may go live ({@link
  * AccessPolicy#mayGoLive}): {@code POST /live} creates one or changes it ({@code id}, {@code
  * title}, {@code visibility}, {@code profile} or {@code ladder}, {@code segmentSeconds}, {@code
- * dvr}, {@code record}, {@code takeover}, {@code srtPort}) and answers where to publish (RTMP,
+ * dvr}, {@code record}, {@code takeover}, {@code srtPort}, {@code lowLatency}, {@code
+ * partSeconds}) and answers where to publish (RTMP,
  * and SRT with the key's secret as passphrase when the channel has a port) and the stream key;
  * {@code GET /live/{id}} its state, and how the broadcast goes when this instance takes it;
  * {@code POST /live/{id}/key} a new key. Deleting is {@code DELETE /channels/{id}}.
@@ -104,6 +105,15 @@ final class LiveApi {
               + " no SRT");
         }
         s = s.withSrtPort(n.intValue());
+      }
+      if (body.get("partSeconds") != null) {
+        s = s.withPartTarget(duration(body.get("partSeconds"), "partSeconds"));
+      }
+      if (body.get("lowLatency") != null) {
+        if (!(body.get("lowLatency") instanceof Boolean b)) {
+          throw new IllegalArgumentException("lowLatency: true or false");
+        }
+        s = s.withLowLatency(b);
       }
       if (body.get("takeover") != null) {
         if (!(body.get("takeover") instanceof Boolean b)) {
