@@ -8,6 +8,7 @@ import io.hlskit.core.live.LiveChannels;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.Ladder;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
