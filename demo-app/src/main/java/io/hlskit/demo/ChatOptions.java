@@ -1,14 +1,15 @@
 package io.hlskit.demo;
 
 import io.hlskit.chat.redis.RedisChannelNotices;
+import io.hlskit.chat.redis.RedisLiveEdge;
 import io.hlskit.chat.redis.RedisChatBroker;
 import io.hlskit.core.HlsException;
 import io.hlskit.core.channel.ChannelCatalog;
 import io.hlskit.core.chat.ChatBroker;
 import io.hlskit.core.chat.InMemoryChatBroker;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -45,11 +46,21 @@ final class ChatOptions {
         : new InMemoryChatBroker();
   }
 
-  /** With Redis, announces {@code catalog}'s changes to the other instances and hears theirs. */
-  Optional<AutoCloseable> attachNotices(ChannelCatalog catalog) {
-    return isRedis()
-        ? Optional.of(RedisChannelNotices.attach(redis.url, redis.namespace, catalog))
-        : Optional.empty();
+  /**
+   * With Redis, announces {@code catalog}'s changes to the other instances and hears theirs, and
+   * carries live edges ({@link RedisLiveEdge}) between them; the caller closes what it returns.
+   */
+  List<AutoCloseable> attachNotices(ChannelCatalog catalog) {
+    if (!isRedis()) {
+      return List.of();
+    }
+    RedisChannelNotices notices = RedisChannelNotices.attach(redis.url, redis.namespace, catalog);
+    try {
+      return List.of(notices, RedisLiveEdge.attach(redis.url, redis.namespace));
+    } catch (RuntimeException e) {
+      notices.close();
+      throw e;
+    }
   }
 
   /** Where the chat is, for the log. */

@@ -164,8 +164,10 @@ final class DemoServer implements AutoCloseable {
       List<AutoCloseable> extras, Options o, DemoMetrics metrics) {
     IngestService ingest = null;
     LiveIngest live = null;
-    // the pipeline announces each new part, the server's held requests wake on it
-    LiveEdge edge = LiveEdge.inProcess();
+    // the pipeline announces each new part, the server's held requests wake on it; with Redis
+    // the edge that carries them to the other instances came with the channel notices
+    LiveEdge edge = extras.stream().filter(LiveEdge.class::isInstance).map(LiveEdge.class::cast)
+        .findFirst().orElseGet(LiveEdge::inProcess);
     try {
       if (o.live() != null) {
         live = LiveIngest.builder(Transcoder.builder().workDirectory(o.workDirectory()).build(),

@@ -187,7 +187,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       chat = chatOptions.openBroker(metrics.registry);
       try {
-        notices = chatOptions.attachNotices(storage.store().channels()).stream().toList();
+        notices = chatOptions.attachNotices(storage.store().channels());
       } catch (RuntimeException e) {
         chat.close();
         throw e;
