@@ -92,8 +92,8 @@ public final class LowLatencyPlaylists {
 
   /**
    * Answers {@code key} of live channel {@code channel} when it is one of its media playlists
-   * asked with Low-Latency HLS's query, or a part not written yet; false to take the normal
-   * path. Runs on a worker, in the exchange's call.
+   * asked with Low-Latency HLS's query; false to take the normal path. Runs on a worker, in the
+   * exchange's call.
    */
   public boolean handle(HttpServerExchange exchange, ChannelMetadata channel, String key,
       boolean head) throws IOException {
@@ -113,12 +113,25 @@ public final class LowLatencyPlaylists {
       playlist(exchange, live.get(), key, ask, head);
       return true;
     }
-    Matcher m = PART.matcher(relative);
-    if (m.matches() && store.open(key).isEmpty()) {
-      hintedPart(exchange, channel, live.get(), key, m.group(1), head);
-      return true;
-    }
     return false;
+  }
+
+  /**
+   * Holds a request for {@code key}, which the store does not have, when it is a part of a live
+   * channel's low-latency playlist: the part a preload hint names is asked before it is
+   * written. False when it is no such part (the caller answers 404). Runs on a worker, in the
+   * exchange's call; asked only once the store said it has no such object, so that parts that
+   * exist cost no second look.
+   */
+  public boolean holdMissingPart(HttpServerExchange exchange, ChannelMetadata channel,
+      String key, boolean head) {
+    Optional<LiveSettings> live = channel.live().filter(LiveSettings::lowLatency);
+    Matcher m = PART.matcher(key.substring(channel.id().length() + 1));
+    if (live.isEmpty() || !m.matches()) {
+      return false;
+    }
+    hintedPart(exchange, channel, live.get(), key, m.group(1), head);
+    return true;
   }
 
   private void playlist(HttpServerExchange exchange, LiveSettings live, String key, Ask ask,

@@ -315,7 +315,10 @@ public final class StreamsHandler implements HttpHandler {
       // what players send for segments: one round trip to a remote store, not two
       Optional<ObjectStream> read = store.read(key.get());
       if (read.isEmpty()) {
-        notFound(exchange, channel, key.get());
+        if (lowLatency == null || published.get().isPrivate()
+            || !lowLatency.holdMissingPart(exchange, published.get(), key.get(), head)) {
+          notFound(exchange, channel, key.get());
+        }
         return;
       }
       try (ObjectStream whole = read.get()) {
