@@ -61,12 +61,20 @@ class LiveChannelIT {
     assertThat(streamKey).as(out).matches("news\\?key=[0-9a-f]{32}");
     assertThat(LinearChannelIT.cli(1, "live", "news", "--dvr", "ages", "--streams",
         streams.toString())).contains("--dvr must be a duration such as 30s");
-    demo = DemoServer.start(new StorageOptions.Storage(FileSystemMediaStore.at(streams),
-            streams.toString()),
-        new DemoServer.Options("127.0.0.1", 0, TOKEN, 50_000_000, dir.resolve("uploads"),
-            dir.resolve("work"), List.of(), List.of(), null)
-            .withLive(new DemoServer.Options.Live(0, GRACE)));
+    demo = startLive(dir, streams, TOKEN, GRACE);
     base = "http://127.0.0.1:" + demo.server.port();
+  }
+
+  /**
+   * The demo on loopback with live ingest (RTMP on a free port, {@code grace} to come back) on
+   * a folder store at {@code streams}, admin token {@code token}.
+   */
+  static DemoServer startLive(Path dir, Path streams, String token, Duration grace) {
+    return DemoServer.start(new StorageOptions.Storage(FileSystemMediaStore.at(streams),
+            streams.toString()),
+        new DemoServer.Options("127.0.0.1", 0, token, 50_000_000, dir.resolve("uploads"),
+            dir.resolve("work"), List.of(), List.of(), null)
+            .withLive(new DemoServer.Options.Live(0, grace)));
   }
 
   @AfterAll

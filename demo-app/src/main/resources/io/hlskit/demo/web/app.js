@@ -93,6 +93,11 @@ function createEntry(channel) {
       if (hls && hls.liveSyncPosition) return hls.liveSyncPosition;
       const s = video.seekable;
       return s.length > 0 ? s.end(s.length - 1) : video.currentTime;
+    }, () => {
+      // hls.js's estimate of the distance to the newest part or segment the server has
+      // listed: the viewer's own clock plays no part in it
+      const hls = entries.get(channel.id)?.hls;
+      return hls && hls.latency > 0 && !video.paused ? hls.latency : null;
     }));
   }
   section.dataset.id = channel.id;

@@ -118,15 +118,18 @@ export function progressBar(video, durationSeconds, thumbnailsUrl) {
 /**
  * The seek bar of a live channel's DVR window: it spans what the player can seek to (the
  * playlists' window, minutes long), follows the video, seeks when moved, and a button takes the
- * viewer back to the live edge ({@code liveEdge()} says where that is now). Returns a box with
- * both; the button is shown only while the viewer is behind.
+ * viewer back to the live edge ({@code liveEdge()} says where that is now), and a line says
+ * how far behind the broadcast the picture is ({@code behindLive()}, in seconds, null while the
+ * player cannot tell). Returns a box with them; the button is shown only while the viewer is
+ * behind.
  */
-export function dvrBar(video, liveEdge) {
+export function dvrBar(video, liveEdge, behindLive = () => null) {
   const bar = el('input', { type: 'range', className: 'progress dvr', min: '0', step: '0.1',
     max: '0', value: '0' });
   bar.setAttribute('aria-label', 'Seek back in the live broadcast');
   const back = el('button', { type: 'button', className: 'to-live', textContent: 'Back to live',
     hidden: true });
+  const delay = el('span', { className: 'behind-live', hidden: true });
   let dragging = false;
   const range = () => {
     const s = video.seekable;
@@ -141,6 +144,12 @@ export function dvrBar(video, liveEdge) {
     bar.setAttribute('aria-valuetext', `${formatTime(Math.max(0, end - video.currentTime))}`
       + ' behind live');
     back.hidden = !(behind > 10);
+    const late = behindLive();
+    delay.hidden = !(late >= 0);
+    if (late >= 0) {
+      delay.textContent = late < 60 ? `${late.toFixed(1)} s behind live`
+        : `${formatTime(late)} behind live`;
+    }
   };
   video.addEventListener('timeupdate', update);
   video.addEventListener('progress', update);
@@ -155,7 +164,7 @@ export function dvrBar(video, liveEdge) {
     video.currentTime = liveEdge();
     if (video.paused) video.play();
   });
-  return el('div', { className: 'dvr-controls' }, [bar, back]);
+  return el('div', { className: 'dvr-controls' }, [bar, delay, back]);
 }
 
 /** A button that copies the channel's deep link ({@code /#id}), then says so with {@code say}. */

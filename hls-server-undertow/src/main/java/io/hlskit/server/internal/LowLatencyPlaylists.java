@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,12 +44,57 @@ public final class LowLatencyPlaylists {
   /** A playlist read right after its announcement may be a store's older copy: read again. */
   private static final int STALE_READS = 3;
 
+  /**
+   * How long a read of a live playlist answers the requests that come for it: the requests a
+   * new part wakes arrive within milliseconds of each other, and share one read of the store,
+   * one parse and one delta update, however many players wait.
+   */
+  private static final long SNAPSHOT_NANOS = 200_000_000L;
+  private static final int MAX_SNAPSHOTS = 4096;
+
   private final MediaStore store;
   private final LiveWaits waits;
+  private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+  private final Map<String, Object> loading = new ConcurrentHashMap<>();
 
   public LowLatencyPlaylists(MediaStore store, LiveWaits waits) {
     this.store = store;
     this.waits = waits;
+  }
+
+  /** One read of a live playlist: its bytes, what they say, and its delta updates once made. */
+  private static final class Snapshot {
+    final byte[] bytes;
+    final MediaPlaylist playlist;
+    final LiveEdge.Position edge;
+    final long readAt;
+    volatile byte[] delta;
+    volatile byte[] deltaV2;
+
+    Snapshot(byte[] bytes, MediaPlaylist playlist, LiveEdge.Position edge, long readAt) {
+      this.bytes = bytes;
+      this.playlist = playlist;
+      this.edge = edge;
+      this.readAt = readAt;
+    }
+
+    /** The body for {@code ask}: the playlist, or its delta update, made once. */
+    byte[] body(Ask ask) {
+      if (ask.skip().isEmpty()) {
+        return bytes;
+      }
+      boolean v2 = ask.skip().get().equals("v2");
+      byte[] made = v2 ? deltaV2 : delta;
+      if (made == null) {
+        made = PlaylistWriter.write(delta(playlist, v2)).getBytes(StandardCharsets.UTF_8);
+        if (v2) {
+          deltaV2 = made;
+        } else {
+          delta = made;
+        }
+      }
+      return made;
+    }
   }
 
   /** What a request asks of a live playlist: {@code _HLS_msn}, {@code _HLS_part}, skip. */
@@ -205,22 +252,22 @@ public final class LowLatencyPlaylists {
   /** Sends the stored playlist, as a delta update when asked, once it holds what was asked. */
   private void answer(HttpServerExchange exchange, String key, Ask ask, boolean head,
       int attempt) throws IOException {
-    Optional<byte[]> bytes = read(key);
-    if (bytes.isEmpty()) {
-      Responses.error(exchange, 404, "not_found", "no live playlist " + key);
-      return;
-    }
-    MediaPlaylist p;
+    Snapshot snapshot;
     try {
-      p = parse(bytes.get());
+      snapshot = snapshot(key, ask);
     } catch (HlsException e) {
       Responses.error(exchange, 502, "bad_playlist", "the stored playlist " + key
           + " cannot be read: " + e.getMessage());
       return;
     }
-    if (ask.blocking() && !edgeOf(key, p).holds(ask.msn(), ask.part())
+    if (snapshot == null) {
+      Responses.error(exchange, 404, "not_found", "no live playlist " + key);
+      return;
+    }
+    if (ask.blocking() && !snapshot.edge.holds(ask.msn(), ask.part())
         && attempt < STALE_READS) {
       // announced, but this read of the store came first: a moment later it has it
+      snapshots.remove(key, snapshot);
       try {
         Thread.sleep(5L << attempt);
       } catch (InterruptedException e) {
@@ -229,11 +276,8 @@ public final class LowLatencyPlaylists {
       answer(exchange, key, ask, head, attempt + 1);
       return;
     }
-    byte[] body = bytes.get();
-    if (ask.skip().isPresent()) {
-      body = PlaylistWriter.write(delta(p, ask.skip().get().equals("v2")))
-          .getBytes(StandardCharsets.UTF_8);
-    }
+    MediaPlaylist p = snapshot.playlist;
+    byte[] body = snapshot.body(ask);
     var out = exchange.getResponseHeaders();
     out.put(Headers.CONTENT_TYPE, MediaTypes.PLAYLIST);
     // an answer to a blocking request names its part in the query: a CDN may keep it as long
@@ -241,6 +285,62 @@ public final class LowLatencyPlaylists {
     out.put(Headers.CACHE_CONTROL, ask.blocking()
         ? "public, max-age=" + Math.max(1, p.targetDuration() * 6L) : "no-cache");
     Responses.bytes(exchange, body, head);
+  }
+
+  /**
+   * A read of {@code key} that answers {@code ask}: the last one when it is recent, at or past
+   * the edge last announced and holds what is asked; else a new one, made by one request while
+   * the others woken with it wait for it. Null when the store has no such playlist.
+   */
+  private Snapshot snapshot(String key, Ask ask) throws IOException {
+    Snapshot s = snapshots.get(key);
+    if (usable(s, key, ask)) {
+      return s;
+    }
+    synchronized (loading.computeIfAbsent(key, k -> new Object())) {
+      s = snapshots.get(key);
+      if (usable(s, key, ask)) {
+        return s;
+      }
+      Optional<byte[]> bytes = read(key);
+      if (bytes.isEmpty()) {
+        snapshots.remove(key);
+        return null;
+      }
+      MediaPlaylist p = parse(bytes.get());
+      s = new Snapshot(bytes.get(), p, edgeOf(key, p), System.nanoTime());
+      if (snapshots.size() >= MAX_SNAPSHOTS) {
+        snapshots.clear(); // bounded: the live playlists asked now come back at once
+        loading.clear();
+      }
+      snapshots.put(key, s);
+      return s;
+    }
+  }
+
+  private boolean usable(Snapshot s, String key, Ask ask) {
+    if (s == null || System.nanoTime() - s.readAt > SNAPSHOT_NANOS) {
+      return false;
+    }
+    if (ask.blocking() && !s.edge.holds(ask.msn(), ask.part())) {
+      return false;
+    }
+    Optional<LiveEdge.Position> latest = waits.position(key);
+    return latest.isEmpty() || !before(s.edge, latest.get());
+  }
+
+  /** Whether edge {@code a} comes before {@code b} in the same playlist. */
+  static boolean before(LiveEdge.Position a, LiveEdge.Position b) {
+    if (a.msn() != b.msn()) {
+      return a.msn() < b.msn();
+    }
+    if (a.part() != b.part()) {
+      return a.part() < b.part();
+    }
+    if (a.complete() != b.complete()) {
+      return !a.complete();
+    }
+    return !a.ended() && b.ended();
   }
 
   /**

@@ -1,0 +1,222 @@
+package io.hlskit.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hlskit.core.playlist.MediaPlaylist;
+import io.hlskit.core.playlist.MultivariantPlaylist;
+import io.hlskit.core.playlist.PlaylistParser;
+import io.hlskit.core.playlist.Variant;
+import io.hlskit.transcode.testing.LivePublishers;
+import io.lindstrom.m3u8.parser.MasterPlaylistParser;
+import io.lindstrom.m3u8.parser.MediaPlaylistParser;
+import io.lindstrom.m3u8.parser.ParsingMode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A Low-Latency HLS live channel (a 360p + 180p ladder, 1/3 s parts) published over RTMP by
+ * Debian's ffmpeg, read by everything that reads HLS: our strict parser and a third-party one
+ * ({@code io.lindstrom:m3u8-parser}, strict) read every playlist the server answers, plain,
+ * blocking and as delta updates; Debian's ffmpeg and GStreamer's {@code hlsdemux2} read the
+ * stream; the feed's hls.js in Chromium plays it in low-latency mode for a minute without
+ * stalling, and says how far behind live it is.
+ */
+class LowLatencyIT {
+  private static final String TOKEN = "low-latency-it";
+
+  @TempDir
+  static Path dir;
+
+  static DemoServer demo;
+  static String base;
+  static String streamKey;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void createAndServe() {
+    LivePublishers.requireFfmpeg();
+    Tools.requireFfprobe();
+    Path streams = dir.resolve("streams");
+    String out = LinearChannelIT.cli(0, "live", "ll", "--title", "Directo",
+        "--profile", "360p:600k,180p:200k", "--streams", streams.toString());
+    streamKey = out.strip().substring(out.strip().lastIndexOf('\n') + 1).strip();
+    demo = LiveChannelIT.startLive(dir, streams, TOKEN, Duration.ofSeconds(6));
+    base = "http://127.0.0.1:" + demo.server.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (demo != null) {
+      demo.close();
+    }
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void everyReaderReadsItAndTheFeedPlaysAMinuteWithoutStalling() throws Exception {
+    Process publisher = LivePublishers.rtmp("rtmp://127.0.0.1:" + demo.live.rtmpPort()
+        + "/live/" + streamKey, "640x360", 150, dir.resolve("publisher.log"));
+    WebDriver browser = null;
+    try {
+      Tools.awaitJson(http, base + "/api/channels/ll",
+          c -> c.path("state").asText().equals("live"), Duration.ofSeconds(30));
+      // a window longer than CAN-SKIP-UNTIL (six target durations), so that deltas skip
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (windowSeconds("/streams/ll/180p/index.m3u8") < 16) {
+        assertThat(System.nanoTime()).as("16 s in the window").isLessThan(deadline);
+        Thread.sleep(500);
+      }
+
+      everyPlaylistReadsStrictly();
+
+      // Debian's ffmpeg: the stream over HTTP, four seconds of it copied into a file
+      Path copied = dir.resolve("ffmpeg.ts");
+      Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel",
+          "error", "-i", base + "/streams/ll/playlist.m3u8", "-map", "0", "-t", "4", "-c",
+          "copy", "-y", copied.toString()).redirectErrorStream(true).start();
+      String ffmpegLog = new String(ffmpeg.getInputStream().readAllBytes(),
+          StandardCharsets.UTF_8);
+      assertThat(ffmpeg.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(ffmpeg.exitValue()).as(ffmpegLog).isZero();
+      double seconds = Double.parseDouble(Tools.ffprobe("-show_entries", "format=duration",
+          "-of", "csv=p=0", copied.toString()).strip());
+      assertThat(seconds).as("seconds ffmpeg read").isBetween(3.0, 5.0);
+
+      // GStreamer's hlsdemux2: pictures decoded from the live playlists
+      assertThat(gstreamerFrames()).as("pictures GStreamer's hlsdemux2 decoded")
+          .isGreaterThanOrEqualTo(60);
+
+      // the feed: hls.js in low-latency mode, a minute without a stall over half a second
+      browser = Tools.browser(dir.resolve("profile"));
+      browser.get(base + "/#ll");
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+      String selector = "section[data-id=ll] video";
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .until(d -> Tools.playingAt(d, selector) > 0.5);
+      Thread.sleep(3000); // joined, and caught up
+      List<Double> times = new ArrayList<>();
+      List<String> behind = new ArrayList<>();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < end) {
+        times.add(Tools.playingAt(browser, selector));
+        if (times.size() % 10 == 0) {
+          behind.add((String) js.executeScript("const b = document.querySelector("
+              + "'section[data-id=ll] .behind-live'); return b.hidden ? '' : b.textContent"));
+        }
+        Thread.sleep(100);
+      }
+      assertThat(times.get(times.size() - 1) - times.get(0)).as("seconds played in a minute")
+          .isGreaterThan(55.0);
+      assertThat(longestStill(times)).as("the longest stall, in s").isLessThan(0.5);
+      assertThat(js.executeScript("return document.querySelector('" + selector + "').error"))
+          .isNull();
+      assertThat(behind).as("what the page says of the delay").isNotEmpty()
+          .allMatch(s -> s.matches("\\d+\\.\\d s behind live"));
+      assertThat(behind.stream().mapToDouble(s -> Double.parseDouble(s.split(" ")[0])).max()
+          .orElseThrow()).as("seconds behind live, as the page says").isLessThan(4.0);
+    } finally {
+      if (browser != null) {
+        browser.quit();
+      }
+      publisher.destroy();
+      publisher.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private double windowSeconds(String path) throws Exception {
+    HttpResponse<String> r = get(path);
+    return r.statusCode() != 200 ? 0
+        : PlaylistParser.strict().parseMedia(r.body()).totalDuration().toMillis() / 1000.0;
+  }
+
+  /**
+   * The multivariant playlist and every rendition's playlist, plain, blocking for the next part
+   * and as both kinds of delta update: each answered 200 and read by both parsers, strictly.
+   */
+  private void everyPlaylistReadsStrictly() throws Exception {
+    PlaylistParser ours = PlaylistParser.strict();
+    MediaPlaylistParser theirs = new MediaPlaylistParser(ParsingMode.STRICT);
+    String multivariant = get("/streams/ll/playlist.m3u8").body();
+    MultivariantPlaylist variants = ours.parseMultivariant(multivariant);
+    new MasterPlaylistParser(ParsingMode.STRICT).readPlaylist(multivariant);
+    assertThat(variants.variants()).hasSize(2);
+    for (Variant v : variants.variants()) {
+      String path = "/streams/ll/" + v.uri();
+      MediaPlaylist plain = ours.parseMedia(get(path).body());
+      assertThat(plain.partTarget()).isPresent();
+      assertThat(plain.renditionReports()).as("a report of the other rendition").hasSize(1);
+      long msn = plain.mediaSequence() + plain.segments().size();
+      long part = plain.openSegment().map(o -> o.parts().size()).orElse(0);
+      String next = path + "?_HLS_msn=" + msn + "&_HLS_part=" + part;
+      for (String query : List.of("", "&_HLS_skip=YES", "&_HLS_skip=v2")) {
+        HttpResponse<String> r = get(next + query);
+        assertThat(r.statusCode()).as(next + query + ": " + r.body()).isEqualTo(200);
+        MediaPlaylist read = ours.parseMedia(r.body());
+        var their = theirs.readPlaylist(r.body());
+        assertThat(their.partialSegmentInformation()).isPresent();
+        // the window is past CAN-SKIP-UNTIL: a delta update leaves its oldest segments out
+        assertThat(read.skip().map(s -> s.skippedSegments()).orElse(0L)).as(next + query)
+            .matches(skipped -> query.isEmpty() ? skipped == 0 : skipped > 0);
+        assertThat(their.mediaSequence()).isEqualTo(read.mediaSequence());
+      }
+    }
+  }
+
+  /**
+   * Pictures that GStreamer decodes in eight seconds from the live multivariant playlist, read by
+   * {@code hlsdemux2} ({@code uridecodebin3} chooses it by rank, and it works only inside such a
+   * bin; the pipeline's messages name it, so that no other demuxer stands in for it).
+   */
+  private int gstreamerFrames() throws Exception {
+    LivePublishers.requireGstreamer();
+    Process gst = new ProcessBuilder("timeout", "-s", "INT", "8", "gst-launch-1.0", "-v",
+        "uridecodebin3", "uri=" + base + "/streams/ll/playlist.m3u8", "!", "videoconvert", "!",
+        "fakesink", "silent=false").redirectErrorStream(true).start();
+    String out = new String(gst.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    gst.waitFor(30, TimeUnit.SECONDS);
+    assertThat(out).as("the demuxer GStreamer chose").contains("GstHLSDemux2");
+    int frames = 0;
+    for (String line : out.split("\n")) {
+      if (line.contains("fakesink") && line.contains("chain")) {
+        frames++;
+      }
+    }
+    if (frames == 0) {
+      Files.writeString(dir.resolve("gstreamer.log"), out);
+      throw new AssertionError("GStreamer decoded nothing:\n" + out.substring(
+          Math.max(0, out.length() - 3000)));
+    }
+    return frames;
+  }
+
+  /** The longest run of 100 ms samples, in seconds, in which the time did not move on. */
+  private static double longestStill(List<Double> times) {
+    double longest = 0;
+    int still = 0;
+    for (int i = 1; i < times.size(); i++) {
+      still = times.get(i) > times.get(i - 1) ? 0 : still + 1;
+      longest = Math.max(longest, still * 0.1);
+    }
+    return longest;
+  }
+}
