@@ -84,6 +84,8 @@ public final class StreamsHandler implements HttpHandler {
   private final boolean cork;
   private final LiveWaits waits;
   private final LowLatencyPlaylists lowLatency;
+  /** Live parts read once for all their players; null on a store on this machine. */
+  private final LiveParts liveParts;
   /**
    * The smallest range answer sent corked. A range goes out through Undertow's conduit, which
    * writes the head with the file's first 16 KB read through the heap; corked, that costs 200 KB
@@ -111,6 +113,7 @@ public final class StreamsHandler implements HttpHandler {
     this.waits = edge == null ? null : new LiveWaits(edge, timer, small::remove);
     this.lowLatency = waits == null ? null : new LowLatencyPlaylists(store, waits);
     this.store = store;
+    this.liveParts = store.isLocal() ? null : new LiveParts(store);
     this.catalog = store.channels();
     this.access = access;
     this.deadline = deadline;
@@ -207,6 +210,10 @@ public final class StreamsHandler implements HttpHandler {
    */
   private boolean fromMemory(HttpServerExchange exchange, String key, boolean head) {
     Small cached = small.get(key);
+    if (cached == null && liveParts != null) {
+      LiveParts.Part part = liveParts.recent(key);
+      cached = part == null ? null : new Small(part.info(), part.bytes(), part.readAt());
+    }
     if (cached == null || System.nanoTime() - cached.loadedAt() > SMALL_FOR_NANOS) {
       return false;
     }
@@ -312,6 +319,14 @@ public final class StreamsHandler implements HttpHandler {
     HeaderMap in = exchange.getRequestHeaders();
     if (!head && !in.contains(Headers.RANGE) && !in.contains(Headers.IF_NONE_MATCH)
         && !in.contains(Headers.IF_MODIFIED_SINCE)) {
+      if (liveParts != null && !published.get().isPrivate() && LiveParts.isPart(key.get())) {
+        Optional<LiveParts.Part> part = liveParts.read(key.get());
+        if (part.isPresent()) {
+          LiveParts.Part p = part.get();
+          serveSmall(exchange, new Small(p.info(), p.bytes(), p.readAt()), false);
+          return;
+        }
+      }
       // what players send for segments: one round trip to a remote store, not two
       Optional<ObjectStream> read = store.read(key.get());
       if (read.isEmpty()) {
