@@ -5,8 +5,10 @@ import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.channel.Visibility;
 import io.hlskit.core.live.LiveChannels;
 import io.hlskit.core.live.LiveEdge;
+import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.HlsServer;
 import io.hlskit.storage.fs.FileSystemMediaStore;
+import io.hlskit.storage.s3.testing.S3TestServer;
 import io.hlskit.transcode.LiveIngest;
 import io.hlskit.transcode.Transcoder;
 import java.io.BufferedReader;
@@ -29,7 +31,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -74,6 +87,10 @@ public final class HeldPlayers implements Callable<Integer> {
 
   @Option(names = "--streams", description = "the server's folder (with --serve)")
   Path streams;
+
+  @Option(names = "--store", defaultValue = "fs",
+      description = "fs (a folder) or s3 (S3Proxy in the server's JVM, its requests counted)")
+  String storeKind;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new HeldPlayers()).execute(args));
@@ -120,7 +137,30 @@ public final class HeldPlayers implements Callable<Integer> {
    */
   private void serve() throws Exception {
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    FileSystemMediaStore store = FileSystemMediaStore.at(streams);
+    Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    S3TestServer s3 = null;
+    MediaStore store;
+    if (storeKind.equals("s3")) {
+      s3 = S3TestServer.create();
+      S3Client client = S3Client.builder().endpointOverride(s3.endpoint())
+          .region(Region.US_EAST_1).forcePathStyle(true)
+          .credentialsProvider(StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+          .addPlugin(LegacyMd5Plugin.create())
+          .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context,
+                ExecutionAttributes attributes) {
+              String op = context.request().getClass().getSimpleName().replace("Request", "");
+              requests.computeIfAbsent(op, k -> new AtomicLong()).incrementAndGet();
+            }
+          })).build();
+      store = s3.storeBuilder(s3.newBucket()).client(client).build();
+    } else {
+      store = FileSystemMediaStore.at(streams);
+    }
     String key = LiveChannels.createOrUpdate(store, "bench", "Bench", Visibility.PUBLIC,
         LiveSettings.of("source")).streamKey();
     LiveEdge inner = LiveEdge.inProcess();
@@ -149,18 +189,34 @@ public final class HeldPlayers implements Callable<Integer> {
       out.println("key " + key);
       out.flush();
     }
-    while (System.in.read() >= 0) {
-      // until the benchmark closes our input
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
+        StandardCharsets.UTF_8));
+    for (String line; (line = in.readLine()) != null; ) { // until the benchmark closes it
+      if (line.equals("count")) {
+        StringBuilder b = new StringBuilder("s3");
+        new java.util.TreeMap<>(requests).forEach((op, n) -> b.append(' ').append(op)
+            .append('=').append(n.get()));
+        synchronized (out) {
+          out.println(b);
+          out.flush();
+        }
+      }
     }
     server.close();
     ingest.close();
     store.close();
+    if (s3 != null) {
+      s3.close();
+    }
   }
 
   // ---- the players' JVM ------------------------------------------------------------------------
 
   /** When each part was announced: msn and part packed into one long. */
   private final Map<Long, Long> announced = new ConcurrentHashMap<>();
+  /** The server's counts of S3 requests by operation, each time they were asked. */
+  private final java.util.concurrent.LinkedBlockingQueue<String> counted =
+      new java.util.concurrent.LinkedBlockingQueue<>();
 
   private static long key(long msn, long part) {
     return msn * 1000 + part;
@@ -172,7 +228,7 @@ public final class HeldPlayers implements Callable<Integer> {
     Process server = new ProcessBuilder("java", "-cp",
         System.getProperty("java.class.path"), HeldPlayers.class.getName(), "--serve",
         "--http-port", String.valueOf(httpPort), "--rtmp-port", String.valueOf(rtmpPort),
-        "--streams", streams.toString())
+        "--streams", streams.toString(), "--store", storeKind)
         .redirectError(work.resolve("server-" + n + ".log").toFile()).start();
     CountDownLatch ready = new CountDownLatch(1);
     String[] key = new String[1];
@@ -184,6 +240,8 @@ public final class HeldPlayers implements Callable<Integer> {
           if (f[0].equals("key")) {
             key[0] = f[1];
             ready.countDown();
+          } else if (f[0].equals("s3")) {
+            counted.add(line);
           } else if (f[0].equals("edge")) {
             announced.putIfAbsent(key(Long.parseLong(f[1]), Long.parseLong(f[2])),
                 Long.parseLong(f[3]));
@@ -205,7 +263,7 @@ public final class HeldPlayers implements Callable<Integer> {
           "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key[0])
           .redirectErrorStream(true).redirectOutput(work.resolve("publisher.log").toFile())
           .start();
-      measure(server.pid(), n);
+      measure(server, n);
     } finally {
       if (publisher != null) {
         publisher.destroy();
@@ -218,7 +276,22 @@ public final class HeldPlayers implements Callable<Integer> {
     }
   }
 
-  private void measure(long serverPid, int n) throws Exception {
+  /** The server's S3 requests so far, by operation (none on a folder). */
+  private Map<String, Long> s3Requests(Process server) throws Exception {
+    server.getOutputStream().write("count\n".getBytes(StandardCharsets.US_ASCII));
+    server.getOutputStream().flush();
+    String line = counted.poll(10, TimeUnit.SECONDS);
+    Map<String, Long> m = new java.util.TreeMap<>();
+    for (String f : line == null ? new String[0] : line.split(" ")) {
+      if (f.contains("=")) {
+        m.put(f.substring(0, f.indexOf('=')), Long.parseLong(f.substring(f.indexOf('=') + 1)));
+      }
+    }
+    return m;
+  }
+
+  private void measure(Process server, int n) throws Exception {
+    long serverPid = server.pid();
     String playlist = "http://127.0.0.1:" + httpPort + "/streams/bench/source/index.m3u8";
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -243,18 +316,26 @@ public final class HeldPlayers implements Callable<Integer> {
     long playersFrom;
     long playersTo;
     double wall;
+    Map<String, Long> s3From;
+    Map<String, Long> s3To;
+    long fromNanos;
+    long toNanos;
     try (NioPlayers players = new NioPlayers(new InetSocketAddress("127.0.0.1", httpPort),
         URI.create(playlist).getPath(), n)) {
       Thread.sleep(n * 10L + 5000); // every player joined and following the edge
       players.take();
+      s3From = s3Requests(server);
       cpuFrom = cpu(serverPid);
       playersFrom = cpu(ProcessHandle.current().pid());
       long from = System.nanoTime();
+      fromNanos = from;
       Thread.sleep(seconds * 1000L);
+      toNanos = System.nanoTime();
       cpuTo = cpu(serverPid);
       playersTo = cpu(ProcessHandle.current().pid());
       wall = (System.nanoTime() - from) / 1e9;
       s = players.take();
+      s3To = s3Requests(server);
     }
     List<Long> wakeUps = new ArrayList<>();
     long held = 0;
@@ -275,6 +356,16 @@ public final class HeldPlayers implements Callable<Integer> {
         s.reloads.size() / wall, s.parts.get() / wall,
         s.reloads.isEmpty() ? 0 : 100.0 * held / s.reloads.size(), ms(wakeUps, 0.5),
         ms(wakeUps, 0.99), ms(wakeUps, 1.0), cpu, cpu * 1000 / n, playersCpu, s.errors.get());
+    if (!s3To.isEmpty()) {
+      // parts written meanwhile: those announced in the window, one rendition
+      long parts = announced.values().stream().filter(t -> t >= fromNanos && t <= toNanos)
+          .count();
+      StringBuilder b = new StringBuilder("     S3 requests per part written (" + parts
+          + " parts):");
+      s3To.forEach((op, total) -> b.append(String.format(" %s %.2f", op,
+          (total - s3From.getOrDefault(op, 0L)) / (double) Math.max(1, parts))));
+      System.out.println(b);
+    }
   }
 
   private static double ms(List<Long> sorted, double p) {

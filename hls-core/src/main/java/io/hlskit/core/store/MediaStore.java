@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -72,6 +73,19 @@ public interface MediaStore extends AutoCloseable {
    * @return how many objects were deleted
    */
   int deletePrefix(String prefix);
+
+  /**
+   * Deletes the objects at {@code keys}, skipping keys where there is none: how a live channel
+   * drops the parts and segments that left its playlists, several times a segment. The default
+   * deletes each key as a prefix ({@link #deletePrefix}), which is exact for keys that no other
+   * key extends, as the live pipeline's names are; stores that can delete by name, many in one
+   * request, do that instead (S3: one DeleteObjects, no listing).
+   */
+  default void delete(Collection<String> keys) {
+    for (String key : keys) {
+      deletePrefix(key);
+    }
+  }
 
   /**
    * Starts a new version of a channel. Nothing written through the draft is visible to readers

@@ -231,6 +231,23 @@ public abstract class MediaStoreContract {
     assertThat(store.open("ab/3.ts")).isPresent();
   }
 
+  @Test
+  void deletesObjectsByName() {
+    store.write("live/360p/seg_000000007.0.ts", bytes("p0"));
+    store.write("live/360p/seg_000000007.1.ts", bytes("p1"));
+    store.write("live/360p/seg_000000007.ts", bytes("s"));
+    store.write("live/360p/index.m3u8", bytes("#EXTM3U"));
+
+    store.delete(List.of("live/360p/seg_000000007.0.ts", "live/360p/seg_000000007.1.ts",
+        "live/360p/seg_000000099.0.ts")); // the last is not there: skipped
+    store.delete(List.of());
+
+    assertThat(store.list("live/")).extracting(ObjectInfo::key)
+        .containsExactly("live/360p/index.m3u8", "live/360p/seg_000000007.ts");
+    assertThatThrownBy(() -> store.delete(List.of("../outside")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "/etc/passwd", "../outside", "a/../../b", "a/./b", "./a", "a/.",
       "a//b", "a/", "a\\b", "..\\..\\b", "a\u0000b", "a\nb", "%2e%2e/x/../../y",

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -238,6 +239,23 @@ public final class S3MediaStore implements MediaStore {
       }
       deleteObjects(keys, "deleting " + quoted(keyPrefix));
       return keys.size();
+    });
+  }
+
+  @Override
+  public void delete(Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    List<String> objectKeys = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      StorageKeys.requireUserKey(key);
+      objectKeys.add(objectKey(key));
+    }
+    metrics.time("delete", () -> {
+      deleteObjects(objectKeys, "deleting " + keys.size() + " objects from "
+          + quoted(keys.iterator().next()));
+      return null;
     });
   }
 

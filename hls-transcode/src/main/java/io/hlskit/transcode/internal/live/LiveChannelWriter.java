@@ -377,9 +377,7 @@ public final class LiveChannelWriter implements LiveSegments {
     if (!settings().lowLatency()) {
       return;
     }
-    for (String key : w.partsToDelete) {
-      store.deletePrefix(key);
-    }
+    store.delete(w.partsToDelete); // a segment's parts at once: one request on S3
     w.partsToDelete.clear();
     long keepNanos = Duration.ofSeconds(w.targetDuration).multipliedBy(3).toNanos();
     long fromEnd = 0;
@@ -430,7 +428,7 @@ public final class LiveChannelWriter implements LiveSegments {
       }
       if (settings().record() == LiveSettings.Record.OFF && !gone.uri().startsWith("../")) {
         // another rendition's segment (carried for a shed one) is deleted by its own window
-        store.deletePrefix(id + "/" + w.name + "/" + gone.uri());
+        store.delete(List.of(id + "/" + w.name + "/" + gone.uri()));
       }
     }
   }
