@@ -85,6 +85,11 @@ final class LiveCommand implements Callable<Integer> {
           + " (HLS_PART; default 0.334s)")
   String part;
 
+  @Option(names = "--format", defaultValue = "${env:HLS_LIVE_FORMAT}",
+      description = "segments and parts in ts (MPEG-TS) or fmp4 (fragmented MP4, CMAF)"
+          + " (HLS_LIVE_FORMAT; default ts)")
+  String format;
+
   @Option(names = "--private", negatable = true, defaultValue = "${env:HLS_PRIVATE}",
       description = "listed and played only with a token, or public again (--no-private;"
           + " HLS_PRIVATE; default: public)")
@@ -133,6 +138,13 @@ final class LiveCommand implements Callable<Integer> {
         if (lowLatency != null) {
           s = s.withLowLatency(lowLatency);
         }
+        if (format != null) {
+          try {
+            s = s.withFormat(LiveSettings.Format.parse(format));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+          }
+        }
       } catch (IllegalArgumentException e) {
         return fail(e.getMessage());
       }
@@ -144,9 +156,10 @@ final class LiveCommand implements Callable<Integer> {
           visibility, s);
       String key = newKey ? LiveChannels.newKey(store, channel) : created.streamKey();
       LiveSettings now = created.channel().live().orElseThrow();
-      out.printf("live channel %s (%s, %s): %s, %d s segments%s, DVR %s, recording %s%s%s%n",
+      out.printf("live channel %s (%s, %s): %s, %d s %s segments%s, DVR %s, recording %s%s%s%n",
           channel, created.channel().title(), existing.isPresent() ? "updated" : "created",
-          now.profile(), now.segmentDuration().toSeconds(), now.lowLatency()
+          now.profile(), now.segmentDuration().toSeconds(),
+          now.format() == LiveSettings.Format.FMP4 ? "fMP4" : "MPEG-TS", now.lowLatency()
               ? " in " + now.partTarget().toMillis() / 1000.0 + " s low-latency parts" : "",
           minutes(now.dvr()),
           now.record().jsonName(), now.takeover() ? ", take-over allowed" : "",

@@ -46,6 +46,7 @@ class LowLatencyIT {
   static DemoServer demo;
   static String base;
   static String streamKey;
+  static String cmafKey;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
@@ -56,6 +57,12 @@ class LowLatencyIT {
     String out = LinearChannelIT.cli(0, "live", "ll", "--title", "Directo",
         "--profile", "360p:600k,180p:200k", "--streams", streams.toString());
     streamKey = out.strip().substring(out.strip().lastIndexOf('\n') + 1).strip();
+    String cmaf = LinearChannelIT.cli(0, "live", "llcmaf", "--title", "Directo CMAF",
+        "--profile", "360p:600k", "--format", "fmp4", "--streams", streams.toString());
+    assertThat(cmaf).contains("fMP4 segments");
+    cmafKey = cmaf.strip().substring(cmaf.strip().lastIndexOf('\n') + 1).strip();
+    assertThat(LinearChannelIT.cli(1, "live", "bad", "--format", "webm", "--streams",
+        streams.toString())).contains("--format must be ts (MPEG-TS) or fmp4");
     demo = LiveChannelIT.startLive(dir, streams, TOKEN, Duration.ofSeconds(6));
     base = "http://127.0.0.1:" + demo.server.port();
   }
@@ -80,14 +87,9 @@ class LowLatencyIT {
     try {
       Tools.awaitJson(http, base + "/api/channels/ll",
           c -> c.path("state").asText().equals("live"), Duration.ofSeconds(30));
-      // a window longer than CAN-SKIP-UNTIL (six target durations), so that deltas skip
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (windowSeconds("/streams/ll/180p/index.m3u8") < 16) {
-        assertThat(System.nanoTime()).as("16 s in the window").isLessThan(deadline);
-        Thread.sleep(500);
-      }
+      awaitWindow("/streams/ll/180p/index.m3u8", 16);
 
-      everyPlaylistReadsStrictly();
+      everyPlaylistReadsStrictly("ll", 2);
 
       // Debian's ffmpeg: the stream over HTTP, four seconds of it copied into a file
       Path copied = dir.resolve("ffmpeg.ts");
@@ -103,7 +105,7 @@ class LowLatencyIT {
       assertThat(seconds).as("seconds ffmpeg read").isBetween(3.0, 5.0);
 
       // GStreamer's hlsdemux2: pictures decoded from the live playlists
-      assertThat(gstreamerFrames()).as("pictures GStreamer's hlsdemux2 decoded")
+      assertThat(gstreamerFrames("ll")).as("pictures GStreamer's hlsdemux2 decoded")
           .isGreaterThanOrEqualTo(60);
 
       // the feed: hls.js in low-latency mode, a minute without a stall over half a second
@@ -143,6 +145,75 @@ class LowLatencyIT {
     }
   }
 
+  @Test
+  void fragmentedMp4PartsPlayInTheFeedAndEveryReaderReadsThem() throws Exception {
+    Process publisher = LivePublishers.rtmp("rtmp://127.0.0.1:" + demo.live.rtmpPort()
+        + "/live/" + cmafKey, "640x360", 60, dir.resolve("cmaf-publisher.log"));
+    WebDriver browser = null;
+    try {
+      awaitWindow("/streams/llcmaf/360p/index.m3u8", 14);
+      String playlist = get("/streams/llcmaf/360p/index.m3u8").body();
+      assertThat(playlist).contains("#EXT-X-MAP:URI=\"init_").contains(".m4s\"");
+      everyPlaylistReadsStrictly("llcmaf", 1);
+      MediaPlaylist p = PlaylistParser.strict().parseMedia(playlist);
+      HttpResponse<byte[]> init = http.send(HttpRequest.newBuilder(URI.create(base
+          + "/streams/llcmaf/360p/" + p.segments().get(0).map().orElseThrow().uri())).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(init.statusCode()).isEqualTo(200);
+      assertThat(init.headers().firstValue("Content-Type")).hasValue("video/mp4");
+
+      // Debian's ffmpeg reads the fMP4 stream over HTTP
+      Path copied = dir.resolve("cmaf.mp4");
+      Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel",
+          "error", "-i", base + "/streams/llcmaf/playlist.m3u8", "-map", "0", "-t", "3", "-c",
+          "copy", "-y", copied.toString()).redirectErrorStream(true).start();
+      String log = new String(ffmpeg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(ffmpeg.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(ffmpeg.exitValue()).as(log).isZero();
+      assertThat(Tools.ffprobe("-show_entries", "stream=codec_name,width,height", "-of",
+          "csv=p=0", copied.toString())).contains("h264,640,360").contains("aac");
+      assertThat(gstreamerFrames("llcmaf")).as("pictures GStreamer's hlsdemux2 decoded")
+          .isGreaterThanOrEqualTo(60);
+
+      // the feed's hls.js plays it in low-latency mode
+      browser = Tools.browser(dir.resolve("profile-cmaf"));
+      browser.get(base + "/#llcmaf");
+      String selector = "section[data-id=llcmaf] video";
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .until(d -> Tools.playingAt(d, selector) > 0.5);
+      List<Double> times = new ArrayList<>();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+      while (System.nanoTime() < end) {
+        times.add(Tools.playingAt(browser, selector));
+        Thread.sleep(100);
+      }
+      assertThat(times.get(times.size() - 1) - times.get(0)).as("seconds played in 12")
+          .isGreaterThan(10.0);
+      assertThat(longestStill(times)).as("the longest stall, in s").isLessThan(0.5);
+      assertThat(((JavascriptExecutor) browser).executeScript("return document.querySelector('"
+          + selector + "').error")).isNull();
+    } finally {
+      if (browser != null) {
+        browser.quit();
+      }
+      publisher.destroy();
+      publisher.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Waits for the playlist at {@code path} to span {@code seconds}: longer than CAN-SKIP-UNTIL
+   * (six target durations, 12 s), so that delta updates skip segments.
+   */
+  private void awaitWindow(String path, double seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (windowSeconds(path) < seconds) {
+      assertThat(System.nanoTime()).as(seconds + " s in the window of " + path)
+          .isLessThan(deadline);
+      Thread.sleep(500);
+    }
+  }
+
   private double windowSeconds(String path) throws Exception {
     HttpResponse<String> r = get(path);
     return r.statusCode() != 200 ? 0
@@ -153,18 +224,19 @@ class LowLatencyIT {
    * The multivariant playlist and every rendition's playlist, plain, blocking for the next part
    * and as both kinds of delta update: each answered 200 and read by both parsers, strictly.
    */
-  private void everyPlaylistReadsStrictly() throws Exception {
+  private void everyPlaylistReadsStrictly(String channel, int renditions) throws Exception {
     PlaylistParser ours = PlaylistParser.strict();
     MediaPlaylistParser theirs = new MediaPlaylistParser(ParsingMode.STRICT);
-    String multivariant = get("/streams/ll/playlist.m3u8").body();
+    String multivariant = get("/streams/" + channel + "/playlist.m3u8").body();
     MultivariantPlaylist variants = ours.parseMultivariant(multivariant);
     new MasterPlaylistParser(ParsingMode.STRICT).readPlaylist(multivariant);
-    assertThat(variants.variants()).hasSize(2);
+    assertThat(variants.variants()).hasSize(renditions);
     for (Variant v : variants.variants()) {
-      String path = "/streams/ll/" + v.uri();
+      String path = "/streams/" + channel + "/" + v.uri();
       MediaPlaylist plain = ours.parseMedia(get(path).body());
       assertThat(plain.partTarget()).isPresent();
-      assertThat(plain.renditionReports()).as("a report of the other rendition").hasSize(1);
+      assertThat(plain.renditionReports()).as("a report of every other rendition")
+          .hasSize(renditions - 1);
       long msn = plain.mediaSequence() + plain.segments().size();
       long part = plain.openSegment().map(o -> o.parts().size()).orElse(0);
       String next = path + "?_HLS_msn=" + msn + "&_HLS_part=" + part;
@@ -187,10 +259,11 @@ class LowLatencyIT {
    * {@code hlsdemux2} ({@code uridecodebin3} chooses it by rank, and it works only inside such a
    * bin; the pipeline's messages name it, so that no other demuxer stands in for it).
    */
-  private int gstreamerFrames() throws Exception {
+  private int gstreamerFrames(String channel) throws Exception {
     LivePublishers.requireGstreamer();
     Process gst = new ProcessBuilder("timeout", "-s", "INT", "8", "gst-launch-1.0", "-v",
-        "uridecodebin3", "uri=" + base + "/streams/ll/playlist.m3u8", "!", "videoconvert", "!",
+        "uridecodebin3", "uri=" + base + "/streams/" + channel + "/playlist.m3u8", "!",
+        "videoconvert", "!",
         "fakesink", "silent=false").redirectErrorStream(true).start();
     String out = new String(gst.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     gst.waitFor(30, TimeUnit.SECONDS);

@@ -463,7 +463,8 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
       try (LiveInput in = input.get();
           LiveEncode encode = new LiveEncode(in, plan.specs(), plan.ladder().remux(),
               plan.ladder().audioBitrate(), s.segmentDuration().toMillis() / 1000.0,
-              s.partTarget().toMillis() / 1000.0, start, writer, System::nanoTime)) {
+              s.partTarget().toMillis() / 1000.0, s.format() == LiveSettings.Format.FMP4, start,
+              writer, System::nanoTime)) {
         p.encode = encode;
         encode.run();
         LOG.info("live channel {}: the stream of {} ended after {} frames", p.channel,

@@ -203,4 +203,72 @@ class LiveLowLatencyTest {
     }
     assertThat(announced).filteredOn(a -> !a.ended()).isEmpty();
   }
+
+  @Test
+  void fragmentedMp4PartsAreWholeFragmentsBehindAnInitSection() throws Exception {
+    String ladder = LiveChannels.createOrUpdate(store, "cmaf", "CMAF", Visibility.PUBLIC,
+        LiveSettings.of("360p:600k").withFormat(LiveSettings.Format.FMP4)).streamKey();
+    String copied = LiveChannels.createOrUpdate(store, "cmafcopy", "CMAF copied",
+        Visibility.PUBLIC, LiveSettings.of("source").withFormat(LiveSettings.Format.FMP4))
+        .streamKey();
+    Process encoded = LivePublishers.rtmp(url(ladder), "640x360", 7, dir.resolve("a.log"));
+    Process copy = LivePublishers.rtmp(url(copied), "320x180", 7, dir.resolve("b.log"));
+    assertThat(encoded.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    assertThat(copy.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    for (String rendition : List.of("cmaf/360p", "cmafcopy/source")) {
+      Path index = dir.resolve("streams/" + rendition + "/index.m3u8");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (!(Files.exists(index) && playlist(rendition + "/index.m3u8").endList())
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      String text = Files.readString(index);
+      MediaPlaylist p = PlaylistParser.strict().parseMedia(text);
+      assertThat(p.endList()).as(text).isTrue();
+      assertThat(p.version()).isGreaterThanOrEqualTo(6);
+      assertThat(p.segments()).as(text).hasSizeGreaterThanOrEqualTo(3);
+      String init = p.segments().get(0).map().orElseThrow().uri();
+      assertThat(init).matches("init_\\d+\\.mp4");
+      byte[] initBytes = Files.readAllBytes(index.resolveSibling(init));
+      assertThat(box(initBytes, 0)).isEqualTo("ftyp");
+      MediaSegment first = p.segments().get(0);
+      assertThat(first.uri()).matches("seg_\\d+\\.m4s");
+      ByteArrayOutputStream parts = new ByteArrayOutputStream();
+      for (PartialSegment part : first.parts()) {
+        assertThat(part.uri()).matches("seg_\\d+\\.\\d+\\.m4s");
+        byte[] bytes = Files.readAllBytes(index.resolveSibling(part.uri()));
+        assertThat(box(bytes, 0)).as("a part is whole fragments").isEqualTo("moof");
+        parts.write(bytes);
+      }
+      byte[] segment = Files.readAllBytes(index.resolveSibling(first.uri()));
+      assertThat(parts.toByteArray()).isEqualTo(segment);
+      // the initialization section and the segment make a file players read: about two
+      // seconds of pictures, sound beside them from the same moment
+      Path joined = dir.resolve(rendition.replace('/', '-') + ".mp4");
+      Files.write(joined, initBytes);
+      Files.write(joined, segment, java.nio.file.StandardOpenOption.APPEND);
+      String frames = Ffprobe.run("-select_streams", "v:0", "-count_frames", "-show_entries",
+          "stream=codec_name,nb_read_frames", "-of", "csv=p=0", joined.toString());
+      assertThat(frames).startsWith("h264,");
+      assertThat(Integer.parseInt(frames.strip().split(",")[1])).isBetween(50, 70);
+      String starts = Ffprobe.run("-show_entries", "stream=codec_type,start_time", "-of",
+          "csv=p=0", joined.toString());
+      double[] t = starts.lines().filter(l -> !l.isBlank())
+          .mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
+      assertThat(t).as(starts).hasSize(2);
+      assertThat(Math.abs(t[0] - t[1])).as("video and audio start together: " + starts)
+          .isLessThan(0.1);
+      assertThat(t[0]).as("decode times are the channel's timeline, not counted from 0")
+          .isGreaterThan(1.0);
+      // a player reads the whole playlist
+      String streams = Ffprobe.run("-show_entries", "stream=codec_name", "-of", "csv=p=0",
+          index.toString());
+      assertThat(streams).contains("h264").contains("aac");
+    }
+  }
+
+  /** The type of the ISO BMFF box at {@code offset}. */
+  private static String box(byte[] bytes, int offset) {
+    return new String(bytes, offset + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
 }

@@ -28,9 +28,11 @@ import java.util.Objects;
  *     0 for none
  * @param partTarget Low-Latency HLS: the longest partial segment, 0.2 to 1 s ({@link
  *     #DEFAULT_PART}); {@link Duration#ZERO} for plain live HLS, segments only
+ * @param format how segments and parts are packaged: MPEG-TS, or fragmented MP4 (CMAF)
  */
 public record LiveSettings(String profile, Duration segmentDuration, Duration dvr, Record record,
-    boolean takeover, State state, Instant since, int srtPort, Duration partTarget) {
+    boolean takeover, State state, Instant since, int srtPort, Duration partTarget,
+    Format format) {
 
   /** The default segment length of a live channel: short, for a viewer close to the edge. */
   public static final Duration DEFAULT_SEGMENT = Duration.ofSeconds(2);
@@ -66,6 +68,40 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
       }
       throw new IllegalArgumentException("live.state must be waiting, live or ended, not '"
           + name + "'");
+    }
+  }
+
+  /** How a live channel's segments and parts are packaged. */
+  public enum Format {
+    /** MPEG-TS ({@code .ts}): what every HLS player reads. */
+    TS,
+    /**
+     * Fragmented MP4, CMAF ({@code .m4s} behind an {@code init.mp4}, {@code EXT-X-MAP}): each
+     * part one fragment; what DASH players and HEVC in Apple's players need.
+     */
+    FMP4;
+
+    /** {@code ts} or {@code fmp4}. */
+    public String jsonName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The format named {@code name}: {@code ts} or {@code fmp4} (any case; {@code mp4},
+     * {@code cmaf} also mean fMP4).
+     *
+     * @throws IllegalArgumentException naming the values allowed
+     */
+    public static Format parse(String name) {
+      switch (name.strip().toLowerCase(Locale.ROOT)) {
+        case "ts", "mpegts", "mpeg-ts":
+          return TS;
+        case "fmp4", "mp4", "cmaf":
+          return FMP4;
+        default:
+          throw new IllegalArgumentException("format must be ts (MPEG-TS) or fmp4 (fragmented"
+              + " MP4, CMAF), not '" + name + "'");
+      }
     }
   }
 
@@ -138,6 +174,7 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
       throw new IllegalArgumentException("a low-latency part lasts 0.2 to 1 s (0 for plain live"
           + " HLS), not " + partTarget.toMillis() / 1000.0 + " s");
     }
+    Objects.requireNonNull(format, "format");
     if (partTarget.compareTo(segmentDuration.dividedBy(2)) > 0) {
       throw new IllegalArgumentException("a low-latency part of " + partTarget.toMillis() / 1000.0
           + " s needs segments of twice that at least, not " + segmentDuration.toMillis() / 1000.0
@@ -153,48 +190,55 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
   /** Settings for {@code profile} with the defaults: 2 s segments, 5 min DVR, no recording. */
   public static LiveSettings of(String profile) {
     return new LiveSettings(profile, DEFAULT_SEGMENT, DEFAULT_DVR, Record.OFF, false,
-        State.WAITING, Instant.now(), 0, DEFAULT_PART);
+        State.WAITING, Instant.now(), 0, DEFAULT_PART, Format.TS);
   }
 
   /** The same settings in {@code state} since {@code at}. */
   public LiveSettings withState(State state, Instant at) {
     return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, at, srtPort,
-        partTarget);
+        partTarget, format);
   }
 
   /** The same settings with another profile or ladder. */
   public LiveSettings withProfile(String profile) {
     return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since,
-        srtPort, partTarget);
+        srtPort, partTarget, format);
   }
 
   /** The same settings with segments of {@code d}. */
   public LiveSettings withSegmentDuration(Duration d) {
-    return new LiveSettings(profile, d, dvr, record, takeover, state, since, srtPort, partTarget);
+    return new LiveSettings(profile, d, dvr, record, takeover, state, since, srtPort, partTarget,
+        format);
   }
 
   /** The same settings with a DVR window of {@code d}. */
   public LiveSettings withDvr(Duration d) {
     return new LiveSettings(profile, segmentDuration, d, record, takeover, state, since, srtPort,
-        partTarget);
+        partTarget, format);
   }
 
   /** The same settings recording as {@code r}. */
   public LiveSettings withRecord(Record r) {
     return new LiveSettings(profile, segmentDuration, dvr, r, takeover, state, since, srtPort,
-        partTarget);
+        partTarget, format);
   }
 
   /** The same settings with an SRT listener on UDP port {@code port}, or none with 0. */
   public LiveSettings withSrtPort(int port) {
     return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since, port,
-        partTarget);
+        partTarget, format);
   }
 
   /** The same settings with low-latency parts of {@code d}, or plain live HLS with zero. */
   public LiveSettings withPartTarget(Duration d) {
     return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since, srtPort,
-        d);
+        d, format);
+  }
+
+  /** The same settings packaged as {@code f}. */
+  public LiveSettings withFormat(Format f) {
+    return new LiveSettings(profile, segmentDuration, dvr, record, takeover, state, since, srtPort,
+        partTarget, f);
   }
 
   /**
@@ -208,7 +252,7 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
   /** The same settings letting a second publisher take over, or not. */
   public LiveSettings withTakeover(boolean allowed) {
     return new LiveSettings(profile, segmentDuration, dvr, record, allowed, state, since,
-        srtPort, partTarget);
+        srtPort, partTarget, format);
   }
 
   /**
@@ -259,6 +303,9 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
       m.put("srtPort", BigDecimal.valueOf(srtPort));
     }
     m.put("partSeconds", BigDecimal.valueOf(partTarget.toMillis(), 3).stripTrailingZeros());
+    if (format != Format.TS) {
+      m.put("format", format.jsonName());
+    }
     return m;
   }
 
@@ -279,7 +326,8 @@ public record LiveSettings(String profile, Duration segmentDuration, Duration dv
           number(m, "srtPort", 0).intValue(),
           m.containsKey("partSeconds")
               ? Duration.ofMillis(number(m, "partSeconds", 0).movePointRight(3).longValue())
-              : DEFAULT_PART);
+              : DEFAULT_PART,
+          Format.parse(string(m, "format", "ts")));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("live.since must be an ISO 8601 instant", e);
     }

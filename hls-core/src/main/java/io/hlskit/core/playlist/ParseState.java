@@ -66,6 +66,8 @@ final class ParseState {
   private final List<String> pendingUnknown = new ArrayList<>();
   private SegmentKey currentKey;
   private InitializationSection currentMap;
+  /** Whether an EXT-X-MAP came after the last segment: it starts with the open segment. */
+  private boolean mapSinceSegment;
   private final List<MediaSegment> segments = new ArrayList<>();
   private final List<Integer> segmentLines = new ArrayList<>();
 
@@ -242,6 +244,7 @@ final class ParseState {
 
   void map(String value) {
     AttributeList a = AttributeList.parse(value, Tag.MAP.name, line, strict);
+    mapSinceSegment = true;
     currentMap = model(() -> new InitializationSection(a.requiredQuoted("URI"),
         a.byteRange("BYTERANGE")));
     checkNoOther(a, Tag.MAP);
@@ -430,6 +433,7 @@ final class ParseState {
     pendingRange = null;
     pendingDiscontinuity = false;
     pendingDateTime = null;
+    mapSinceSegment = false;
     pendingTiles = null;
     pendingParts.clear();
     pendingUnknown.clear();
@@ -458,7 +462,8 @@ final class ParseState {
     OpenSegment open = null;
     if (!pendingParts.isEmpty()) {
       open = model(() -> new OpenSegment(pendingDiscontinuity,
-          Optional.ofNullable(pendingDateTime), pendingParts));
+          Optional.ofNullable(pendingDateTime),
+          mapSinceSegment ? Optional.ofNullable(currentMap) : Optional.empty(), pendingParts));
     } else if (strict && (pendingDiscontinuity || pendingDateTime != null)) {
       throw error((pendingDiscontinuity ? "#EXT-X-DISCONTINUITY" : "#EXT-X-PROGRAM-DATE-TIME")
           + " at the end applies to no segment or part");

@@ -166,6 +166,11 @@ public final class PlaylistWriter {
       if (o.discontinuity()) {
         tag(out, Tag.DISCONTINUITY);
       }
+      o.map().ifPresent(m -> {
+        open(out, Tag.MAP).append("URI=\"").append(m.uri()).append('"');
+        m.byteRange().ifPresent(r -> out.append(",BYTERANGE=\"").append(r).append('"'));
+        out.append('\n');
+      });
       o.programDateTime().ifPresent(t -> open(out, Tag.PROGRAM_DATE_TIME)
           .append(DATE_TIME.format(t)).append('\n'));
       o.parts().forEach(part -> writePart(out, part));

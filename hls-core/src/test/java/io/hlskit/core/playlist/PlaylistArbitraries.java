@@ -154,8 +154,11 @@ final class PlaylistArbitraries {
           .as(PartialSegment::new);
       Arbitrary<List<List<PartialSegment>>> perSegment = parts.list().ofMaxSize(4)
           .list().ofSize(p.segments().size());
+      // a new initialization section may start with the open segment (a broadcast that
+      // started again in fragmented MP4)
       Arbitrary<Optional<OpenSegment>> open = Combinators.combine(Arbitraries.of(true, false),
-              dateTimes().optional(0.5), parts.list().ofMinSize(1).ofMaxSize(3))
+              dateTimes().optional(0.5), maps().optional(0.2),
+              parts.list().ofMinSize(1).ofMaxSize(3))
           .as(OpenSegment::new).optional(0.7);
       Duration td = Duration.ofSeconds(p.targetDuration());
       Arbitrary<ServerControl> control = Combinators.combine(Arbitraries.of(true, false),

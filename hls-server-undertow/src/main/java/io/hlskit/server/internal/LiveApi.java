@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * AccessPolicy#mayGoLive}): {@code POST /live} creates one or changes it ({@code id}, {@code
  * title}, {@code visibility}, {@code profile} or {@code ladder}, {@code segmentSeconds}, {@code
  * dvr}, {@code record}, {@code takeover}, {@code srtPort}, {@code lowLatency}, {@code
- * partSeconds}) and answers where to publish (RTMP,
+ * partSeconds}, {@code format}: {@code ts} or {@code fmp4}) and answers where to publish (RTMP,
  * and SRT with the key's secret as passphrase when the channel has a port) and the stream key;
  * {@code GET /live/{id}} its state, and how the broadcast goes when this instance takes it;
  * {@code POST /live/{id}/key} a new key. Deleting is {@code DELETE /channels/{id}}.
@@ -108,6 +108,9 @@ final class LiveApi {
       }
       if (body.get("partSeconds") != null) {
         s = s.withPartTarget(duration(body.get("partSeconds"), "partSeconds"));
+      }
+      if (body.get("format") != null) {
+        s = s.withFormat(LiveSettings.Format.parse(string(body.get("format"), "format")));
       }
       if (body.get("lowLatency") != null) {
         if (!(body.get("lowLatency") instanceof Boolean b)) {

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * <p>Thread-safe. {@link #read} blocks (a worker's job); {@link #recent} does not.
  */
 final class LiveParts {
-  /** How the live pipeline names parts: {@code <channel>/<rendition>/seg_<n>.<k>.ts}. */
-  private static final Pattern PART = Pattern.compile("[^/]+/[^/]+/seg_\\d+\\.\\d+\\.ts");
+  /** How the live pipeline names parts: {@code <channel>/<rendition>/seg_<n>.<k>.ts} or .m4s. */
+  private static final Pattern PART = Pattern.compile("[^/]+/[^/]+/seg_\\d+\\.\\d+\\.(ts|m4s)");
   private static final long KEEP_NANOS = 1_000_000_000L;
   private static final int MAX_PART_BYTES = 1024 * 1024;
   private static final int MAX_PARTS = 128;

@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * answers the same bytes. Held requests take no thread: they wait in {@link LiveWaits}.
  */
 public final class LowLatencyPlaylists {
-  private static final Pattern PART = Pattern.compile("([^/]+)/seg_(\\d+)\\.(\\d+)\\.ts");
+  private static final Pattern PART = Pattern.compile("([^/]+)/seg_(\\d+)\\.(\\d+)\\.(ts|m4s)");
   /** A playlist read right after its announcement may be a store's older copy: read again. */
   private static final int STALE_READS = 3;
 

@@ -52,6 +52,7 @@ public final class LiveEncode implements AutoCloseable {
   private final long audioBitrate;
   private final long segmentTicks;
   private final long partTicks;
+  private final boolean fmp4;
   private final long timelineStart;
   private final LiveSegments sink;
   private final List<LiveRendition> outputs = new ArrayList<>();
@@ -93,6 +94,17 @@ public final class LiveEncode implements AutoCloseable {
   public LiveEncode(LiveInput input, List<EncodeSettings.Rendition> specs, boolean passthrough,
       long audioBitrate, double segmentSeconds, double partSeconds, long timelineStart,
       LiveSegments sink, LongSupplier clock) {
+    this(input, specs, passthrough, audioBitrate, segmentSeconds, partSeconds, false,
+        timelineStart, sink, clock);
+  }
+
+  /**
+   * @param fmp4 segments and parts in fragmented MP4 (CMAF) rather than MPEG-TS
+   */
+  public LiveEncode(LiveInput input, List<EncodeSettings.Rendition> specs, boolean passthrough,
+      long audioBitrate, double segmentSeconds, double partSeconds, boolean fmp4,
+      long timelineStart, LiveSegments sink, LongSupplier clock) {
+    this.fmp4 = fmp4;
     this.clock = clock;
     this.shedLagSeconds = Math.max(4, 2 * segmentSeconds);
     this.name = input.name();
@@ -238,7 +250,7 @@ public final class LiveEncode implements AutoCloseable {
       return;
     }
     if (source.hasAudio()) {
-      audio = new AudioPath(name, source.audioDecoder, audioBitrate, false);
+      audio = new AudioPath(name, source.audioDecoder, audioBitrate, fmp4);
     }
     if (!source.hasVideo()) {
       LiveRendition o = rendition(null, 0, 0);
@@ -268,7 +280,7 @@ public final class LiveEncode implements AutoCloseable {
 
   private LiveRendition rendition(EncodeSettings.Rendition spec, int width, int height) {
     return new LiveRendition(name, source, spec, width, height, outputs.size(), segmentTicks,
-        partTicks, audio == null ? null : audio.encoder(),
+        partTicks, fmp4, audio == null ? null : audio.encoder(),
         () -> audioStartTicks == AV_NOPTS_VALUE ? timelineStart : audioStartTicks,
         new LiveRendition.Cuts() {
           @Override
@@ -338,13 +350,17 @@ public final class LiveEncode implements AutoCloseable {
         frames++;
         mediaEnd = pts;
         o.lastVideo = pts;
-        o.frameTicks = p.duration() > 0 ? av_rescale_q(p.duration(), tb, TS_CLOCK) : 3000;
+        o.frameTicks = p.duration() > 0 ? av_rescale_q(p.duration(), tb, TS_CLOCK)
+            : Math.max(1, Math.round(90_000 / Math.max(1, av_q2d(source.frameRate))));
       }
     }
     AVRational toTb = video ? o.videoTimeBase() : o.audioTimeBase();
     p.pts(av_rescale_q(pts, TS_CLOCK, toTb));
     p.dts(av_rescale_q(dts, TS_CLOCK, toTb));
-    p.duration(av_rescale_q(p.duration(), tb, toTb));
+    // a picture without a duration (FLV's have none) lasts a frame: fragmented MP4 writes
+    // every sample's duration, and a fragment's last one has no next picture to take it from
+    p.duration(p.duration() > 0 ? av_rescale_q(p.duration(), tb, toTb)
+        : video ? av_rescale_q(o.frameTicks, TS_CLOCK, toTb) : 0);
     p.stream_index(to.index());
     p.pos(-1);
     o.mux.write(p);

@@ -74,8 +74,8 @@ final class LiveRendition implements AutoCloseable {
    * @param index the rendition's place in the session, as {@code cuts} is told it
    */
   LiveRendition(String name, Source source, EncodeSettings.Rendition spec, int width,
-      int height, int index, long segmentTicks, long partTicks, AVCodecContext audioEncoder,
-      LongSupplier audioStart, Cuts cuts) {
+      int height, int index, long segmentTicks, long partTicks, boolean fmp4,
+      AVCodecContext audioEncoder, LongSupplier audioStart, Cuts cuts) {
     this.name = name;
     this.source = source;
     this.spec = spec;
@@ -87,7 +87,7 @@ final class LiveRendition implements AutoCloseable {
     this.audioEncoder = audioEncoder;
     this.audioStart = audioStart;
     this.cuts = cuts;
-    this.mux = new SegmentMuxer(name);
+    this.mux = new SegmentMuxer(name, fmp4);
   }
 
   /** Its place in the session, as the sink is told it. */
@@ -136,7 +136,7 @@ final class LiveRendition implements AutoCloseable {
       }
     }
     double fps = source.hasVideo() ? av_q2d(source.frameRate) : 0;
-    return new LiveSegments.Rendition(folder, w, h, bandwidth, list, fps);
+    return new LiveSegments.Rendition(folder, w, h, bandwidth, list, fps, mux.init());
   }
 
   private Optional<String> codecOf() {
@@ -157,7 +157,7 @@ final class LiveRendition implements AutoCloseable {
   void openEncoder() {
     encoded = av_packet_alloc();
     encoder = VideoEncoders.open(spec, width, height, LiveEncode.TS_CLOCK, source.frameRate,
-        segmentTicks / 90_000.0, true, false, name);
+        segmentTicks / 90_000.0, true, mux.fmp4(), name); // MP4 keeps parameter sets in moov
     sws = VideoEncoders.scaler(source, width, height, name);
     scaled = VideoEncoders.picture(width, height, name);
   }

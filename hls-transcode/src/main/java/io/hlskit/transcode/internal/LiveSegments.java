@@ -15,9 +15,22 @@ public interface LiveSegments {
    * @param width 0 for audio only
    * @param bandwidth its peak bit rate as announced, video and audio
    * @param codecs RFC 6381 codecs, when known
+   * @param init the initialization section of fragmented MP4 ({@code EXT-X-MAP}); null for
+   *     MPEG-TS
    */
   record Rendition(String name, int width, int height, long bandwidth, List<String> codecs,
-      double frameRate) {}
+      double frameRate, byte[] init) {
+    /** A rendition in MPEG-TS, which has no initialization section. */
+    public Rendition(String name, int width, int height, long bandwidth, List<String> codecs,
+        double frameRate) {
+      this(name, width, height, bandwidth, codecs, frameRate, null);
+    }
+
+    /** Whether it is fragmented MP4, its segments behind {@link #init}. */
+    public boolean fmp4() {
+      return init != null;
+    }
+  }
 
   /**
    * A completed segment.

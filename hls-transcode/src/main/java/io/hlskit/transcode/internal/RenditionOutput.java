@@ -43,7 +43,7 @@ final class RenditionOutput implements AutoCloseable {
   /** The most audio packets held back for the pictures to catch up: about 20 s of AAC. */
   private static final int MAX_HELD_AUDIO = 1000;
   /** The MP4 sample entry {@code hvc1}, as libav's MKTAG makes it. */
-  private static final int HVC1 = 'h' | ('v' << 8) | ('c' << 16) | ('1' << 24);
+  static final int HVC1 = 'h' | ('v' << 8) | ('c' << 16) | ('1' << 24);
 
   /**
    * The renditions' threads, shared by every transcode and kept a minute when idle: a thread

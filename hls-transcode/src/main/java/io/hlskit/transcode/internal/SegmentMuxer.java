@@ -22,6 +22,9 @@ import org.bytedeco.javacpp.Pointer;
  * One MPEG-TS muxer whose output is cut into HLS segments in memory, as libav's own {@code hls}
  * muxer cuts its single TS context: {@link #cut} flushes what the muxer holds and hands the
  * segment's bytes over, and the next packet starts the next segment with the PAT and PMT again.
+ * Or one fragmented MP4 muxer (CMAF): its header is the initialization section ({@link #init}),
+ * every part or segment it hands over is whole fragments ({@code moof} + {@code mdat}), each
+ * flush one fragment, their decode times the channel's timeline itself.
  * Nothing touches the disk: a live segment goes from here to the store.
  *
  * <p>Used by one thread at a time. Every libav object it allocates is freed in {@link #close},
@@ -50,15 +53,25 @@ final class SegmentMuxer implements AutoCloseable {
   private Pointer token;
   private byte[] chunk = new byte[IO_BUFFER];
   private boolean started;
+  private final boolean fmp4;
+  private byte[] init;
 
+  /** An MPEG-TS muxer. */
   SegmentMuxer(String name) {
+    this(name, false);
+  }
+
+  /** An MPEG-TS muxer, or with {@code fmp4} a fragmented MP4 one. */
+  SegmentMuxer(String name, boolean fmp4) {
     this.name = name;
+    this.fmp4 = fmp4;
     try {
       out = new AVFormatContext(null);
-      int ret = avformat_alloc_output_context2(out, null, "mpegts", (String) null);
+      int ret = avformat_alloc_output_context2(out, null, fmp4 ? "mp4" : "mpegts",
+          (String) null);
       if (ret < 0) {
         out = null;
-        Libav.check(ret, "setting up the MPEG-TS muxer for", name);
+        Libav.check(ret, "setting up the " + (fmp4 ? "MP4" : "MPEG-TS") + " muxer for", name);
       }
       token = MUXERS.register(this);
       BytePointer buffer = new BytePointer(av_malloc(IO_BUFFER));
@@ -97,20 +110,51 @@ final class SegmentMuxer implements AutoCloseable {
   AVStream addStream(AVCodecParameters from, AVRational timeBase) {
     AVStream s = avformat_new_stream(out, null);
     Libav.check(avcodec_parameters_copy(s.codecpar(), from), "describing a stream for", name);
-    s.codecpar().codec_tag(0); // FLV's tags mean nothing to MPEG-TS
+    s.codecpar().codec_tag(0); // FLV's tags mean nothing here
+    if (fmp4 && from.codec_id() == AV_CODEC_ID_HEVC) {
+      s.codecpar().codec_tag(RenditionOutput.HVC1); // what Apple's players require
+    }
     s.time_base(timeBase);
     return s;
   }
 
-  /** Writes the header; the streams' time bases are the muxer's (1/90000) from then on. */
+  /**
+   * Writes the header; the streams' time bases are the muxer's from then on (1/90000 in
+   * MPEG-TS). In MP4 the header is the initialization section, kept for {@link #init}: an empty
+   * {@code moov}, fragments flushed only when told, each carrying its own decode time (the
+   * packets' own, not counted from zero), no edit list and no index at the end.
+   */
   void start() {
     AVDictionary options = new AVDictionary(null);
     try {
-      Libav.check(avformat_write_header(out, options), "starting the MPEG-TS output for", name);
+      if (fmp4) {
+        av_dict_set(options, "movflags",
+            "+frag_custom+empty_moov+default_base_moof+frag_discont+skip_trailer", 0);
+        av_dict_set(options, "use_editlist", "0", 0);
+        // timestamps stay as they are (the channel's timeline is positive): shifted to start
+        // at zero, renditions and sessions would not line up
+        out.avoid_negative_ts(AVFormatContext.AVFMT_AVOID_NEG_TS_MAKE_NON_NEGATIVE);
+      }
+      Libav.check(avformat_write_header(out, options), "starting the "
+          + (fmp4 ? "MP4" : "MPEG-TS") + " output for", name);
     } finally {
       av_dict_free(options);
     }
     started = true;
+    if (fmp4) {
+      avio_flush(io);
+      init = bytes.toByteArray();
+      bytes.reset();
+    }
+  }
+
+  /** The initialization section ({@code ftyp} + {@code moov}) of an MP4 muxer; null in TS. */
+  byte[] init() {
+    return init;
+  }
+
+  boolean fmp4() {
+    return fmp4;
   }
 
   /** Writes a packet whose times are in its stream's time base; the packet's data is taken. */
@@ -145,7 +189,9 @@ final class SegmentMuxer implements AutoCloseable {
     Libav.check(av_write_frame(out, (AVPacket) null), "flushing a segment of", name);
     avio_flush(io);
     byte[] segment = takeSegment();
-    av_opt_set(out.priv_data(), "mpegts_flags", "resend_headers", 0);
+    if (!fmp4) {
+      av_opt_set(out.priv_data(), "mpegts_flags", "resend_headers", 0);
+    }
     return segment;
   }
 

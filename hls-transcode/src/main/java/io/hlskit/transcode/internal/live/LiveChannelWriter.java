@@ -5,6 +5,7 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.channel.RenditionInfo;
 import io.hlskit.core.live.LiveEdge;
+import io.hlskit.core.playlist.InitializationSection;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
 import io.hlskit.core.playlist.MultivariantPlaylist;
@@ -62,6 +63,8 @@ public final class LiveChannelWriter implements LiveSegments {
   private static final Logger LOG = LoggerFactory.getLogger(LiveChannelWriter.class);
   /** Where a broadcast's timeline starts: far enough from 0 that no timestamp goes negative. */
   public static final long TIMELINE_START = 10 * 90_000L;
+  private static final java.util.regex.Pattern SEGMENT_NUMBER =
+      java.util.regex.Pattern.compile("^seg_(\\d+)");
 
   private final MediaStore store;
   private final LiveEdge edge;
@@ -99,6 +102,10 @@ public final class LiveChannelWriter implements LiveSegments {
     final List<String> partsToDelete = new ArrayList<>();
     /** The ETag of the playlist as this writer last wrote it; null before. */
     String writtenEtag;
+    /** The extension of this session's segments and parts: {@code ts}, or {@code m4s}. */
+    String extension = "ts";
+    /** This session's initialization section, in fragmented MP4. */
+    Optional<InitializationSection> map = Optional.empty();
 
     Window(String name) {
       this.name = name;
@@ -170,10 +177,9 @@ public final class LiveChannelWriter implements LiveSegments {
     }
     String uri = p.segments().get(p.segments().size() - 1).uri();
     // the file's own number: a shed rendition's last entry may be ../360p/seg_...
-    String digits = uri.substring(uri.lastIndexOf('/') + 1).replaceAll("\\D", "");
+    java.util.regex.Matcher m = SEGMENT_NUMBER.matcher(uri.substring(uri.lastIndexOf('/') + 1));
     try {
-      return digits.isEmpty() ? p.mediaSequence() + p.segments().size()
-          : Long.parseLong(digits) + 1;
+      return m.find() ? Long.parseLong(m.group(1)) + 1 : p.mediaSequence() + p.segments().size();
     } catch (NumberFormatException e) {
       return p.mediaSequence() + p.segments().size();
     }
@@ -226,7 +232,18 @@ public final class LiveChannelWriter implements LiveSegments {
     endOf = new long[renditions.size()];
     Arrays.fill(carriedBy, -1);
     for (int i = 0; i < renditions.size(); i++) {
-      windowOf[i] = window(renditions.get(i).name());
+      LiveSegments.Rendition r = renditions.get(i);
+      Window w = window(r.name());
+      windowOf[i] = w;
+      w.extension = r.fmp4() ? "m4s" : "ts";
+      w.map = Optional.empty();
+      if (r.fmp4()) {
+        // named after the session's first segment: a new session's never replaces an old one
+        // that segments still in the window (and caches) point to
+        String init = String.format("init_%09d.mp4", w.nextNumber);
+        store.write(id + "/" + w.name + "/" + init, r.init());
+        w.map = Optional.of(InitializationSection.of(init));
+      }
     }
     multivariantWritten = false;
   }
@@ -268,17 +285,18 @@ public final class LiveChannelWriter implements LiveSegments {
     }
     Window w = windowOf[index];
     long number = w.nextNumber++;
-    String uri = String.format("seg_%09d.ts", number);
+    String uri = String.format("seg_%09d.%s", number, w.extension);
     store.write(id + "/" + w.name + "/" + uri, segment.bytes());
     List<PartialSegment> parts = List.copyOf(w.openParts);
     w.openParts.clear();
-    append(w, uri, segment, parts);
+    append(w, uri, segment, parts, w.map);
     endOf[index] = segment.start() + segment.duration();
     for (int i = 0; i < carriedBy.length; i++) {
       // from where the shed rendition's own pictures end: the same time is never shown twice
       if (carriedBy[i] == index && segment.start() + segment.duration() / 2 >= endOf[i]) {
         // a shed rendition's viewers go on with this one's pictures
-        append(windowOf[i], "../" + w.name + "/" + uri, segment, List.of());
+        append(windowOf[i], "../" + w.name + "/" + uri, segment, List.of(),
+            w.map.map(m -> InitializationSection.of("../" + w.name + "/" + m.uri())));
       }
     }
     timelineEnd = Math.max(timelineEnd, segment.start() + segment.duration());
@@ -294,7 +312,7 @@ public final class LiveChannelWriter implements LiveSegments {
       return;
     }
     Window w = windowOf[index];
-    String uri = partUri(w.nextNumber, part.number());
+    String uri = partUri(w, w.nextNumber, part.number());
     store.write(id + "/" + w.name + "/" + uri, part.bytes());
     if (w.openParts.isEmpty()) {
       w.openAt = wallClockAt(part.start());
@@ -305,8 +323,8 @@ public final class LiveChannelWriter implements LiveSegments {
     }
   }
 
-  private static String partUri(long segmentNumber, int part) {
-    return String.format("seg_%09d.%d.ts", segmentNumber, part);
+  private static String partUri(Window w, long segmentNumber, int part) {
+    return String.format("seg_%09d.%d.%s", segmentNumber, part, w.extension);
   }
 
   private static Duration ticks(long ticks) {
@@ -320,10 +338,11 @@ public final class LiveChannelWriter implements LiveSegments {
 
   /** Adds a segment to {@code w}'s playlist, trims the playlist to the window and writes it. */
   private void append(Window w, String uri, LiveSegments.Segment segment,
-      List<PartialSegment> parts) {
+      List<PartialSegment> parts, Optional<InitializationSection> map) {
     Duration duration = ticks(segment.duration());
     MediaSegment s = MediaSegment.builder(uri, duration)
         .discontinuity(w.discontinuityNext)
+        .map(map.orElse(null))
         .programDateTime(wallClockAt(segment.start()).atOffset(ZoneOffset.UTC))
         .parts(parts)
         .build();
@@ -434,6 +453,13 @@ public final class LiveChannelWriter implements LiveSegments {
   }
 
   private MediaPlaylist live(Window w, boolean ended) {
+    MediaPlaylist p = unversioned(w, ended);
+    boolean maps = w.map.isPresent() || w.segments.stream().anyMatch(x -> x.map().isPresent());
+    // EXT-X-MAP in a playlist that is not I-frames only takes version 6
+    return maps && p.version() < 6 ? p.toBuilder().version(6).build() : p;
+  }
+
+  private MediaPlaylist unversioned(Window w, boolean ended) {
     MediaPlaylist.Builder b = MediaPlaylist.builder()
         .mediaSequence(w.mediaSequence)
         .discontinuitySequence(w.discontinuitySequence)
@@ -454,15 +480,19 @@ public final class LiveChannelWriter implements LiveSegments {
       return b.build();
     }
     if (!w.openParts.isEmpty()) {
+      // a session's first parts come before its first segment names its initialization section
+      Optional<InitializationSection> last = w.segments.isEmpty() ? Optional.empty()
+          : w.segments.peekLast().map();
       b.openSegment(new OpenSegment(w.discontinuityNext,
-          Optional.ofNullable(w.openAt).map(t -> t.atOffset(ZoneOffset.UTC)), w.openParts));
+          Optional.ofNullable(w.openAt).map(t -> t.atOffset(ZoneOffset.UTC)),
+          w.map.equals(last) ? Optional.empty() : w.map, w.openParts));
     }
     boolean carried = false;
     for (int i = 0; i < windowOf.length; i++) {
       carried |= windowOf[i] == w && carriedBy[i] >= 0;
     }
     if (!carried && !w.segments.isEmpty()) {
-      b.addPreloadHint(PreloadHint.part(partUri(w.nextNumber, w.openParts.size())));
+      b.addPreloadHint(PreloadHint.part(partUri(w, w.nextNumber, w.openParts.size())));
     }
     for (Window other : windowOf) {
       if (other != w && !other.segments.isEmpty()) {
