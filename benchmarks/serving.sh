@@ -125,7 +125,7 @@ start_hlskit() {
 # an older build of hlskit, when given, on port 18084 and core 0 as well
 start_baseline() {
   HLS_JWT_SECRET="${BASELINE_JWT_SECRET:-}" HLS_METRICS="${BASELINE_METRICS:-}" \
-    HLS_TCP_CORK="${BASELINE_CORK:-}" env $(tls_env) taskset -c 0 java $JAVA_FLAGS -cp "$BASELINE_JAR" \
+    HLS_TCP_CORK="${BASELINE_CORK:-}" HLS_TLS_PROVIDER="${BASELINE_TLS_PROVIDER:-}" env $(tls_env) taskset -c 0 java $JAVA_FLAGS -cp "$BASELINE_JAR" \
     io.hlskit.benchmarks.ServeFolder "$streams" 18084 \
     > "$work/baseline.log" 2>&1 &
   baseline_pid=$!

@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * with wrk next to nginx. Arguments: the folder, the port. With {@code HLS_JWT_SECRET} in the
  * environment it checks access with a {@link JwtAccessPolicy}, and with {@code HLS_METRICS=1} it
  * records into a Prometheus registry (scraped at {@code /metrics}), to measure what those cost;
- * {@code HLS_TLS_CERT} and {@code HLS_TLS_KEY} (PEM files) serve HTTPS with HTTP/2;
+ * {@code HLS_TLS_CERT} and {@code HLS_TLS_KEY} (PEM files) serve HTTPS with HTTP/2, through
+ * BoringSSL (Conscrypt) with {@code HLS_TLS_PROVIDER=conscrypt};
  * {@code HLS_TCP_CORK=0} sends segments without {@code TCP_CORK}, to measure what it gains (it
  * needs {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} on the java command line).
  *
@@ -45,6 +46,9 @@ public final class ServeFolder {
     String cert = System.getenv("HLS_TLS_CERT");
     if (cert != null && !cert.isBlank()) {
       builder.tls(Path.of(cert), Path.of(System.getenv("HLS_TLS_KEY")));
+      if ("conscrypt".equals(System.getenv("HLS_TLS_PROVIDER"))) {
+        builder.tlsProvider(HlsServer.TlsProvider.CONSCRYPT);
+      }
     }
     boolean cork = !"0".equals(System.getenv("HLS_TCP_CORK"));
     builder.tcpCork(cork);

@@ -76,7 +76,12 @@ final class DemoServer implements AutoCloseable {
     record Live(int rtmpPort, java.time.Duration grace) {}
 
     /** HTTPS: PEM certificate chain and key, and the plain-HTTP port that redirects, or null. */
-    record Tls(Path certificate, Path key, Integer redirectHttpPort) {}
+    record Tls(Path certificate, Path key, Integer redirectHttpPort,
+        HlsServer.TlsProvider provider) {
+      Tls(Path certificate, Path key, Integer redirectHttpPort) {
+        this(certificate, key, redirectHttpPort, HlsServer.TlsProvider.JDK);
+      }
+    }
 
     /** Options with {@code adminToken} as the only credential. */
     Options(String host, int port, String adminToken, long maxUploadBytes,
@@ -199,7 +204,7 @@ final class DemoServer implements AutoCloseable {
         builder.mount("/metrics", metrics.scrape());
       }
       if (o.tls() != null) {
-        builder.tls(o.tls().certificate(), o.tls().key());
+        builder.tls(o.tls().certificate(), o.tls().key()).tlsProvider(o.tls().provider());
         if (o.tls().redirectHttpPort() != null) {
           builder.redirectHttpPort(o.tls().redirectHttpPort());
         }

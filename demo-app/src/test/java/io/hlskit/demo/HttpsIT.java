@@ -49,7 +49,9 @@ class HttpsIT {
     demo = DemoServer.start(new StorageOptions.Storage(store, streams.toString()),
         new DemoServer.Options("127.0.0.1", 0, null, 50_000_000, dir.resolve("uploads"),
             dir.resolve("work"), List.of(), List.of(), null)
-            .withTls(new DemoServer.Options.Tls(pem.certificate(), pem.key(), 0)));
+            // BoringSSL's TLS (Conscrypt) here; the JDK's is read by TlsTest alike
+            .withTls(new DemoServer.Options.Tls(pem.certificate(), pem.key(), 0,
+                io.hlskit.server.HlsServer.TlsProvider.CONSCRYPT)));
     base = "https://127.0.0.1:" + demo.server.port();
     Path video = dir.resolve("tls.mp4");
     SampleVideo.write(video, SampleVideo.Spec.mp4(320, 180, 6));

@@ -30,6 +30,8 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -72,8 +74,13 @@ class TlsTest {
   }
 
   private HlsServer tlsServer() {
+    return tlsServer(HlsServer.TlsProvider.JDK);
+  }
+
+  private HlsServer tlsServer(HlsServer.TlsProvider provider) {
     server = HlsServer.builder().mediaStore(store).host("127.0.0.1").port(0)
-        .tls(pem.certificate(), pem.key()).redirectHttpPort(0).build().start();
+        .tls(pem.certificate(), pem.key()).tlsProvider(provider).redirectHttpPort(0).build()
+        .start();
     return server;
   }
 
@@ -92,9 +99,12 @@ class TlsTest {
     return http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  @Test
-  void http2ForClientsThatOfferItAndHttp11ForTheRestWithEveryBehaviour() throws Exception {
-    tlsServer();
+  /** The JDK's TLS and BoringSSL's (Conscrypt) alike. */
+  @ParameterizedTest
+  @EnumSource(HlsServer.TlsProvider.class)
+  void http2ForClientsThatOfferItAndHttp11ForTheRestWithEveryBehaviour(
+      HlsServer.TlsProvider provider) throws Exception {
+    tlsServer(provider);
     SSLContext trust = pem.trustingIt();
     for (HttpClient.Version version : HttpClient.Version.values()) {
       HttpClient http = client(trust, version);

@@ -58,6 +58,8 @@ public final class PemKeyManager extends X509ExtendedKeyManager {
   private record Stamp(long certificateModified, long certificateSize, long keyModified,
       long keySize) {}
 
+  private final boolean conscrypt;
+
   private record Loaded(X509Certificate[] chain, PrivateKey key, Stamp stamp, String alias) {}
 
   /**
@@ -66,6 +68,20 @@ public final class PemKeyManager extends X509ExtendedKeyManager {
    * @throws HlsException saying which file is wrong and how, when either cannot be used
    */
   public PemKeyManager(Path certificateFile, Path keyFile) {
+    this(certificateFile, keyFile, false);
+  }
+
+  /**
+   * Reads both files now; its TLS contexts are BoringSSL's (Conscrypt) with {@code conscrypt}.
+   *
+   * @throws HlsException saying which file is wrong and how, when either cannot be used, or
+   *     that Conscrypt is not on the classpath
+   */
+  public PemKeyManager(Path certificateFile, Path keyFile, boolean conscrypt) {
+    this.conscrypt = conscrypt;
+    if (conscrypt) {
+      ConscryptTls.require();
+    }
     this.certificateFile = Objects.requireNonNull(certificateFile, "certificateFile");
     this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
     this.current = load();
@@ -75,7 +91,7 @@ public final class PemKeyManager extends X509ExtendedKeyManager {
   /** A TLS context serving this key manager's certificate. */
   public SSLContext sslContext() {
     try {
-      SSLContext context = SSLContext.getInstance("TLS");
+      SSLContext context = conscrypt ? ConscryptTls.context() : SSLContext.getInstance("TLS");
       context.init(new KeyManager[] {this}, null, new SecureRandom());
       return context;
     } catch (GeneralSecurityException e) {
