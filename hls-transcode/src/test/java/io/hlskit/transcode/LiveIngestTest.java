@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Debian's ffmpeg publishing over RTMP into a live channel, read back by ffprobe. */
@@ -153,26 +155,31 @@ class LiveIngestTest {
     assertThat(Double.parseDouble(probed.strip())).isBetween(10.0, 12.0);
   }
 
-  @Test
-  void anArchivedBroadcastIsAChannelOfItsOwnAndTheLiveOneWaitsAgain() throws Exception {
-    String key = LiveChannels.createOrUpdate(store, "talk", "Talk", Visibility.PUBLIC,
-        LiveSettings.of("180p:200k").withRecord(LiveSettings.Record.ARCHIVE)).streamKey();
+  /** In MPEG-TS, and in fragmented MP4, whose init sections the recording needs as well. */
+  @ParameterizedTest
+  @EnumSource(LiveSettings.Format.class)
+  void anArchivedBroadcastIsAChannelOfItsOwnAndTheLiveOneWaitsAgain(LiveSettings.Format format)
+      throws Exception {
+    String talk = format == LiveSettings.Format.TS ? "talk" : "talk" + format.jsonName();
+    String key = LiveChannels.createOrUpdate(store, talk, "Talk", Visibility.PUBLIC,
+        LiveSettings.of("180p:200k").withRecord(LiveSettings.Record.ARCHIVE).withFormat(format))
+        .streamKey();
     Process ffmpeg = LivePublishers.rtmp(url(key), "320x180", 5, dir.resolve("talk.log"));
     assertThat(ffmpeg.waitFor(40, TimeUnit.SECONDS)).isTrue();
     await("the archive", () -> store.channels().list().stream()
-        .anyMatch(m -> m.id().startsWith("talk-")));
+        .anyMatch(m -> m.id().startsWith(talk + "-")));
     ChannelMetadata archive = store.channels().list().stream()
-        .filter(m -> m.id().startsWith("talk-")).findFirst().orElseThrow();
-    assertThat(archive.id()).matches("talk-\\d{8}-\\d{4}");
+        .filter(m -> m.id().startsWith(talk + "-")).findFirst().orElseThrow();
+    assertThat(archive.id()).matches(talk + "-\\d{8}-\\d{4}");
     assertThat(archive.isLive()).isFalse();
     assertThat(archive.title()).startsWith("Talk (");
     String probed = Ffprobe.run("-show_entries", "format=duration", "-of", "csv=p=0",
         dir.resolve("streams/" + archive.id() + "/playlist.m3u8").toString());
     assertThat(Double.parseDouble(probed.strip())).isBetween(4.0, 6.0);
-    ChannelMetadata waiting = store.channels().get("talk").orElseThrow();
+    ChannelMetadata waiting = store.channels().get(talk).orElseThrow();
     assertThat(waiting.live().orElseThrow().state()).isEqualTo(LiveSettings.State.WAITING);
-    assertThat(dir.resolve("streams/talk/playlist.m3u8")).doesNotExist();
-    assertThat(dir.resolve("streams/talk/180p")).doesNotExist();
+    assertThat(dir.resolve("streams/" + talk + "/playlist.m3u8")).doesNotExist();
+    assertThat(dir.resolve("streams/" + talk + "/180p")).doesNotExist();
   }
 
   @Test

@@ -159,6 +159,12 @@ class LiveLowLatencyTest {
     assertThat(ended.preloadHints()).isEmpty();
     assertThat(ended.openSegment()).isEmpty();
 
+    // the end is announced once the closed playlist is written: a moment after it is readable
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (announced.stream().noneMatch(a -> a.rendition().equals("360p") && a.ended())
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     assertThat(notYetStored).as("announced before the store held it").isEmpty();
     List<LiveEdge.Position> of360 = announced.stream()
         .filter(a -> a.rendition().equals("360p")).toList();
@@ -265,6 +271,41 @@ class LiveLowLatencyTest {
           index.toString());
       assertThat(streams).contains("h264").contains("aac");
     }
+  }
+
+  @Test
+  void aBroadcastThatStartsAgainNamesItsOwnInitSectionAndTheOldOneGoesWithItsSegments()
+      throws Exception {
+    String key = LiveChannels.createOrUpdate(store, "again", "Again", Visibility.PUBLIC,
+        LiveSettings.of("source").withFormat(LiveSettings.Format.FMP4)
+            .withDvr(Duration.ofSeconds(6))).streamKey();
+    Process first = LivePublishers.rtmp(url(key), "320x180", 4, dir.resolve("first.log"));
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    // back within the grace: the same broadcast, a new session after a discontinuity
+    Process second = LivePublishers.rtmp(url(key), "320x180", 14, dir.resolve("second.log"));
+    Path folder = dir.resolve("streams/again/source");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    MediaPlaylist across = null;
+    while (System.nanoTime() < deadline) {
+      across = playlist("again/source/index.m3u8");
+      if (across.segments().stream().anyMatch(MediaSegment::discontinuity)) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(across.segments()).anyMatch(MediaSegment::discontinuity);
+    List<String> maps = across.segments().stream()
+        .map(seg -> seg.map().orElseThrow().uri()).distinct().toList();
+    assertThat(maps).as("an init section per session").hasSize(2);
+    assertThat(second.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    // the first session's segments left the 6 s window: its init section left with them
+    MediaPlaylist last = playlist("again/source/index.m3u8");
+    String now = last.segments().get(last.segments().size() - 1).map().orElseThrow().uri();
+    try (var files = Files.list(folder)) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("init_")))
+          .containsExactly(now);
+    }
+    assertThat(now).isEqualTo(maps.get(1));
   }
 
   /** The type of the ISO BMFF box at {@code offset}. */

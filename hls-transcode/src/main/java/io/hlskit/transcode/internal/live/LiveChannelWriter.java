@@ -447,7 +447,12 @@ public final class LiveChannelWriter implements LiveSegments {
       }
       if (settings().record() == LiveSettings.Record.OFF && !gone.uri().startsWith("../")) {
         // another rendition's segment (carried for a shed one) is deleted by its own window
-        store.delete(List.of(id + "/" + w.name + "/" + gone.uri()));
+        List<String> keys = new ArrayList<>(List.of(id + "/" + w.name + "/" + gone.uri()));
+        // and an earlier broadcast's initialization section with its last segment
+        gone.map().filter(m -> !m.uri().startsWith("../") && !w.map.equals(Optional.of(m))
+            && (next == null || !next.map().equals(Optional.of(m))))
+            .ifPresent(m -> keys.add(id + "/" + w.name + "/" + m.uri()));
+        store.delete(keys);
       }
     }
   }

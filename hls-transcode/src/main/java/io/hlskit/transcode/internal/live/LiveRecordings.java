@@ -64,12 +64,21 @@ final class LiveRecordings {
     String id = archiveId(live.id(), started);
     Duration total = Duration.ZERO;
     try (ChannelDraft draft = store.draft(id)) {
+      java.util.Set<String> copied = new java.util.HashSet<>();
       for (Map.Entry<String, List<MediaSegment>> r : recorded.entrySet()) {
         for (MediaSegment s : r.getValue()) {
           // a shed rendition's playlist carries a lower one's segments, as ../<rendition>/...
           String path = s.uri().startsWith("../") ? s.uri().substring(3)
               : r.getKey() + "/" + s.uri();
           copy(store, live.id() + "/" + path, draft, path);
+          // in fragmented MP4, each session's initialization section once
+          if (s.map().isPresent()) {
+            String uri = s.map().get().uri();
+            String map = uri.startsWith("../") ? uri.substring(3) : r.getKey() + "/" + uri;
+            if (copied.add(map)) {
+              copy(store, live.id() + "/" + map, draft, map);
+            }
+          }
         }
         MediaPlaylist p = vod(r.getValue(), targetDurations.getOrDefault(r.getKey(), 2));
         draft.write(r.getKey() + "/index.m3u8",
