@@ -224,7 +224,7 @@ class LiveChannelIT {
           + " v.seekable.end(v.seekable.length - 1) - v.currentTime;")).doubleValue();
       assertThat(behind).as("seconds behind the live edge").isLessThan(8.0);
       List<Double> before = watch(js, video, Duration.ofSeconds(6));
-      assertThat(longestStall(before)).as("stall before the drop, " + before).isLessThan(1.0);
+      assertThat(Tools.longestStall(before, 0.25)).as("stall before the drop, " + before).isLessThan(1.0);
 
       // the publisher dies and another comes back within the grace: the playlist never fails
       long sequenceBefore = media().mediaSequence() + media().segments().size();
@@ -389,16 +389,5 @@ class LiveChannelIT {
       Thread.sleep(250);
     }
     return times;
-  }
-
-  /** The longest run of samples, in seconds, in which the time did not move on. */
-  private static double longestStall(List<Double> times) {
-    double longest = 0;
-    int still = 0;
-    for (int i = 1; i < times.size(); i++) {
-      still = times.get(i) > times.get(i - 1) ? 0 : still + 1;
-      longest = Math.max(longest, still * 0.25);
-    }
-    return longest;
   }
 }

@@ -135,7 +135,7 @@ class LowLatencyIT {
       }
       assertThat(times.get(times.size() - 1) - times.get(0)).as("seconds played in a minute; "
           + states).isGreaterThan(55.0);
-      assertThat(longestStill(times)).as("the longest stall, in s; " + states).isLessThan(0.5);
+      assertThat(Tools.longestStall(times, 0.1)).as("the longest stall, in s; " + states).isLessThan(0.5);
       assertThat(js.executeScript("return document.querySelector('" + selector + "').error"))
           .isNull();
       assertThat(behind).as("what the page says of the delay").isNotEmpty()
@@ -195,7 +195,7 @@ class LowLatencyIT {
       }
       assertThat(times.get(times.size() - 1) - times.get(0)).as("seconds played in 12")
           .isGreaterThan(10.0);
-      assertThat(longestStill(times)).as("the longest stall, in s").isLessThan(0.5);
+      assertThat(Tools.longestStall(times, 0.1)).as("the longest stall, in s").isLessThan(0.5);
       assertThat(((JavascriptExecutor) browser).executeScript("return document.querySelector('"
           + selector + "').error")).isNull();
     } finally {
@@ -286,16 +286,5 @@ class LowLatencyIT {
           Math.max(0, out.length() - 3000)));
     }
     return frames;
-  }
-
-  /** The longest run of 100 ms samples, in seconds, in which the time did not move on. */
-  private static double longestStill(List<Double> times) {
-    double longest = 0;
-    int still = 0;
-    for (int i = 1; i < times.size(); i++) {
-      still = times.get(i) > times.get(i - 1) ? 0 : still + 1;
-      longest = Math.max(longest, still * 0.1);
-    }
-    return longest;
   }
 }

@@ -80,6 +80,20 @@ final class Tools {
     return t instanceof Number ? ((Number) t).doubleValue() : 0;
   }
 
+  /**
+   * The longest run of samples of a video's time, taken every {@code sampleSeconds}, in which
+   * the time did not move on, in seconds.
+   */
+  static double longestStall(List<Double> times, double sampleSeconds) {
+    double longest = 0;
+    int still = 0;
+    for (int i = 1; i < times.size(); i++) {
+      still = times.get(i) > times.get(i - 1) ? 0 : still + 1;
+      longest = Math.max(longest, still * sampleSeconds);
+    }
+    return longest;
+  }
+
   /** {@link #playingAt(WebDriver, String, int)} of the first video {@code selector} finds. */
   static double playingAt(WebDriver browser, String selector) {
     return playingAt(browser, selector, 0);
