@@ -112,6 +112,7 @@ class LowLatencyIT {
       browser = Tools.browser(dir.resolve("profile"));
       browser.get(base + "/#ll");
       JavascriptExecutor js = (JavascriptExecutor) browser;
+      js.executeScript("performance.setResourceTimingBufferSize(100000)");
       String selector = "section[data-id=ll] video";
       new WebDriverWait(browser, Duration.ofSeconds(30))
           .until(d -> Tools.playingAt(d, selector) > 0.5);
@@ -129,13 +130,22 @@ class LowLatencyIT {
               + "'); const b = v.buffered; return 't=' + v.currentTime.toFixed(2) + ' paused='"
               + " + v.paused + ' ready=' + v.readyState + ' buffered=' + (b.length ? b.end("
               + "b.length - 1).toFixed(2) : '-') + ' error=' + (v.error && v.error.code)"
-              + " + ' status=' + document.getElementById('status').textContent"));
+              + " + ' status=' + document.getElementById('status').textContent"
+              // the player's last three finished requests: what it was waiting for
+              + " + ' last=' + performance.getEntriesByType('resource').slice(-3).map(e =>"
+              + " e.name.replace(/^.*\\/streams\\//, '').replace(/[?&]session=[^&]*/, '')"
+              + " + '@' + Math.round(e.responseEnd)).join(',') + ' now=' +"
+              + " Math.round(performance.now())")
+              + " server=" + serverEdge("/streams/ll/360p/index.m3u8"));
         }
         Thread.sleep(100);
       }
+      // the channel as the API says (its live stats name any rendition shed to keep up)
+      String channel = get("/api/channels/ll").body();
       assertThat(times.get(times.size() - 1) - times.get(0)).as("seconds played in a minute; "
-          + states).isGreaterThan(55.0);
-      assertThat(Tools.longestStall(times, 0.1)).as("the longest stall, in s; " + states).isLessThan(0.5);
+          + states + "; " + channel).isGreaterThan(55.0);
+      assertThat(Tools.longestStall(times, 0.1)).as("the longest stall, in s; " + states + "; "
+          + channel).isLessThan(0.5);
       assertThat(js.executeScript("return document.querySelector('" + selector + "').error"))
           .isNull();
       assertThat(behind).as("what the page says of the delay").isNotEmpty()
@@ -148,6 +158,17 @@ class LowLatencyIT {
       }
       publisher.destroy();
       publisher.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The last part the server lists in {@code path}, for the diagnostics of a stall. */
+  private String serverEdge(String path) {
+    try {
+      String body = get(path).body();
+      String[] lines = body.strip().split("\n");
+      return lines[lines.length - 1];
+    } catch (Exception e) {
+      return e.toString();
     }
   }
 

@@ -8,11 +8,13 @@ import io.hlskit.core.channel.Visibility;
 import io.hlskit.core.live.LiveChannels;
 import io.hlskit.core.playlist.MediaPlaylist;
 import io.hlskit.core.playlist.MediaSegment;
+import io.hlskit.core.playlist.PlaylistWriter;
 import io.hlskit.core.playlist.PlaylistParser;
 import io.hlskit.storage.fs.FileSystemMediaStore;
 import io.hlskit.transcode.internal.EncodeSettings;
 import io.hlskit.transcode.internal.LiveEncode;
 import io.hlskit.transcode.internal.LiveInput;
+import io.hlskit.transcode.internal.LiveSegments;
 import io.hlskit.transcode.internal.live.LiveChannelWriter;
 import io.hlskit.transcode.internal.live.MediaPipe;
 import io.hlskit.transcode.testing.LivePublishers;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A live ladder that cannot keep up sheds its most expensive rendition, whose viewers go on with
@@ -39,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveSheddingTest {
   @TempDir Path dir;
   FileSystemMediaStore store;
+  final List<MediaPlaylist> topAfterParts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -68,16 +73,55 @@ class LiveSheddingTest {
   }
 
   private LiveEncode encode(String id, MediaPipe pipe, LongSupplier clock,
-      AtomicReference<LiveEncode> running) {
+      AtomicReference<LiveEncode> running, boolean fmp4) {
     ChannelMetadata channel = LiveChannels.createOrUpdate(store, id, id, Visibility.PUBLIC,
-        LiveSettings.of("360p:600k,180p:200k")).channel();
+        LiveSettings.of("360p:600k,180p:200k")
+        .withFormat(fmp4 ? LiveSettings.Format.FMP4 : LiveSettings.Format.TS)).channel();
     LiveChannelWriter writer = new LiveChannelWriter(store, channel);
     List<EncodeSettings.Rendition> specs = Ladder.parse("360p:600k,180p:200k").renditions()
         .stream().map(r -> Transcoder.create().settings(r.toBuilder().preset("ultrafast")
             .build())).toList();
     long start = writer.startSession(Instant.now());
+    // what a player at the edge of the top playlist reads after each of the lower one's parts
+    LiveSegments seen = new LiveSegments() {
+      boolean shed;
+
+      @Override
+      public void renditions(List<Rendition> renditions) {
+        writer.renditions(renditions);
+      }
+
+      @Override
+      public void segment(int index, Segment segment) {
+        writer.segment(index, segment);
+      }
+
+      @Override
+      public void part(int index, Part part) {
+        writer.part(index, part);
+        if (shed && index == 0 && !part.last()) {
+          try {
+            topAfterParts.add(playlist(id + "/360p/index.m3u8"));
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        }
+      }
+
+      @Override
+      public void shed(int index, int into) {
+        writer.shed(index, into);
+        shed = true;
+      }
+
+      @Override
+      public void poster(java.util.Optional<byte[]> jpeg) {
+        writer.poster(jpeg);
+      }
+    };
     try (LiveInput in = LiveInput.flv(id, pipe, 10_000);
-        LiveEncode e = new LiveEncode(in, specs, false, 96_000, 2.0, 0, start, writer, clock)) {
+        LiveEncode e = new LiveEncode(in, specs, false, 96_000, 2.0, 1.0 / 3, fmp4, start,
+            seen, clock)) {
       running.set(e);
       e.run();
       writer.endBroadcast(Instant.now());
@@ -90,8 +134,10 @@ class LiveSheddingTest {
         .resolve(key)));
   }
 
-  @Test
-  void aLadderThatFallsBehindShedsItsTopRenditionAndItsViewersGoOn() throws Exception {
+  @ParameterizedTest(name = "fMP4: {0}")
+  @ValueSource(booleans = {false, true})
+  void aLadderThatFallsBehindShedsItsTopRenditionAndItsViewersGoOn(boolean fmp4)
+      throws Exception {
     MediaPipe pipe = new MediaPipe(Long.MAX_VALUE / 4);
     pipe.write(Files.readAllBytes(flv(20)));
     pipe.end(true);
@@ -99,7 +145,7 @@ class LiveSheddingTest {
     // two wall-clock frame times pass for each frame decoded: half real time
     LongSupplier halfSpeed = () -> running.get() == null ? 0
         : running.get().frames() * 66_666_667L;
-    LiveEncode done = encode("slow", pipe, halfSpeed, running);
+    LiveEncode done = encode("slow", pipe, halfSpeed, running, fmp4);
 
     assertThat(done.shed()).containsExactly("360p");
     assertThat(done.framesDropped()).isGreaterThan(200);
@@ -116,6 +162,23 @@ class LiveSheddingTest {
     List<String> tail = uris.subList(carried, uris.size());
     assertThat(tail).as(uris + " against " + lower)
         .isEqualTo(lower.subList(lower.size() - tail.size(), lower.size()));
+    // Low-Latency HLS: from the shed on, each of the lower rendition's parts is in the top
+    // playlist as soon as it is written, so that a player at its edge goes on part by part
+    assertThat(topAfterParts).hasSizeGreaterThan(20);
+    List<MediaPlaylist> partByPart = topAfterParts.subList(topAfterParts.size() / 2,
+        topAfterParts.size());
+    assertThat(partByPart).allSatisfy(p -> {
+      assertThat(p.openSegment()).as(PlaylistWriter.write(p)).isPresent();
+      assertThat(p.openSegment().get().parts()).isNotEmpty().allMatch(x -> x.uri()
+          .startsWith("../180p/seg_"));
+      assertThat(p.segments().get(p.segments().size() - 1).parts()).isNotEmpty()
+          .allMatch(x -> x.uri().startsWith("../180p/seg_"));
+      assertThat(p.preloadHints()).singleElement().matches(h -> h.uri().startsWith("../180p/"));
+      // fMP4: the carried parts come with the carrier's initialization section
+      p.openSegment().get().map().or(() -> p.segments().get(p.segments().size() - 1).map())
+          .ifPresent(m -> assertThat(m.uri()).startsWith("../180p/init_"));
+      assertThat(p.segments().get(p.segments().size() - 1).map().isPresent()).isEqualTo(fmp4);
+    });
     assertThat(top.totalDuration().toMillis()).as(uris + " against " + lower)
         .isCloseTo(playlist("slow/180p/index.m3u8").totalDuration().toMillis(),
             org.assertj.core.data.Offset.offset(100L));
@@ -149,7 +212,8 @@ class LiveSheddingTest {
       }
     });
     publisher.start();
-    LiveEncode done = encode("stalled", pipe, System::nanoTime, new AtomicReference<>());
+    LiveEncode done = encode("stalled", pipe, System::nanoTime, new AtomicReference<>(),
+        false);
     publisher.join();
 
     assertThat(done.lagSeconds()).isGreaterThan(4);

@@ -78,6 +78,12 @@ public final class LiveChannelWriter implements LiveSegments {
   private int[] carriedBy = new int[0];
   /** Where each rendition's last segment of this session ends (90 kHz). */
   private long[] endOf = new long[0];
+  /**
+   * For each shed rendition, whether the segment its carrier is writing now is carried in its
+   * playlist part by part (Low-Latency HLS): a player at the edge goes on with parts, never
+   * waits for whole segments.
+   */
+  private boolean[] carryingParts = new boolean[0];
   private long timelineEnd = TIMELINE_START;
   private long sessionStart;
   private Instant sessionWall = Instant.EPOCH;
@@ -230,6 +236,7 @@ public final class LiveChannelWriter implements LiveSegments {
     started = new boolean[renditions.size()];
     carriedBy = new int[renditions.size()];
     endOf = new long[renditions.size()];
+    carryingParts = new boolean[renditions.size()];
     Arrays.fill(carriedBy, -1);
     for (int i = 0; i < renditions.size(); i++) {
       LiveSegments.Rendition r = renditions.get(i);
@@ -259,7 +266,14 @@ public final class LiveChannelWriter implements LiveSegments {
       }
     }
     carriedBy[index] = into;
-    windowOf[index].discontinuityNext = true;
+    Window w = windowOf[index];
+    w.discontinuityNext = true;
+    // its own segment in progress never completes: its parts leave the playlist now
+    for (PartialSegment p : w.openParts) {
+      w.partsToDelete.add(id + "/" + w.name + "/" + p.uri());
+    }
+    w.openParts.clear();
+    w.map = carried(windowOf[into], windowOf[into].map);
     if (multivariantWritten) {
       writeMultivariant(); // new viewers are offered what is still encoded
     }
@@ -292,12 +306,19 @@ public final class LiveChannelWriter implements LiveSegments {
     append(w, uri, segment, parts, w.map);
     endOf[index] = segment.start() + segment.duration();
     for (int i = 0; i < carriedBy.length; i++) {
-      // from where the shed rendition's own pictures end: the same time is never shown twice
-      if (carriedBy[i] == index && segment.start() + segment.duration() / 2 >= endOf[i]) {
-        // a shed rendition's viewers go on with this one's pictures
-        append(windowOf[i], "../" + w.name + "/" + uri, segment, List.of(),
-            w.map.map(m -> InitializationSection.of("../" + w.name + "/" + m.uri())));
+      if (carriedBy[i] != index) {
+        continue;
       }
+      Window c = windowOf[i];
+      // from where the shed rendition's own pictures end: the same time is never shown twice
+      if (carryingParts[i] || c.openParts.isEmpty()
+          && segment.start() + segment.duration() / 2 >= endOf[i]) {
+        // a shed rendition's viewers go on with this one's pictures, parts and all
+        List<PartialSegment> carriedParts = List.copyOf(c.openParts);
+        c.openParts.clear();
+        append(c, "../" + w.name + "/" + uri, segment, carriedParts, carried(w, w.map));
+      }
+      carryingParts[i] = false;
     }
     timelineEnd = Math.max(timelineEnd, segment.start() + segment.duration());
     started[index] = true;
@@ -317,10 +338,38 @@ public final class LiveChannelWriter implements LiveSegments {
     if (w.openParts.isEmpty()) {
       w.openAt = wallClockAt(part.start());
     }
-    w.openParts.add(PartialSegment.of(uri, ticks(part.duration()), part.independent()));
+    PartialSegment written = PartialSegment.of(uri, ticks(part.duration()), part.independent());
+    w.openParts.add(written);
     if (!part.last()) {
       publish(w); // the last part's playlist is its segment's, written next
     }
+    long half = settings().segmentDuration().toNanos() * 9 / 200_000; // half a segment, 90 kHz
+    for (int i = 0; i < carriedBy.length; i++) {
+      if (carriedBy[i] != index) {
+        continue;
+      }
+      Window c = windowOf[i];
+      if (part.number() == 0) {
+        // a segment is carried from its first part, or (begun before the shed) whole
+        carryingParts[i] = c.openParts.isEmpty() && part.start() + half >= endOf[i];
+      }
+      if (carryingParts[i]) {
+        if (c.openParts.isEmpty()) {
+          c.openAt = w.openAt;
+        }
+        c.openParts.add(PartialSegment.of("../" + w.name + "/" + uri, written.duration(),
+            written.independent()));
+        if (!part.last()) {
+          publish(c);
+        }
+      }
+    }
+  }
+
+  /** {@code map} of {@code carrier}'s, as a shed rendition's playlist names it. */
+  private static Optional<InitializationSection> carried(Window carrier,
+      Optional<InitializationSection> map) {
+    return map.map(m -> InitializationSection.of("../" + carrier.name + "/" + m.uri()));
   }
 
   private static String partUri(Window w, long segmentNumber, int part) {
@@ -406,7 +455,9 @@ public final class LiveChannelWriter implements LiveSegments {
       MediaSegment s = kept.get(i);
       if (fromEnd > keepNanos && !s.parts().isEmpty()) {
         for (PartialSegment p : s.parts()) {
-          w.partsToDelete.add(id + "/" + w.name + "/" + p.uri());
+          if (!p.uri().startsWith("../")) { // a carrier's parts are deleted by its own window
+            w.partsToDelete.add(id + "/" + w.name + "/" + p.uri());
+          }
         }
         kept.set(i, s.toBuilder().parts(List.of()).build());
         changed = true;
@@ -492,12 +543,18 @@ public final class LiveChannelWriter implements LiveSegments {
           Optional.ofNullable(w.openAt).map(t -> t.atOffset(ZoneOffset.UTC)),
           w.map.equals(last) ? Optional.empty() : w.map, w.openParts));
     }
-    boolean carried = false;
+    int carrier = -1;
     for (int i = 0; i < windowOf.length; i++) {
-      carried |= windowOf[i] == w && carriedBy[i] >= 0;
+      if (windowOf[i] == w && carriedBy[i] >= 0) {
+        carrier = carriedBy[i];
+      }
     }
-    if (!carried && !w.segments.isEmpty()) {
+    if (carrier < 0 && !w.segments.isEmpty()) {
       b.addPreloadHint(PreloadHint.part(partUri(w, w.nextNumber, w.openParts.size())));
+    } else if (carrier >= 0 && !w.openParts.isEmpty()) {
+      Window c = windowOf[carrier]; // a shed rendition's next part is its carrier's
+      b.addPreloadHint(PreloadHint.part("../" + c.name + "/"
+          + partUri(c, c.nextNumber, c.openParts.size())));
     }
     for (Window other : windowOf) {
       if (other != w && !other.segments.isEmpty()) {
