@@ -198,7 +198,7 @@ final class DemoServer implements AutoCloseable {
           .linearWindow(o.linearWindow())
           .liveEdge(edge);
       if (live != null) {
-        builder.liveMonitor(live);
+        builder.liveMonitor(live).livePublishing(live);
       }
       if (o.managementPort() == null) {
         builder.mount("/metrics", metrics.scrape());

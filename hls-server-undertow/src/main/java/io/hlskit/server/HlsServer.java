@@ -11,6 +11,7 @@ import io.hlskit.core.linear.LinearPlaylists;
 import io.hlskit.core.linear.LinearTimeline;
 import io.hlskit.core.live.LiveEdge;
 import io.hlskit.core.live.LiveMonitor;
+import io.hlskit.core.live.LivePublishing;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.server.internal.ApiHandler;
 import io.hlskit.server.internal.Audience;
@@ -22,6 +23,7 @@ import io.hlskit.server.internal.Http2Answers;
 import io.hlskit.server.internal.HttpMetrics;
 import io.hlskit.server.internal.HttpsRedirect;
 import io.hlskit.server.internal.PemKeyManager;
+import io.hlskit.server.internal.PublishEndpoint;
 import io.hlskit.server.internal.RootHandler;
 import io.hlskit.server.internal.TcpCork;
 import io.hlskit.server.internal.OriginCheck;
@@ -111,6 +113,7 @@ public final class HlsServer implements AutoCloseable {
   private LinearPlaylists linear;
   private StreamsHandler streams;
   private ScheduledExecutorService holds;
+  private PublishEndpoint publishes;
   private int port;
   private Undertow redirect;
   private boolean closed;
@@ -160,6 +163,16 @@ public final class HlsServer implements AutoCloseable {
         .addExactPath("/ws/chat", new OriginCheck(config.allowedOrigins, Handlers.websocket(
             new ChatEndpoint(chat, config.store.channels(), config.access, config.chatLimits,
                 chatStats))));
+    if (config.livePublishing != null) {
+      publishes = new PublishEndpoint(config.livePublishing, config.access,
+          config.publishLimits);
+      routes.addExactPath("/ws/publish", new OriginCheck(config.allowedOrigins,
+          Handlers.websocket(publishes)));
+    } else {
+      routes.addExactPath("/ws/publish", exchange -> Responses.error(exchange, 404,
+          "no_live_publishing", "this server takes no publishes from browsers; run it with"
+          + " live ingest (the demo's serve --rtmp-port) to go live from the page"));
+    }
     routes.addPrefixPath("/", exchange -> Responses.error(exchange, 404, "not_found",
         "nothing at " + exchange.getRequestPath() + "; see /api/channels"));
     config.mounts.forEach((prefix, handler) -> routes.addPrefixPath(prefix,
@@ -316,6 +329,9 @@ public final class HlsServer implements AutoCloseable {
     if (holds != null) {
       holds.shutdownNow();
     }
+    if (publishes != null) {
+      publishes.close();
+    }
     if (undertow != null) {
       graceful.shutdown();
       try {
@@ -375,6 +391,8 @@ public final class HlsServer implements AutoCloseable {
     private boolean accessLog;
     private int linearWindow = LinearTimeline.DEFAULT_WINDOW;
     private LiveMonitor liveMonitor = LiveMonitor.NONE;
+    private LivePublishing livePublishing;
+    private PublishEndpoint.Limits publishLimits = PublishEndpoint.Limits.DEFAULT;
     private LiveEdge liveEdge = LiveEdge.inProcess();
 
     private Builder() {}
@@ -463,6 +481,33 @@ public final class HlsServer implements AutoCloseable {
      * one, live channels are still created, listed and served; the API then names no RTMP
      * address. The server does not close it.
      */
+    /**
+     * Where a browser's camera goes live: {@code /ws/publish?channel=<id>} takes the chunks of
+     * its {@code MediaRecorder} (WebM or MP4) into this live ingest ({@code LiveIngest} in
+     * hls-transcode is one), with the channel's stream key or a token the access policy lets
+     * publish. Without one, {@code /ws/publish} answers that this server takes no browser
+     * publishes. The server does not close it.
+     */
+    public Builder livePublishing(LivePublishing publishing) {
+      this.livePublishing = Objects.requireNonNull(publishing, "publishing");
+      return this;
+    }
+
+    /**
+     * What a browser's publish may send: WebSocket frames of at most {@code maxFrameBytes} (4 MB
+     * by default; a larger one closes the connection with 1009) and {@code maxBitsPerSecond}
+     * on average over five seconds (12 Mb/s by default; above it the sender is cut off with
+     * 4413). Pictures larger than the channel's ladder are scaled to it by the pipeline.
+     */
+    public Builder publishLimits(int maxFrameBytes, long maxBitsPerSecond) {
+      if (maxFrameBytes < 1024 || maxBitsPerSecond < 64_000) {
+        throw new IllegalArgumentException("publish limits must allow 1 KB frames and 64 kb/s"
+            + " at least: " + maxFrameBytes + " bytes, " + maxBitsPerSecond + " b/s");
+      }
+      this.publishLimits = new PublishEndpoint.Limits(maxFrameBytes, maxBitsPerSecond);
+      return this;
+    }
+
     public Builder liveMonitor(LiveMonitor monitor) {
       this.liveMonitor = Objects.requireNonNull(monitor, "monitor");
       return this;
@@ -719,6 +764,8 @@ public final class HlsServer implements AutoCloseable {
       c.linearWindow = linearWindow;
       c.liveMonitor = liveMonitor;
       c.liveEdge = liveEdge;
+      c.livePublishing = livePublishing;
+      c.publishLimits = publishLimits;
       return c;
     }
   }

@@ -8,6 +8,8 @@ import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.channel.LiveSettings;
 import io.hlskit.core.live.LiveEdge;
 import io.hlskit.core.live.LiveMonitor;
+import io.hlskit.core.live.LivePublishException;
+import io.hlskit.core.live.LivePublishing;
 import io.hlskit.core.live.LiveStats;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.internal.EncodeSettings;
@@ -90,7 +92,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. One thread takes every RTMP connection; each publisher's pipeline runs on a
  * thread of its own (an SRT channel's on its listener's thread); the access policy and the store are asked on a thread of the ingest's.
  */
-public final class LiveIngest implements LiveMonitor, AutoCloseable {
+public final class LiveIngest implements LiveMonitor, LivePublishing, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveIngest.class);
   /** The application publishers connect to: {@code rtmp://host:port/live}. */
   public static final String APP = "live";
@@ -128,6 +130,8 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     final Instant since = Instant.now();
     final long started = System.nanoTime();
     volatile LiveEncode encode;
+    /** Why the pipeline's side ended the publish, for a sender that can be told. */
+    volatile String stopReason;
 
     Publisher(String channel, String address, LongSupplier bytes, Runnable stop) {
       this.channel = channel;
@@ -385,6 +389,44 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     return List.copyOf(live.keySet());
   }
 
+  /**
+   * Takes a stream of WebM or MP4 chunks (a browser's {@code MediaRecorder}) into its live
+   * channel, as an RTMP publish is: the channel's stream key, or a caller the access policy lets
+   * publish; one publisher at a time; decoded into the channel's ladder, whatever the sender's
+   * codecs, so that every player plays it. On the caller's thread.
+   *
+   * @throws LivePublishException saying why not
+   */
+  @Override
+  public Publication publish(LivePublishing.Request request) {
+    return PipedPublishes.publish(this, request);
+  }
+
+  /** Starts {@code p}'s pipeline, reading what {@code input} opens; on a pipeline thread. */
+  void start(Publisher p, Plan plan, Supplier<LiveInput> input) {
+    pipelines.execute(() -> run(p, plan, input));
+  }
+
+  boolean closing() {
+    return closed.get();
+  }
+
+  MediaStore store() {
+    return store;
+  }
+
+  AccessPolicy access() {
+    return access;
+  }
+
+  long idleMillis() {
+    return settings.idle.toMillis();
+  }
+
+  static long pipeBytes() {
+    return PIPE_BYTES;
+  }
+
   /** Decides a publish; on a gate thread. */
   private MediaSink publish(PublishRequest request) {
     if (closed.get()) {
@@ -440,6 +482,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
             + " channel be taken over");
       }
       LOG.info("live channel {}: {} takes over from {}", id, p.address, before.address);
+      before.stopReason = "another publisher (" + p.address + ") took the channel over";
       before.stop.run(); // its connection closes; its pipeline finishes its last segment
       live.put(id, p);
     }
@@ -471,6 +514,9 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
             p.address, encode.frames());
       }
     } catch (RuntimeException e) {
+      if (p.stopReason == null) {
+        p.stopReason = e.getMessage();
+      }
       LOG.warn("live channel {}: the stream of {} stopped: {}", p.channel, p.address,
           e.getMessage());
       LOG.debug("live channel {}: where the stream stopped", p.channel, e);
@@ -496,6 +542,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
     }
     if (p != null) {
       LOG.info("live channel {} is gone: its publisher {} is disconnected", id, p.address);
+      p.stopReason = "live channel " + id + " was deleted";
       p.stop.run();
     }
   }
@@ -534,6 +581,7 @@ public final class LiveIngest implements LiveMonitor, AutoCloseable {
       registration.close();
     }
     for (Publisher p : live.values()) {
+      p.stopReason = "the server is stopping; publish again in a moment";
       p.stop.run(); // first, while the connections can still be closed politely
     }
     if (rtmp != null) {

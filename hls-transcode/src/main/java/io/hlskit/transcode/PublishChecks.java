@@ -6,6 +6,8 @@ import io.hlskit.core.access.AccessPolicy;
 import io.hlskit.core.access.AccessRequest;
 import io.hlskit.core.channel.ChannelMetadata;
 import io.hlskit.core.live.LiveChannels;
+import io.hlskit.core.live.LivePublishException;
+import io.hlskit.core.live.LivePublishing;
 import io.hlskit.core.store.MediaStore;
 import io.hlskit.transcode.internal.rtmp.PublishRefusedException;
 import io.hlskit.transcode.internal.rtmp.PublishRequest;
@@ -28,10 +30,46 @@ final class PublishChecks {
       throw new PublishRefusedException("NetStream.Publish.BadName", "connected to application '"
           + request.app() + "'; publish to rtmp://<host>:<port>/" + LiveIngest.APP);
     }
-    String id = request.channel();
+    ChannelMetadata channel = liveChannel(request.channel(), store,
+        "; the stream key is <channel>?key=<secret>");
+    authorize(channel, request.key(), request.token().map(t -> new TokenRequest(t, request)),
+        store, access);
+    return channel;
+  }
+
+  /**
+   * The live channel a browser's {@code request} may publish into.
+   *
+   * @throws LivePublishException saying why not
+   */
+  static ChannelMetadata check(LivePublishing.Request request, MediaStore store,
+      AccessPolicy access) {
+    try {
+      ChannelMetadata channel = liveChannel(request.channel(), store, "");
+      authorize(channel, request.key(), Optional.of(request.caller()), store, access);
+      return channel;
+    } catch (PublishRefusedException e) {
+      throw refusal(e);
+    }
+  }
+
+  /** A refusal as a browser's publish is told it. */
+  static LivePublishException refusal(PublishRefusedException e) {
+    LivePublishException.Reason reason = switch (e.code()) {
+      case "NetStream.Publish.BadName" -> e.getMessage().contains("already")
+          ? LivePublishException.Reason.BUSY : LivePublishException.Reason.NOT_FOUND;
+      case "NetStream.Publish.Unauthorized" -> e.getMessage().startsWith("the token may not")
+          ? LivePublishException.Reason.FORBIDDEN : LivePublishException.Reason.UNAUTHENTICATED;
+      default -> e.getMessage().contains("stopping") ? LivePublishException.Reason.UNAVAILABLE
+          : LivePublishException.Reason.BAD_REQUEST;
+    };
+    return new LivePublishException(reason, e.getMessage());
+  }
+
+  private static ChannelMetadata liveChannel(String id, MediaStore store, String keyForm) {
     if (!StorageKeys.isValidChannelId(id)) {
       throw new PublishRefusedException("NetStream.Publish.BadName", "no valid channel"
-          + " ('" + abbreviate(id) + "'); the stream key is <channel>?key=<secret>");
+          + " ('" + abbreviate(id) + "')" + keyForm);
     }
     Optional<ChannelMetadata> channel = store.channelMetadata(id);
     if (channel.isEmpty() || !channel.get().isLive()) {
@@ -39,13 +77,12 @@ final class PublishChecks {
           + (channel.isEmpty() ? " no channel" : " not a live channel") + "; create a live"
           + " channel first (the demo's 'live " + id + "' or POST /api/live)");
     }
-    authorize(request, channel.get(), store, access);
     return channel.get();
   }
 
-  private static void authorize(PublishRequest request, ChannelMetadata channel,
-      MediaStore store, AccessPolicy access) {
-    Optional<String> key = request.key();
+  /** The stream key when there is one, else the access policy's word on the caller. */
+  private static void authorize(ChannelMetadata channel, Optional<String> key,
+      Optional<AccessRequest> caller, MediaStore store, AccessPolicy access) {
     if (key.isPresent()) {
       if (!LiveChannels.keyMatches(store, channel.id(), key.get())) {
         throw new PublishRefusedException("NetStream.Publish.Unauthorized", "wrong stream key"
@@ -54,19 +91,25 @@ final class PublishChecks {
       }
       return;
     }
-    Optional<String> token = request.token();
-    if (token.isPresent()) {
-      AccessDecision decision = access.mayPublish(new TokenRequest(token.get(), request),
-          channel);
-      if (!decision.allowed()) {
+    if (caller.isPresent()) {
+      AccessDecision decision = access.mayPublish(caller.get(), channel);
+      if (decision.allowed()) {
+        return;
+      }
+      boolean credentials = caller.get().header("Authorization").isPresent()
+          || caller.get().queryParameter("token").isPresent();
+      if (credentials && decision.outcome() == AccessDecision.Outcome.FORBIDDEN) {
         throw new PublishRefusedException("NetStream.Publish.Unauthorized", "the token may not"
             + " publish into " + channel.id() + " (" + decision.reason() + ")");
       }
-      return;
+      if (credentials) {
+        throw new PublishRefusedException("NetStream.Publish.Unauthorized", "the token was"
+            + " not accepted for " + channel.id() + " (" + decision.reason() + ")");
+      }
     }
     throw new PublishRefusedException("NetStream.Publish.Unauthorized", "no stream key"
         + " for channel " + channel.id() + "; the stream key is " + channel.id()
-        + "?key=<secret>");
+        + "?key=<secret>, or a token that may publish");
   }
 
   private static String abbreviate(String s) {

@@ -7,6 +7,7 @@ import { authHeaders, claims, signIn, signOut, token } from './auth.js';
 import { icon } from './icons.js';
 import { dvrBar, liveBadge, nowAndNext, progressBar, shareButton } from './controls.js';
 import { el } from './dom.js';
+import { goLiveControl, mayGoLive } from './golive.js';
 
 const feed = document.getElementById('feed');
 const chat = new Chat(document.getElementById('chat'));
@@ -390,6 +391,7 @@ function renderAccount() {
       location.reload();
     });
     account.replaceChildren(el('span', { className: 'who', textContent: who }), out);
+    if (mayGoLive()) goLiveControl(account);
     return;
   }
   const input = el('input', { type: 'password', placeholder: 'Paste a token',

@@ -74,9 +74,22 @@ public final class LiveInput implements AutoCloseable {
    * @param idleMillis how long the reader waits for bytes before it takes the stream as ended
    */
   public static LiveInput flv(String name, MediaPipe pipe, long idleMillis) {
+    return piped(name, pipe, idleMillis, "flv");
+  }
+
+  /**
+   * Opens the stream a sender writes into {@code pipe} in container {@code container}: {@code
+   * flv} (RTMP), {@code webm} or {@code mp4} (a browser's {@code MediaRecorder}), or null to
+   * have libav's probe tell from the first bytes.
+   *
+   * @param idleMillis how long the reader waits for bytes before it takes the stream as ended
+   * @throws TranscodeException when the bytes are not a stream of that container with video
+   *     that libav decodes
+   */
+  public static LiveInput piped(String name, MediaPipe pipe, long idleMillis, String container) {
     LiveInput input = new LiveInput(name);
     try {
-      input.openFlv(pipe, idleMillis);
+      input.openPiped(pipe, idleMillis, container);
       return input;
     } catch (RuntimeException e) {
       input.close();
@@ -137,7 +150,7 @@ public final class LiveInput implements AutoCloseable {
     return abort != null && abort.getAsBoolean();
   }
 
-  private void openFlv(MediaPipe pipe, long idleMillis) {
+  private void openPiped(MediaPipe pipe, long idleMillis, String container) {
     this.pipe = pipe;
     this.idleMillis = idleMillis;
     BytePointer buffer = new BytePointer(av_malloc(IO_BUFFER));
@@ -148,8 +161,19 @@ public final class LiveInput implements AutoCloseable {
     }
     in = avformat_alloc_context();
     in.pb(io); // libav then takes it as custom I/O, left for us to free
-    open(name, av_find_input_format("flv"), "the stream of " + name + " could not be opened;"
-        + " is it FLV with H.264, HEVC or AV1 video?");
+    if (container == null) {
+      open(name, null, "the stream of " + name + " could not be opened: it is no media libav"
+          + " reads; send WebM (VP8, VP9 or H.264 with Opus) or fragmented MP4 (H.264 + AAC)");
+    } else if (container.equals("flv")) {
+      open(name, av_find_input_format("flv"), "the stream of " + name + " could not be"
+          + " opened; is it FLV with H.264, HEVC or AV1 video?");
+    } else {
+      // libav's names: Matroska's demuxer reads WebM, the MOV one fragmented MP4
+      String demuxer = container.equals("webm") ? "matroska" : "mov";
+      open(name, av_find_input_format(demuxer), "the stream of " + name + " could not be"
+          + " opened as " + container + "; send what MediaRecorder makes (WebM with VP8, VP9"
+          + " or H.264 and Opus; fragmented MP4 with H.264 and AAC) from its first chunk on");
+    }
   }
 
   private void openSrt(String host, int port, String passphrase, long idleMillis,
