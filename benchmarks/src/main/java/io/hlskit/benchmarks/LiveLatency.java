@@ -398,13 +398,14 @@ public final class LiveLatency implements Callable<Integer> {
     return m.group(1);
   }
 
-  private static WebDriver browser(Path profile) {
+  static WebDriver browser(Path profile, String... arguments) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--autoplay-policy=no-user-gesture-required", "--window-size=800,600",
         "--user-data-dir=" + profile);
+    options.addArguments(arguments);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort()
         .build();
@@ -418,7 +419,7 @@ public final class LiveLatency implements Callable<Integer> {
    * {@code currentTime}, the playback rate and how far behind the playlist's edge hls.js says
    * it is. Arguments: the script's URL, the playlist's.
    */
-  private static String player() {
+  static String player() {
     return """
         const [script, playlist] = arguments;
         document.body.innerHTML = '<video muted autoplay playsinline width="640"></video>';
@@ -507,7 +508,7 @@ public final class LiveLatency implements Callable<Integer> {
     }
   }
 
-  private static double percentile(List<Double> values, double p) {
+  static double percentile(List<Double> values, double p) {
     if (values.isEmpty()) {
       return Double.NaN;
     }
@@ -516,7 +517,7 @@ public final class LiveLatency implements Callable<Integer> {
     return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * p)));
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] v = values.clone();
     java.util.Arrays.sort(v);
     return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2]

@@ -130,6 +130,11 @@ export function goLiveControl(parent) {
   async function openPanel() {
     panel.hidden = false;
     open.hidden = true;
+    if (!window.isSecureContext || !navigator.mediaDevices) {
+      say('Browsers give the camera only to pages served over HTTPS (or from localhost): open'
+        + ' this page over https (serve --tls-cert).');
+      return;
+    }
     try {
       await showPreview();
       await listDevices(); // labels come once the user has let the page use the camera
@@ -211,6 +216,9 @@ export function goLiveControl(parent) {
         };
         recorder.start(CHUNK_MS);
         startedAt = Date.now();
+        // when media time 0 left the camera, by this machine's clock: what a measurement of
+        // the delay to a viewer's screen reads
+        panel.dataset.startedAt = String(startedAt);
         ticker = setInterval(tick, 1000);
         end.disabled = false;
         camera.disabled = true;
