@@ -105,6 +105,9 @@ class GoLiveIT {
       new WebDriverWait(studio, Duration.ofSeconds(20)).until(d -> d.findElement(
           By.cssSelector(".go-live-panel .live-state")).getText().contains("live"));
 
+      assertThat(Tools.seriousAccessibilityViolations(studio)).as("the page with the Go live"
+          + " panel, live").isEmpty();
+
       // the channel goes live, and Debian's ffprobe reads it: H.264, portrait
       JsonNode channel = Tools.awaitJson(http, base + "/api/channels/live-ana",
           c -> c.path("state").asText().equals("live"), Duration.ofSeconds(40));
@@ -255,6 +258,16 @@ class GoLiveIT {
     Told silent = connect("channel=eva&container=webm", "{\"token\":\"" + token("eva",
         "publisher") + "\"}");
     awaitFrame(silent, "\"live\"");
+    // one live publish per user: the same user into another channel meanwhile is refused
+    HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base
+        + "/api/live")).header("Authorization", "Bearer " + token("eva", "publisher"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"eva2\",\"profile\":\"240p:300k\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(201);
+    Told twice = connect("channel=eva2&container=webm", "{\"token\":\"" + token("eva",
+        "publisher") + "\"}");
+    assertThat(twice.closed.get(10, TimeUnit.SECONDS)).isEqualTo(4409);
+    assertThat(twice.frames.get(0)).contains("you are live in channel eva already");
     assertThat(silent.closed.get(40, TimeUnit.SECONDS)).isEqualTo(4400);
 
     HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base
