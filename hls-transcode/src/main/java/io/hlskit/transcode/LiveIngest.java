@@ -79,6 +79,12 @@ import org.slf4j.LoggerFactory;
  * preload hint of the next and reports of the other renditions, and every new edge is announced
  * on the {@linkplain Builder#liveEdge live edge} a server answers blocking requests from.
  *
+ * <p>From browsers: {@link #publish} (hls-core's {@link LivePublishing}, which a server's {@code
+ * /ws/publish} calls) takes a {@code MediaRecorder}'s WebM or MP4 chunks into the same pipeline,
+ * through libav's Matroska or MOV demuxer, with the same checks of key or token and the same
+ * one publisher per channel; VP8, VP9 or H.264 with Opus or AAC come out as the channel's
+ * H.264/AAC ladder.
+ *
  * <p>When encoding falls behind the stream, the most expensive rendition is shed (its viewers
  * go on with the next lower one's segments); {@link #stats} says which, and the frames dropped.
  *

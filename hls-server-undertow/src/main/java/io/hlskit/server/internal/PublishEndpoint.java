@@ -213,6 +213,9 @@ public final class PublishEndpoint implements WebSocketConnectionCallback {
       LivePublishing.Publication p = publication;
       var data = message.getData();
       try {
+        if (done) {
+          return; // refused or cut off: what still comes is dropped until the close
+        }
         if (p == null) {
           refuse(4400, "not_live", "media came before the publish was taken: wait for"
               + " {\"type\":\"live\"}");
