@@ -176,6 +176,37 @@ class GoLiveIT {
     }
   }
 
+  @Test
+  void aServerWithoutLiveIngestSaysSoOnThePage() throws Exception {
+    Path streams = dir.resolve("no-live");
+    DemoServer plain = DemoServer.start(new StorageOptions.Storage(
+            FileSystemMediaStore.at(streams), streams.toString()),
+        new DemoServer.Options("127.0.0.1", 0, null, 50_000_000, dir.resolve("uploads-2"),
+            dir.resolve("work-2"), List.of(), List.of(), null,
+            JwtAccessPolicy.builder().hs256Secret(SECRET).build()));
+    WebDriver studio = null;
+    try {
+      studio = Tools.browser(dir.resolve("studio-no-live"), "--use-fake-device-for-media-stream",
+          "--use-fake-ui-for-media-stream");
+      studio.get("http://127.0.0.1:" + plain.server.port() + "/#token="
+          + token("ana", "publisher"));
+      new WebDriverWait(studio, Duration.ofSeconds(20))
+          .until(d -> !d.findElements(By.cssSelector("#account .go-live")).isEmpty());
+      studio.findElement(By.cssSelector("#account .go-live")).click();
+      studio.findElement(By.cssSelector(".go-live-panel .start")).click();
+      new WebDriverWait(studio, Duration.ofSeconds(20)).until(d -> d.findElement(
+          By.cssSelector(".go-live-panel .live-state")).getText()
+          .contains("live ingest may be off"));
+      assertThat(studio.findElement(By.cssSelector(".go-live-panel .start")).isEnabled())
+          .as("Start can be pressed again").isTrue();
+    } finally {
+      if (studio != null) {
+        studio.quit();
+      }
+      plain.close();
+    }
+  }
+
   /** What a WebSocket sender was told: its text frames and how it was closed. */
   static final class Told implements WebSocket.Listener {
     final List<String> frames = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -205,6 +205,7 @@ export function goLiveControl(parent) {
       + `&container=${container}`);
     ws.binaryType = 'arraybuffer';
     const socket = ws;
+    let told = false; // whether the server said why it stopped the broadcast
     ws.onopen = () => socket.send(JSON.stringify({ token: token() }));
     ws.onmessage = (event) => {
       const frame = JSON.parse(event.data);
@@ -230,11 +231,19 @@ export function goLiveControl(parent) {
         }
         chat.switchTo(id);
       } else if (frame.type === 'error') {
+        told = true;
         stopped(`The broadcast stopped: ${frame.message}`);
       }
     };
     ws.onclose = () => {
-      if (ws === socket && recorder) stopped('The connection to the server closed.');
+      if (ws !== socket) return;
+      if (recorder) {
+        stopped('The connection to the server closed.');
+      } else if (!told) {
+        // refused before any answer: the upgrade itself was turned down
+        stopped('The server did not take the stream: live ingest may be off'
+          + ' (serve --rtmp-port 1935).');
+      }
     };
   }
 
