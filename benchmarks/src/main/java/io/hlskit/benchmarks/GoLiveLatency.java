@@ -3,7 +3,6 @@ package io.hlskit.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hlskit.server.JwtTokens;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -109,23 +106,9 @@ public final class GoLiveLatency implements Callable<Integer> {
   }
 
   private Process serve(Path work) throws Exception {
-    Process p = new ProcessBuilder("java", "-jar", jar.toString(), "serve", "--no-samples",
-        "--port", String.valueOf(HTTP), "--rtmp-port", String.valueOf(RTMP), "--jwt-secret",
-        SECRET, "--live-grace", "5s", "--streams", work.resolve("streams").toString())
-        .redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try {
-        if (get(base + "/api/health").statusCode() == 200) {
-          return p;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    p.destroy();
-    throw new IllegalStateException("serve did not start: " + work.resolve("serve.log"));
+    return LiveLatency.serve(http, base, work, jar.toString(), "--no-samples", "--port",
+        String.valueOf(HTTP), "--rtmp-port", String.valueOf(RTMP), "--jwt-secret", SECRET,
+        "--live-grace", "5s", "--streams", work.resolve("streams").toString());
   }
 
   private HttpResponse<String> get(String url) throws Exception {
@@ -169,7 +152,7 @@ public final class GoLiveLatency implements Callable<Integer> {
       viewer = LiveLatency.browser(work.resolve("viewer-" + round));
       viewer.get(base + "/api/health");
       JavascriptExecutor js = (JavascriptExecutor) viewer;
-      js.executeScript(LiveLatency.player(), hlsJs(), playlist);
+      js.executeScript(LiveLatency.player(), LiveLatency.hlsJs(http, base), playlist);
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
       while (!Boolean.TRUE.equals(js.executeScript("return window.measure.playing"))) {
         if (System.nanoTime() > deadline) {
@@ -205,15 +188,5 @@ public final class GoLiveLatency implements Callable<Integer> {
         viewer.quit();
       }
     }
-  }
-
-  /** The path of hls.js the demo's page loads (its WebJar), as the page names it. */
-  private String hlsJs() throws Exception {
-    Matcher m = Pattern.compile("src=\"([^\"]*hls(\\.min)?\\.js)\"").matcher(get(base + "/")
-        .body());
-    if (!m.find()) {
-      throw new IllegalStateException("the demo's page names no hls.js");
-    }
-    return m.group(1);
   }
 }

@@ -219,14 +219,27 @@ public final class LiveLatency implements Callable<Integer> {
   }
 
   private Process serve(Path work) throws Exception {
-    Process p = new ProcessBuilder("java", "-jar", jar.toString(), "serve", "--no-samples",
-        "--port", String.valueOf(HTTP), "--rtmp-port", String.valueOf(RTMP), "--admin-token",
-        TOKEN, "--streams", work.resolve("streams").toString())
-        .redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
+    return serve(http, base, work, jar.toString(), "--no-samples", "--port",
+        String.valueOf(HTTP), "--rtmp-port", String.valueOf(RTMP), "--admin-token", TOKEN,
+        "--streams", work.resolve("streams").toString());
+  }
+
+  /**
+   * Starts the demo's {@code serve} from {@code jar} with {@code arguments}, its log in {@code
+   * work}, and returns once {@code base} answers its health check.
+   */
+  static Process serve(HttpClient http, String base, Path work, String jar, String... arguments)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of("java", "-jar", jar, "serve"));
+    command.addAll(List.of(arguments));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(work.resolve("serve.log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       try {
-        if (get(base + "/api/health").statusCode() == 200) {
+        if (http.send(HttpRequest.newBuilder(URI.create(base + "/api/health"))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString())
+            .statusCode() == 200) {
           return p;
         }
       } catch (IOException e) {
@@ -392,8 +405,14 @@ public final class LiveLatency implements Callable<Integer> {
 
   /** The path of hls.js the demo's page loads (its WebJar), as the page names it. */
   private String hlsJs() throws Exception {
-    Matcher m = Pattern.compile("src=\"([^\"]*hls(\\.min)?\\.js)\"").matcher(get(base + "/")
-        .body());
+    return hlsJs(http, base);
+  }
+
+  /** The path of hls.js the demo's page at {@code base} loads, as the page names it. */
+  static String hlsJs(HttpClient http, String base) throws Exception {
+    Matcher m = Pattern.compile("src=\"([^\"]*hls(\\.min)?\\.js)\"").matcher(http.send(
+        HttpRequest.newBuilder(URI.create(base + "/")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
     require(m.find(), "the demo's page names no hls.js");
     return m.group(1);
   }
