@@ -67,12 +67,15 @@ public final class PublishEndpoint implements WebSocketConnectionCallback {
     this.publishing = publishing;
     this.access = access;
     this.limits = limits;
-    this.work = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        r -> {
+    // four publishes decided at once (each reads the store); idle threads end after 30 s
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "hlskit-publish");
           t.setDaemon(true);
           return t;
         });
+    pool.allowCoreThreadTimeOut(true);
+    this.work = pool;
   }
 
   @Override
