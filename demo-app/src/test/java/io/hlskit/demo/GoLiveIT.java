@@ -161,6 +161,23 @@ class GoLiveIT {
       JsonNode after = Tools.awaitJson(http, base + "/api/channels/live-ana",
           c -> c.path("state").asText().equals("live"), Duration.ofSeconds(10));
       assertThat(after.path("id").asText()).isEqualTo("live-ana");
+      // the same playlists go on: after a discontinuity, segments of the new session
+      String variant = http.send(HttpRequest.newBuilder(URI.create(base
+          + "/streams/live-ana/playlist.m3u8")).build(), HttpResponse.BodyHandlers.ofString())
+          .body().lines().filter(l -> l.endsWith(".m3u8")).findFirst().orElseThrow();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        String playlist = http.send(HttpRequest.newBuilder(URI.create(base
+            + "/streams/live-ana/" + variant)).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        int discontinuity = playlist.lastIndexOf("#EXT-X-DISCONTINUITY\n");
+        if (discontinuity >= 0 && playlist.indexOf("#EXTINF", discontinuity) >= 0) {
+          break;
+        }
+        assertThat(System.nanoTime()).as("the reloaded page's stream in the same playlist: "
+            + playlist).isLessThan(deadline);
+        Thread.sleep(200);
+      }
 
       // the end button ends the broadcast
       studio.findElement(By.cssSelector(".go-live-panel .end")).click();

@@ -170,9 +170,17 @@ public final class LiveInput implements AutoCloseable {
     } else {
       // libav's names: Matroska's demuxer reads WebM, the MOV one fragmented MP4
       String demuxer = container.equals("webm") ? "matroska" : "mov";
-      open(name, av_find_input_format(demuxer), "the stream of " + name + " could not be"
-          + " opened as " + container + "; send what MediaRecorder makes (WebM with VP8, VP9"
-          + " or H.264 and Opus; fragmented MP4 with H.264 and AAC) from its first chunk on");
+      try {
+        open(name, av_find_input_format(demuxer), "the stream of " + name + " could not be"
+            + " opened as " + container + "; send what MediaRecorder makes (WebM with VP8, VP9"
+            + " or H.264 and Opus; fragmented MP4 with H.264 and AAC) from its first chunk on");
+      } catch (TranscodeException e) {
+        if (pipe.total() == 0) { // not bad media: none came before the sender ended or went quiet
+          throw new TranscodeException("no media came in the stream of " + name + " before"
+              + " its sender ended or went quiet");
+        }
+        throw e;
+      }
     }
   }
 
